@@ -1,0 +1,9 @@
+namespace Broker.Actors.Configuration.Hocon;
+
+public enum HoconScalarKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}

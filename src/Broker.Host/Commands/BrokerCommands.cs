@@ -1,0 +1,58 @@
+namespace Broker.Host.Commands;
+
+/// <summary>
+/// <c>broker [run] [options]</c> serves; <c>broker config [options]</c> prints the effective
+/// configuration; <c>broker help</c> prints usage. The first argument is the command unless it is
+/// an option, so plain <c>broker --mqtt.max_inflight=64</c> runs.
+/// </summary>
+public static class BrokerCommands
+{
+    public const string Usage = """
+        Usage: broker [run|config|help] [--config <file>] [--<key>=<value> ...]
+
+          run      Start the broker (the default).
+          config   Print the effective configuration as sorted `key = value` lines and exit.
+          help     Print this text.
+
+        Options:
+          -c, --config <file>   HOCON configuration file (default: hocon/broker.conf next to the executable).
+          --<key>=<value>       Override one setting, e.g. --listeners.tcp.port=1884 or --mqtt.max_inflight 64.
+
+        Settings are layered: the file, then environment variables BROKER_<SECTION>__<KEY>
+        (e.g. BROKER_LISTENERS__TCP__PORT=1884), then the command line.
+        Exit codes: 0 success, 2 invalid configuration or usage.
+        """;
+
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, TextWriter output, TextWriter error,
+        IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellation = default)
+    {
+        var explicitCommand = args.Count > 0 && !args[0].StartsWith('-');
+        var command = explicitCommand ? args[0] : "run";
+        var rest = explicitCommand ? args.Skip(1).ToList() : [.. args];
+
+        if (command == "help" || rest.Any(a => a is "--help" or "-h"))
+        {
+            await output.WriteLineAsync(Usage);
+            return ExitCodes.Success;
+        }
+        switch (command)
+        {
+            case "run":
+                return await RunCommand.RunAsync(rest, error, environment, cancellation);
+            case "config":
+                return ConfigCommand.Run(rest, output, error, environment);
+            default:
+                await error.WriteLineAsync($"broker: unknown command '{command}'");
+                await error.WriteLineAsync(Usage);
+                return ExitCodes.InvalidConfiguration;
+        }
+    }
+
+    internal static void ReportErrors(TextWriter error, IReadOnlyList<string> errors)
+    {
+        error.WriteLine($"broker: invalid configuration ({errors.Count} {(errors.Count == 1 ? "error" : "errors")}):");
+        foreach (var message in errors)
+            error.WriteLine($"  {message}");
+    }
+}

@@ -1,0 +1,9 @@
+namespace Broker.Host.Commands;
+
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>Bad configuration or usage: nothing was started. Distinct from 1, which the runtime uses for a crash.</summary>
+    public const int InvalidConfiguration = 2;
+}

@@ -1,0 +1,58 @@
+using Broker.Host.Configuration;
+using Broker.Host.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Host.Commands;
+
+/// <summary>
+/// <c>broker run</c>: validates the configuration before anything starts, then runs the generic
+/// host until Ctrl+C or SIGTERM.
+/// </summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, TextWriter error,
+        IReadOnlyDictionary<string, string>? environment, CancellationToken cancellation)
+    {
+        var result = BrokerConfiguration.Load(args, environment: environment);
+        if (!result.IsValid)
+        {
+            BrokerCommands.ReportErrors(error, result.Errors);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        // No defaults: the generic host would otherwise add appsettings.json, DOTNET_ variables and
+        // its own command-line parsing next to ours, and ours must be the only configuration.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ApplicationName = "broker",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddConfiguration(result.Configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(result.Options.Log.Level.ToLogLevel());
+        builder.Services.AddSingleton(result.Options);
+        builder.Services.AddSingleton(result);
+        builder.Services.AddHostedService<StartupReport>();
+
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Stopped before it finished starting: still an orderly stop.
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Broker.Host.Options;
+
+/// <summary>
+/// Everything the broker reads from configuration. Keys are snake_case as in EMQX
+/// (<c>mqtt.max_packet_size</c>); defaults here are the ones hocon/broker.conf documents, and a
+/// test keeps the two equal.
+/// </summary>
+public sealed class BrokerOptions
+{
+    [ConfigurationKeyName("node")]
+    public NodeOptions Node { get; init; } = new();
+
+    [ConfigurationKeyName("listeners")]
+    public ListenersOptions Listeners { get; init; } = new();
+
+    [ConfigurationKeyName("mqtt")]
+    public MqttOptions Mqtt { get; init; } = new();
+
+    [ConfigurationKeyName("log")]
+    public LogOptions Log { get; init; } = new();
+}

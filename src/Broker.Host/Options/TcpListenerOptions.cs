@@ -1,0 +1,4 @@
+namespace Broker.Host.Options;
+
+/// <summary>Plain MQTT over TCP.</summary>
+public sealed class TcpListenerOptions() : ListenerOptions(enabled: true, port: 1883);

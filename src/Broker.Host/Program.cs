@@ -1,0 +1,3 @@
+using Broker.Host.Commands;
+
+return await BrokerCommands.RunAsync(args, Console.Out, Console.Error);

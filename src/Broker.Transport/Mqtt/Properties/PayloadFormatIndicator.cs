@@ -1,0 +1,7 @@
+namespace Broker.Transport.Mqtt.Properties;
+
+public enum PayloadFormatIndicator : byte
+{
+    Unspecified = 0,
+    Utf8 = 1,
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Broker.Host.Tests.Commands;
+
+/// <summary>
+/// The built executable, run as operators run it: <c>dotnet broker.dll ...</c> from the test
+/// output directory, where the Host project reference puts broker.dll and hocon/broker.conf.
+/// Waits are on process exit or on an expected output line, never on a fixed delay.
+/// </summary>
+public class BrokerProcessTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private static Process Start(params string[] args)
+    {
+        var broker = Path.Combine(AppContext.BaseDirectory, "broker.dll");
+        Assert.True(File.Exists(broker), $"{broker} not found; the test project references src/Broker.Host");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(broker);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        // The child must not see overrides from whoever runs the tests.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("BROKER_", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(name);
+        return Process.Start(start)!;
+    }
+
+    /// <summary>The muxer running these tests when it is one (dotnet test), so the child uses the same SDK install.</summary>
+    private static string DotnetHost() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+
+    private static async Task<(int Exit, string Output, string Error)> RunToEnd(params string[] args)
+    {
+        using var process = Start(args);
+        using var timeout = new CancellationTokenSource(Limit);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task Config_prints_the_effective_configuration_with_command_line_overrides()
+    {
+        var (exit, output, error) = await RunToEnd("config", "--mqtt.max_inflight=7");
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("# configuration file: hocon/broker.conf", lines);
+        Assert.Contains("mqtt.max_inflight = 7", lines);
+        Assert.Contains("listeners.tcp.port = 1883", lines);
+    }
+
+    [Fact]
+    public async Task An_invalid_setting_exits_2_with_the_key_and_range_on_stderr()
+    {
+        var (exit, output, error) = await RunToEnd("--mqtt.max_qos_allowed=5");
+        Assert.Equal(2, exit);
+        Assert.Contains("mqtt.max_qos_allowed: must be between 0 and 2, got 5 (from command-line argument --mqtt.max_qos_allowed)", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task Run_logs_the_configuration_warns_that_nothing_is_served_and_exits_0_on_sigterm()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        using var process = Start("--mqtt.max_inflight=9");
+        using var timeout = new CancellationTokenSource(Limit);
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        var seen = new List<string>();
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.Add(line);
+            if (line.Contains("No MQTT listener is served yet", StringComparison.Ordinal))
+                break;
+        }
+        Assert.Contains(seen, l => l.Contains("Listener tcp: 0.0.0.0:1883", StringComparison.Ordinal));
+        Assert.Contains(seen, l => l.Contains("max_inflight 9", StringComparison.Ordinal));
+        Assert.Contains(seen, l => l.Contains("warn:", StringComparison.Ordinal) && l.Contains("No MQTT listener is served yet", StringComparison.Ordinal));
+
+        Assert.Equal(0, Kill(process.Id, Sigterm));
+        var rest = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        await rest;
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await errors}");
+    }
+
+    private const int Sigterm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
