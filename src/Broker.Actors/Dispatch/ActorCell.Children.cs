@@ -65,23 +65,26 @@ internal sealed partial class ActorCell
             children = extras.Children;
         }
 
-        name ??= "$" + Interlocked.Increment(ref extras.AnonymousNames).ToString("x", global::System.Globalization.CultureInfo.InvariantCulture);
-        try
+        if (name is null)
         {
-            ActorName.Validate(name);
+            name = "$" + Interlocked.Increment(ref extras.AnonymousNames).ToString("x", global::System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (ArgumentException e)
+        else
         {
-            throw new InvalidActorNameException(e.Message);
+            ValidateGivenName(name);
         }
 
         var child = new ActorCell(_system, this, name, props);
         lock (children)
         {
-            if (!children.TryAdd(name, child))
+            // A child that has stopped frees its name at once, though this cell hears of it later: a
+            // watcher told of its Terminated (this parent too) may create its successor straight away.
+            if (children.TryGetValue(name, out var existing) && !existing.IsTerminated)
             {
                 throw new InvalidActorNameException($"{Path}/{name} already exists (a name is free again once its actor has stopped)");
             }
+
+            children[name] = child;
         }
 
         child.SendSystemMessage(CreateActor.Instance);
@@ -91,6 +94,24 @@ internal sealed partial class ActorCell
         }
 
         return child;
+    }
+
+    /// <summary>A caller's name must be valid and must not start with '$', kept for the names made up above.</summary>
+    private static void ValidateGivenName(string name)
+    {
+        try
+        {
+            ActorName.Validate(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidActorNameException(e.Message);
+        }
+
+        if (name[0] == '$')
+        {
+            throw new InvalidActorNameException($"'{name}' is not a valid actor name: names beginning with '$' are kept for the names the system makes up.");
+        }
     }
 
     public void Stop(IActorRef actor)

@@ -61,6 +61,7 @@ internal sealed partial class ActorCell
 
                 break;
             default:
+                Extras.EscalatedChild = child;
                 HandleInvokeFailure(failed.Cause, null);
                 break;
         }
@@ -109,6 +110,21 @@ internal sealed partial class ActorCell
         {
             _suspendCount--;
         }
+
+        ReleaseEscalatedChild(ResumeActor.Instance);
+    }
+
+    /// <summary>
+    /// The child whose failure this actor escalated shares its fate: resumed when this actor is, restarted
+    /// when this actor restarts (unless PreRestart stopped it, as the default does).
+    /// </summary>
+    private void ReleaseEscalatedChild(SystemMessage message)
+    {
+        if (_extras?.EscalatedChild is { } child)
+        {
+            _extras.EscalatedChild = null;
+            child.SendSystemMessage(message);
+        }
     }
 
     private void HandleRecreate(Exception cause)
@@ -152,6 +168,7 @@ internal sealed partial class ActorCell
         _extras.FailedMessage = null;
         _state = LifecycleState.Running;
         _suspendCount = 0;
+        ReleaseEscalatedChild(new RecreateActor(cause));
         try
         {
             CreateInstance();

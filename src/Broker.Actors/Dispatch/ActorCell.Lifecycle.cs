@@ -157,6 +157,9 @@ internal sealed partial class ActorCell
         _state = LifecycleState.Terminated;
         _actor = null;
         _behavior = null;
+
+        // Stashed messages are still undelivered: they go to dead letters ahead of the mailbox's, in their order.
+        _extras?.Stash?.UnstashAll();
         var (messages, system) = CloseMailbox();
         foreach (var envelope in messages)
         {

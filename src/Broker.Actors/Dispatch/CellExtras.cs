@@ -22,6 +22,9 @@ internal sealed class CellExtras
     /// <summary>The cause of a restart that waits for the old children to stop.</summary>
     public Exception? PendingRestart;
 
+    /// <summary>The child whose failure this actor escalated: it stays suspended until this actor is resumed or restarted.</summary>
+    public ActorCell? EscalatedChild;
+
     /// <summary>Restart statistics, written only by the parent.</summary>
     public int RestartCount;
     public DateTimeOffset RestartWindowStart;

@@ -3,7 +3,7 @@ namespace Broker.Actors;
 /// <summary>
 /// Messages an actor is not ready for yet (a session waiting for its state to load), set aside in order
 /// and put back at the front of the mailbox later. Stashed messages survive a restart: they go back to
-/// the mailbox before the new instance starts.
+/// the mailbox before the new instance starts; those still stashed when the actor stops go to dead letters.
 /// </summary>
 public interface IStash
 {
