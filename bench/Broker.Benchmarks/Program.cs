@@ -1,5 +1,14 @@
 using BenchmarkDotNet.Running;
 using Broker.Benchmarks;
+using Broker.Benchmarks.Actors;
 
 // dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*Codec*'
+// dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*Actors*'
+// dotnet run -c Release --project bench/Broker.Benchmarks -- memory [count]    (bytes per idle actor, not a BenchmarkDotNet run)
+if (args is ["memory", ..])
+{
+    IdleActorMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(args, BenchmarkConfig.For(args));

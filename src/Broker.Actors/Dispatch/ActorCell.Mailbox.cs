@@ -9,7 +9,8 @@ namespace Broker.Actors;
 /// </summary>
 internal sealed partial class ActorCell : IThreadPoolWorkItem
 {
-    private const int InitialCapacity = 8;
+    /// <summary>Small: most sessions hold a message or two at a time, and the buffer stays for the actor's life.</summary>
+    private const int InitialCapacity = 4;
 
     private Envelope[]? _queue;
     private int _head;
@@ -27,8 +28,10 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     public void Tell(object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (Enqueue(new Envelope(message, sender)))
+        if (Enqueue(new Envelope(message, sender), out var wasEmpty) && wasEmpty)
         {
+            // A mailbox that already held messages is scheduled, or will be when its turn ends
+            // (Execute checks for work after clearing _scheduled): no need to touch _scheduled again.
             Schedule();
         }
     }
@@ -109,16 +112,19 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
 
     private void Schedule()
     {
-        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        // Read before the compare-and-swap: under load the cell is usually scheduled already, and a
+        // plain read keeps the cache line shared between the cores instead of taking it exclusively.
+        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
     }
 
-    private bool Enqueue(in Envelope envelope)
+    private bool Enqueue(in Envelope envelope, out bool wasEmpty)
     {
         var capacity = _props.Mailbox.Capacity;
         Envelope? dropped = null;
+        wasEmpty = false;
         lock (this)
         {
             if (_closed)
@@ -150,6 +156,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 }
             }
 
+            wasEmpty = _count == 0;
             Append(envelope);
         }
 
