@@ -9,10 +9,7 @@ public sealed class StashTests : ActorTestKit
     [Fact]
     public void UnstashAll_puts_the_stashed_messages_back_in_order_ahead_of_those_that_arrived_since()
     {
-        var actor = Sys.ActorOf(Stasher.PropsFor(TestActor.Ref), "stasher");
-        var gate = new Gate();
-        actor.Tell(new Block(gate));
-        ExpectMsg(Blocked.Instance);
+        var (actor, gate) = BlockedStasher();
 
         actor.Tell("a");
         actor.Tell("b");
@@ -48,10 +45,7 @@ public sealed class StashTests : ActorTestKit
     [Fact]
     public void Stashed_messages_survive_a_restart_and_come_first()
     {
-        var actor = Sys.ActorOf(Stasher.PropsFor(TestActor.Ref), "stasher");
-        var gate = new Gate();
-        actor.Tell(new Block(gate));
-        ExpectMsg(Blocked.Instance);
+        var (actor, gate) = BlockedStasher();
 
         actor.Tell("a");
         actor.Tell("b");
@@ -145,5 +139,15 @@ public sealed class StashTests : ActorTestKit
                     break;
             }
         }
+    }
+
+    /// <summary>A stasher held inside its first message, so that the next ones wait in its mailbox.</summary>
+    private (IActorRef Actor, Gate Gate) BlockedStasher()
+    {
+        var actor = Sys.ActorOf(Stasher.PropsFor(TestActor.Ref), "stasher");
+        var gate = new Gate();
+        actor.Tell(new Block(gate));
+        ExpectMsg(Blocked.Instance);
+        return (actor, gate);
     }
 }
