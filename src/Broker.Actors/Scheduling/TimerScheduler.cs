@@ -10,19 +10,12 @@ internal sealed class TimerScheduler(ActorCell owner) : ITimerScheduler
     private readonly Dictionary<object, Entry> _timers = [];
     private int _generation;
 
-    public void StartSingleTimer(object key, object message, TimeSpan delay) => Start(key, message, delay, Timeout.InfiniteTimeSpan, single: true);
+    public void StartSingleTimer(object key, object message, TimeSpan delay) => Start(key, message, delay, TimeSpan.Zero, single: true);
 
     public void StartPeriodicTimer(object key, object message, TimeSpan interval) => StartPeriodicTimer(key, message, interval, interval);
 
-    public void StartPeriodicTimer(object key, object message, TimeSpan initialDelay, TimeSpan interval)
-    {
-        if (interval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(interval), "A periodic timer needs a positive interval.");
-        }
-
+    public void StartPeriodicTimer(object key, object message, TimeSpan initialDelay, TimeSpan interval) =>
         Start(key, message, initialDelay, interval, single: false);
-    }
 
     public bool IsTimerActive(object key) => _timers.ContainsKey(key);
 
@@ -30,7 +23,7 @@ internal sealed class TimerScheduler(ActorCell owner) : ITimerScheduler
     {
         if (_timers.Remove(key, out var entry))
         {
-            entry.Timer.Dispose();
+            entry.Timer.Cancel();
         }
     }
 
@@ -38,7 +31,7 @@ internal sealed class TimerScheduler(ActorCell owner) : ITimerScheduler
     {
         foreach (var entry in _timers.Values)
         {
-            entry.Timer.Dispose();
+            entry.Timer.Cancel();
         }
 
         _timers.Clear();
@@ -55,31 +48,29 @@ internal sealed class TimerScheduler(ActorCell owner) : ITimerScheduler
         if (entry.Single)
         {
             _timers.Remove(message.Key);
-            entry.Timer.Dispose();
+            entry.Timer.Cancel();
         }
 
         return entry.Message;
     }
 
-    private void Start(object key, object message, TimeSpan delay, TimeSpan period, bool single)
+    /// <summary>On the system's <see cref="Scheduler"/>, which checks the interval and keeps the timer alive until it is cancelled.</summary>
+    private void Start(object key, object message, TimeSpan delay, TimeSpan interval, bool single)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(message);
+        var tick = new TimerMessage(key, ++_generation);
+        var scheduler = owner.System.Scheduler;
+        var timer = single
+            ? scheduler.ScheduleTellOnce(delay, owner, tick, owner)
+            : scheduler.ScheduleTellRepeatedly(delay, interval, owner, tick, owner);
+
+        // Replaced only once the new timer exists: a rejected interval leaves the old one running.
         Cancel(key);
-        var timerMessage = new TimerMessage(key, ++_generation);
-        var timer = owner.System.TimeProvider.CreateTimer(
-            static state =>
-            {
-                var (cell, tick) = ((ActorCell, TimerMessage))state!;
-                cell.Tell(tick, cell);
-            },
-            (owner, timerMessage),
-            delay < TimeSpan.Zero ? TimeSpan.Zero : delay,
-            period);
-        _timers[key] = new Entry(timer, timerMessage.Generation, message, single);
+        _timers[key] = new Entry(timer, tick.Generation, message, single);
     }
 
     internal sealed record TimerMessage(object Key, int Generation);
 
-    private sealed record Entry(ITimer Timer, int Generation, object Message, bool Single);
+    private sealed record Entry(ICancelable Timer, int Generation, object Message, bool Single);
 }
