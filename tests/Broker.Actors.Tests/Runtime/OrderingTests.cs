@@ -28,10 +28,7 @@ public sealed class OrderingTests : ActorTestKit
             sender.Tell(checker);
         }
 
-        var report = ExpectMsg<SequenceReport>(ReportTimeout);
-        Assert.Empty(report.Violations);
-        Assert.Equal(Senders, report.Senders);
-        Assert.Equal(Senders * PerSender, report.Received);
+        ExpectEverySenderInOrder();
     }
 
     [Fact]
@@ -47,10 +44,7 @@ public sealed class OrderingTests : ActorTestKit
             }
         });
 
-        var report = ExpectMsg<SequenceReport>(ReportTimeout);
-        Assert.Empty(report.Violations);
-        Assert.Equal(Senders, report.Senders);
-        Assert.Equal(Senders * PerSender, report.Received);
+        ExpectEverySenderInOrder();
     }
 
     [Fact]
@@ -136,5 +130,13 @@ public sealed class OrderingTests : ActorTestKit
                 Self.Tell("third");
             }
         }
+    }
+
+    private void ExpectEverySenderInOrder()
+    {
+        var report = ExpectMsg<SequenceReport>(ReportTimeout);
+        Assert.Empty(report.Violations);
+        Assert.Equal(Senders, report.Senders);
+        Assert.Equal(Senders * PerSender, report.Received);
     }
 }
