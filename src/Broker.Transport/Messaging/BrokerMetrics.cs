@@ -1,0 +1,35 @@
+namespace Broker.Transport.Messaging;
+
+/// <summary>
+/// Broker-wide counters, incremented with Interlocked from any thread. Per-client counts live in
+/// the session; these are the totals the management API and $SYS topics will report.
+/// </summary>
+public sealed class BrokerMetrics
+{
+    private long _connectionsAccepted;
+    private long _connectionsRefused;
+    private long _malformedPackets;
+    private long _protocolErrors;
+    private long _messagesReceived;
+    private long _messagesDelivered;
+    private long _messagesDropped;
+    private long _messagesExpired;
+
+    public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
+    public long ConnectionsRefused => Volatile.Read(ref _connectionsRefused);
+    public long MalformedPackets => Volatile.Read(ref _malformedPackets);
+    public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
+    public long MessagesReceived => Volatile.Read(ref _messagesReceived);
+    public long MessagesDelivered => Volatile.Read(ref _messagesDelivered);
+    public long MessagesDropped => Volatile.Read(ref _messagesDropped);
+    public long MessagesExpired => Volatile.Read(ref _messagesExpired);
+
+    public void ConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
+    public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
+    public void MalformedPacket() => Interlocked.Increment(ref _malformedPackets);
+    public void ProtocolError() => Interlocked.Increment(ref _protocolErrors);
+    public void MessageReceived() => Interlocked.Increment(ref _messagesReceived);
+    public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
+    public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
+    public void MessageExpired() => Interlocked.Increment(ref _messagesExpired);
+}

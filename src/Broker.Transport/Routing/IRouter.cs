@@ -1,0 +1,38 @@
+using Broker.Actors;
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Transport.Routing;
+
+/// <summary>
+/// Where sessions subscribe and publish. Safe to call from any session actor concurrently:
+/// matching does not take a lock that subscribing holds for long.
+/// </summary>
+public interface IRouter
+{
+    /// <summary>
+    /// Adds the subscription, or replaces the options of the client's existing one to the same
+    /// filter [MQTT-3.8.4-3]. <paramref name="filter"/> is as the client sent it, <c>$share/g/f</c>
+    /// and <c>$queue/f</c> included. Returns true when it is new.
+    /// </summary>
+    bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId);
+
+    /// <summary>Returns false when the client had no such subscription.</summary>
+    bool Unsubscribe(string clientId, string filter);
+
+    /// <summary>
+    /// Stores or deletes the retained message when RETAIN is set, then tells a <see cref="Deliver"/>
+    /// to the session of every matching subscription (one member per shared group). Returns how many
+    /// deliveries were sent, so that 5.0 PUBACK can say 0x10 No matching subscribers.
+    /// </summary>
+    int Publish(ApplicationMessage message);
+
+    /// <summary>
+    /// Gives a message of a shared subscription that <paramref name="excludeClientId"/> left
+    /// unacknowledged to another member of the group; false when no other member is left.
+    /// </summary>
+    bool RedispatchShared(string shareGroup, string filter, ApplicationMessage message, string excludeClientId);
+
+    /// <summary>The retained messages whose topics match a (non-shared part of a) filter, for a new subscription.</summary>
+    IReadOnlyList<ApplicationMessage> GetRetained(string filter);
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>
+/// What a session sees of the network connection attached to it. Implemented by the connection
+/// (Transport/Connections); every member is safe to call from the session actor's thread while
+/// the connection's own loops run.
+/// </summary>
+public interface IClientConnection
+{
+    /// <summary>Unique per connection in this process, for logs and to tell a takeover's old and new connection apart.</summary>
+    long Id { get; }
+
+    EndPoint? RemoteEndPoint { get; }
+
+    MqttProtocolVersion ProtocolVersion { get; }
+
+    /// <summary>
+    /// False while the outgoing buffer is above its high-water mark: the session then keeps QoS 0
+    /// messages in its own bounded queue instead of sending, and the connection tells the session
+    /// <see cref="ConnectionWritable"/> once it has drained.
+    /// </summary>
+    bool IsWritable { get; }
+
+    /// <summary>
+    /// Queues a packet for the writer, which batches and flushes once per batch. Outgoing topic
+    /// aliases are applied by the connection. Never blocks; a closed connection ignores it.
+    /// </summary>
+    void Send(MqttPacket packet);
+
+    /// <summary>
+    /// Closes the connection once what was queued before is written. On 5.0 a DISCONNECT with
+    /// <paramref name="reason"/> goes first when one is given (0x8E on takeover, 0x8B on shutdown).
+    /// Idempotent.
+    /// </summary>
+    void Close(ReasonCode? reason = null, string? reasonString = null);
+}
