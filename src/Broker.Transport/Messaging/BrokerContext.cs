@@ -1,0 +1,27 @@
+using Broker.Actors;
+using Broker.Transport.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Transport.Messaging;
+
+/// <summary>
+/// What every connection needs from the running broker, made once at start by the host.
+/// Time comes from the actor system's TimeProvider, so that tests can run on a manual clock.
+/// </summary>
+public sealed class BrokerContext
+{
+    public required ActorSystem System { get; init; }
+
+    /// <summary>The session registry actor (<c>/user/sessions</c>): receives <c>OpenSession</c>.</summary>
+    public required IActorRef Sessions { get; init; }
+
+    public required IRouter Router { get; init; }
+
+    public required MqttSettings Settings { get; init; }
+
+    public required BrokerMetrics Metrics { get; init; }
+
+    public required ILoggerFactory LoggerFactory { get; init; }
+
+    public TimeProvider Time => System.Settings.TimeProvider;
+}
