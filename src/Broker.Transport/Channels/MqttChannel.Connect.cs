@@ -1,0 +1,168 @@
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Properties;
+using Broker.Transport.Sessions;
+
+namespace Broker.Transport.Channels;
+
+public sealed partial class MqttChannel
+{
+    // The Session Expiry Interval the client asked for in CONNECT, before capping: DISCONNECT may not raise it from 0.
+    private uint _connectSessionExpiry;
+
+    /// <summary>The keep-alive in force, seconds: the client's, or on 5.0 the Server Keep Alive imposed on it. 0: none.</summary>
+    public ushort KeepAliveSeconds { get; private set; }
+
+    /// <summary>The Topic Alias Maximum the 5.0 client granted us; 0 means no outgoing aliases [MQTT-3.1.2-30].</summary>
+    public ushort ClientTopicAliasMaximum { get; private set; }
+
+    /// <summary>
+    /// Accepts or refuses CONNECT. Accepted: <see cref="OpenSession"/> carrying the negotiated
+    /// <see cref="ConnectRequest"/> and the CONNACK that the session sends once it knows Session Present.
+    /// The protocol name and level, the connect flags, duplicate or zero-valued properties and the will
+    /// topic's syntax were checked by the decoder.
+    /// </summary>
+    private ChannelResult HandleConnect(ConnectPacket connect)
+    {
+        ProtocolVersion = connect.ProtocolVersion;
+        if (CheckConnect(connect) is { } refusal)
+        {
+            return Refuse(refusal.Code, refusal.Detail);
+        }
+
+        var properties = connect.Properties;
+        var assigned = connect.ClientId.Length == 0;
+        var clientId = assigned ? _newClientId() : connect.ClientId;
+        var (sessionExpiry, capped) = NegotiateSessionExpiry(connect);
+
+        // [MQTT-3.1.2-23]: a Server Keep Alive replaces the client's; 3.x has no way to say it.
+        KeepAliveSeconds = IsV5 && _settings.ServerKeepAlive != 0 ? _settings.ServerKeepAlive : connect.KeepAlive;
+        ClientTopicAliasMaximum = properties.TopicAliasMaximum ?? 0;
+        ClientId = clientId;
+        State = ChannelState.Connected;
+
+        var request = new ConnectRequest
+        {
+            ClientId = clientId,
+            ProtocolVersion = ProtocolVersion,
+            CleanStart = connect.CleanStart,
+            SessionExpirySeconds = sessionExpiry,
+            // Absent means 65,535 (3.1.2.11.3); the decoder refused 0.
+            ReceiveMaximum = properties.ReceiveMaximum ?? ushort.MaxValue,
+            MaximumPacketSize = properties.MaximumPacketSize ?? uint.MaxValue,
+            RequestProblemInformation = properties.RequestProblemInformation ?? true,
+            Will = connect.Will,
+            UserName = connect.UserName,
+        };
+        var connAck = new ConnAckPacket
+        {
+            ReasonCode = ReasonCode.Success,
+            Properties = IsV5 ? ConnAckProperties(assigned ? clientId : null, capped ? sessionExpiry : null) : MqttProperties.Empty,
+        };
+        return ChannelResult.Forward(new OpenSession(request, _connection, connAck));
+    }
+
+    private (ReasonCode Code, string Detail)? CheckConnect(ConnectPacket connect)
+    {
+        if (connect.Properties.AuthenticationMethod is { } method)
+        {
+            // Enhanced authentication comes later; until then no method is supported [MQTT-4.12.0-1].
+            return (ReasonCode.BadAuthenticationMethod, $"Authentication Method \"{method}\" is not supported [MQTT-4.12.0-1]");
+        }
+
+        if (CheckClientId(connect) is { } clientIdRefusal)
+        {
+            return (ReasonCode.ClientIdentifierNotValid, clientIdRefusal);
+        }
+
+        return connect.Will is { } will ? CheckWill(will) : null;
+    }
+
+    private string? CheckClientId(ConnectPacket connect)
+    {
+        if (connect.ClientId.Length > _settings.MaxClientIdLength)
+        {
+            return $"the client id has {connect.ClientId.Length} characters; the maximum is {_settings.MaxClientIdLength}";
+        }
+
+        if (connect.ClientId.Length != 0)
+        {
+            return null;
+        }
+
+        return ProtocolVersion switch
+        {
+            // 3.1 requires 1 to 23 characters (3.1 section 3.1, "Client Identifier").
+            MqttProtocolVersion.V310 => "an empty client id on MQTT 3.1",
+            // 3.1.1 assigns an id only to a clean session: a session nobody can resume makes no sense otherwise.
+            MqttProtocolVersion.V311 when !connect.CleanStart => "an empty client id with Clean Session 0 [MQTT-3.1.3-8]",
+            // 5.0 assigns one whatever Clean Start says [MQTT-3.1.3-6, MQTT-3.1.3-7].
+            _ => null,
+        };
+    }
+
+    private (ReasonCode Code, string Detail)? CheckWill(WillMessage will)
+    {
+        if (will.QoS > _settings.MaximumQoS)
+        {
+            return (ReasonCode.QoSNotSupported, $"will QoS {(int)will.QoS} exceeds the maximum QoS {(int)_settings.MaximumQoS} [MQTT-3.2.2-12]");
+        }
+
+        if (will.Retain && !_settings.RetainAvailable)
+        {
+            return (ReasonCode.RetainNotSupported, "a retained will while retain is unavailable [MQTT-3.2.2-13]");
+        }
+
+        if (TopicLevels.Count(will.Topic) > _settings.MaxTopicLevels)
+        {
+            return (ReasonCode.TopicNameInvalid, $"the will topic has more than {_settings.MaxTopicLevels} levels");
+        }
+
+        if (_settings.StrictMode && will.Properties.PayloadFormatIndicator == PayloadFormatIndicator.Utf8
+            && !System.Text.Unicode.Utf8.IsValid(will.Payload.Span))
+        {
+            return (ReasonCode.PayloadFormatInvalid, "the will payload is marked UTF-8 but is not (3.1.3.2.3)");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// 5.0: the client's Session Expiry Interval (absent is 0), capped by the broker's maximum and then
+    /// returned in CONNACK (3.2.2.3.2). 3.x: Clean Session 1 ends the session with the connection,
+    /// Clean Session 0 keeps it as long as the broker keeps any.
+    /// </summary>
+    private (uint Seconds, bool Capped) NegotiateSessionExpiry(ConnectPacket connect)
+    {
+        var maximum = _settings.MaxSessionExpirySeconds;
+        if (!IsV5)
+        {
+            _connectSessionExpiry = connect.CleanStart ? 0 : maximum;
+            return (_connectSessionExpiry, false);
+        }
+
+        var requested = connect.Properties.SessionExpiryInterval ?? 0;
+        _connectSessionExpiry = requested;
+        return requested > maximum ? (maximum, true) : (requested, false);
+    }
+
+    /// <summary>
+    /// What the broker tells a 5.0 client of its limits (3.2.2.3). Absent properties mean the permissive
+    /// default, so only the restrictions are sent; Subscription Identifiers are always available.
+    /// </summary>
+    private MqttProperties ConnAckProperties(string? assignedClientId, uint? cappedSessionExpiry) => new()
+    {
+        ReceiveMaximum = (ushort)Math.Clamp(_settings.MaxInflight, 1, ushort.MaxValue),
+        // [MQTT-3.2.2-9]: only 0 and 1 can be sent; absent means 2.
+        MaximumQoS = _settings.MaximumQoS < QualityOfService.ExactlyOnce ? _settings.MaximumQoS : null,
+        RetainAvailable = _settings.RetainAvailable ? null : false,
+        MaximumPacketSize = (uint)_settings.MaxPacketSize,
+        TopicAliasMaximum = _settings.TopicAliasMaximum > 0 ? _settings.TopicAliasMaximum : null,
+        WildcardSubscriptionAvailable = _settings.WildcardSubscriptionAvailable ? null : false,
+        SharedSubscriptionAvailable = _settings.SharedSubscriptionAvailable ? null : false,
+        // [MQTT-3.2.2-16]
+        AssignedClientIdentifier = assignedClientId,
+        ServerKeepAlive = _settings.ServerKeepAlive != 0 ? _settings.ServerKeepAlive : null,
+        SessionExpiryInterval = cappedSessionExpiry,
+    };
+}

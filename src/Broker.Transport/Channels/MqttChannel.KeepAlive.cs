@@ -1,0 +1,38 @@
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Sessions;
+
+namespace Broker.Transport.Channels;
+
+public sealed partial class MqttChannel
+{
+    /// <summary>
+    /// When the connection is to be closed if nothing arrives (Unix milliseconds): the idle timeout after
+    /// opening while CONNECT is awaited, 1.5 times the keep-alive after the last packet once connected
+    /// [MQTT-3.1.2-24]; null when keep-alive is 0 (off) or the channel is closed.
+    /// </summary>
+    public long? KeepAliveDeadlineMs(long lastPacketMs) => State switch
+    {
+        ChannelState.AwaitingConnect => OpenedAtMs + (long)_settings.IdleTimeout.TotalMilliseconds,
+        ChannelState.Connected when KeepAliveSeconds > 0 =>
+            lastPacketMs + (long)Math.Ceiling(KeepAliveSeconds * 1000 * _settings.KeepAliveMultiplier),
+        _ => null,
+    };
+
+    /// <summary>True once <paramref name="nowMs"/> is past the deadline of <see cref="KeepAliveDeadlineMs"/>.</summary>
+    public bool IsKeepAliveExpired(long lastPacketMs, long nowMs) => KeepAliveDeadlineMs(lastPacketMs) is { } deadline && nowMs > deadline;
+
+    /// <summary>
+    /// Closes the channel whose deadline passed: "as if the network had failed" [MQTT-3.1.2-24], so the will
+    /// is published; a 5.0 client is told 0x8D first. Before CONNECT, the connection is just dropped.
+    /// </summary>
+    public ChannelResult HandleKeepAliveExpired() => State switch
+    {
+        ChannelState.AwaitingConnect => CloseSilently(CloseCause.IdleTimeout, ReasonCode.MaximumConnectTime, "no CONNECT within the idle timeout"),
+        ChannelState.Connected => CloseWith(
+            IsV5 ? new DisconnectPacket { ReasonCode = ReasonCode.KeepAliveTimeout } : null,
+            new ChannelClose(CloseCause.KeepAliveTimeout, DisconnectKind.Abnormal, ReasonCode.KeepAliveTimeout,
+                $"nothing received within {_settings.KeepAliveMultiplier} times the keep-alive of {KeepAliveSeconds} s [MQTT-3.1.2-24]")),
+        _ => ChannelResult.None,
+    };
+}

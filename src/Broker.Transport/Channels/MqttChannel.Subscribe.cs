@@ -1,0 +1,60 @@
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Topics;
+using Broker.Transport.Sessions;
+
+namespace Broker.Transport.Channels;
+
+public sealed partial class MqttChannel
+{
+    /// <summary>
+    /// Decides, per filter, the refusals that depend only on the broker's limits; the session grants the
+    /// rest and answers with SUBACK. The decoder already refused invalid filters (malformed) and No Local on
+    /// a shared subscription [MQTT-3.8.3-4]. <c>$share/</c> is accepted from 3.1.1 clients too, as EMQX does.
+    /// Subscription Identifiers are supported, so they are never refused (0xA1).
+    /// </summary>
+    private ChannelResult HandleSubscribe(SubscribePacket subscribe)
+    {
+        var refused = new ReasonCode?[subscribe.Subscriptions.Count];
+        for (var i = 0; i < refused.Length; i++)
+        {
+            refused[i] = Refusal(subscribe.Subscriptions[i].Filter);
+        }
+
+        return ChannelResult.Forward(new ClientSubscribe(_connection, subscribe, refused));
+    }
+
+    private ReasonCode? Refusal(string filter)
+    {
+        var shared = TopicValidator.IsShared(filter);
+        var plain = shared ? WithoutSharePrefix(filter) : filter.AsSpan();
+        if (TopicLevels.Count(plain) > _settings.MaxTopicLevels)
+        {
+            return ReasonCode.TopicFilterInvalid;
+        }
+
+        if (shared && !_settings.SharedSubscriptionAvailable)
+        {
+            return ReasonCode.SharedSubscriptionsNotSupported;
+        }
+
+        if (!_settings.WildcardSubscriptionAvailable && plain.IndexOfAny('+', '#') >= 0)
+        {
+            return ReasonCode.WildcardSubscriptionsNotSupported;
+        }
+
+        return null;
+    }
+
+    /// <summary>The filter proper of <c>$share/{group}/{filter}</c> or <c>$queue/{filter}</c> (already validated by the decoder).</summary>
+    private static ReadOnlySpan<char> WithoutSharePrefix(string filter)
+    {
+        if (filter.StartsWith(TopicValidator.QueuePrefix, StringComparison.Ordinal))
+        {
+            return filter.AsSpan(TopicValidator.QueuePrefix.Length);
+        }
+
+        var rest = filter.AsSpan(TopicValidator.SharePrefix.Length);
+        return rest[(rest.IndexOf('/') + 1)..];
+    }
+}
