@@ -1,4 +1,5 @@
 using Broker.Actors;
+using Broker.Transport.Connections;
 using Broker.Transport.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -24,4 +25,7 @@ public sealed class BrokerContext
     public required ILoggerFactory LoggerFactory { get; init; }
 
     public TimeProvider Time => System.Settings.TimeProvider;
+
+    /// <summary>The live connections, for a graceful shutdown to close them all.</summary>
+    public ConnectionTracker Connections { get; } = new();
 }

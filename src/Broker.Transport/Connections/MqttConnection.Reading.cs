@@ -1,0 +1,177 @@
+using Broker.Actors;
+using Broker.Transport.Channels;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Codec;
+using Broker.Transport.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Transport.Connections;
+
+public sealed partial class MqttConnection
+{
+    private bool IsClosing => Volatile.Read(ref _closeRequested) == 1;
+
+    /// <summary>
+    /// Kestrel's loop: read, decode every whole packet, hand each to the channel, then
+    /// <c>AdvanceTo(consumed, examined)</c> in <c>finally</c> so that a partial packet stays buffered.
+    /// Ends at end of stream, on a transport error, when the channel closes, or when <see cref="Close"/>
+    /// cancels the pending read.
+    /// </summary>
+    private async Task ReadLoopAsync()
+    {
+        var input = _transport.Input;
+        try
+        {
+            while (!IsClosing)
+            {
+                var result = await input.ReadAsync(_aborted).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                try
+                {
+                    if (result.IsCanceled)
+                    {
+                        return;
+                    }
+
+                    var nowMs = NowMs();
+                    while (!IsClosing)
+                    {
+                        var status = _decoder.TryDecode(ref buffer, out var packet, out var error);
+                        if (status == DecodeStatus.Incomplete)
+                        {
+                            break;
+                        }
+
+                        consumed = buffer.Start;
+                        Volatile.Write(ref _lastReceivedMs, nowMs);
+                        ChannelResult outcome;
+                        lock (_channelGate)
+                        {
+                            outcome = status == DecodeStatus.Decoded
+                                ? _channel.HandleIn(packet!, nowMs)
+                                : _channel.HandleDecodeError(error, _decoder.ProtocolVersion);
+                            if (_version == MqttProtocolVersion.Unknown)
+                            {
+                                _version = _channel.ProtocolVersion;
+                            }
+                        }
+
+                        // The packet's payload is a slice of this buffer: the channel copied what outlives the read.
+                        if (!await CarryOutAsync(outcome).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        // End of stream, possibly inside a packet: the client went away without DISCONNECT.
+                        return;
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(consumed, buffer.End);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The transport aborted or reset the connection: the network failed, which the session hears as Abnormal.
+            _logger.LogDebug("{Connection}: the transport ended: {Message}", this, e.Message);
+        }
+    }
+
+    /// <returns>false when the connection is to stop reading.</returns>
+    private async ValueTask<bool> CarryOutAsync(ChannelResult outcome)
+    {
+        if (outcome.Reply is { } reply)
+        {
+            Enqueue(reply);
+        }
+
+        switch (outcome.Command)
+        {
+            case null:
+                break;
+            case OpenSession open:
+                if (!await OpenSessionAsync(open).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                break;
+            case var command:
+                if (command is ClientPublish)
+                {
+                    _context.Metrics.MessageReceived();
+                }
+
+                _session?.Tell(command);
+                break;
+        }
+
+        if (outcome.Close is { } close)
+        {
+            OnChannelClosed(close);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reading waits while the registry opens the session, so that whatever the client sent after CONNECT
+    /// reaches the session that now exists, in order, after the CONNACK it sends first.
+    /// </summary>
+    private async Task<bool> OpenSessionAsync(OpenSession open)
+    {
+        if (_version == MqttProtocolVersion.V500 && _channel.ClientTopicAliasMaximum > 0)
+        {
+            _outboundAliases = new OutboundTopicAliases(_channel.ClientTopicAliasMaximum);
+        }
+
+        try
+        {
+            var opened = await _context.Sessions.Ask<SessionOpened>(open, SessionOpenTimeout).ConfigureAwait(false);
+            _session = opened.Session;
+            _context.Metrics.ConnectionAccepted();
+            return true;
+        }
+        catch (AskTimeoutException e)
+        {
+            _logger.LogWarning("{Connection}: the session registry did not open the session: {Message}", this, e.Message);
+            Close();
+            return false;
+        }
+    }
+
+    /// <summary>Counts and logs why the channel closed, then lets the writer send what was queued and end.</summary>
+    private void OnChannelClosed(ChannelClose close)
+    {
+        switch (close.Cause)
+        {
+            case CloseCause.MalformedPacket:
+                _context.Metrics.MalformedPacket();
+                break;
+            case CloseCause.ProtocolError:
+                _context.Metrics.ProtocolError();
+                break;
+            case CloseCause.ConnectRefused:
+                _context.Metrics.ConnectionRefused();
+                break;
+        }
+
+        if (close.Cause != CloseCause.ClientDisconnect)
+        {
+            // Debug, once per connection: a misbehaving client must not be able to flood the log.
+            _logger.LogDebug(
+                "{Connection}: closing, {Cause} 0x{Reason:X2}: {Detail}",
+                this, close.Cause, (byte)close.Reason, close.Detail);
+        }
+
+        Volatile.Write(ref _closeRequested, 1);
+        _outbox.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,168 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Threading.Channels;
+using Broker.Actors;
+using Broker.Transport.Channels;
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Codec;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Properties;
+using Broker.Transport.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Transport.Connections;
+
+/// <summary>
+/// One client's network connection, as EMQX's <c>emqx_connection</c>: it owns the duplex pipe and
+/// nothing else. A read loop decodes packets and hands them to the <see cref="MqttChannel"/>, whose
+/// results it carries out (write a reply, tell the session, close); a writer loop encodes what the
+/// session <see cref="Send"/>s in batches with one flush each; a timer checks keep-alive. The
+/// connection lives as long as <see cref="RunAsync"/>'s task, as a Kestrel connection handler's does.
+/// <para>
+/// Split by concern: the read loop in <c>MqttConnection.Reading.cs</c>, the writer and its water marks in
+/// <c>MqttConnection.Writing.cs</c>, the keep-alive timer in <c>MqttConnection.KeepAlive.cs</c>.
+/// </para>
+/// </summary>
+public sealed partial class MqttConnection : IClientConnection
+{
+    /// <summary>How long the session registry may take to open a session before the connection gives up.</summary>
+    private static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a closing connection waits for a client that does not read to take what was queued.</summary>
+    private static readonly TimeSpan CloseFlushTimeout = TimeSpan.FromSeconds(5);
+
+    private static long s_lastId;
+
+    private readonly IDuplexPipe _transport;
+    private readonly ConnectionMetadata _metadata;
+    private readonly BrokerContext _context;
+    private readonly CancellationToken _aborted;
+    private readonly ILogger _logger;
+    private readonly MqttDecoder _decoder;
+    private readonly MqttChannel _channel;
+
+    // Guards the channel against the keep-alive timer, which runs on a timer thread while the read loop runs.
+    private readonly Lock _channelGate = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private volatile IActorRef? _session;
+    private int _disconnectTold;
+
+    private MqttConnection(IDuplexPipe transport, ConnectionMetadata metadata, BrokerContext context, CancellationToken aborted)
+    {
+        _transport = transport;
+        _metadata = metadata;
+        _context = context;
+        _aborted = aborted;
+        _logger = context.LoggerFactory.CreateLogger<MqttConnection>();
+        Id = Interlocked.Increment(ref s_lastId);
+        // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
+        _decoder = new MqttDecoder(new MqttDecoderOptions { MaximumPacketSize = context.Settings.MaxPacketSize, Peer = PeerRole.Client });
+        _channel = new MqttChannel(context.Settings, this, NowMs());
+        _outbox = Channel.CreateUnbounded<MqttPacket>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    }
+
+    public long Id { get; }
+
+    public EndPoint? RemoteEndPoint => _metadata.RemoteEndPoint;
+
+    public MqttProtocolVersion ProtocolVersion => _version;
+
+    public ConnectionMetadata Metadata => _metadata;
+
+    /// <summary>Completes when both loops have ended and the pipe is completed.</summary>
+    public Task Completion => _ended.Task;
+
+    /// <summary>
+    /// Serves one client until either side closes. Never throws for what the client does: a malformed
+    /// packet, a reset or a keep-alive timeout end this connection alone.
+    /// </summary>
+    /// <param name="aborted">Signalled by the transport when the connection is gone (Kestrel's ConnectionClosed).</param>
+    public static Task RunAsync(IDuplexPipe transport, ConnectionMetadata metadata, BrokerContext context, CancellationToken aborted)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(context);
+        return new MqttConnection(transport, metadata, context, aborted).RunCoreAsync();
+    }
+
+    public void Close(ReasonCode? reason = null, string? reasonString = null)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        {
+            return;
+        }
+
+        // [MQTT-3.14.0-1]: no DISCONNECT before a successful CONNACK; 3.x servers never send one.
+        if (reason is { } code && _version == MqttProtocolVersion.V500 && Volatile.Read(ref _connAckQueued))
+        {
+            var properties = reasonString is null ? MqttProperties.Empty : new MqttProperties { ReasonString = reasonString };
+            Enqueue(new DisconnectPacket { ReasonCode = code, Properties = properties });
+        }
+
+        _outbox.Writer.TryComplete();
+        // Whatever the client sends from now on is not processed.
+        _transport.Input.CancelPendingRead();
+    }
+
+    public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";
+
+    private async Task RunCoreAsync()
+    {
+        _context.Connections.Register(this);
+        _lastReceivedMs = NowMs();
+        ScheduleKeepAliveCheck(_lastReceivedMs);
+        var writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+        try
+        {
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await EndAsync(writing).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EndAsync(Task writing)
+    {
+        Volatile.Write(ref _closeRequested, 1);
+        _outbox.Writer.TryComplete();
+        CancelKeepAliveCheck();
+        TellDisconnected();
+        try
+        {
+            await writing.WaitAsync(CloseFlushTimeout, _context.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The client does not read: drop what it never took.
+            _transport.Output.CancelPendingFlush();
+            await writing.ConfigureAwait(false);
+        }
+
+        await _transport.Output.CompleteAsync().ConfigureAwait(false);
+        await _transport.Input.CompleteAsync().ConfigureAwait(false);
+        _context.Connections.Unregister(this);
+        _ended.TrySetResult();
+    }
+
+    /// <summary>The session hears once how its connection ended, which decides the will.</summary>
+    private void TellDisconnected()
+    {
+        if (_session is not { } session || Interlocked.Exchange(ref _disconnectTold, 1) != 0)
+        {
+            return;
+        }
+
+        ChannelClose? close;
+        lock (_channelGate)
+        {
+            close = _channel.Closed;
+        }
+
+        session.Tell(new ClientDisconnected(this, close?.Kind ?? DisconnectKind.Abnormal, close?.SessionExpirySeconds));
+    }
+
+    private long NowMs() => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
+}
