@@ -1,0 +1,128 @@
+using Broker.Transport.Mqtt;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>
+/// The messages a session holds while its client is away, its inflight window is full or its
+/// connection is not writable (EMQX's mqueue, VerneMQ's offline queue). FIFO, bounded by
+/// <c>max_mqueue_len</c> (0: unbounded). When full, the oldest QoS 0 message goes first, the new one
+/// included if it is QoS 0; only when none is QoS 0 does the oldest message go. QoS 0 and QoS 1/2
+/// messages are kept in two FIFOs stamped with one sequence, so that both the dequeue order and
+/// "oldest QoS 0" are O(1).
+/// </summary>
+public sealed class MessageQueue
+{
+    private readonly Queue<(long Sequence, QueuedDelivery Item)> _qos0 = new();
+    private readonly Queue<(long Sequence, QueuedDelivery Item)> _qos12 = new();
+    private long _sequence;
+
+    public MessageQueue(int maxLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
+        MaxLength = maxLength;
+    }
+
+    /// <summary>0 for no limit.</summary>
+    public int MaxLength { get; }
+
+    public int Count => _qos0.Count + _qos12.Count;
+
+    public bool IsFull => MaxLength > 0 && Count >= MaxLength;
+
+    /// <summary>Queues <paramref name="item"/>; returns the message dropped to make room (possibly <paramref name="item"/> itself), or null.</summary>
+    public QueuedDelivery? Enqueue(QueuedDelivery item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        QueuedDelivery? dropped = null;
+        if (IsFull)
+        {
+            if (_qos0.Count > 0)
+            {
+                dropped = _qos0.Dequeue().Item;
+            }
+            else if (item.QoS == QualityOfService.AtMostOnce)
+            {
+                return item;
+            }
+            else
+            {
+                dropped = _qos12.Dequeue().Item;
+            }
+        }
+
+        (item.QoS == QualityOfService.AtMostOnce ? _qos0 : _qos12).Enqueue((++_sequence, item));
+        return dropped;
+    }
+
+    public bool TryPeek(out QueuedDelivery item)
+    {
+        var queue = Head();
+        if (queue is null)
+        {
+            item = null!;
+            return false;
+        }
+
+        item = queue.Peek().Item;
+        return true;
+    }
+
+    public bool TryDequeue(out QueuedDelivery item)
+    {
+        var queue = Head();
+        if (queue is null)
+        {
+            item = null!;
+            return false;
+        }
+
+        item = queue.Dequeue().Item;
+        return true;
+    }
+
+    /// <summary>Takes out the messages that match, keeping the order of the rest.</summary>
+    public IReadOnlyList<QueuedDelivery> RemoveWhere(Func<QueuedDelivery, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var removed = new List<(long Sequence, QueuedDelivery Item)>();
+        Filter(_qos0, predicate, removed);
+        Filter(_qos12, predicate, removed);
+        removed.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+        return [.. removed.Select(static r => r.Item)];
+    }
+
+    public void Clear()
+    {
+        _qos0.Clear();
+        _qos12.Clear();
+    }
+
+    private Queue<(long Sequence, QueuedDelivery Item)>? Head()
+    {
+        if (_qos0.Count == 0)
+        {
+            return _qos12.Count == 0 ? null : _qos12;
+        }
+
+        return _qos12.Count == 0 || _qos0.Peek().Sequence < _qos12.Peek().Sequence ? _qos0 : _qos12;
+    }
+
+    private static void Filter(
+        Queue<(long Sequence, QueuedDelivery Item)> queue,
+        Func<QueuedDelivery, bool> predicate,
+        List<(long Sequence, QueuedDelivery Item)> removed)
+    {
+        for (var n = queue.Count; n > 0; n--)
+        {
+            var entry = queue.Dequeue();
+            if (predicate(entry.Item))
+            {
+                removed.Add(entry);
+            }
+            else
+            {
+                queue.Enqueue(entry);
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+using Broker.Actors;
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Properties;
+using Broker.Transport.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>
+/// The session of one client id, <c>/user/sessions/&lt;escaped client id&gt;</c>: a thin shell around
+/// <see cref="SessionState"/> that adds what needs an actor: the current connection, the will and its
+/// delay, the session expiry, and the timers (3.x retry, await-rel timeout). Like VerneMQ's queue, it
+/// outlives its connections: it is created and stopped by <see cref="SessionRegistry"/>.
+/// <code>
+///   attached ──ClientDisconnected──▶ detached ──AttachSession──▶ attached
+///      │  ▲ AttachSession (takeover: old connection closed 0x8E)   │ expiry timer, or expiry 0
+///      └──┘                                                        ▼
+///   EndSession (Clean Start elsewhere) ───────────────────────▶ ended ──SessionEnded──▶ registry stops it
+/// </code>
+/// </summary>
+public sealed partial class SessionActor : ActorBase
+{
+    private static readonly object RetryKey = "retry";
+    private static readonly object AwaitRelKey = "await-rel";
+    private static readonly object WillKey = "will-delay";
+    private static readonly object ExpiryKey = "expiry";
+
+    private readonly IRouter _router;
+    private readonly ILogger _logger;
+    private readonly SessionState _state;
+
+    /// <summary>The will of the current connection; cleared by a normal DISCONNECT [MQTT-3.14.4-3].</summary>
+    private WillMessage? _will;
+
+    /// <summary>The will of a connection that ended abnormally, waiting for its Will Delay Interval.</summary>
+    private WillMessage? _pendingWill;
+
+    private uint _expirySeconds;
+    private bool _ended;
+
+    public SessionActor(string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger)
+    {
+        _router = router;
+        _logger = logger;
+        _state = new SessionState(clientId, Self, router, settings, metrics);
+    }
+
+    public static Props Props(string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger) =>
+        Broker.Actors.Props.Create(() => new SessionActor(clientId, router, settings, metrics, logger));
+
+    private string ClientId => _state.ClientId;
+
+    private long Now => Context.System.Settings.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    protected override void Receive(object message)
+    {
+        if (_ended)
+        {
+            ReceiveWhenEnded(message);
+            return;
+        }
+
+        switch (message)
+        {
+            case Deliver deliver:
+                _state.Deliver(deliver, Now);
+                ArmTimers();
+                break;
+            case ClientPublish publish when IsCurrent(publish.Connection):
+                _state.HandlePublish(publish.Message, publish.PacketId, Now);
+                ArmTimers();
+                break;
+            case ClientAcknowledgement ack when IsCurrent(ack.Connection):
+                _state.HandleAcknowledgement(ack.Packet, Now);
+                ArmTimers();
+                break;
+            case ClientSubscribe subscribe when IsCurrent(subscribe.Connection):
+                _state.Subscribe(subscribe.Packet, subscribe.Refused, Now);
+                ArmTimers();
+                break;
+            case ClientUnsubscribe unsubscribe when IsCurrent(unsubscribe.Connection):
+                _state.Unsubscribe(unsubscribe.Packet);
+                break;
+            case ConnectionWritable writable when IsCurrent(writable.Connection):
+                _state.Drain(Now);
+                ArmTimers();
+                break;
+            case ClientDisconnected disconnected when IsCurrent(disconnected.Connection):
+                Disconnected(disconnected);
+                break;
+            case ClientPublish or ClientAcknowledgement or ClientSubscribe or ClientUnsubscribe or ConnectionWritable or ClientDisconnected:
+                break; // from a connection this session no longer serves (taken over)
+            case AttachSession attach:
+                Attach(attach);
+                break;
+            case EndSession:
+                EndByCleanStart();
+                break;
+            case Tick.Retry:
+                _state.RetryUnacknowledged(Now);
+                ArmTimers();
+                break;
+            case Tick.AwaitRel:
+                _state.ExpireAwaitingRel(Now);
+                ArmTimers();
+                break;
+            case Tick.WillDelay:
+                PublishPendingWill();
+                break;
+            case Tick.Expiry:
+                LogExpired(ClientId);
+                End();
+                break;
+            case GetSessionStats:
+                Sender?.Tell(Stats(), Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>A session that failed or is stopped by shutdown leaves the router, and the connection it served.</summary>
+    protected override void PostStop()
+    {
+        if (!_ended)
+        {
+            _ended = true;
+            _state.Connection?.Close();
+            _state.End();
+        }
+    }
+
+    private void ReceiveWhenEnded(object message)
+    {
+        switch (message)
+        {
+            case AttachSession attach:
+                // Sent before the registry heard that this session ended: it opens the next session.
+                Context.Parent?.Tell(attach.Open, attach.ReplyTo);
+                break;
+            case GetSessionStats:
+                Sender?.Tell(Stats(), Self);
+                break;
+        }
+    }
+
+    private bool IsCurrent(IClientConnection connection) => _state.Connection is { } current && current.Id == connection.Id;
+
+    private void Attach(AttachSession attach)
+    {
+        var open = attach.Open;
+
+        // A new connection before the will delay passed: that will is not sent [MQTT-3.1.3-9]; nor does the session expire.
+        Context.Timers.Cancel(WillKey);
+        Context.Timers.Cancel(ExpiryKey);
+        _pendingWill = null;
+        if (_state.Connection is { } old && old.Id != open.Connection.Id)
+        {
+            // [MQTT-3.1.4-3]: the existing connection is told 0x8E and closed. It ended abnormally, but the
+            // session continues at once, so only a will without delay goes out.
+            LogTakenOver(ClientId, old.Id, open.Connection.Id);
+            old.Close(ReasonCode.SessionTakenOver);
+            if (_will is { } will && WillDelaySeconds(will) == 0)
+            {
+                PublishWill(will);
+            }
+        }
+
+        _will = open.Request.Will;
+        _expirySeconds = open.Request.SessionExpirySeconds;
+        open.Connection.Send(open.ConnAck with { SessionPresent = attach.SessionPresent });
+        _state.Attach(open.Connection, ClientCapabilities.From(open.Request), Now);
+        attach.ReplyTo?.Tell(new SessionOpened(Self, attach.SessionPresent), Self);
+        ArmTimers();
+    }
+
+    private void Disconnected(ClientDisconnected disconnected)
+    {
+        if (disconnected.SessionExpirySeconds is { } expiry)
+        {
+            _expirySeconds = expiry;
+        }
+
+        Redispatch(_state.Detach());
+        Context.Timers.Cancel(RetryKey);
+        var will = _will;
+        _will = null;
+        if (disconnected.Kind != DisconnectKind.Normal && will is not null)
+        {
+            ScheduleWill(will);
+        }
+
+        if (_expirySeconds == 0)
+        {
+            End();
+        }
+        else if (_expirySeconds != uint.MaxValue)
+        {
+            Context.Timers.StartSingleTimer(ExpiryKey, Tick.Expiry, TimeSpan.FromSeconds(_expirySeconds));
+        }
+    }
+
+    /// <summary>
+    /// The will goes out after its delay, or when the session ends, whichever comes first (3.1.3.2.2):
+    /// at once without a delay or when the session does not outlive the connection.
+    /// </summary>
+    private void ScheduleWill(WillMessage will)
+    {
+        var delay = WillDelaySeconds(will);
+        if (delay == 0 || _expirySeconds == 0)
+        {
+            PublishWill(will);
+            return;
+        }
+
+        _pendingWill = will;
+        if (_expirySeconds == uint.MaxValue || delay < _expirySeconds)
+        {
+            Context.Timers.StartSingleTimer(WillKey, Tick.WillDelay, TimeSpan.FromSeconds(delay));
+        }
+    }
+
+    /// <summary>Another connection asked for a clean start: this session ends, its connection's will going out as on an abnormal close.</summary>
+    private void EndByCleanStart()
+    {
+        if (_state.Connection is { } connection)
+        {
+            LogTakenOver(ClientId, connection.Id, 0);
+            connection.Close(ReasonCode.SessionTakenOver);
+            if (_will is { } will)
+            {
+                PublishWill(will);
+            }
+
+            _will = null;
+        }
+
+        End();
+    }
+
+    /// <summary>The session is over: a waiting will goes out, subscriptions leave the router, the registry stops this actor.</summary>
+    private void End()
+    {
+        _ended = true;
+        Context.Timers.CancelAll();
+        PublishPendingWill();
+        Redispatch(_state.End());
+        Context.Parent?.Tell(new SessionEnded(ClientId), Self);
+    }
+
+    private void PublishPendingWill()
+    {
+        if (_pendingWill is { } will)
+        {
+            _pendingWill = null;
+            PublishWill(will);
+        }
+    }
+
+    private void PublishWill(WillMessage will)
+    {
+        var properties = will.Properties;
+        _router.Publish(new ApplicationMessage
+        {
+            Topic = will.Topic,
+            Payload = will.Payload,
+            QoS = will.QoS,
+            Retain = will.Retain,
+
+            // Only what a PUBLISH forwards (3.3.2.3): not the Will Delay Interval.
+            Properties = new MqttProperties
+            {
+                PayloadFormatIndicator = properties.PayloadFormatIndicator,
+                MessageExpiryInterval = properties.MessageExpiryInterval,
+                ContentType = properties.ContentType,
+                ResponseTopic = properties.ResponseTopic,
+                CorrelationData = properties.CorrelationData,
+                UserProperties = properties.UserProperties,
+            },
+            PublisherId = ClientId,
+            ReceivedAtMs = Now,
+        });
+        LogWillPublished(ClientId, will.Topic);
+    }
+
+    private static uint WillDelaySeconds(WillMessage will) => will.Properties.WillDelayInterval ?? 0;
+
+    private void Redispatch(IReadOnlyList<SharedRedispatch> messages)
+    {
+        foreach (var message in messages)
+        {
+            _router.RedispatchShared(message.ShareGroup, message.Filter, message.Message, ClientId);
+        }
+    }
+
+    /// <summary>Starts the retry and await-rel timers for the earliest moment the state has work, unless they run already.</summary>
+    private void ArmTimers()
+    {
+        if (!Context.Timers.IsTimerActive(RetryKey) && _state.NextRetryDueMs() is { } retryAt)
+        {
+            Context.Timers.StartSingleTimer(RetryKey, Tick.Retry, Delay(retryAt));
+        }
+
+        if (!Context.Timers.IsTimerActive(AwaitRelKey) && _state.NextAwaitRelExpiryMs() is { } expireAt)
+        {
+            Context.Timers.StartSingleTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
+        }
+    }
+
+    private TimeSpan Delay(long atMs) => TimeSpan.FromMilliseconds(Math.Max(0, atMs - Now));
+
+    private SessionStats Stats() => new(
+        ClientId,
+        _state.IsConnected,
+        _state.Subscriptions.Count,
+        _state.InflightCount,
+        _state.QueueLength,
+        _state.AwaitingRelCount,
+        _state.DroppedMessages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ClientId} taken over: connection {OldConnection} closed for connection {NewConnection}")]
+    private partial void LogTakenOver(string clientId, long oldConnection, long newConnection);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {ClientId} expired")]
+    private partial void LogExpired(string clientId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {ClientId} published its will to {Topic}")]
+    private partial void LogWillPublished(string clientId, string topic);
+
+    /// <summary>The session's own timer messages.</summary>
+    private enum Tick
+    {
+        Retry,
+        AwaitRel,
+        WillDelay,
+        Expiry,
+    }
+}

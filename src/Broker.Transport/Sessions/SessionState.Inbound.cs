@@ -1,0 +1,73 @@
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>Incoming PUBLISH and PUBREL: routing, acknowledgement, exactly-once for QoS 2.</summary>
+public sealed partial class SessionState
+{
+    /// <summary>
+    /// A PUBLISH from the client. QoS 0 is routed; QoS 1 routed and acknowledged with PUBACK; QoS 2
+    /// routed once and acknowledged with PUBREC, its id then kept until PUBREL, so that a resent PUBLISH
+    /// is acknowledged again but not routed again [MQTT-4.3.3-10]. More unreleased QoS 2 messages than
+    /// <c>max_awaiting_rel</c> is treated as exceeding the Receive Maximum: DISCONNECT 0x93.
+    /// </summary>
+    public void HandlePublish(ApplicationMessage message, ushort packetId, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message.QoS)
+        {
+            case QualityOfService.AtMostOnce:
+                _router.Publish(message);
+                break;
+            case QualityOfService.AtLeastOnce:
+                var delivered = _router.Publish(message);
+                Send(new PubAckPacket { PacketId = packetId, ReasonCode = RoutedReason(delivered) });
+                break;
+            case QualityOfService.ExactlyOnce:
+                HandleQoS2Publish(message, packetId, nowMs);
+                break;
+        }
+    }
+
+    /// <summary>Forgets inbound QoS 2 ids that waited for PUBREL longer than <c>await_rel_timeout</c>; returns how many.</summary>
+    public int ExpireAwaitingRel(long nowMs)
+    {
+        var expired = RemoveAwaitingRelBefore(nowMs - (long)_settings.AwaitRelTimeout.TotalMilliseconds);
+        return expired.Count;
+    }
+
+    /// <summary>When <see cref="ExpireAwaitingRel"/> next has something to forget; null when nothing waits.</summary>
+    public long? NextAwaitRelExpiryMs() =>
+        _awaitingRel.OldestReceivedAtMs is { } oldest ? oldest + (long)_settings.AwaitRelTimeout.TotalMilliseconds : null;
+
+    private void HandleQoS2Publish(ApplicationMessage message, ushort packetId, long nowMs)
+    {
+        switch (AddAwaitingRel(packetId, nowMs))
+        {
+            case AwaitingRelAddResult.Added:
+                var delivered = _router.Publish(message);
+                Send(new PubRecPacket { PacketId = packetId, ReasonCode = RoutedReason(delivered) });
+                break;
+            case AwaitingRelAddResult.AlreadyAwaiting:
+                Send(new PubRecPacket { PacketId = packetId });
+                break;
+            case AwaitingRelAddResult.Full:
+                _metrics.ProtocolError();
+                _connection?.Close(ReasonCode.ReceiveMaximumExceeded);
+                break;
+        }
+    }
+
+    /// <summary>PUBREL ends an inbound QoS 2 exchange with PUBCOMP; an unknown id gets 0x92 on 5.0.</summary>
+    private void HandlePubRel(ushort packetId)
+    {
+        var known = RemoveAwaitingRel(packetId);
+        Send(new PubCompPacket { PacketId = packetId, ReasonCode = known ? ReasonCode.Success : NotFoundOnV5() });
+    }
+
+    /// <summary>5.0 tells the publisher when nobody subscribed (0x10); 3.x acknowledgements carry no reason.</summary>
+    private ReasonCode RoutedReason(int delivered) =>
+        delivered == 0 && _client.IsV5 ? ReasonCode.NoMatchingSubscribers : ReasonCode.Success;
+}

@@ -1,0 +1,265 @@
+using System.Buffers;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Codec;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Properties;
+using Broker.Transport.Routing;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>Outgoing messages: delivery options, the inflight window, the queue and the acknowledgements from the client.</summary>
+public sealed partial class SessionState
+{
+    /// <summary>
+    /// A message the router matched to one of this session's subscriptions. Sent now when the client is
+    /// connected and there is room (QoS 0: the connection is writable; QoS 1/2: the window has room and
+    /// nothing is queued before it), queued otherwise.
+    /// </summary>
+    public void Deliver(Deliver deliver, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+
+        // A delivery already on its way when the subscription went is not sent [MQTT-3.10.4-2].
+        if (!_subscriptions.ContainsKey(deliver.Filter))
+        {
+            return;
+        }
+
+        if (deliver.Message.IsExpired(nowMs))
+        {
+            _metrics.MessageExpired(); // [MQTT-3.3.2-5]
+            return;
+        }
+
+        // [MQTT-3.8.3-3]: not to the publisher's own subscription with No Local; the broker may also impose it.
+        if ((deliver.Options.NoLocal || _settings.IgnoreLoopDeliver) && deliver.Message.PublisherId == ClientId)
+        {
+            return;
+        }
+
+        // [MQTT-3.8.4-8]: the minimum of the published QoS and the subscription's granted QoS.
+        var qos = (QualityOfService)Math.Min((byte)deliver.Message.QoS, (byte)deliver.Options.MaximumQoS);
+        if (_connection is { } connection)
+        {
+            var canSend = qos == QualityOfService.AtMostOnce
+                ? connection.IsWritable
+                : _queue.Count == 0 && _inflight.HasRoom;
+            if (canSend)
+            {
+                Publish(deliver, qos, nowMs);
+            }
+            else
+            {
+                Enqueue(new QueuedDelivery(deliver, qos));
+            }
+
+            return;
+        }
+
+        if (qos == QualityOfService.AtMostOnce && !_settings.QueueQoS0)
+        {
+            CountDrop();
+            return;
+        }
+
+        Enqueue(new QueuedDelivery(deliver, qos));
+    }
+
+    /// <summary>Sends queued messages while the connection and the window take them, in queue order.</summary>
+    public void Drain(long nowMs)
+    {
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        while (_queue.TryPeek(out var next))
+        {
+            var blocked = next.QoS == QualityOfService.AtMostOnce ? !connection.IsWritable : !_inflight.HasRoom;
+            if (blocked)
+            {
+                return;
+            }
+
+            TryDequeue(out _);
+            if (next.Deliver.Message.IsExpired(nowMs))
+            {
+                _metrics.MessageExpired(); // [MQTT-3.3.2-5]: expired while it waited
+                continue;
+            }
+
+            Publish(next.Deliver, next.QoS, nowMs);
+        }
+    }
+
+    /// <summary>PUBACK, PUBREC or PUBCOMP for a message this session sent, or PUBREL for one it received.</summary>
+    public void HandleAcknowledgement(PublishAcknowledgement acknowledgement, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledgement);
+        switch (acknowledgement)
+        {
+            case PubAckPacket ack:
+                HandlePubAck(ack.PacketId, nowMs);
+                break;
+            case PubRecPacket rec:
+                HandlePubRec(rec, nowMs);
+                break;
+            case PubCompPacket comp:
+                HandlePubComp(comp.PacketId, nowMs);
+                break;
+            case PubRelPacket rel:
+                HandlePubRel(rel.PacketId);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// 3.x only: resends what has waited <c>retry_interval</c> for its acknowledgement. 5.0 forbids
+    /// resending on a live connection [MQTT-4.4.0-1]; the session does it only on reconnection.
+    /// </summary>
+    public void RetryUnacknowledged(long nowMs)
+    {
+        if (_connection is null || _client.IsV5)
+        {
+            return;
+        }
+
+        var cutoff = nowMs - (long)_settings.RetryInterval.TotalMilliseconds;
+        ResendInflight(nowMs, m => m.SentAtMs <= cutoff);
+    }
+
+    /// <summary>When <see cref="RetryUnacknowledged"/> next has something to resend; null when never (5.0, offline, nothing in flight).</summary>
+    public long? NextRetryDueMs()
+    {
+        if (_connection is null || _client.IsV5 || _inflight.Count == 0)
+        {
+            return null;
+        }
+
+        var oldest = _inflight.InOrder().Min(m => m.SentAtMs);
+        return oldest + (long)_settings.RetryInterval.TotalMilliseconds;
+    }
+
+    private void HandlePubAck(ushort packetId, long nowMs)
+    {
+        // An unknown id, or one of a QoS 2 exchange, is ignored.
+        if (_inflight.TryGet(packetId, out var message) && message.Packet.QoS == QualityOfService.AtLeastOnce && RemoveInflight(packetId))
+        {
+            Drain(nowMs);
+        }
+    }
+
+    private void HandlePubRec(PubRecPacket rec, long nowMs)
+    {
+        if (!_inflight.TryGet(rec.PacketId, out var message) || message.Packet.QoS != QualityOfService.ExactlyOnce)
+        {
+            Send(new PubRelPacket { PacketId = rec.PacketId, ReasonCode = NotFoundOnV5() });
+            return;
+        }
+
+        // A failure code ends the exchange: the message is not delivered, and no PUBREL follows (4.3.3).
+        if ((byte)rec.ReasonCode >= 0x80)
+        {
+            RemoveInflight(rec.PacketId);
+            Drain(nowMs);
+            return;
+        }
+
+        if (message.Phase == InflightPhase.AwaitingAck)
+        {
+            UpdateInflight(message with { Phase = InflightPhase.AwaitingComp, SentAtMs = nowMs });
+        }
+
+        Send(new PubRelPacket { PacketId = rec.PacketId });
+    }
+
+    private void HandlePubComp(ushort packetId, long nowMs)
+    {
+        if (_inflight.TryGet(packetId, out var message) && message.Phase == InflightPhase.AwaitingComp && RemoveInflight(packetId))
+        {
+            Drain(nowMs);
+        }
+    }
+
+    private ReasonCode NotFoundOnV5() => _client.IsV5 ? ReasonCode.PacketIdentifierNotFound : ReasonCode.Success;
+
+    /// <summary>Resends, in first-sent order, the PUBLISH (with DUP set [MQTT-3.3.1-1]) or PUBREL of every matching inflight message.</summary>
+    private void ResendInflight(long nowMs, Func<InflightMessage, bool> due)
+    {
+        foreach (var message in _inflight.InOrder())
+        {
+            if (!due(message))
+            {
+                continue;
+            }
+
+            Send(message.Phase == InflightPhase.AwaitingAck
+                ? message.Packet with { Dup = true }
+                : new PubRelPacket { PacketId = message.PacketId });
+            UpdateInflight(message with { SentAtMs = nowMs });
+        }
+    }
+
+    /// <summary>Builds the PUBLISH for this client and sends it; QoS 1/2 get a packet id and enter the window.</summary>
+    private void Publish(Deliver deliver, QualityOfService qos, long nowMs)
+    {
+        var packet = BuildPublish(deliver, qos, nowMs);
+
+        // [MQTT-3.1.2-25]: too large for the client: discarded, as if it had been delivered.
+        if ((uint)MqttEncoder.GetSize(packet, _client.ProtocolVersion) > _client.MaximumPacketSize)
+        {
+            CountDrop();
+            return;
+        }
+
+        if (qos != QualityOfService.AtMostOnce)
+        {
+            if (!_packetIds.TryAllocate(_isInflight, out var packetId))
+            {
+                Enqueue(new QueuedDelivery(deliver, qos));
+                return;
+            }
+
+            packet = packet with { PacketId = packetId };
+            AddInflight(new InflightMessage(packet, deliver, InflightPhase.AwaitingAck, nowMs));
+        }
+
+        Send(packet);
+        _metrics.MessageDelivered();
+    }
+
+    private PublishPacket BuildPublish(Deliver deliver, QualityOfService qos, long nowMs)
+    {
+        var message = deliver.Message;
+        return new PublishPacket
+        {
+            Topic = message.Topic,
+            QoS = qos,
+
+            // Retained messages sent for a new subscription keep RETAIN [MQTT-3.3.1-8]; live ones carry it
+            // only with Retain As Published [MQTT-3.3.1-12], [MQTT-3.3.1-13].
+            Retain = deliver.FromRetained || (deliver.Options.RetainAsPublished && message.Retain),
+            Payload = new ReadOnlySequence<byte>(message.Payload),
+            Properties = _client.IsV5 ? ForwardedProperties(deliver, nowMs) : MqttProperties.Empty,
+        };
+    }
+
+    private static MqttProperties ForwardedProperties(Deliver deliver, long nowMs)
+    {
+        var properties = deliver.Message.Properties;
+
+        // [MQTT-3.3.2-6]: the expiry interval forwarded is what remains of it.
+        if (deliver.Message.RemainingExpirySeconds(nowMs) is { } remaining && remaining != properties.MessageExpiryInterval)
+        {
+            properties = properties with { MessageExpiryInterval = remaining };
+        }
+
+        // [MQTT-3.3.4-3]: the identifier of the subscription that matched.
+        if (deliver.SubscriptionId != 0)
+        {
+            properties = properties with { SubscriptionIdentifiers = [deliver.SubscriptionId] };
+        }
+
+        return properties;
+    }
+}

@@ -1,0 +1,173 @@
+using Broker.Actors;
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Routing;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>
+/// The MQTT session as a pure state machine (EMQX's emqx_session): subscriptions, the outgoing
+/// inflight window and queue, inbound QoS 2 ids awaiting PUBREL. No actor, no clock, no thread: every
+/// method that depends on time takes <c>nowMs</c>; packets go to the attached
+/// <see cref="IClientConnection"/> and routing to the <see cref="IRouter"/>, both small interfaces that
+/// tests replace with recording doubles. <see cref="SessionActor"/> is the thin shell that owns it.
+/// <para>
+/// Persistence: every change to what a persistent session keeps (subscriptions, inflight, queue,
+/// awaiting-rel ids) goes through one of the mutators at the end of this file, and nowhere else.
+/// A journal (a later issue) records those calls as events and replays them to rebuild the state;
+/// the connection and the packet id cursor are not part of it.
+/// </para>
+/// </summary>
+public sealed partial class SessionState
+{
+    private readonly IActorRef _self;
+    private readonly IRouter _router;
+    private readonly MqttSettings _settings;
+    private readonly BrokerMetrics _metrics;
+    private readonly Dictionary<string, SessionSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly InflightWindow _inflight;
+    private readonly MessageQueue _queue;
+    private readonly AwaitingRelSet _awaitingRel;
+    private readonly PacketIdAllocator _packetIds = new();
+    private readonly Func<ushort, bool> _isInflight;
+    private IClientConnection? _connection;
+    private ClientCapabilities _client = new(MqttProtocolVersion.V311);
+
+    /// <param name="self">The session actor, which the router sends <see cref="Deliver"/> to.</param>
+    public SessionState(string clientId, IActorRef self, IRouter router, MqttSettings settings, BrokerMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ClientId = clientId;
+        _self = self;
+        _router = router;
+        _settings = settings;
+        _metrics = metrics;
+        _inflight = new InflightWindow(InflightCapacity(ushort.MaxValue));
+        _queue = new MessageQueue(settings.MaxQueueLength);
+        _awaitingRel = new AwaitingRelSet(settings.MaxAwaitingRel);
+        _isInflight = _inflight.Contains;
+    }
+
+    public string ClientId { get; }
+
+    public IClientConnection? Connection => _connection;
+
+    public bool IsConnected => _connection is not null;
+
+    public IReadOnlyDictionary<string, SessionSubscription> Subscriptions => _subscriptions;
+
+    public int InflightCount => _inflight.Count;
+
+    public int InflightCapacityNow => _inflight.Capacity;
+
+    public int QueueLength => _queue.Count;
+
+    public int AwaitingRelCount => _awaitingRel.Count;
+
+    /// <summary>Messages this session discarded: queue overflow, QoS 0 for an absent client, too large for the client.</summary>
+    public long DroppedMessages { get; private set; }
+
+    /// <summary>
+    /// Serves <paramref name="connection"/> from now on: resends every unacknowledged PUBLISH (DUP set)
+    /// and PUBREL in their original order [MQTT-4.4.0-1], then drains the queue. The caller has sent
+    /// CONNACK first. Attaching while attached is a takeover: the new connection simply replaces the old.
+    /// </summary>
+    public void Attach(IClientConnection connection, ClientCapabilities client, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(client);
+        _connection = connection;
+        _client = client;
+        _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
+        ResendInflight(nowMs, _ => true);
+        Drain(nowMs);
+    }
+
+    /// <summary>
+    /// The connection is gone. Messages of shared subscriptions not yet received by the client (queued,
+    /// or sent and unacknowledged) are taken out and returned, for the router to give to another member
+    /// of their group. QoS 2 messages already past PUBREC stay: the client has them.
+    /// </summary>
+    public IReadOnlyList<SharedRedispatch> Detach()
+    {
+        _connection = null;
+        return TakeSharedMessages();
+    }
+
+    /// <summary>The session ends: its subscriptions leave the router. Returns the shared messages to redispatch.</summary>
+    public IReadOnlyList<SharedRedispatch> End()
+    {
+        _connection = null;
+        foreach (var filter in _subscriptions.Keys.ToArray())
+        {
+            _router.Unsubscribe(ClientId, filter);
+            RemoveSubscription(filter);
+        }
+
+        return TakeSharedMessages();
+    }
+
+    private IReadOnlyList<SharedRedispatch> TakeSharedMessages()
+    {
+        var shared = new List<SharedRedispatch>();
+        foreach (var message in RemoveInflightWhere(m => m.Source.ShareGroup is not null && m.Phase == InflightPhase.AwaitingAck))
+        {
+            shared.Add(new SharedRedispatch(message.Source.ShareGroup!, message.Source.Filter, message.Source.Message));
+        }
+
+        foreach (var queued in RemoveQueuedWhere(q => q.Deliver.ShareGroup is not null))
+        {
+            shared.Add(new SharedRedispatch(queued.Deliver.ShareGroup!, queued.Deliver.Filter, queued.Deliver.Message));
+        }
+
+        return shared;
+    }
+
+    private int InflightCapacity(ushort receiveMaximum) =>
+        Math.Clamp(Math.Min(_settings.MaxInflight, receiveMaximum), 1, ushort.MaxValue);
+
+    private void Send(MqttPacket packet) => _connection?.Send(packet);
+
+    private void CountDrop()
+    {
+        DroppedMessages++;
+        _metrics.MessageDropped();
+    }
+
+    // ---- Mutators: the only places that change the persistent state (see the class comment). ----
+
+    private void AddSubscription(string filter, SessionSubscription subscription) => _subscriptions[filter] = subscription;
+
+    private bool RemoveSubscription(string filter) => _subscriptions.Remove(filter);
+
+    private void AddInflight(InflightMessage message) => _inflight.Add(message);
+
+    private void UpdateInflight(InflightMessage message) => _inflight.Update(message);
+
+    private bool RemoveInflight(ushort packetId) => _inflight.Remove(packetId);
+
+    private IReadOnlyList<InflightMessage> RemoveInflightWhere(Func<InflightMessage, bool> predicate) => _inflight.RemoveWhere(predicate);
+
+    private void Enqueue(QueuedDelivery delivery)
+    {
+        if (_queue.Enqueue(delivery) is not null)
+        {
+            CountDrop();
+        }
+    }
+
+    private bool TryDequeue(out QueuedDelivery delivery) => _queue.TryDequeue(out delivery);
+
+    private IReadOnlyList<QueuedDelivery> RemoveQueuedWhere(Func<QueuedDelivery, bool> predicate) => _queue.RemoveWhere(predicate);
+
+    private AwaitingRelAddResult AddAwaitingRel(ushort packetId, long nowMs) => _awaitingRel.TryAdd(packetId, nowMs);
+
+    private bool RemoveAwaitingRel(ushort packetId) => _awaitingRel.Remove(packetId);
+
+    private IReadOnlyList<ushort> RemoveAwaitingRelBefore(long cutoffMs) => _awaitingRel.RemoveReceivedAtOrBefore(cutoffMs);
+}

@@ -1,0 +1,193 @@
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Tests.Sessions.Support;
+using static Broker.Transport.Tests.Sessions.Support.SessionHarness;
+
+namespace Broker.Transport.Tests.Sessions;
+
+/// <summary>Outgoing PUBLISH: the subscription options and the client's limits, packet by packet.</summary>
+public class SessionStateDeliveryTests
+{
+    [Theory]
+    [InlineData(QualityOfService.ExactlyOnce, QualityOfService.AtLeastOnce, QualityOfService.AtLeastOnce)]
+    [InlineData(QualityOfService.AtMostOnce, QualityOfService.ExactlyOnce, QualityOfService.AtMostOnce)]
+    [InlineData(QualityOfService.ExactlyOnce, QualityOfService.ExactlyOnce, QualityOfService.ExactlyOnce)]
+    public void MQTT_3_8_4_8_delivered_QoS_is_the_minimum_of_published_and_granted(QualityOfService published, QualityOfService granted, QualityOfService expected)
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#", granted);
+        session.Deliver(Message(qos: published));
+        Assert.Equal(expected, session.SentPublishes().Single().QoS);
+    }
+
+    [Fact]
+    public void MQTT_3_8_3_3_no_local_skips_the_clients_own_messages()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce, NoLocal: true));
+        session.Deliver(Message(topic: "t/own", publisher: ClientId));
+        session.Deliver(Message(topic: "t/other", publisher: "other"));
+        Assert.Equal("t/other", Assert.Single(session.SentPublishes()).Topic);
+    }
+
+    [Fact]
+    public void Ignore_loop_deliver_applies_no_local_to_every_subscription()
+    {
+        var session = new SessionHarness(MqttSettings.Default with { IgnoreLoopDeliver = true });
+        session.Subscribe("t/#");
+        session.Deliver(Message(publisher: ClientId));
+        Assert.Empty(session.SentPublishes());
+    }
+
+    [Theory]
+    [InlineData(false, true, false)]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    public void MQTT_3_3_1_12_and_13_live_messages_carry_RETAIN_only_with_retain_as_published(bool retainAsPublished, bool published, bool expected)
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce, RetainAsPublished: retainAsPublished));
+        session.Deliver(Message(retain: published));
+        Assert.Equal(expected, session.SentPublishes().Single().Retain);
+    }
+
+    [Fact]
+    public void MQTT_3_3_1_8_retained_messages_sent_for_a_subscription_keep_RETAIN()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#");
+        session.Deliver(Message(retain: true), fromRetained: true);
+        Assert.True(session.SentPublishes().Single().Retain);
+    }
+
+    [Fact]
+    public void MQTT_3_3_4_3_the_subscription_identifier_is_sent_to_5_0_clients()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce), subscriptionId: 42);
+        session.Deliver(Message(), subscriptionId: 42);
+        session.Deliver(Message(), subscriptionId: 0);
+
+        var sent = session.SentPublishes();
+        Assert.Equal([42], sent[0].Properties.SubscriptionIdentifiers);
+        Assert.Empty(sent[1].Properties.SubscriptionIdentifiers);
+    }
+
+    [Fact]
+    public void Properties_are_not_sent_to_3_1_1_clients()
+    {
+        var session = new SessionHarness(version: MqttProtocolVersion.V311);
+        session.Subscribe("t/#");
+        session.Deliver(Message(expirySeconds: 60), subscriptionId: 42);
+        Assert.Same(Broker.Transport.Mqtt.Properties.MqttProperties.Empty, session.SentPublishes().Single().Properties);
+    }
+
+    [Fact]
+    public void MQTT_3_3_2_5_an_expired_message_is_not_delivered()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#");
+        session.NowMs = 1_000_000 + 10_000;
+        session.Deliver(Message(expirySeconds: 10, receivedAtMs: 1_000_000));
+        Assert.Empty(session.SentPublishes());
+        Assert.Equal(1, session.Metrics.MessagesExpired);
+    }
+
+    [Fact]
+    public void MQTT_3_3_2_6_the_remaining_expiry_interval_is_forwarded()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#");
+        session.NowMs = 1_000_000 + 4_500;
+        session.Deliver(Message(expirySeconds: 10, receivedAtMs: 1_000_000));
+        Assert.Equal(6u, session.SentPublishes().Single().Properties.MessageExpiryInterval);
+    }
+
+    [Fact]
+    public void MQTT_3_3_2_5_a_message_that_expires_in_the_queue_is_not_sent()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#");
+        session.Detach();
+        session.Deliver(Message(expirySeconds: 5, receivedAtMs: 1_000_000));
+        session.Deliver(Message(topic: "t/2"));
+        session.NowMs += 6_000;
+        session.Attach();
+
+        Assert.Equal(["t/2"], session.SentPublishes().Select(p => p.Topic));
+    }
+
+    [Fact]
+    public void MQTT_3_1_2_25_a_packet_larger_than_the_clients_maximum_is_discarded_as_if_delivered()
+    {
+        var session = new SessionHarness(maximumPacketSize: 64);
+        session.Subscribe("t/#");
+        session.Deliver(Message(payload: new string('x', 100)));
+        session.Deliver(Message(payload: "small"));
+
+        var sent = session.SentPublishes().Single();
+        Assert.Equal(1, sent.PacketId);
+        Assert.Equal(0, session.State.QueueLength);
+        Assert.Equal(1, session.State.InflightCount);
+        Assert.Equal(1, session.State.DroppedMessages);
+    }
+
+    [Fact]
+    public void A_delivery_for_a_filter_no_longer_subscribed_is_not_sent()
+    {
+        var session = new SessionHarness();
+        session.Deliver(Message(), filter: "gone/#");
+        Assert.Empty(session.SentPublishes());
+    }
+
+    [Fact]
+    public void QoS_0_goes_to_the_queue_while_the_connection_is_not_writable_and_out_on_drain()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#");
+        session.Connection.IsWritable = false;
+        session.Deliver(Message(qos: QualityOfService.AtMostOnce));
+        Assert.Empty(session.SentPublishes());
+        Assert.Equal(1, session.State.QueueLength);
+
+        session.Connection.IsWritable = true;
+        session.State.Drain(session.NowMs);
+        Assert.Single(session.SentPublishes());
+    }
+
+    [Fact]
+    public void QoS_0_for_an_absent_client_is_queued_only_with_queue_qos0()
+    {
+        var queueing = new SessionHarness();
+        queueing.Subscribe("t/#");
+        queueing.Detach();
+        queueing.Deliver(Message(qos: QualityOfService.AtMostOnce));
+        Assert.Equal(1, queueing.State.QueueLength);
+
+        var dropping = new SessionHarness(MqttSettings.Default with { QueueQoS0 = false });
+        dropping.Subscribe("t/#");
+        dropping.Detach();
+        dropping.Deliver(Message(qos: QualityOfService.AtMostOnce));
+        Assert.Equal(0, dropping.State.QueueLength);
+        Assert.Equal(1, dropping.State.DroppedMessages);
+        Assert.Equal(1, dropping.Metrics.MessagesDropped);
+    }
+
+    [Fact]
+    public void Queue_overflow_drops_QoS_0_first_then_the_oldest_and_counts_every_drop()
+    {
+        var session = new SessionHarness(MqttSettings.Default with { MaxQueueLength = 2 });
+        session.Subscribe("t/#");
+        session.Detach();
+        session.Deliver(Message(topic: "t/q1-a"));
+        session.Deliver(Message(topic: "t/q0", qos: QualityOfService.AtMostOnce));
+        session.Deliver(Message(topic: "t/q1-b")); // drops t/q0
+        session.Deliver(Message(topic: "t/q1-c")); // drops t/q1-a, the oldest
+        session.Attach();
+
+        Assert.Equal(["t/q1-b", "t/q1-c"], session.SentPublishes().Select(p => p.Topic));
+        Assert.Equal(2, session.State.DroppedMessages);
+        Assert.Equal(2, session.Metrics.MessagesDropped);
+    }
+}
