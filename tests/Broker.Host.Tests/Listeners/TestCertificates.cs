@@ -14,19 +14,13 @@ internal sealed class TestCertificates : IDisposable
 
     public TestCertificates()
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Broker Test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        Authority = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        Authority = CreateAuthority("CN=Broker Test CA");
 
         var (server, serverKey) = Issue("CN=127.0.0.1", Authority, "1.3.6.1.5.5.7.3.1", san: true);
         Server = server;
         Client = WithKey(Issue("CN=client-1", Authority, "1.3.6.1.5.5.7.3.2", san: false));
 
-        using var strangerCaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var strangerCa = new CertificateRequest("CN=Stranger CA", strangerCaKey, HashAlgorithmName.SHA256)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var strangerCa = CreateAuthority("CN=Stranger CA");
         Stranger = WithKey(Issue("CN=stranger", strangerCa, "1.3.6.1.5.5.7.3.2", san: false));
 
         CertFile = Write("server.pem", Server.ExportCertificatePem());
@@ -50,6 +44,15 @@ internal sealed class TestCertificates : IDisposable
     public string KeyFile { get; }
 
     public string CaCertFile { get; }
+
+    private static X509Certificate2 CreateAuthority(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
 
     private static (X509Certificate2 Certificate, ECDsa Key) Issue(string subject, X509Certificate2 issuer, string usage, bool san)
     {
