@@ -176,4 +176,20 @@ public sealed class WebSocketListenerTests : ListenerTestBase, IDisposable
         Assert.Equal(new byte[] { 0xC0, 0x00 }, await ReceiveBytes(client, 2));
         Assert.Equal("wss", (await Echo.FirstConnection.WaitAsync(Timeout.Token)).Listener);
     }
+
+    [Fact]
+    public async Task Stop_accepting_keeps_live_websockets()
+    {
+        var server = await Start(Ws());
+        var endpoint = server.EndPoint("ws");
+        using var live = await ConnectWs(Uri("ws", endpoint, "/mqtt"), "mqtt");
+
+        await server.StopAcceptingAsync(Timeout.Token);
+
+        using var late = new ClientWebSocket();
+        late.Options.AddSubProtocol("mqtt");
+        await Assert.ThrowsAsync<WebSocketException>(() => late.ConnectAsync(Uri("ws", endpoint, "/mqtt"), Timeout.Token));
+        await live.SendAsync(new byte[] { 5 }, WebSocketMessageType.Binary, true, Timeout.Token);
+        Assert.Equal(new byte[] { 5 }, await ReceiveBytes(live, 1));
+    }
 }
