@@ -20,7 +20,7 @@ public static class BrokerCommands
 
         Settings are layered: the file, then environment variables BROKER_<SECTION>__<KEY>
         (e.g. BROKER_LISTENERS__TCP__PORT=1884), then the command line.
-        Exit codes: 0 success, 2 invalid configuration or usage.
+        Exit codes: 0 success, 2 invalid configuration or usage, 3 a listener could not be opened.
         """;
 
     public static async Task<int> RunAsync(

@@ -6,4 +6,7 @@ public static class ExitCodes
 
     /// <summary>Bad configuration or usage: nothing was started. Distinct from 1, which the runtime uses for a crash.</summary>
     public const int InvalidConfiguration = 2;
+
+    /// <summary>A listener could not be opened (address in use, unreadable certificate): nothing is served.</summary>
+    public const int ListenerFailed = 3;
 }

@@ -1,4 +1,5 @@
 using Broker.Host.Configuration;
+using Broker.Host.Listeners;
 using Broker.Host.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ namespace Broker.Host.Commands;
 
 /// <summary>
 /// <c>broker run</c>: validates the configuration before anything starts, then runs the generic
-/// host until Ctrl+C or SIGTERM.
+/// host, which opens the listeners, until Ctrl+C or SIGTERM.
 /// </summary>
 internal static class RunCommand
 {
@@ -43,6 +44,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(result.Options);
         builder.Services.AddSingleton(result);
         builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddHostedService<BrokerService>();
 
         using var host = builder.Build();
         try
@@ -52,6 +54,11 @@ internal static class RunCommand
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // Stopped before it finished starting: still an orderly stop.
+        }
+        catch (ListenerStartException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.ListenerFailed;
         }
         return ExitCodes.Success;
     }

@@ -37,8 +37,8 @@ internal sealed partial class StartupReport(BrokerConfigurationResult configurat
         Sessions(mqtt.SessionExpiryInterval, mqtt.RetryInterval, mqtt.AwaitRelTimeout, mqtt.KeepaliveMultiplier,
             mqtt.ServerKeepalive, mqtt.IdleTimeout);
         Features(Flag(mqtt.RetainAvailable), Flag(mqtt.WildcardSubscription), Flag(mqtt.SharedSubscription),
+            OptionValues.SnakeCase(mqtt.SharedSubscriptionStrategy.ToString()),
             Flag(mqtt.MqueueStoreQos0), Flag(mqtt.IgnoreLoopDeliver), Flag(mqtt.StrictMode));
-        NoListenerYet();
         return Task.CompletedTask;
     }
 
@@ -78,12 +78,10 @@ internal sealed partial class StartupReport(BrokerConfigurationResult configurat
 
     [LoggerMessage(Level = LogLevel.Information, Message =
         "MQTT features: retain_available {RetainAvailable}, wildcard_subscription {WildcardSubscription}, " +
-        "shared_subscription {SharedSubscription}, mqueue_store_qos0 {MqueueStoreQos0}, " +
+        "shared_subscription {SharedSubscription}, shared_subscription_strategy {SharedSubscriptionStrategy}, " +
+        "mqueue_store_qos0 {MqueueStoreQos0}, " +
         "ignore_loop_deliver {IgnoreLoopDeliver}, strict_mode {StrictMode}")]
     private partial void Features(string retainAvailable, string wildcardSubscription, string sharedSubscription,
+        string sharedSubscriptionStrategy,
         string mqueueStoreQos0, string ignoreLoopDeliver, string strictMode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message =
-        "No MQTT listener is served yet: the listeners above are configured but not opened, so clients cannot connect")]
-    private partial void NoListenerYet();
 }

@@ -22,6 +22,9 @@ public static partial class BrokerOptionsValidator
         Range(errors, "mqtt.max_mqueue_len", mqtt.MaxMqueueLen, 0, int.MaxValue);
         Range(errors, "mqtt.max_awaiting_rel", mqtt.MaxAwaitingRel, 1, 65535);
         Range(errors, "mqtt.server_keepalive", mqtt.ServerKeepalive, 0, 65535);
+        // The binder only produces named values; a value set from code may be any number.
+        if (!Enum.IsDefined(mqtt.SharedSubscriptionStrategy))
+            errors.Add(new("mqtt.shared_subscription_strategy", $"must be one of random, round_robin, sticky, hash_clientid, got {(int)mqtt.SharedSubscriptionStrategy}"));
         Positive(errors, "mqtt.await_rel_timeout", mqtt.AwaitRelTimeout);
         Positive(errors, "mqtt.retry_interval", mqtt.RetryInterval);
         Positive(errors, "mqtt.idle_timeout", mqtt.IdleTimeout);

@@ -32,6 +32,10 @@ public sealed class MqttOptions
     [ConfigurationKeyName("shared_subscription")]
     public bool SharedSubscription { get; set; } = true;
 
+    /// <summary>How one member of a <c>$share/group/filter</c> group is picked for each message.</summary>
+    [ConfigurationKeyName("shared_subscription_strategy")]
+    public SharedSubscriptionStrategyName SharedSubscriptionStrategy { get; set; } = SharedSubscriptionStrategyName.Random;
+
     /// <summary>QoS 1 and 2 deliveries awaiting acknowledgement per session (Receive Maximum towards the client).</summary>
     [ConfigurationKeyName("max_inflight")]
     public int MaxInflight { get; set; } = 32;

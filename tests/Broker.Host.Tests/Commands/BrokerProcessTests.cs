@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Broker.Host.Tests.Commands;
@@ -66,33 +68,65 @@ public class BrokerProcessTests
         Assert.Equal("", output);
     }
 
-    [Fact]
-    public async Task Run_logs_the_configuration_warns_that_nothing_is_served_and_exits_0_on_sigterm()
+    [Theory]
+    [InlineData(Sigterm)]
+    [InlineData(Sigint)]
+    public async Task Run_opens_the_listeners_and_exits_0_on_sigterm_or_ctrl_c(int signal)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return;
-        using var process = Start("--mqtt.max_inflight=9");
+        int tcpPort = FreePort(), wsPort = FreePort();
+        using var process = Start("--mqtt.max_inflight=9",
+            "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={tcpPort}",
+            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}");
         using var timeout = new CancellationTokenSource(Limit);
         var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         var seen = new List<string>();
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             seen.Add(line);
-            if (line.Contains("No MQTT listener is served yet", StringComparison.Ordinal))
+            if (line.Contains("Broker started", StringComparison.Ordinal))
                 break;
         }
-        Assert.Contains(seen, l => l.Contains("Listener tcp: 0.0.0.0:1883", StringComparison.Ordinal));
+        Assert.Contains(seen, l => l.Contains($"Listener tcp: 127.0.0.1:{tcpPort}", StringComparison.Ordinal));
         Assert.Contains(seen, l => l.Contains("max_inflight 9", StringComparison.Ordinal));
-        Assert.Contains(seen, l => l.Contains("warn:", StringComparison.Ordinal) && l.Contains("No MQTT listener is served yet", StringComparison.Ordinal));
+        Assert.Contains(seen, l => l.Contains($"Listener tcp accepting connections on 127.0.0.1:{tcpPort}", StringComparison.Ordinal));
+        Assert.Contains(seen, l => l.Contains($"Listener ws accepting connections on 127.0.0.1:{wsPort}/mqtt", StringComparison.Ordinal));
+        using (var client = new TcpClient(AddressFamily.InterNetwork))
+            await client.ConnectAsync(IPAddress.Loopback, tcpPort, timeout.Token);
 
-        Assert.Equal(0, Kill(process.Id, Sigterm));
+        Assert.Equal(0, Kill(process.Id, signal));
         var rest = process.StandardOutput.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
-        await rest;
+        Assert.Contains("Broker stopped", await rest, StringComparison.Ordinal);
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await errors}");
     }
 
+    [Fact]
+    public async Task A_port_in_use_exits_3_naming_the_listener_and_address()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false",
+            "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={port}");
+
+        Assert.Equal(3, exit);
+        Assert.Contains($"broker: listeners.tcp: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A port free at this moment; the broker binds it right after, so the window for another taker is small.</summary>
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     private const int Sigterm = 15;
+
+    private const int Sigint = 2;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
