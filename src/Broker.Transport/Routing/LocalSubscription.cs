@@ -1,0 +1,14 @@
+using Broker.Actors;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Transport.Routing;
+
+/// <summary>One subscription of a session on this node, as the local table holds it.</summary>
+/// <param name="Filter">As the client sent it, <c>$share/g/</c> included: what <see cref="Deliver.Filter"/> carries.</param>
+public sealed record LocalSubscription(
+    string ClientId,
+    IActorRef Session,
+    string Filter,
+    SubscriptionOptions Options,
+    int SubscriptionId,
+    string? ShareGroup);
