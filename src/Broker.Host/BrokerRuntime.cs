@@ -1,6 +1,11 @@
+using Broker.Actors;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
 using Broker.Transport.Connections;
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Routing;
+using Broker.Transport.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Host;
@@ -16,46 +21,50 @@ namespace Broker.Host;
 /// </summary>
 public sealed class BrokerRuntime : IAsyncDisposable
 {
-    private BrokerRuntime(MqttConnectionHandler handler)
+    private readonly BrokerContext _context;
+
+    private BrokerRuntime(BrokerContext context)
     {
-        Handler = handler;
+        _context = context;
+        Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
     }
 
     /// <summary>Serves each accepted connection.</summary>
     public MqttConnectionHandler Handler { get; }
 
-    public static BrokerRuntime Create(BrokerOptions options, ILoggerFactory loggerFactory)
+    public BrokerContext Context => _context;
+
+    public static BrokerRuntime Create(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        // INTEGRATION POINT: create the ActorSystem, the router and the session registry here, a
-        // BrokerContext with options.Mqtt.ToSettings(), and return
-        //   (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted)
-        // Until then every connection is closed as soon as it is accepted.
-        return new BrokerRuntime(CloseAtOnce);
+        var settings = options.Mqtt.ToSettings();
+        var system = ActorSystem.Create("broker", ActorSystemSettings.Default with { TimeProvider = time ?? TimeProvider.System });
+        var metrics = new BrokerMetrics();
+        var router = new Router(options.Node.Name, settings.SharedSubscriptionStrategy, system.Settings.TimeProvider, metrics);
+        var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory), "sessions");
+        return new BrokerRuntime(new BrokerContext
+        {
+            System = system,
+            Sessions = sessions,
+            Router = router,
+            Settings = settings,
+            Metrics = metrics,
+            LoggerFactory = loggerFactory,
+        });
     }
 
     /// <summary>
-    /// Called once the listeners accept no more connections: each live connection is to send
-    /// DISCONNECT 0x8B Server shutting down (5.0 clients; 3.x ones are just closed), flush it, and end.
+    /// Called once the listeners accept no more connections: each live connection sends DISCONNECT
+    /// 0x8B Server shutting down (5.0 clients; 3.x ones are just closed), flushes it, and ends.
     /// Returns when they have, or when <paramref name="cancellationToken"/> gives up waiting.
     /// </summary>
-    public Task CloseConnectionsAsync(CancellationToken cancellationToken)
+    public async Task CloseConnectionsAsync(CancellationToken cancellationToken)
     {
-        // INTEGRATION POINT: tell every connection to close with 0x8B and await them.
-        return Task.CompletedTask;
+        var close = _context.Connections.CloseAllAsync(ReasonCode.ServerShuttingDown, Timeout.InfiniteTimeSpan);
+        await ((Task)close.WaitAsync(cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>Stops what <see cref="Create"/> started, after the connections are gone.</summary>
-    public ValueTask DisposeAsync()
-    {
-        // INTEGRATION POINT: stop the actor system (its coordinated shutdown).
-        return ValueTask.CompletedTask;
-    }
-
-    private static async Task CloseAtOnce(System.IO.Pipelines.IDuplexPipe transport, ConnectionMetadata metadata, CancellationToken aborted)
-    {
-        await transport.Output.CompleteAsync();
-        await transport.Input.CompleteAsync();
-    }
+    /// <summary>Stops the actor system (its coordinated shutdown), after the connections are gone.</summary>
+    public async ValueTask DisposeAsync() => await _context.System.Terminate().ConfigureAwait(false);
 }
