@@ -40,7 +40,11 @@ internal static class RunCommand
             console.SingleLine = true;
             console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
         });
-        builder.Logging.SetMinimumLevel(result.Options.Log.Level.ToLogLevel());
+        var level = result.Options.Log.Level.ToLogLevel();
+        builder.Logging.SetMinimumLevel(level);
+        // Kestrel logs every accepted connection and FIN at debug; at log.level = debug that would bury
+        // the broker's own per-client lines, so its chatter needs trace.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? LogLevel.Trace : (LogLevel)Math.Max((int)level, (int)LogLevel.Information));
         builder.Services.AddSingleton(result.Options);
         builder.Services.AddSingleton(result);
         builder.Services.AddHostedService<StartupReport>();
