@@ -21,11 +21,17 @@ namespace Broker.Host;
 /// </summary>
 public sealed class BrokerRuntime : IAsyncDisposable
 {
-    private readonly BrokerContext _context;
+    // Expired retained messages are never sent, but only a sweep frees their memory.
+    private static readonly TimeSpan RetainedPurgeInterval = TimeSpan.FromMinutes(1);
 
-    private BrokerRuntime(BrokerContext context)
+    private readonly BrokerContext _context;
+    private readonly ICancelable _retainedPurge;
+
+    private BrokerRuntime(BrokerContext context, RetainedStore retained)
     {
         _context = context;
+        _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
+            () => retained.PurgeExpired(context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
     }
 
@@ -51,7 +57,7 @@ public sealed class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        });
+        }, router.Retained);
     }
 
     /// <summary>
@@ -66,5 +72,9 @@ public sealed class BrokerRuntime : IAsyncDisposable
     }
 
     /// <summary>Stops the actor system (its coordinated shutdown), after the connections are gone.</summary>
-    public async ValueTask DisposeAsync() => await _context.System.Terminate().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        _retainedPurge.Cancel();
+        await _context.System.Terminate().ConfigureAwait(false);
+    }
 }
