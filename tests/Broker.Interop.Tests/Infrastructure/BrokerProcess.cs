@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Broker.Interop.Tests.Infrastructure;
+
+/// <summary>
+/// A broker running as a separate process on free loopback ports: this repository's (<c>dotnet broker.dll</c>
+/// from the test output, where the Host project reference puts it) or Debian's mosquitto. Ready once its TCP
+/// port accepts a connection; stopped by its pid, SIGTERM first and SIGKILL after a grace period.
+/// </summary>
+public sealed class BrokerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly CapturedProcess _process;
+    private readonly string _workDir;
+
+    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir)
+    {
+        _process = process;
+        Endpoint = endpoint;
+        _workDir = workDir;
+    }
+
+    public BrokerEndpoint Endpoint { get; }
+
+    public int Pid => _process.Pid;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The broker's stdout and stderr so far, and a mark to show only what came after it.</summary>
+    public CapturedProcess Output => _process;
+
+    /// <summary>Starts a broker of the kind INTEROP_BROKER names: ours (the default) or mosquitto.</summary>
+    public static Task<BrokerProcess> StartTargetAsync() => BrokerTarget.Kind switch
+    {
+        BrokerTargetKind.Ours => StartOursAsync(),
+        BrokerTargetKind.Mosquitto => StartMosquittoAsync(),
+        _ => throw new InvalidOperationException($"{BrokerTarget.Variable} names an external broker: no process to start"),
+    };
+
+    /// <summary>Starts this repository's broker; <paramref name="extraArgs"/> are more --key=value settings.</summary>
+    public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "broker.dll");
+        if (!File.Exists(dll))
+            throw new InvalidOperationException($"{dll} not found: the test project references src/Broker.Host so that the build puts it there");
+        var (tcp, ws) = (FreePort.Next(), FreePort.Next());
+        var workDir = Directory.CreateTempSubdirectory("broker-interop-").FullName;
+        string[] args =
+        [
+            dll,
+            $"--listeners.tcp.port={tcp}", "--listeners.tcp.bind=127.0.0.1",
+            $"--listeners.ws.port={ws}", "--listeners.ws.bind=127.0.0.1",
+            $"--node.data_dir={Path.Combine(workDir, "data")}",
+            .. extraArgs,
+        ];
+        // The child must not pick up BROKER_ overrides from whoever runs the tests.
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("BROKER_", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(k => k, _ => (string?)null);
+        var process = CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment);
+        var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
+        return WhenReadyAsync(new BrokerProcess(process, endpoint, workDir));
+    }
+
+    /// <summary>Starts Debian's mosquitto with anonymous access, a TCP and a WebSocket listener.</summary>
+    public static Task<BrokerProcess> StartMosquittoAsync()
+    {
+        Tools.Require(Tools.Mosquitto);
+        var (tcp, ws) = (FreePort.Next(), FreePort.Next());
+        var workDir = Directory.CreateTempSubdirectory("mosquitto-interop-").FullName;
+        var config = Path.Combine(workDir, "mosquitto.conf");
+        File.WriteAllText(config, $"""
+            per_listener_settings false
+            allow_anonymous true
+            listener {tcp} 127.0.0.1
+            listener {ws} 127.0.0.1
+            protocol websockets
+            """);
+        var process = CapturedProcess.Start("mosquitto", Tools.Executable(Tools.Mosquitto), ["-c", config], workingDirectory: workDir);
+        var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
+        return WhenReadyAsync(new BrokerProcess(process, endpoint, workDir));
+    }
+
+    /// <summary>SIGTERM: the broker's orderly stop.</summary>
+    public void Terminate() => Signals.Terminate(Pid);
+
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
+
+    /// <summary>SIGTERM, then SIGKILL when it has not exited after <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+            return;
+        try
+        {
+            Terminate();
+            await _process.WaitForExitAsync(grace);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            _process.Kill();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(StopTimeout);
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_workDir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file still held open: the temp folder is cleaned by the system later.
+        }
+    }
+
+    private static async Task<BrokerProcess> WhenReadyAsync(BrokerProcess broker)
+    {
+        try
+        {
+            await WaitUntilAcceptingAsync(broker);
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Tries to connect until the TCP port accepts; between attempts it waits for the broker to write
+    /// something or for a short back-off, whichever comes first, and stops early if the broker exits.
+    /// </summary>
+    private static async Task WaitUntilAcceptingAsync(BrokerProcess broker)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var backoff = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            if (broker.HasExited)
+                throw new InvalidOperationException($"The broker exited before accepting connections.\n{broker._process.Describe()}");
+            using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+            {
+                try
+                {
+                    using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, broker.Endpoint.Port), attempt.Token);
+                    return;
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                    // Not listening yet.
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException(
+                    $"The broker did not accept TCP connections on 127.0.0.1:{broker.Endpoint.Port} within {StartTimeout.TotalSeconds} s.\n{broker._process.Describe()}");
+            await broker._process.WaitForOutputAfterAsync(broker._process.TranscriptCount, backoff);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 500));
+        }
+    }
+
+    /// <summary>The muxer running these tests when it is one (dotnet test), so the child uses the same SDK install.</summary>
+    private static string DotnetHost() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+}
