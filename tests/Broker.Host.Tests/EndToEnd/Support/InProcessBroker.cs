@@ -10,6 +10,7 @@ namespace Broker.Host.Tests.EndToEnd.Support;
 /// <summary>
 /// The whole broker in this process, as <c>broker run</c> composes it (<see cref="BrokerRuntime"/> and a
 /// <see cref="BrokerServer"/>), with only the tcp listener, on 127.0.0.1 and a port the system chooses.
+/// A manual clock, when given, drives the broker's time (expiry, timers); the sockets stay real.
 /// </summary>
 internal sealed class InProcessBroker : IAsyncDisposable
 {
@@ -30,7 +31,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
 
     public BrokerRuntime Runtime => _runtime;
 
-    public static async Task<InProcessBroker> StartAsync(Action<MqttOptions>? configure = null)
+    public static async Task<InProcessBroker> StartAsync(Action<MqttOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new BrokerOptions();
         foreach (var (_, listener) in options.Listeners.All())
@@ -42,7 +43,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
 
         options.Listeners.Tcp.Enabled = true;
         configure?.Invoke(options.Mqtt);
-        var runtime = BrokerRuntime.Create(options, NullLoggerFactory.Instance);
+        var runtime = BrokerRuntime.Create(options, NullLoggerFactory.Instance, time);
         var server = new BrokerServer(options.Listeners, runtime.Handler, NullLoggerFactory.Instance);
         using var deadline = new CancellationTokenSource(MqttTestClient.Deadline);
         await server.StartAsync(deadline.Token);
