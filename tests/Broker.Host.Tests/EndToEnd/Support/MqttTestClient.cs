@@ -29,6 +29,7 @@ internal sealed class MqttTestClient : IDisposable
     private readonly MqttProtocolVersion _version;
     private readonly Channel<MqttPacket> _received = Channel.CreateUnbounded<MqttPacket>();
     private readonly CancellationTokenSource _stop = new();
+    private volatile bool _stopReading;
     private ushort _lastPacketId;
 
     private MqttTestClient(TcpClient socket, MqttProtocolVersion version)
@@ -42,6 +43,12 @@ internal sealed class MqttTestClient : IDisposable
     public string? DecodeFailure { get; private set; }
 
     public Socket Socket => _socket.Client;
+
+    /// <summary>
+    /// From now on this client takes no more bytes off its socket, as a stalled device: the receive
+    /// window fills and the broker's writes back up. A read already waiting still takes one chunk.
+    /// </summary>
+    public void StopReading() => _stopReading = true;
 
     /// <param name="receiveBufferSize">Set before connecting, so that the TCP window is small from the start.</param>
     /// <param name="read">False for a client that never reads what the broker sends.</param>
@@ -234,6 +241,11 @@ internal sealed class MqttTestClient : IDisposable
         {
             while (true)
             {
+                if (_stopReading)
+                {
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
+
                 var result = await reader.ReadAsync(_stop.Token);
                 var buffer = result.Buffer;
                 while (true)
