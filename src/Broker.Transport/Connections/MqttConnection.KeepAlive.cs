@@ -18,13 +18,14 @@ public sealed partial class MqttConnection
     {
         lock (_channelGate)
         {
+            _keepAliveCheck?.Cancel();
+            _keepAliveCheck = null;
             if (IsClosing || _channel.KeepAliveDeadlineMs(Volatile.Read(ref _lastReceivedMs)) is not { } deadline)
             {
                 return;
             }
 
             // Expired means strictly past the deadline: check 1 ms after it.
-            _keepAliveCheck?.Cancel();
             var delay = TimeSpan.FromMilliseconds(Math.Max(1, deadline - nowMs + 1));
             _keepAliveCheck = _context.System.Scheduler.ScheduleOnce(delay, CheckKeepAlive);
         }
