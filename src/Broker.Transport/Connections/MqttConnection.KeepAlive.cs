@@ -12,11 +12,14 @@ public sealed partial class MqttConnection
     /// One timer at a time, due just after the channel's deadline: the idle timeout before CONNECT, then
     /// 1.5 times the keep-alive after the last packet. When it fires early (a packet came since), it is set
     /// again for the new deadline, so an active client costs one timer per keep-alive period, not per packet.
+    /// Set again once CONNECT is accepted: the keep-alive deadline may come long before the idle timeout's.
     /// </summary>
     private void ScheduleKeepAliveCheck(long nowMs)
     {
         lock (_channelGate)
         {
+            _keepAliveCheck?.Cancel();
+            _keepAliveCheck = null;
             if (IsClosing || _channel.KeepAliveDeadlineMs(Volatile.Read(ref _lastReceivedMs)) is not { } deadline)
             {
                 return;

@@ -101,6 +101,9 @@ public sealed partial class MqttConnection
                     return false;
                 }
 
+                // The timer set for the idle timeout before CONNECT now follows the negotiated keep-alive [MQTT-3.1.2-24].
+                ScheduleKeepAliveCheck(NowMs());
+
                 break;
             case var command:
                 if (command is ClientPublish)

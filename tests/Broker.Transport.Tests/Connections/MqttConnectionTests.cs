@@ -245,6 +245,20 @@ public sealed class MqttConnectionTests : ActorTestKit
     }
 
     [Fact]
+    public async Task MQTT_3_1_2_24_a_keep_alive_shorter_than_the_idle_timeout_is_enforced_from_CONNECT()
+    {
+        var (client, _, running) = Start(MqttSettings.Default with { IdleTimeout = TimeSpan.FromSeconds(15) });
+        await ConnectAsync(client, keepAlive: 2);
+
+        // The timer set for the idle timeout before CONNECT must not be the one that ends this client.
+        Time.Advance(TimeSpan.FromMilliseconds(3_001));
+
+        Assert.Equal(ReasonCode.KeepAliveTimeout, (await client.ReceiveAsync<DisconnectPacket>()).ReasonCode);
+        await client.ExpectClosedAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task A_connection_that_never_sends_CONNECT_is_dropped_after_the_idle_timeout()
     {
         var (client, _, running) = Start(MqttSettings.Default with { IdleTimeout = TimeSpan.FromSeconds(5) });

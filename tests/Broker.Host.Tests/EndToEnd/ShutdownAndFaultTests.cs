@@ -1,0 +1,59 @@
+using Broker.Host.Tests.EndToEnd.Support;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Host.Tests.EndToEnd;
+
+public sealed class ShutdownAndFaultTests
+{
+    // A PUBLISH whose remaining length (3) leaves its topic length (0x00 0x05) pointing past the end.
+    private static readonly byte[] MalformedPublish = [0x30, 0x03, 0x00, 0x05, 0x61];
+
+    [Fact]
+    public async Task MQTT_4_13_1_1_a_malformed_packet_gets_DISCONNECT_0x81_and_other_clients_keep_receiving()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var bystander = await broker.ConnectAsync("bystander");
+        await bystander.SubscribeAsync("t");
+        var broken = await broker.ConnectAsync("broken");
+
+        await broken.SendRawAsync(MalformedPublish);
+
+        Assert.Equal(ReasonCode.MalformedPacket, (await broken.ReceiveAsync<DisconnectPacket>()).ReasonCode);
+        await broken.ExpectClosedAsync();
+        var publisher = await broker.ConnectAsync("publisher");
+        await publisher.PublishAcknowledgedAsync("t", "still served");
+        await bystander.ReceivePublishAsync("still served");
+        Assert.Equal(1, broker.Metrics.MalformedPackets);
+    }
+
+    [Fact]
+    public async Task A_malformed_packet_from_a_v311_client_closes_it_without_a_packet()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var bystander = await broker.ConnectAsync("bystander", version: MqttProtocolVersion.V311);
+        await bystander.SubscribeAsync("t");
+        var broken = await broker.ConnectAsync("broken", version: MqttProtocolVersion.V311);
+
+        await broken.SendRawAsync(MalformedPublish);
+
+        await broken.ExpectClosedAsync();
+        var publisher = await broker.ConnectAsync("publisher");
+        await publisher.PublishAcknowledgedAsync("t", "still served");
+        await bystander.ReceivePublishAsync("still served");
+    }
+
+    [Fact]
+    public async Task Graceful_shutdown_sends_DISCONNECT_0x8B_to_v5_clients_and_closes_v311_ones()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var v5 = await broker.ConnectAsync("v5");
+        var v311 = await broker.ConnectAsync("v311", version: MqttProtocolVersion.V311);
+
+        await broker.StopAsync();
+
+        Assert.Equal(ReasonCode.ServerShuttingDown, (await v5.ReceiveAsync<DisconnectPacket>()).ReasonCode);
+        await v5.ExpectClosedAsync();
+        await v311.ExpectClosedAsync();
+    }
+}

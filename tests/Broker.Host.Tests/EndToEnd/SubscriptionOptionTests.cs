@@ -1,0 +1,118 @@
+using Broker.Host.Tests.EndToEnd.Support;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Host.Tests.EndToEnd;
+
+public sealed class SubscriptionOptionTests
+{
+    private static TopicSubscription Filter(string filter, bool noLocal = false, bool retainAsPublished = false, RetainHandling retainHandling = RetainHandling.SendOnSubscribe) =>
+        new(filter, new SubscriptionOptions(QualityOfService.AtLeastOnce, noLocal, retainAsPublished, retainHandling));
+
+    [Fact]
+    public async Task MQTT_3_3_4_3_the_subscription_identifier_of_the_matching_subscription_is_delivered()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var subscriber = await broker.ConnectAsync("subscriber");
+        await subscriber.SubscribeAsync(Filter("a/#"), subscriptionId: 7);
+        await subscriber.SubscribeAsync(Filter("b/+"), subscriptionId: 300);
+        var publisher = await broker.ConnectAsync("publisher");
+
+        await publisher.PublishAcknowledgedAsync("a/x", "to a");
+        await publisher.PublishAcknowledgedAsync("b/x", "to b");
+
+        Assert.Equal([7], (await subscriber.ReceivePublishAsync("to a")).Properties.SubscriptionIdentifiers);
+        Assert.Equal([300], (await subscriber.ReceivePublishAsync("to b")).Properties.SubscriptionIdentifiers);
+    }
+
+    [Fact]
+    public async Task MQTT_3_8_3_3_No_Local_keeps_a_client_own_messages_from_it()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var client = await broker.ConnectAsync("client");
+        await client.SubscribeAsync(Filter("chat", noLocal: true));
+        var other = await broker.ConnectAsync("other");
+        await other.SubscribeAsync(Filter("chat"));
+
+        await client.PublishAcknowledgedAsync("chat", "mine");
+        await other.PublishAsync("chat", "theirs");
+
+        await client.ReceivePublishAsync("theirs");
+        await client.ExpectNothingAsync();
+        await other.ReceivePublishAsync("mine"); // without No Local, a client gets its own messages
+        await other.ReceivePublishAsync("theirs");
+    }
+
+    [Fact]
+    public async Task MQTT_3_3_1_12_Retain_As_Published_keeps_the_RETAIN_flag_of_live_messages()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var keeps = await broker.ConnectAsync("keeps");
+        await keeps.SubscribeAsync(Filter("t", retainAsPublished: true));
+        var clears = await broker.ConnectAsync("clears");
+        await clears.SubscribeAsync(Filter("t"));
+        var publisher = await broker.ConnectAsync("publisher");
+
+        await publisher.PublishAcknowledgedAsync("t", "retained", retain: true);
+
+        Assert.True((await keeps.ReceivePublishAsync("retained")).Retain);
+        Assert.False((await clears.ReceivePublishAsync("retained")).Retain); // [MQTT-3.3.1-13]
+    }
+
+    [Fact]
+    public async Task MQTT_3_3_1_10_Retain_Handling_1_sends_retained_messages_only_for_a_new_subscription()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var publisher = await broker.ConnectAsync("publisher");
+        await publisher.PublishAcknowledgedAsync("t", "retained", retain: true);
+        var subscriber = await broker.ConnectAsync("subscriber");
+
+        await subscriber.SubscribeAsync(Filter("t", retainHandling: RetainHandling.SendOnNewSubscribe));
+        Assert.True((await subscriber.ReceivePublishAsync("retained")).Retain);
+        await subscriber.SendAsync(new PubAckPacket { PacketId = 1 });
+
+        await subscriber.SubscribeAsync(Filter("t", retainHandling: RetainHandling.SendOnNewSubscribe));
+        await subscriber.ExpectNothingAsync();
+
+        // Retain Handling 0 sends them again for the same subscription [MQTT-3.3.1-9].
+        await subscriber.SubscribeAsync(Filter("t"));
+        await subscriber.ReceivePublishAsync("retained");
+    }
+
+    [Fact]
+    public async Task MQTT_3_3_1_11_Retain_Handling_2_sends_no_retained_messages()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var publisher = await broker.ConnectAsync("publisher");
+        await publisher.PublishAcknowledgedAsync("t", "retained", retain: true);
+        var subscriber = await broker.ConnectAsync("subscriber");
+
+        await subscriber.SubscribeAsync(Filter("t", retainHandling: RetainHandling.DoNotSend));
+
+        await subscriber.ExpectNothingAsync();
+        await publisher.PublishAcknowledgedAsync("t", "live");
+        await subscriber.ReceivePublishAsync("live");
+    }
+
+    [Fact]
+    public async Task MQTT_4_7_2_1_dollar_topics_are_not_matched_by_leading_wildcards_but_by_dollar_SYS_hash()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var hash = await broker.ConnectAsync("hash");
+        await hash.SubscribeAsync("#");
+        var plus = await broker.ConnectAsync("plus");
+        await plus.SubscribeAsync("+/x");
+        var sys = await broker.ConnectAsync("sys");
+        await sys.SubscribeAsync("$SYS/#");
+        var publisher = await broker.ConnectAsync("publisher");
+
+        await publisher.PublishAcknowledgedAsync("$SYS/x", "system");
+        await publisher.PublishAcknowledgedAsync("a/x", "ordinary");
+
+        await sys.ReceivePublishAsync("system");
+        await hash.ReceivePublishAsync("ordinary");
+        await plus.ReceivePublishAsync("ordinary");
+        await hash.ExpectNothingAsync();
+        await plus.ExpectNothingAsync();
+    }
+}
