@@ -231,7 +231,7 @@ def write_jsonl(path, record):
 def summary_line(broker, scenario, record):
     if record["status"] != "ok":
         return f"{scenario.id:>17} {broker.label:>9}: {record['status']} {record.get('error') or ''}"
-    r = record["result"]
+    r = {key: value for key, value in record["result"].items() if value is not None}
     if scenario.kind == "connections":
         return (f"{scenario.id:>17} {broker.label:>9}: {r.get('connections', 0):,} connections, "
                 f"{r.get('conn_per_s', 0):,.0f}/s, {record.get('kb_per_connection')} KB each, "

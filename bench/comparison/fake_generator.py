@@ -3,20 +3,22 @@
 
 It accepts the same command line as `broker bench` (so a wrong argument in compare.py fails here
 too) and prints one JSON line of the same shape. `conn` does open real MQTT connections (at most
-2,000, held for --duration) so that the broker's memory and CPU sampling see something; `pubsub`
+2,000 unless FAKE_GENERATOR_MAX_CONNECTIONS says otherwise, held for --duration) so that the broker's memory and CPU sampling see something; `pubsub`
 only waits for --duration. compare.py never writes these figures into docs/PERFORMANCE.md.
 """
 
 import argparse
 import ipaddress
 import json
+import os
 import resource
 import socket
 import struct
 import sys
 import time
 
-MAX_REAL_CONNECTIONS = 2000
+# Real connections opened by `conn`, one after the other; raise it to test the file limits at 19,000.
+MAX_REAL_CONNECTIONS = int(os.environ.get("FAKE_GENERATOR_MAX_CONNECTIONS", "2000"))
 
 
 def parse():

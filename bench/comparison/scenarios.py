@@ -44,17 +44,17 @@ def _ratio_target(factor):
 def _delivers_everything(ours, mosquitto, scenario):
     if not ours:
         return None, "not run"
-    sent, received, lost = ours.get("sent", 0), ours.get("received", 0), ours.get("lost", 0)
+    sent, received, lost, sent_per_s = (ours.get(key) or 0 for key in ("sent", "received", "lost", "sent_per_s"))
     expected = sent * scenario.subscribers
-    offered_ok = ours.get("sent_per_s", 0) >= 0.95 * scenario.offered_per_s
-    met = lost == 0 and received >= expected and offered_ok
+    # "Offered" is the publisher's 1,000 msg/s: a broker that slows the publisher down does not meet it.
+    met = lost == 0 and received >= expected and sent_per_s >= 0.95 * scenario.offered_per_s
     return met, (f"{received:,} of {expected:,} deliveries, {lost:,} lost, "
-                 f"{ours.get('sent_per_s', 0):,.0f} of {scenario.offered_per_s:,.0f} msg/s offered sent")
+                 f"{sent_per_s:,.0f} of {scenario.offered_per_s:,.0f} msg/s offered sent")
 
 
 def _latency_target(ours, mosquitto, scenario):
-    p99 = ours.get("latency_us", {}).get("p99") if ours else None
-    theirs = mosquitto.get("latency_us", {}).get("p99") if mosquitto else None
+    p99 = (ours.get("latency_us") or {}).get("p99") if ours else None
+    theirs = (mosquitto.get("latency_us") or {}).get("p99") if mosquitto else None
     if p99 is None:
         return None, "not run"
     if theirs is None:
@@ -65,7 +65,7 @@ def _latency_target(ours, mosquitto, scenario):
 def _connections_target(ours, mosquitto, scenario):
     if not ours or ours.get("kb_per_connection") is None:
         return None, "not run"
-    kb, rate = ours["kb_per_connection"], ours.get("conn_per_s", 0)
+    kb, rate = ours["kb_per_connection"], ours.get("conn_per_s") or 0
     return kb <= 4 and rate >= 15000, f"{kb:.2f} KB per connection, {rate:,.0f} connections/s"
 
 
