@@ -126,13 +126,7 @@ def run_all(args, brokers, run_dir, open_files):
 
     chosen = [s for s in scenarios(args.connections) if not args.scenarios or s.id in args.scenarios.split(",")]
     if not args.no_warmup:
-        for b in brokers:
-            print(f"warm-up: {b.label}")
-            _, error = run_generator(generator + ["bench"] + WARMUP + common_args(b, args, min(args.duration, 2)),
-                                     run_dir / f"warmup-{b.key}.stderr", 2 + GENERATOR_GRACE_S)
-            if error:
-                print(f"warning: the warm-up against {b.label} failed: {error}")
-            time.sleep(args.settle)
+        warm_up(brokers, args, generator, run_dir)
 
     # The idle connections run first, on brokers fresh from the warm-up, so that the memory read
     # before them is an idle broker's and not one still holding queues from the flat-out runs.
@@ -161,6 +155,16 @@ def run_all(args, brokers, run_dir, open_files):
         print(f"wrote {doc.relative_to(REPO)}")
     print(f"raw figures: {jsonl}")
     return failed
+
+
+def warm_up(brokers, args, generator, run_dir):
+    for b in brokers:
+        print(f"warm-up: {b.label}")
+        _, error = run_generator(generator + ["bench"] + WARMUP + common_args(b, args, min(args.duration, 2)),
+                                 run_dir / f"warmup-{b.key}.stderr", 2 + GENERATOR_GRACE_S)
+        if error:
+            print(f"warning: the warm-up against {b.label} failed: {error}")
+        time.sleep(args.settle)
 
 
 def common_args(broker, args, duration_s):
