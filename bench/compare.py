@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Runs the same `broker bench` scenarios against our broker, mosquitto and NATS, one broker at a
+time, and writes the figures side by side into docs/PERFORMANCE.md (between the compare markers)
+and the raw JSON lines into bench/results/<date>.jsonl.
+
+    python3 bench/compare.py            # 10 s per scenario, about 10 minutes with the build
+    python3 bench/compare.py --quick    # 3 s per scenario
+    python3 bench/compare.py --fake-generator --no-build --quick
+        # tests this script with canned figures: nothing is written to docs/PERFORMANCE.md
+
+Needs mosquitto, nats-server (with JetStream, for its MQTT listener) and the .NET SDK;
+mosquitto_pub, when present, checks that each broker answers MQTT before the first scenario.
+"""
+
+import argparse
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from comparison import brokers as brokers_module
+from comparison import machine, report
+from comparison.procstat import PeakRssSampler, cpu_seconds, rss_kb
+from comparison.scenarios import WARMUP, scenarios
+
+REPO = Path(__file__).resolve().parent.parent
+BROKER_DLL = REPO / "src/Broker.Host/bin/Release/net10.0/broker.dll"
+FAKE_GENERATOR = Path(__file__).resolve().parent / "comparison/fake_generator.py"
+MQTT_VERSION_NAMES = {"5": "5.0", "4": "3.1.1", "3": "3.1"}
+# Beyond the scenario's duration: connecting 19,000 clients, draining, printing.
+GENERATOR_GRACE_S = 120
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--duration", type=float, default=10, help="seconds per scenario (default 10)")
+    p.add_argument("--quick", action="store_true", help="3 s per scenario")
+    p.add_argument("--brokers", default="ours,mosquitto,nats", help="which brokers, comma-separated")
+    p.add_argument("--scenarios", default="", help="scenario ids to run, comma-separated (default all)")
+    p.add_argument("--connections", type=int, default=19000, help="idle connections in scenario 5")
+    # NATS (2.9) speaks MQTT 3.1.1 only, so 3.1.1 is the one version all three brokers share.
+    p.add_argument("--mqtt-version", default="4", choices=MQTT_VERSION_NAMES, help="5, 4 (3.1.1) or 3")
+    p.add_argument("--base-port", type=int, default=18830,
+                   help="ours on +1, mosquitto on +2, NATS MQTT on +3, NATS client port on +4")
+    p.add_argument("--settle", type=float, default=3, help="seconds of rest after each run")
+    p.add_argument("--no-build", action="store_true", help="use the existing Release build")
+    p.add_argument("--no-warmup", action="store_true")
+    p.add_argument("--no-doc", action="store_true", help="print the report instead of writing PERFORMANCE.md")
+    p.add_argument("--fake-generator", action="store_true",
+                   help="FOR TESTING THIS SCRIPT ONLY: canned figures in place of `broker bench`; "
+                        "implies --no-doc and writes the JSONL to a temporary directory")
+    args = p.parse_args()
+    if args.quick:
+        args.duration = 3
+    if args.fake_generator:
+        args.no_doc = True
+    return args
+
+
+def main():
+    args = parse_args()
+    # SIGTERM and SIGHUP unwind through the `finally` below like Ctrl-C does, so the brokers stop.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
+
+    if not args.no_build:
+        subprocess.run(["dotnet", "build", "-c", "Release", str(REPO / "src/Broker.Host")], check=True)
+    if not BROKER_DLL.exists():
+        sys.exit(f"{BROKER_DLL} is missing: build without --no-build")
+
+    open_files = brokers_module.raise_open_files_limit(args.connections + 500)
+    run_dir = Path(tempfile.mkdtemp(prefix="broker-compare-"))
+    wanted = args.brokers.split(",")
+    all_brokers = {
+        "ours": lambda: brokers_module.ours(args.base_port + 1, BROKER_DLL, run_dir),
+        "mosquitto": lambda: brokers_module.mosquitto(args.base_port + 2, run_dir),
+        "nats": lambda: brokers_module.nats(args.base_port + 3, args.base_port + 4, run_dir),
+    }
+    brokers = [all_brokers[key]() for key in all_brokers if key in wanted]
+    failed = True
+    try:
+        start_brokers(brokers, args.base_port, run_dir)
+        failed = run_all(args, brokers, run_dir, open_files)
+    finally:
+        for b in brokers:
+            b.stop()
+        if failed:
+            print(f"logs and configurations kept in {run_dir}")
+        else:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def start_brokers(brokers, base_port, run_dir):
+    for port in range(base_port + 1, base_port + 5):
+        if not brokers_module.port_is_free(port):
+            sys.exit(f"port {port} on 127.0.0.1 is taken: choose another --base-port")
+    for b in brokers:
+        b.start(run_dir)
+    for b in brokers:
+        b.wait_ready()
+        print(f"{b.label}: pid {b.pid}, MQTT on 127.0.0.1:{b.port}")
+
+
+def run_all(args, brokers, run_dir, open_files):
+    now = datetime.now(timezone.utc)
+    run_id = now.strftime("%Y-%m-%dT%H%M%SZ")
+    # Fake figures stay out of the repository; the run directory is removed at the end, so not there.
+    results_dir = Path(tempfile.gettempdir()) if args.fake_generator else REPO / "bench/results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    jsonl = results_dir / f"{'broker-compare-FAKE-' if args.fake_generator else ''}{run_id}.jsonl"
+    generator = [sys.executable, str(FAKE_GENERATOR)] if args.fake_generator else ["dotnet", str(BROKER_DLL)]
+
+    info = machine.describe(open_files)
+    command = "python3 bench/compare.py " + " ".join(sys.argv[1:])
+    run = {"type": "run", "run": run_id, "date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": command.strip(),
+           "fake_generator": args.fake_generator, "duration_s": args.duration,
+           "mqtt_version": args.mqtt_version, "mqtt_version_name": MQTT_VERSION_NAMES[args.mqtt_version],
+           "machine": info, "brokers": {b.key: {"argv": b.argv, "config": b.config_text} for b in brokers},
+           "jsonl": str(jsonl.relative_to(REPO)) if jsonl.is_relative_to(REPO) else str(jsonl)}
+    write_jsonl(jsonl, run)
+
+    chosen = [s for s in scenarios(args.connections) if not args.scenarios or s.id in args.scenarios.split(",")]
+    if not args.no_warmup:
+        warm_up(brokers, args, generator, run_dir)
+
+    # The idle connections run first, on brokers fresh from the warm-up, so that the memory read
+    # before them is an idle broker's and not one still holding queues from the flat-out runs.
+    order = sorted(chosen, key=lambda s: s.kind != "connections")
+    records, failed = {}, False
+    for s in order:
+        for b in brokers:
+            record = run_scenario(b, s, args, generator, run_dir)
+            record["run"] = run_id
+            records[(b.key, s.id)] = record
+            write_jsonl(jsonl, record)
+            failed |= record["status"] not in ("ok", "not supported")
+            print(summary_line(b, s, record))
+            time.sleep(args.settle)
+
+    def shorten(text):
+        return text.replace(f"{REPO}/", "").replace(str(run_dir), "<tmp>")
+    section = report.render(run, chosen, records, brokers, info, generator, shorten)
+    if args.no_doc:
+        if args.fake_generator:
+            print("\n*** FAKE GENERATOR: canned figures that test this script, not measurements ***\n")
+        print(section)
+    else:
+        doc = REPO / "docs/PERFORMANCE.md"
+        doc.write_text(report.replace_section(doc.read_text(), section))
+        print(f"wrote {doc.relative_to(REPO)}")
+    print(f"raw figures: {jsonl}")
+    return failed
+
+
+def warm_up(brokers, args, generator, run_dir):
+    for b in brokers:
+        print(f"warm-up: {b.label}")
+        _, error = run_generator(generator + ["bench"] + WARMUP + common_args(b, args, min(args.duration, 2)),
+                                 run_dir / f"warmup-{b.key}.stderr", 2 + GENERATOR_GRACE_S)
+        if error:
+            print(f"warning: the warm-up against {b.label} failed: {error}")
+        time.sleep(args.settle)
+
+
+def common_args(broker, args, duration_s):
+    return ["--host", "127.0.0.1", "--port", str(broker.port), "--version", args.mqtt_version,
+            "--duration", f"{duration_s:g}s"]
+
+
+def run_scenario(broker, scenario, args, generator, run_dir):
+    argv = generator + ["bench"] + scenario.args + common_args(broker, args, args.duration)
+    record = {"type": "scenario", "broker": broker.key, "scenario": scenario.id, "command": argv,
+              "duration_s": args.duration, "result": None, "error": None}
+    if scenario.qos == 2 and not broker.supports_qos2:
+        record["status"] = "not supported"
+        return record
+    if broker.process.poll() is not None:
+        record.update(status="failed", error=f"the broker had exited with {broker.process.returncode}")
+        return record
+
+    cpu_before, rss_before = cpu_seconds(broker.pid), rss_kb(broker.pid)
+    with PeakRssSampler(broker.pid) as rss:
+        result, error = run_generator(argv, run_dir / f"{broker.key}-{scenario.id}.stderr",
+                                      args.duration + GENERATOR_GRACE_S)
+    if broker.process.poll() is not None:
+        record.update(status="failed", result=result,
+                      error=f"the broker exited with {broker.process.returncode} during the run: "
+                            f"{brokers_module.tail(broker.log_path)}")
+        return record
+    record.update(broker_cpu_s=round(cpu_seconds(broker.pid) - cpu_before, 3),
+                  broker_rss_before_kb=rss_before, broker_rss_peak_kb=rss.peak_kb,
+                  rss_samples=rss.samples, result=result, error=error,
+                  status="ok" if result is not None else "failed")
+    if result is not None and scenario.kind == "connections":
+        opened = result.get("connections") or 0
+        # KB as in hocon/broker.conf: 1 KB = 1024 bytes, the unit of VmRSS.
+        record["kb_per_connection"] = round((rss.peak_kb - rss_before) / opened, 3) if opened else None
+    return record
+
+
+def run_generator(argv, stderr_path, timeout_s):
+    """Runs one generator process; returns (its JSON line, None) or (None, what went wrong)."""
+    with open(stderr_path, "wb") as stderr:
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
+        try:
+            stdout, _ = process.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate(timeout=30)
+            return None, f"the generator did not finish within {timeout_s:g} s and was stopped"
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=30)
+    for line in reversed(stdout.decode(errors="replace").splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line), None
+            except json.JSONDecodeError:
+                break
+    return None, (f"the generator exited with {process.returncode} and printed no JSON: "
+                  f"{brokers_module.tail(stderr_path)}")
+
+
+def write_jsonl(path, record):
+    with open(path, "a") as f:
+        f.write(json.dumps(record, sort_keys=False) + "\n")
+
+
+def summary_line(broker, scenario, record):
+    if record["status"] != "ok":
+        return f"{scenario.id:>17} {broker.label:>9}: {record['status']} {record.get('error') or ''}"
+    r = {key: value for key, value in record["result"].items() if value is not None}
+    if scenario.kind == "connections":
+        return (f"{scenario.id:>17} {broker.label:>9}: {r.get('connections', 0):,} connections, "
+                f"{r.get('conn_per_s', 0):,.0f}/s, {record.get('kb_per_connection')} KB each, "
+                f"broker CPU {record['broker_cpu_s']:.2f} s, generator CPU {r.get('cpu_s', 0):.2f} s")
+    p99 = (r.get("latency_us") or {}).get("p99")
+    return (f"{scenario.id:>17} {broker.label:>9}: {r.get('received_per_s', 0):,.0f} msg/s received, "
+            f"{r.get('lost', 0):,} lost, p99 {p99} us, broker CPU {record['broker_cpu_s']:.2f} s, "
+            f"generator CPU {r.get('cpu_s', 0):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Starting, probing and stopping the three brokers; each is a process this script started and
+stops by its pid."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Broker:
+    key: str            # "ours", "mosquitto", "nats"
+    label: str          # column heading in the report
+    port: int           # its MQTT port on 127.0.0.1
+    argv: list
+    config_text: str = ""        # the generated configuration file, shown in the report
+    supports_qos2: bool = True
+    process: subprocess.Popen = field(default=None, repr=False)
+    log_path: Path = None
+
+    @property
+    def pid(self):
+        return self.process.pid if self.process else None
+
+    def start(self, run_dir):
+        self.log_path = run_dir / f"{self.key}.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, cwd=run_dir)
+
+    def wait_ready(self, timeout_s=60):
+        """Waits for the MQTT port to accept TCP connections, then for a real MQTT exchange."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.label} exited with {self.process.returncode}: "
+                                   f"{tail(self.log_path, 15, 2000)}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{self.label}: port {self.port} not open after {timeout_s} s")
+        self._mqtt_probe(deadline)
+
+    def _mqtt_probe(self, deadline):
+        # The port can open before the broker serves MQTT (NATS creates its JetStream streams on the
+        # first MQTT client), so one QoS 1 publish must be acknowledged. mosquitto_pub is optional.
+        if not shutil.which("mosquitto_pub"):
+            return
+        while True:
+            probe = subprocess.run(["mosquitto_pub", "-V", "mqttv311", "-h", "127.0.0.1", "-p", str(self.port),
+                                    "-q", "1", "-t", "compare/probe", "-m", "ready"],
+                                   capture_output=True, timeout=15)
+            if probe.returncode == 0:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.label}: MQTT probe failed: {probe.stderr.decode().strip()}")
+            time.sleep(0.5)
+
+    def stop(self):
+        if not self.process or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+
+
+def tail(path, lines=3, max_chars=400):
+    """The last non-empty lines of a log on one line, short enough for a table note."""
+    try:
+        text = [line.strip() for line in Path(path).read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return "(no log)"
+    joined = " | ".join(text[-lines:])
+    return joined if len(joined) <= max_chars else "..." + joined[-max_chars:]
+
+
+def mosquitto(port, run_dir):
+    # As fair as mosquitto gets for these scenarios: no persistence, queues and inflight windows as
+    # large as ours, Nagle off, and no log line per connection (ours logs at warning level).
+    conf = "\n".join([
+        f"listener {port} 127.0.0.1",
+        "max_connections -1",
+        "allow_anonymous true",
+        "persistence false",
+        "max_queued_messages 1000000",
+        "max_inflight_messages 1000",
+        "set_tcp_nodelay true",
+        "log_dest stdout",
+        "log_type error",
+        "log_type warning",
+        "connection_messages false",
+        "",
+    ])
+    path = run_dir / "mosquitto.conf"
+    path.write_text(conf)
+    return Broker("mosquitto", "mosquitto", port, ["mosquitto", "-c", str(path)], conf)
+
+
+def nats(port, client_port, run_dir):
+    # NATS serves MQTT only with JetStream on, which needs a server name; its store is temporary.
+    store = run_dir / "jetstream"
+    conf = "\n".join([
+        "server_name: compare_nats",
+        f"listen: 127.0.0.1:{client_port}",
+        f'jetstream {{ store_dir: "{store}" }}',
+        f"mqtt {{ listen: 127.0.0.1:{port} }}",
+        "",
+    ])
+    path = run_dir / "nats.conf"
+    path.write_text(conf)
+    # NATS MQTT has no QoS 2 (v2.9: "publish QoS=2 not supported").
+    return Broker("nats", "NATS", port, ["nats-server", "-c", str(path)], conf, supports_qos2=False)
+
+
+def ours(port, broker_dll, run_dir):
+    argv = ["dotnet", str(broker_dll),
+            "--listeners.tcp.bind=127.0.0.1", f"--listeners.tcp.port={port}",
+            "--listeners.ws.enabled=false",
+            # The same windows and queues as mosquitto's above (defaults: 32, 1000, 100).
+            "--mqtt.max_inflight=1000", "--mqtt.max_mqueue_len=1000000", "--mqtt.max_awaiting_rel=1000",
+            "--log.level=warning", f"--node.data_dir={run_dir / 'data'}"]
+    return Broker("ours", "ours", port, argv)
+
+
+def raise_open_files_limit(wanted):
+    """Raises the soft limit on open files to the hard one, so that the brokers and the generator,
+    which inherit it, can hold `wanted` sockets. Returns the new limit."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    new = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if new > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+    if new < wanted:
+        print(f"warning: open files limited to {new}, fewer than the {wanted} a scenario needs")
+    return new
+
+
+def port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False

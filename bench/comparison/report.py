@@ -1,0 +1,174 @@
+"""The markdown written between the markers in docs/PERFORMANCE.md."""
+
+BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
+
+
+def figures(record):
+    """The generator's JSON with the script's own measurements added, or None when it did not run."""
+    if not record or record["status"] != "ok":
+        return None
+    merged = dict(record["result"])
+    for key in ("broker_cpu_s", "kb_per_connection", "broker_rss_before_kb", "broker_rss_peak_kb"):
+        merged[key] = record.get(key)
+    return merged
+
+
+def _number(value, decimals=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{decimals}f}"
+
+
+def _latency(key):
+    def get(f):
+        return (f.get("latency_us") or {}).get(key)
+    return get
+
+
+def _machine_share(nproc, duration_s):
+    def get(f):
+        cpu = (f.get("broker_cpu_s") or 0) + (f.get("cpu_s") or 0)
+        return 100 * cpu / (nproc * duration_s)
+    return get
+
+
+def _rows(scenario, nproc, duration_s):
+    """(label, getter, decimals, show the ratio?) for each row of a scenario's table."""
+    common_tail = [
+        ("broker CPU s", lambda f: f.get("broker_cpu_s"), 2, True),
+        ("generator CPU s", lambda f: f.get("cpu_s"), 2, False),
+        (f"broker + generator CPU, % of {nproc} cores", _machine_share(nproc, duration_s), 0, False),
+        ("generator errors", lambda f: len(f.get("errors") or []), 0, False),
+    ]
+    if scenario.kind == "connections":
+        return [
+            ("connections open", lambda f: f.get("connections"), 0, False),
+            ("connect failures", lambda f: f.get("connect_failures"), 0, False),
+            ("connections/s", lambda f: f.get("conn_per_s"), 0, True),
+            ("broker RSS before, MiB", lambda f: (f.get("broker_rss_before_kb") or 0) / 1024, 1, False),
+            ("broker RSS peak, MiB", lambda f: (f.get("broker_rss_peak_kb") or 0) / 1024, 1, False),
+            ("KB per connection", lambda f: f.get("kb_per_connection"), 2, True),
+        ] + common_tail
+    return [
+        ("received msg/s", lambda f: f.get("received_per_s"), 0, True),
+        ("sent msg/s", lambda f: f.get("sent_per_s"), 0, True),
+        ("lost", lambda f: f.get("lost"), 0, False),
+        ("duplicates", lambda f: f.get("duplicates"), 0, False),
+        ("out of order", lambda f: f.get("out_of_order"), 0, False),
+        ("latency p50, µs", _latency("p50"), 0, True),
+        ("latency p99, µs", _latency("p99"), 0, True),
+    ] + common_tail
+
+
+def _cell(record, getter, decimals):
+    if record is None:
+        return "not run"
+    if record["status"] != "ok":
+        return record["status"]
+    return _number(getter(figures(record)), decimals)
+
+
+def _ratio(ours, other, getter):
+    a, b = figures(ours), figures(other)
+    if a is None or b is None:
+        return "–"
+    x, y = getter(a), getter(b)
+    if x is None or not y:
+        return "–"
+    return f"{x / y:.2f}x"
+
+
+def scenario_table(scenario, records, brokers, nproc, duration_s):
+    by_broker = {key: records.get((key, scenario.id)) for key in ("ours", "mosquitto", "nats")}
+    labels = {b.key: b.label for b in brokers}
+    lines = [f"| | {labels.get('ours', 'ours')} | mosquitto | NATS | ours / mosquitto | ours / NATS |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, getter, decimals, with_ratio in _rows(scenario, nproc, duration_s):
+        cells = [_cell(by_broker[k], getter, decimals) for k in ("ours", "mosquitto", "nats")]
+        ratios = ([_ratio(by_broker["ours"], by_broker[k], getter) for k in ("mosquitto", "nats")]
+                  if with_ratio else ["", ""])
+        lines.append(f"| {label} | " + " | ".join(cells + ratios) + " |")
+    return "\n".join(lines)
+
+
+def _notes(scenario, records):
+    notes = []
+    for key in ("ours", "mosquitto", "nats"):
+        record = records.get((key, scenario.id))
+        if record is None:
+            continue
+        if record.get("error"):
+            notes.append(f"- {key}: {record['error']}")
+        errors = (record.get("result") or {}).get("errors") or []
+        if errors:
+            shown = "; ".join(str(e) for e in errors[:3])
+            more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+            notes.append(f"- {key}, generator errors: {shown}{more}")
+    return notes
+
+
+def target_verdict(scenario, records):
+    ours = figures(records.get(("ours", scenario.id)))
+    mosquitto = figures(records.get(("mosquitto", scenario.id)))
+    met, measured = scenario.target.check(ours, mosquitto, scenario)
+    verdict = {True: "**pass**", False: "**FAIL**", None: "–"}[met]
+    return verdict, measured
+
+
+def render(run, scenarios, records, brokers, machine, generator_argv, shorten=str):
+    """`shorten` turns an absolute path in a command into what a reader types from the repository."""
+    nproc, duration_s = machine["nproc"], run["duration_s"]
+    out = [BEGIN, "",
+           f"_Written by `{run['command']}` on {run['date']}; raw figures in "
+           f"`{run['jsonl']}`. The next run replaces everything between the `compare` markers._", ""]
+
+    out += ["### Targets", "", "| # | scenario | target | measured | met? |", "|---|---|---|---|---|"]
+    for s in scenarios:
+        if s.target:
+            verdict, measured = target_verdict(s, records)
+            out.append(f"| {s.number} | {s.title} | {s.target.text} | {measured} | {verdict} |")
+    out.append("")
+
+    out += ["### Machine", "",
+            f"- {machine['nproc']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, {machine['os']}, "
+            f"kernel {machine['kernel']}; load average {machine['load_average_at_start']} when the run started.",
+            f"- .NET SDK {machine['dotnet_sdk']}, runtime {machine['dotnet_runtime']}; "
+            f"{machine['mosquitto']}; nats-server {machine['nats_server']}.",
+            f"- Open files limit {machine['open_files_limit']:,}. Every scenario lasts {duration_s:g} s, "
+            f"MQTT {run['mqtt_version_name']}, all traffic on loopback. The brokers and the generator "
+            f"share the same {nproc} cores: the last CPU rows show when the machine, not the broker, was the limit.",
+            ""]
+
+    for s in scenarios:
+        out += [f"### {s.number}. {s.title}", "",
+                f"`broker bench {' '.join(_quote(a) for a in s.args)}`", ""]
+        out.append(scenario_table(s, records, brokers, nproc, duration_s))
+        notes = _notes(s, records)
+        out += [""] + notes if notes else []
+        out.append("")
+
+    out += ["### Commands", "",
+            "Each broker, started by the script and stopped by its pid at the end (`<tmp>` is a "
+            "temporary directory the script creates and removes):", "", "```sh"]
+    for b in brokers:
+        out.append(" ".join(_quote(shorten(a)) for a in b.argv))
+    out += ["```", ""]
+    for b in brokers:
+        if b.config_text:
+            out += [f"{b.label}'s generated configuration:", "", "```", shorten(b.config_text.rstrip()), "```", ""]
+    out += ["Each scenario, against each broker's port in turn (the other brokers idle):", "", "```sh",
+            " ".join(_quote(shorten(a)) for a in generator_argv) + " bench <scenario arguments above> --host 127.0.0.1 "
+            f"--port <broker port> --version {run['mqtt_version']} --duration {duration_s:g}s",
+            "```", "", END]
+    return "\n".join(out)
+
+
+def _quote(arg):
+    return f"'{arg}'" if any(c in arg for c in " #%*?$") else arg
+
+
+def replace_section(document, section):
+    start, end = document.find(BEGIN), document.find(END)
+    if start < 0 or end < start:
+        raise RuntimeError(f"the markers {BEGIN} and {END} are missing from the document")
+    return document[:start] + section + document[end + len(END):]
