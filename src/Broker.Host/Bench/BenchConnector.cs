@@ -93,9 +93,10 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
             var now = Stopwatch.GetTimestamp();
             if (now >= deadlineTicks)
                 break;
-            var wait = pacer.TicksUntilNext(now, i);
-            if (wait > 0)
-                await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Connections due within a timer tick start now; the schedule is absolute, so the rate holds on average.
+            var wait = TimeSpan.FromTicks(pacer.TicksUntilNext(now, i) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            if (wait >= TimeSpan.FromMilliseconds(1))
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await pending.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested)
                 break;

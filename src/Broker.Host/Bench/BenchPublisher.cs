@@ -15,6 +15,7 @@ namespace Broker.Host.Bench;
 public sealed class BenchPublisher
 {
     private const int BatchBytes = 64 * 1024;
+    private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(1);
 
     private readonly BenchConnection _connection;
     private readonly PublishTemplate _template;
@@ -80,7 +81,10 @@ public sealed class BenchPublisher
                 var count = (int)Math.Min(perBatch, pacer.Due(now, _sent));
                 if (count == 0)
                 {
-                    await WaitAsync(TimeSpan.FromTicks(pacer.TicksUntilNext(now, _sent) * TimeSpan.TicksPerSecond / Stopwatch.Frequency), deadlineTicks, cancellationToken);
+                    // Sleep at least a timer tick (~1 ms), then send everything due by then in one batch: a sleep per
+                    // message would either spin (sub-millisecond delays complete at once) or cap the rate at 1,000/s.
+                    var until = TimeSpan.FromTicks(pacer.TicksUntilNext(now, _sent) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                    await WaitAsync(until < MinimumSleep ? MinimumSleep : until, deadlineTicks, cancellationToken);
                     continue;
                 }
                 var length = Fill(batch, count, out var filled);
