@@ -1,3 +1,5 @@
+using Broker.Host.Bench;
+
 namespace Broker.Host.Commands;
 
 /// <summary>
@@ -9,9 +11,11 @@ public static class BrokerCommands
 {
     public const string Usage = """
         Usage: broker [run|config|help] [--config <file>] [--<key>=<value> ...]
+               broker bench conn|pub|sub|pubsub [options]
 
           run      Start the broker (the default).
           config   Print the effective configuration as sorted `key = value` lines and exit.
+          bench    Load-test an MQTT broker (this one or any other); `broker bench help` lists its options.
           help     Print this text.
 
         Options:
@@ -20,7 +24,8 @@ public static class BrokerCommands
 
         Settings are layered: the file, then environment variables BROKER_<SECTION>__<KEY>
         (e.g. BROKER_LISTENERS__TCP__PORT=1884), then the command line.
-        Exit codes: 0 success, 2 invalid configuration or usage, 3 a listener could not be opened.
+        Exit codes: 0 success, 2 invalid configuration or usage, 3 a listener could not be opened,
+        4 (bench) the broker under test cannot be reached.
         """;
 
     public static async Task<int> RunAsync(
@@ -31,6 +36,8 @@ public static class BrokerCommands
         var command = explicitCommand ? args[0] : "run";
         var rest = explicitCommand ? args.Skip(1).ToList() : [.. args];
 
+        if (command == "bench")
+            return await BenchCommand.RunAsync(rest, output, error, cancellation);
         if (command == "help" || rest.Any(a => a is "--help" or "-h"))
         {
             await output.WriteLineAsync(Usage);

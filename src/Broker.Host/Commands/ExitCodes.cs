@@ -9,4 +9,7 @@ public static class ExitCodes
 
     /// <summary>A listener could not be opened (address in use, unreadable certificate): nothing is served.</summary>
     public const int ListenerFailed = 3;
+
+    /// <summary><c>broker bench</c>: the broker under test could not be reached (resolved, connected to, or its CONNACK refused).</summary>
+    public const int BrokerUnreachable = 4;
 }

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Host.Bench;
+
+/// <summary>
+/// Opens the run's connections: at --conn-rate per second (0: as fast as the broker answers), at most
+/// <see cref="MaxPending"/> handshakes at a time, each socket bound to the next --source-ips address. Counts
+/// successes and failures, and the time from the first connect to the last CONNACK for connections per second.
+/// </summary>
+public sealed class BenchConnector(BenchOptions options, BenchTarget target, BenchErrors errors)
+{
+    /// <summary>Enough handshakes in flight to keep a broker busy without filling its accept backlog.</summary>
+    public const int MaxPending = 256;
+
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
+
+    private int _nextSource;
+    private long _firstStart;
+    private long _lastConnAck;
+    private int _succeeded;
+    private int _failed;
+
+    public int Succeeded => Volatile.Read(ref _succeeded);
+
+    public int Failed => Volatile.Read(ref _failed);
+
+    /// <summary>Connections per second from the first connect to the last CONNACK; 0 before two events.</summary>
+    public double ConnectionsPerSecond
+    {
+        get
+        {
+            var first = Interlocked.Read(ref _firstStart);
+            var last = Interlocked.Read(ref _lastConnAck);
+            var seconds = first == 0 || last <= first ? 0 : Stopwatch.GetElapsedTime(first, last).TotalSeconds;
+            return seconds > 0 ? Succeeded / seconds : 0;
+        }
+    }
+
+    public ConnectPacket ConnectPacket(string clientId) => new()
+    {
+        ProtocolVersion = options.Version,
+        ClientId = clientId,
+        CleanStart = options.Clean,
+        KeepAlive = options.KeepAliveSeconds,
+    };
+
+    /// <exception cref="BenchConnectException">This connection failed (also counted).</exception>
+    public async Task<BenchConnection> OpenAsync(string clientId, bool bulk, CancellationToken cancellationToken)
+    {
+        var source = options.SourceAddresses.Count == 0
+            ? null
+            : options.SourceAddresses[(int)((uint)Interlocked.Increment(ref _nextSource) % (uint)options.SourceAddresses.Count)];
+        Interlocked.CompareExchange(ref _firstStart, Stopwatch.GetTimestamp(), 0);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HandshakeTimeout);
+        try
+        {
+            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId), bulk, timeout.Token);
+            Interlocked.Exchange(ref _lastConnAck, Stopwatch.GetTimestamp());
+            Interlocked.Increment(ref _succeeded);
+            return connection;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _failed);
+            errors.Add($"connect: no CONNACK within {HandshakeTimeout.TotalSeconds:0} s");
+            throw new BenchConnectException($"no CONNACK within {HandshakeTimeout.TotalSeconds:0} s");
+        }
+        catch (BenchConnectException e)
+        {
+            Interlocked.Increment(ref _failed);
+            errors.Add($"connect: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens one connection per client identifier, paced, and hands each to <paramref name="opened"/> as it comes
+    /// (failures are counted and left out). Stops starting new ones at <paramref name="deadlineTicks"/>.
+    /// </summary>
+    public async Task OpenManyAsync(
+        IReadOnlyList<string> clientIds, bool bulk, Func<int, BenchConnection, Task> opened, long deadlineTicks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        ArgumentNullException.ThrowIfNull(opened);
+        using var pending = new SemaphoreSlim(MaxPending);
+        var tasks = new List<Task>(clientIds.Count);
+        var pacer = new RatePacer(options.ConnectRate, Stopwatch.GetTimestamp());
+        for (var i = 0; i < clientIds.Count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now >= deadlineTicks)
+                break;
+            // Connections due within a timer tick start now; the schedule is absolute, so the rate holds on average.
+            var wait = TimeSpan.FromTicks(pacer.TicksUntilNext(now, i) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            if (wait >= TimeSpan.FromMilliseconds(1))
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await pending.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (cancellationToken.IsCancellationRequested)
+                break;
+            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, opened, pending, cancellationToken));
+        }
+        await Task.WhenAll(tasks);
+    }
+
+    private async Task OpenOneAsync(int index, string clientId, bool bulk, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending, CancellationToken cancellationToken)
+    {
+        BenchConnection connection;
+        try
+        {
+            connection = await OpenAsync(clientId, bulk, cancellationToken);
+        }
+        catch (Exception e) when (e is BenchConnectException or OperationCanceledException)
+        {
+            return;
+        }
+        finally
+        {
+            pending.Release();
+        }
+        await opened(index, connection);
+    }
+
+    public static async Task<IPEndPoint> ResolveAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var address))
+            return new IPEndPoint(address, port);
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new BenchConnectException($"'{host}' has no address");
+        return new IPEndPoint(chosen, port);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using Broker.Transport.Mqtt;
+
+namespace Broker.Host.Bench;
+
+/// <summary>One bench run as the command line describes it; see <see cref="BenchArguments"/> for the names.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>A process may hold 20,000 open files on the machines we measure on; leave room for the runtime's own.</summary>
+    public const int MaxSockets = 19_500;
+
+    public BenchScenario Scenario { get; init; }
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    public int Port { get; init; } = 1883;
+
+    public MqttProtocolVersion Version { get; init; } = MqttProtocolVersion.V311;
+
+    public bool Tls { get; init; }
+
+    public bool Insecure { get; init; }
+
+    /// <summary>Local addresses the client sockets bind to, round-robin; empty: the system chooses (127.0.0.1 for a loopback broker).</summary>
+    public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public string ClientPrefix { get; init; } = "bench";
+
+    /// <summary>New connections per second; 0: as fast as the broker accepts them.</summary>
+    public int ConnectRate { get; init; }
+
+    public ushort KeepAliveSeconds { get; init; } = 60;
+
+    public bool Clean { get; init; } = true;
+
+    /// <summary>Zero: no progress lines.</summary>
+    public TimeSpan Progress { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Connections of <c>conn</c>.</summary>
+    public int Connections { get; init; }
+
+    public int Publishers { get; init; }
+
+    public int Subscribers { get; init; }
+
+    public string PublishTopic { get; init; } = "bench/%i";
+
+    public string SubscribeFilter { get; init; } = "bench/#";
+
+    public QualityOfService QoS { get; init; }
+
+    /// <summary>Payload bytes, the 20-byte <see cref="PayloadHeader"/> included.</summary>
+    public int Size { get; init; } = 64;
+
+    /// <summary>Messages per second per publisher; 0: as fast as possible.</summary>
+    public int Rate { get; init; }
+
+    /// <summary>Unacknowledged QoS 1 and 2 messages a publisher may have out.</summary>
+    public int Inflight { get; init; } = 100;
+
+    public int TotalSockets => Connections + Publishers + Subscribers;
+}

@@ -1,0 +1,254 @@
+using System.Buffers;
+using System.Diagnostics;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Codec;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Host.Bench;
+
+/// <summary>
+/// One publishing client. The send loop fills a buffer with as many PUBLISH packets as are due (all of them when
+/// running flat out, up to ~64 KB), sends it in one write, and waits only on the socket (its send buffer full), on the
+/// rate, or on the QoS 1/2 in-flight window. The read loop takes the broker's acknowledgements in batches, frees
+/// their packet identifiers, answers PUBREC with PUBREL, and wakes the send loop when the window had been full.
+/// </summary>
+public sealed class BenchPublisher
+{
+    private const int BatchBytes = 64 * 1024;
+    private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(1);
+
+    private readonly BenchConnection _connection;
+    private readonly PublishTemplate _template;
+    private readonly QualityOfService _qos;
+    private readonly int _rate;
+    private readonly BenchErrors _errors;
+    private readonly InflightWindow? _window;
+    private readonly AckFrames _acks;
+    private readonly object _gate = new();
+    private TaskCompletionSource? _windowFreed;
+    private long _sent;
+    private long _acked;
+
+    public BenchPublisher(BenchConnection connection, int index, string topic, BenchOptions options, BenchErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        _connection = connection;
+        Index = index;
+        Topic = topic;
+        _qos = options.QoS;
+        _rate = options.Rate;
+        _errors = errors;
+        _template = PublishTemplate.Create(topic, options.QoS, options.Size, connection.Version);
+        _window = options.QoS == QualityOfService.AtMostOnce ? null : new InflightWindow(options.Inflight);
+        _acks = new AckFrames(connection.Version);
+    }
+
+    public int Index { get; }
+
+    public string Topic { get; }
+
+    public BenchConnection Connection => _connection;
+
+    /// <summary>PUBLISH packets written to the socket.</summary>
+    public long Sent => Volatile.Read(ref _sent);
+
+    /// <summary>PUBACKs (QoS 1) or PUBCOMPs (QoS 2) received.</summary>
+    public long Acked => Volatile.Read(ref _acked);
+
+    public int InFlight
+    {
+        get
+        {
+            lock (_gate)
+                return _window?.Count ?? 0;
+        }
+    }
+
+    /// <summary>Publishes until <paramref name="deadlineTicks"/> (Stopwatch ticks); never stops in the middle of a batch.</summary>
+    public async Task SendLoopAsync(long deadlineTicks, CancellationToken cancellationToken)
+    {
+        var batch = new byte[Math.Max(BatchBytes, _template.Length)];
+        var perBatch = Math.Max(1, batch.Length / _template.Length);
+        var pacer = new RatePacer(_rate, Stopwatch.GetTimestamp());
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !_connection.IsClosed)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (now >= deadlineTicks)
+                    return;
+                var count = (int)Math.Min(perBatch, pacer.Due(now, _sent));
+                if (count == 0)
+                {
+                    // Sleep at least a timer tick (~1 ms), then send everything due by then in one batch: a sleep per
+                    // message would either spin (sub-millisecond delays complete at once) or cap the rate at 1,000/s.
+                    var until = TimeSpan.FromTicks(pacer.TicksUntilNext(now, _sent) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                    await WaitAsync(until < MinimumSleep ? MinimumSleep : until, deadlineTicks, cancellationToken);
+                    continue;
+                }
+                var length = Fill(batch, count, out var filled);
+                if (filled == 0)
+                {
+                    await WaitForWindowAsync(deadlineTicks, cancellationToken);
+                    continue;
+                }
+                await _connection.SendAsync(batch.AsMemory(0, length), cancellationToken);
+                Volatile.Write(ref _sent, _sent + filled);
+            }
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            _errors.Add($"publisher: send failed: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    /// <summary>Reads acknowledgements until the broker closes or <paramref name="cancellationToken"/> stops the run.</summary>
+    public async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var replies = new byte[256];
+        try
+        {
+            while (true)
+            {
+                var result = await _connection.Reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                var replyLength = Decode(ref buffer, ref replies);
+                _connection.Reader.AdvanceTo(buffer.Start, buffer.End);
+                if (replyLength > 0)
+                    await _connection.SendAsync(replies.AsMemory(0, replyLength), cancellationToken);
+                if (result.IsCompleted)
+                {
+                    if (!cancellationToken.IsCancellationRequested)
+                        _errors.Add("publisher: the broker closed the connection");
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+                _errors.Add($"publisher: read failed: {e.Message}");
+        }
+        _connection.MarkClosed();
+        WakeSender();
+    }
+
+    private int Fill(byte[] batch, int count, out int filled)
+    {
+        var length = 0;
+        filled = 0;
+        var sequence = _sent;
+        if (_window is null)
+        {
+            for (; filled < count; filled++)
+                length += _template.WriteTo(batch.AsSpan(length), new PayloadHeader(Index, sequence++, BenchClock.NowNs()), 0);
+            return length;
+        }
+        lock (_gate)
+        {
+            for (; filled < count && _window.Free > 0; filled++)
+                length += _template.WriteTo(batch.AsSpan(length), new PayloadHeader(Index, sequence++, BenchClock.NowNs()), _window.Acquire());
+            if (filled == 0)
+                _windowFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        return length;
+    }
+
+    private int Decode(ref ReadOnlySequence<byte> buffer, ref byte[] replies)
+    {
+        var length = 0;
+        var freed = false;
+        lock (_gate)
+        {
+            DecodeStatus status;
+            MqttPacket? packet;
+            MqttDecodeError error;
+            while ((status = _connection.Decoder.TryDecode(ref buffer, out packet, out error)) == DecodeStatus.Decoded)
+            {
+                switch (packet)
+                {
+                    case PubAckPacket ack when _qos == QualityOfService.AtLeastOnce:
+                        freed |= Complete(ack.PacketId, ack.ReasonCode);
+                        break;
+                    case PubRecPacket rec when _qos == QualityOfService.ExactlyOnce:
+                        if ((byte)rec.ReasonCode >= 0x80)
+                            freed |= Complete(rec.PacketId, rec.ReasonCode);
+                        else
+                            length = _acks.Append(ref replies, length, PacketType.PubRel, rec.PacketId);
+                        break;
+                    case PubCompPacket comp when _qos == QualityOfService.ExactlyOnce:
+                        freed |= Complete(comp.PacketId, comp.ReasonCode);
+                        break;
+                    case PingRespPacket:
+                        break;
+                    case DisconnectPacket disconnect:
+                        _errors.Add($"publisher: the broker sent DISCONNECT {disconnect.ReasonCode}");
+                        break;
+                    default:
+                        _errors.Add($"publisher: unexpected {packet!.Type}");
+                        break;
+                }
+            }
+            if (status == DecodeStatus.Failed)
+                throw new InvalidOperationException($"malformed packet from the broker: {error}");
+        }
+        if (freed)
+            WakeSender();
+        return length;
+    }
+
+    private bool Complete(ushort packetId, ReasonCode reason)
+    {
+        if (!_window!.Release(packetId))
+        {
+            _errors.Add("publisher: acknowledgement for a packet identifier not in flight");
+            return false;
+        }
+        if ((byte)reason >= 0x80)
+            _errors.Add($"publisher: the broker refused a message: {reason}");
+        else
+            Volatile.Write(ref _acked, _acked + 1);
+        return true;
+    }
+
+    private void WakeSender()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _windowFreed;
+            _windowFreed = null;
+        }
+        waiter?.TrySetResult();
+    }
+
+    private async Task WaitForWindowAsync(long deadlineTicks, CancellationToken cancellationToken)
+    {
+        Task? freed;
+        lock (_gate)
+            freed = _window!.Free > 0 ? null : _windowFreed?.Task;
+        if (freed is null)
+            return;
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadlineTicks);
+        if (remaining <= TimeSpan.Zero)
+            return;
+        await freed.WaitAsync(remaining, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static async Task WaitAsync(TimeSpan delay, long deadlineTicks, CancellationToken cancellationToken)
+    {
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadlineTicks);
+        var wait = delay < remaining ? delay : remaining;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+}

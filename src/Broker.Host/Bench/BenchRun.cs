@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using Broker.Transport.Mqtt;
+
+namespace Broker.Host.Bench;
+
+/// <summary>
+/// Runs one scenario from start to summary:
+/// <code>
+///   resolve -> first connection alone (failure: unreachable) -> subscribers connect and subscribe
+///   -> publishers connect -> publish for --duration (conn: connect and hold for --duration)
+///   -> drain: subscribers get up to 2 s, until every expected message arrived or nothing arrived for 500 ms
+///   -> stop the read loops -> summary -> DISCONNECT everyone
+/// </code>
+/// Every wait is bounded by the duration or a fixed grace period.
+/// </summary>
+public sealed class BenchRun
+{
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DrainQuiet = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    private readonly BenchOptions _options;
+    private readonly TextWriter _progress;
+    private readonly BenchErrors _errors = new();
+    private readonly List<BenchConnection> _connections = [];
+    private readonly List<Task> _loops = [];
+    private readonly BenchSubscriber?[] _subscribers;
+    private readonly BenchPublisher?[] _publishers;
+    private readonly long _runStart = Stopwatch.GetTimestamp();
+    private BenchConnector _connector = null!;
+
+    private BenchRun(BenchOptions options, TextWriter progress)
+    {
+        _options = options;
+        _progress = progress;
+        _subscribers = new BenchSubscriber?[options.Subscribers];
+        _publishers = new BenchPublisher?[options.Publishers];
+    }
+
+    /// <param name="progress">Where progress lines go (stderr), every --progress.</param>
+    public static Task<BenchOutcome> RunAsync(BenchOptions options, TextWriter progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(progress);
+        return new BenchRun(options, progress).RunAsync(cancellationToken);
+    }
+
+    private async Task<BenchOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        BenchTarget target;
+        try
+        {
+            var endpoint = await BenchConnector.ResolveAsync(_options.Host, _options.Port, cancellationToken);
+            target = new BenchTarget(_options.Host, endpoint, _options.Tls, _options.Insecure);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or BenchConnectException)
+        {
+            return new BenchOutcome(null, $"cannot resolve '{_options.Host}': {e.Message}");
+        }
+        _connector = new BenchConnector(_options, target, _errors);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var unreachable = await ProbeAsync(cancellationToken);
+        if (unreachable is not null)
+            return new BenchOutcome(null, unreachable);
+
+        var background = new List<Task>
+        {
+            KeepAlivePinger.RunAsync(SnapshotConnections, _options.KeepAliveSeconds, stop.Token),
+            ReportProgressAsync(stop.Token),
+        };
+        var connectDeadline = Stopwatch.GetTimestamp() + ToTicks(_options.Duration);
+        await OpenSubscribersAsync(connectDeadline, stop.Token);
+        await OpenPublishersAsync(connectDeadline, stop.Token);
+        var window = await MeasureAsync(cancellationToken);
+        await DrainAsync(cancellationToken);
+
+        await stop.CancelAsync();
+        Task[] loops;
+        lock (_loops)
+            loops = [.. _loops, .. background];
+        await WhenAllBounded(loops);
+        var summary = Summarize(window);
+        await DisconnectAllAsync();
+        return new BenchOutcome(summary with { CpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds }, null);
+    }
+
+    private string Role => _options.Scenario switch
+    {
+        BenchScenario.Conn => "conn",
+        BenchScenario.Sub => "sub",
+        BenchScenario.Pub => "pub",
+        _ => _options.Subscribers > 0 ? "sub" : "pub",
+    };
+
+    private string ClientId(string role, int index) => $"{_options.ClientPrefix}-{role}-{index}";
+
+    /// <summary>The run's first connection, made alone: if it fails, the broker is not there, and nothing else is tried.</summary>
+    private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var role = Role;
+        BenchConnection connection;
+        try
+        {
+            connection = await _connector.OpenAsync(ClientId(role, 0), role != "conn", cancellationToken);
+        }
+        catch (BenchConnectException e)
+        {
+            return $"cannot reach the broker at {_options.Host}:{_options.Port}: {e.Message}";
+        }
+        await AcceptAsync(role, 0, connection, cancellationToken);
+        return null;
+    }
+
+    private Task OpenSubscribersAsync(long deadline, CancellationToken cancellationToken) =>
+        OpenRoleAsync("sub", _options.Scenario == BenchScenario.Conn ? _options.Connections : _options.Subscribers, deadline, cancellationToken);
+
+    private Task OpenPublishersAsync(long deadline, CancellationToken cancellationToken) =>
+        _options.Scenario == BenchScenario.Conn ? Task.CompletedTask : OpenRoleAsync("pub", _options.Publishers, deadline, cancellationToken);
+
+    private async Task OpenRoleAsync(string role, int count, long deadline, CancellationToken cancellationToken)
+    {
+        if (_options.Scenario == BenchScenario.Conn)
+            role = "conn";
+        var first = role == Role ? 1 : 0;
+        if (count <= first)
+            return;
+        var ids = Enumerable.Range(first, count - first).Select(i => ClientId(role, i)).ToList();
+        await _connector.OpenManyAsync(ids, role != "conn", (i, connection) => AcceptAsync(role, i + first, connection, cancellationToken), deadline, cancellationToken);
+    }
+
+    /// <summary>Puts a new connection to work in its role: a subscriber subscribes first, then every role starts reading.</summary>
+    private async Task AcceptAsync(string role, int index, BenchConnection connection, CancellationToken cancellationToken)
+    {
+        lock (_connections)
+            _connections.Add(connection);
+        Task loop;
+        switch (role)
+        {
+            case "sub":
+                var subscriber = new BenchSubscriber(connection, index, TopicFilter.Expand(_options.SubscribeFilter, index), _errors);
+                try
+                {
+                    await subscriber.SubscribeAsync(_options.QoS, cancellationToken);
+                }
+                catch (Exception e) when (e is BenchConnectException or IOException or OperationCanceledException)
+                {
+                    _errors.Add($"subscribe: {e.Message}");
+                    await connection.DisposeAsync();
+                    return;
+                }
+                _subscribers[index] = subscriber;
+                loop = subscriber.ReadLoopAsync(cancellationToken);
+                break;
+            case "pub":
+                var publisher = new BenchPublisher(connection, index, TopicFilter.Expand(_options.PublishTopic, index), _options, _errors);
+                _publishers[index] = publisher;
+                loop = publisher.ReadLoopAsync(cancellationToken);
+                break;
+            default:
+                loop = IdleReader.RunAsync(connection, _errors, cancellationToken);
+                break;
+        }
+        lock (_loops)
+            _loops.Add(loop);
+    }
+
+    /// <summary>The measured window: publishing (pub, pubsub) or holding (conn, sub) for --duration.</summary>
+    private async Task<TimeSpan> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var deadline = _options.Scenario == BenchScenario.Conn ? _runStart + ToTicks(_options.Duration) : start + ToTicks(_options.Duration);
+        var publishers = _publishers.OfType<BenchPublisher>()
+            .Select(p => Task.Run(() => p.SendLoopAsync(deadline, cancellationToken), CancellationToken.None))
+            .ToList();
+        if (publishers.Count > 0)
+            await Task.WhenAll(publishers).WaitAsync(_options.Duration + StopGrace, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        else
+            await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return Stopwatch.GetElapsedTime(_options.Scenario == BenchScenario.Conn ? _runStart : start);
+    }
+
+    /// <summary>Lets the last messages and acknowledgements arrive: done when all expected are in, when nothing moved for 500 ms, or after 2 s.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Scenario is BenchScenario.Conn or BenchScenario.Sub)
+            return;
+        var expected = Expected();
+        var began = Stopwatch.GetTimestamp();
+        var lastChange = began;
+        var last = (-1L, -1L);
+        while (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(began) < DrainLimit)
+        {
+            var received = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received);
+            var inFlight = _publishers.OfType<BenchPublisher>().Sum(p => (long)p.InFlight);
+            if (received >= expected && inFlight == 0)
+                return;
+            if ((received, inFlight) != last)
+            {
+                last = (received, inFlight);
+                lastChange = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastChange) >= DrainQuiet)
+            {
+                return;
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private long Expected()
+    {
+        long expected = 0;
+        foreach (var subscriber in _subscribers.OfType<BenchSubscriber>())
+        {
+            foreach (var publisher in _publishers.OfType<BenchPublisher>())
+            {
+                if (TopicFilter.Matches(subscriber.Filter, publisher.Topic))
+                    expected += publisher.Sent;
+            }
+        }
+        return expected;
+    }
+
+    private BenchSummary Summarize(TimeSpan window)
+    {
+        var subscribers = _subscribers.OfType<BenchSubscriber>().ToList();
+        var inProcess = _options.Scenario == BenchScenario.PubSub;
+        var publisherTopics = Enumerable.Range(0, _publishers.Length).Select(i => _publishers[i]?.Topic ?? "").ToList();
+        var sent = _publishers.Select(p => p?.Sent ?? 0).ToList();
+        var totals = DeliveryTotals.Compute(
+            subscribers.Select(s => s.Tracker).ToList(), subscribers.Select(s => s.Filter).ToList(),
+            inProcess ? publisherTopics : null, inProcess ? sent : null);
+        if (totals.Foreign > 0)
+            _errors.Add($"{totals.Foreign} messages without a bench payload header");
+        return new BenchSummary
+        {
+            Scenario = _options.Scenario.ToString().ToLowerInvariant(),
+            Version = (int)_options.Version,
+            QoS = (int)_options.QoS,
+            Size = _options.Size,
+            Publishers = _options.Publishers,
+            Subscribers = _options.Subscribers,
+            DurationSeconds = window.TotalSeconds,
+            Sent = sent.Sum(),
+            Acked = _publishers.Sum(p => p?.Acked ?? 0),
+            Received = totals.Received,
+            Expected = totals.Expected,
+            Lost = totals.Lost,
+            Duplicates = totals.Duplicates,
+            OutOfOrder = totals.OutOfOrder,
+            P50 = totals.Latency.Percentile(50),
+            P90 = totals.Latency.Percentile(90),
+            P99 = totals.Latency.Percentile(99),
+            P999 = totals.Latency.Percentile(99.9),
+            Max = totals.Latency.Max,
+            Connections = _connector.Succeeded,
+            ConnectFailures = _connector.Failed,
+            ConnectionsPerSecond = _connector.ConnectionsPerSecond,
+            Errors = _errors.Snapshot(),
+        };
+    }
+
+    private async Task ReportProgressAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Progress <= TimeSpan.Zero)
+            return;
+        using var timer = new PeriodicTimer(_options.Progress);
+        var (lastSent, lastReceived, lastTicks) = (0L, 0L, Stopwatch.GetTimestamp());
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var now = Stopwatch.GetTimestamp();
+                var seconds = Stopwatch.GetElapsedTime(lastTicks, now).TotalSeconds;
+                var sent = _publishers.Sum(p => p?.Sent ?? 0);
+                var received = _subscribers.Sum(s => s?.Tracker.Received ?? 0);
+                var latency = new LatencyHistogram();
+                foreach (var subscriber in _subscribers.OfType<BenchSubscriber>())
+                    latency.Add(subscriber.Tracker.Latency);
+                var line = new ProgressLine(Stopwatch.GetElapsedTime(_runStart, now), (sent - lastSent) / seconds,
+                    (received - lastReceived) / seconds, SnapshotConnections().Count(c => !c.IsClosed), latency.Percentile(99));
+                await _progress.WriteLineAsync(line.ToString());
+                (lastSent, lastReceived, lastTicks) = (sent, received, now);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+    }
+
+    private BenchConnection[] SnapshotConnections()
+    {
+        lock (_connections)
+            return [.. _connections];
+    }
+
+    private async Task DisconnectAllAsync()
+    {
+        using var limit = new CancellationTokenSource(StopGrace);
+        await WhenAllBounded(SnapshotConnections().Select(c => c.DisconnectAsync(limit.Token).AsTask()));
+    }
+
+    private static async Task WhenAllBounded(IEnumerable<Task> tasks)
+    {
+        await Task.WhenAll(tasks).WaitAsync(StopGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+}

@@ -1,0 +1,53 @@
+using Broker.Transport.Mqtt.Codec;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Host.Bench;
+
+/// <summary>The read side of a <c>conn</c> connection: PINGRESP until the run ends, or the broker closes it.</summary>
+public static class IdleReader
+{
+    public static async Task RunAsync(BenchConnection connection, BenchErrors errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(errors);
+        try
+        {
+            while (true)
+            {
+                var result = await connection.Reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                DecodeStatus status;
+                MqttPacket? packet;
+                MqttDecodeError error;
+                while ((status = connection.Decoder.TryDecode(ref buffer, out packet, out error)) == DecodeStatus.Decoded)
+                {
+                    if (packet is DisconnectPacket disconnect)
+                        errors.Add($"conn: the broker sent DISCONNECT {disconnect.ReasonCode}");
+                    else if (packet is not PingRespPacket)
+                        errors.Add($"conn: unexpected {packet!.Type}");
+                }
+                connection.Reader.AdvanceTo(buffer.Start, buffer.End);
+                if (status == DecodeStatus.Failed)
+                {
+                    errors.Add($"conn: malformed packet from the broker: {error}");
+                    break;
+                }
+                if (result.IsCompleted)
+                {
+                    errors.Add("conn: the broker closed the connection");
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+                errors.Add($"conn: read failed: {e.Message}");
+        }
+        connection.MarkClosed();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Broker.Host.Bench;
+using Broker.Host.Listeners;
+using Broker.Host.Options;
+using Broker.Transport.Mqtt;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker.Host.Tests.Bench;
+
+/// <summary>Short bench runs against this broker, in process on a port chosen by the system.</summary>
+public sealed class BenchEndToEndTests : IAsyncLifetime
+{
+    private BrokerRuntime _runtime = null!;
+    private BrokerServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new BrokerOptions();
+        foreach (var (_, listener) in options.Listeners.All())
+        {
+            listener.Enabled = false;
+            listener.Bind = "127.0.0.1";
+            listener.Port = 0;
+        }
+        options.Listeners.Tcp.Enabled = true;
+        _runtime = BrokerRuntime.Create(options, NullLoggerFactory.Instance);
+        _server = new BrokerServer(options.Listeners, _runtime.Handler, NullLoggerFactory.Instance);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _server.StartAsync(timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _server.StopAcceptingAsync(deadline.Token);
+        await _runtime.CloseConnectionsAsync(deadline.Token);
+        await _server.StopAsync(deadline.Token);
+        await _server.DisposeAsync();
+        await _runtime.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(0, "4")]
+    [InlineData(1, "5")]
+    [InlineData(2, "4")]
+    public async Task Pubsub_at_a_rate_delivers_everything_once_in_order(int qos, string version)
+    {
+        var summary = await Run("pubsub", "--pubs", "3", "--subs", "2", "--qos", qos.ToString(CultureInfo.InvariantCulture),
+            "--version", version, "--rate", "500", "--duration", "1s", "--inflight", "10");
+        Assert.Empty(summary.Errors);
+        Assert.InRange(summary.Sent, 3 * 400, 3 * 600);
+        Assert.Equal(2 * summary.Sent, summary.Expected);
+        Assert.Equal(summary.Expected, summary.Received);
+        Assert.Equal(0, summary.Lost);
+        Assert.Equal(0, summary.Duplicates);
+        Assert.Equal(0, summary.OutOfOrder);
+        Assert.Equal(qos == 0 ? 0 : summary.Sent, summary.Acked);
+        Assert.Equal(5, summary.Connections);
+        Assert.InRange(summary.P50, 0, summary.Max);
+        Assert.True(summary.CpuSeconds > 0);
+    }
+
+    [Fact]
+    public async Task Pairs_of_percent_i_topics_each_get_their_own_publisher()
+    {
+        var summary = await Run("pubsub", "--pubs", "2", "--subs", "2", "--sub-topic", "bench/%i", "--qos", "1", "--rate", "200", "--duration", "1s");
+        Assert.Equal(summary.Sent, summary.Expected);
+        Assert.Equal(summary.Sent, summary.Received);
+        Assert.Equal(0, summary.Lost);
+    }
+
+    [Fact]
+    public async Task Conn_opens_the_connections_and_counts_them()
+    {
+        var summary = await Run("conn", "-c", "50", "--conn-rate", "0", "--duration", "1s");
+        Assert.Equal((50, 0), (summary.Connections, summary.ConnectFailures));
+        Assert.True(summary.ConnectionsPerSecond > 0);
+        Assert.Empty(summary.Errors);
+    }
+
+    private async Task<BenchSummary> Run(params string[] args)
+    {
+        var port = _server.EndPoint("tcp").Port.ToString(CultureInfo.InvariantCulture);
+        var parsed = BenchArguments.Parse([.. args, "--port", port, "--progress", "0"]);
+        Assert.Empty(parsed.Errors);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var outcome = await BenchRun.RunAsync(parsed.Options!, TextWriter.Null, limit.Token);
+        Assert.Null(outcome.Unreachable);
+        return outcome.Summary!;
+    }
+}
