@@ -29,6 +29,9 @@ public sealed class MessageQueue
 
     public bool IsFull => MaxLength > 0 && Count >= MaxLength;
 
+    /// <summary>Queued QoS 0 messages: a new QoS 0 message may only bypass the queue when this is 0, to keep their order.</summary>
+    public int AtMostOnceCount => _qos0.Count;
+
     /// <summary>Queues <paramref name="item"/>; returns the message dropped to make room (possibly <paramref name="item"/> itself), or null.</summary>
     public QueuedDelivery? Enqueue(QueuedDelivery item)
     {
@@ -77,6 +80,22 @@ public sealed class MessageQueue
         }
 
         item = queue.Dequeue().Item;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the oldest QoS 0 message even when a QoS 1/2 one is older: those wait for the inflight
+    /// window, QoS 0 only for the connection, and ordering is only owed within one QoS [MQTT-4.6.0-6].
+    /// </summary>
+    public bool TryDequeueAtMostOnce(out QueuedDelivery item)
+    {
+        if (_qos0.Count == 0)
+        {
+            item = null!;
+            return false;
+        }
+
+        item = _qos0.Dequeue().Item;
         return true;
     }
 

@@ -41,8 +41,9 @@ public sealed partial class SessionState
         var qos = (QualityOfService)Math.Min((byte)deliver.Message.QoS, (byte)deliver.Options.MaximumQoS);
         if (_connection is { } connection)
         {
+            // Nothing overtakes a queued message of its own QoS [MQTT-4.6.0-6].
             var canSend = qos == QualityOfService.AtMostOnce
-                ? connection.IsWritable
+                ? connection.IsWritable && _queue.AtMostOnceCount == 0
                 : _queue.Count == 0 && _inflight.HasRoom;
             if (canSend)
             {
@@ -75,21 +76,38 @@ public sealed partial class SessionState
 
         while (_queue.TryPeek(out var next))
         {
-            var blocked = next.QoS == QualityOfService.AtMostOnce ? !connection.IsWritable : !_inflight.HasRoom;
-            if (blocked)
+            if (next.QoS == QualityOfService.AtMostOnce)
             {
+                if (!connection.IsWritable)
+                {
+                    return;
+                }
+            }
+            else if (!_inflight.HasRoom)
+            {
+                // The window is full, the connection may not be: the QoS 0 messages behind may go.
+                while (connection.IsWritable && TryDequeueAtMostOnce(out var qos0))
+                {
+                    PublishUnlessExpired(qos0, nowMs);
+                }
+
                 return;
             }
 
             TryDequeue(out _);
-            if (next.Deliver.Message.IsExpired(nowMs))
-            {
-                _metrics.MessageExpired(); // [MQTT-3.3.2-5]: expired while it waited
-                continue;
-            }
-
-            Publish(next.Deliver, next.QoS, nowMs);
+            PublishUnlessExpired(next, nowMs);
         }
+    }
+
+    private void PublishUnlessExpired(QueuedDelivery queued, long nowMs)
+    {
+        if (queued.Deliver.Message.IsExpired(nowMs))
+        {
+            _metrics.MessageExpired(); // [MQTT-3.3.2-5]: expired while it waited
+            return;
+        }
+
+        Publish(queued.Deliver, queued.QoS, nowMs);
     }
 
     /// <summary>PUBACK, PUBREC or PUBCOMP for a message this session sent, or PUBREL for one it received.</summary>

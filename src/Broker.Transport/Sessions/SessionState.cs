@@ -163,6 +163,8 @@ public sealed partial class SessionState
 
     private bool TryDequeue(out QueuedDelivery delivery) => _queue.TryDequeue(out delivery);
 
+    private bool TryDequeueAtMostOnce(out QueuedDelivery delivery) => _queue.TryDequeueAtMostOnce(out delivery);
+
     private IReadOnlyList<QueuedDelivery> RemoveQueuedWhere(Func<QueuedDelivery, bool> predicate) => _queue.RemoveWhere(predicate);
 
     private AwaitingRelAddResult AddAwaitingRel(ushort packetId, long nowMs) => _awaitingRel.TryAdd(packetId, nowMs);

@@ -1,3 +1,4 @@
+using System.Text;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
@@ -154,6 +155,40 @@ public class SessionStateDeliveryTests
         session.Connection.IsWritable = true;
         session.State.Drain(session.NowMs);
         Assert.Single(session.SentPublishes());
+    }
+
+    [Fact]
+    public void MQTT_4_6_0_6_a_QoS_0_message_does_not_overtake_a_queued_QoS_0_message()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#");
+        session.Connection.IsWritable = false;
+        session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "first"));
+
+        // Writable again, but the session has not drained yet when the next message arrives.
+        session.Connection.IsWritable = true;
+        session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "second"));
+        session.State.Drain(session.NowMs);
+
+        Assert.Equal(["first", "second"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
+    }
+
+    [Fact]
+    public void QoS_0_messages_behind_a_QoS_1_message_waiting_for_the_window_are_sent_when_the_connection_takes_them()
+    {
+        var session = new SessionHarness(receiveMaximum: 1);
+        session.Subscribe("t/#", QualityOfService.AtLeastOnce);
+        session.Deliver(Message(qos: QualityOfService.AtLeastOnce, payload: "inflight"));
+        session.Deliver(Message(qos: QualityOfService.AtLeastOnce, payload: "waits for the window"));
+        session.Connection.IsWritable = false;
+        session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "qos0"));
+        session.Connection.IsWritable = true;
+        session.SentPublishes();
+
+        session.State.Drain(session.NowMs);
+
+        Assert.Equal(["qos0"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
+        Assert.Equal(1, session.State.QueueLength);
     }
 
     [Fact]
