@@ -168,6 +168,42 @@ public sealed class BenchConnection : IAsyncDisposable
 
     public void MarkClosed() => Volatile.Write(ref _closed, 1);
 
+    /// <summary>
+    /// Reads until the broker closes or <paramref name="cancellationToken"/> stops the run: each read is
+    /// decoded whole by <paramref name="decode"/>, and the acknowledgements it wrote go back in one send.
+    /// </summary>
+    public async Task ReadLoopAsync(string role, ReplyDecoder decode, byte[] replies, BenchErrors errors, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await Reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                var replyLength = decode(ref buffer, ref replies);
+                Reader.AdvanceTo(buffer.Start, buffer.End);
+                if (replyLength > 0)
+                    await SendAsync(replies.AsMemory(0, replyLength), cancellationToken);
+                if (result.IsCompleted)
+                {
+                    if (!cancellationToken.IsCancellationRequested)
+                        errors.Add($"{role}: the broker closed the connection");
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+                errors.Add($"{role}: read failed: {e.Message}");
+        }
+        MarkClosed();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0 && _socket.SafeHandle.IsClosed)

@@ -110,35 +110,7 @@ public sealed class BenchPublisher
     /// <summary>Reads acknowledgements until the broker closes or <paramref name="cancellationToken"/> stops the run.</summary>
     public async Task ReadLoopAsync(CancellationToken cancellationToken)
     {
-        var replies = new byte[256];
-        try
-        {
-            while (true)
-            {
-                var result = await _connection.Reader.ReadAsync(cancellationToken);
-                var buffer = result.Buffer;
-                var replyLength = Decode(ref buffer, ref replies);
-                _connection.Reader.AdvanceTo(buffer.Start, buffer.End);
-                if (replyLength > 0)
-                    await _connection.SendAsync(replies.AsMemory(0, replyLength), cancellationToken);
-                if (result.IsCompleted)
-                {
-                    if (!cancellationToken.IsCancellationRequested)
-                        _errors.Add("publisher: the broker closed the connection");
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            if (!cancellationToken.IsCancellationRequested)
-                _errors.Add($"publisher: read failed: {e.Message}");
-        }
-        _connection.MarkClosed();
+        await _connection.ReadLoopAsync("publisher", Decode, new byte[256], _errors, cancellationToken);
         WakeSender();
     }
 

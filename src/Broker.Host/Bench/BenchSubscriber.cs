@@ -37,38 +37,8 @@ public sealed class BenchSubscriber(BenchConnection connection, int index, strin
             throw new BenchConnectException($"SUBACK refused '{Filter}': {string.Join(", ", subAck.ReasonCodes)}");
     }
 
-    public async Task ReadLoopAsync(CancellationToken cancellationToken)
-    {
-        var replies = new byte[4096];
-        try
-        {
-            while (true)
-            {
-                var result = await connection.Reader.ReadAsync(cancellationToken);
-                var buffer = result.Buffer;
-                var replyLength = Decode(ref buffer, ref replies);
-                connection.Reader.AdvanceTo(buffer.Start, buffer.End);
-                if (replyLength > 0)
-                    await connection.SendAsync(replies.AsMemory(0, replyLength), cancellationToken);
-                if (result.IsCompleted)
-                {
-                    if (!cancellationToken.IsCancellationRequested)
-                        errors.Add("subscriber: the broker closed the connection");
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            if (!cancellationToken.IsCancellationRequested)
-                errors.Add($"subscriber: read failed: {e.Message}");
-        }
-        connection.MarkClosed();
-    }
+    public Task ReadLoopAsync(CancellationToken cancellationToken) =>
+        connection.ReadLoopAsync("subscriber", Decode, new byte[4096], errors, cancellationToken);
 
     private int Decode(ref ReadOnlySequence<byte> buffer, ref byte[] replies)
     {
