@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Broker.Benchmarks;
 using Broker.Benchmarks.Actors;
+using Broker.Benchmarks.Connections;
 using Broker.Benchmarks.Routing;
 
 // dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*Codec*'
@@ -11,6 +12,22 @@ using Broker.Benchmarks.Routing;
 if (args is ["memory", ..])
 {
     IdleActorMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
+// dotnet run -c Release --project bench/Broker.Benchmarks -- connection-memory [count] [--allocations] [--bare] (bytes per idle MQTT connection)
+if (args is ["connection-memory", ..])
+{
+        await IdleConnectionMemory.RunAsync(
+        args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? IdleClients.ParseInt(args[1]) : 10_000,
+        sampleAllocations: args.Contains("--allocations"),
+        bare: args.Contains("--bare"));
+    return;
+}
+
+if (args is ["connection-clients", var port, var count])
+{
+    await IdleClients.RunAsync(IdleClients.ParseInt(port), IdleClients.ParseInt(count));
     return;
 }
 

@@ -1,4 +1,3 @@
-using Broker.Actors;
 using Broker.Transport.Channels;
 
 namespace Broker.Transport.Connections;
@@ -6,28 +5,28 @@ namespace Broker.Transport.Connections;
 public sealed partial class MqttConnection
 {
     private long _lastReceivedMs;
-    private ICancelable? _keepAliveCheck;
+    private DeadlineQueue.Deadline? _keepAliveCheck;
 
     /// <summary>
-    /// One timer at a time, due just after the channel's deadline: the idle timeout before CONNECT, then
-    /// 1.5 times the keep-alive after the last packet. When it fires early (a packet came since), it is set
-    /// again for the new deadline, so an active client costs one timer per keep-alive period, not per packet.
+    /// One check at a time, due just after the channel's deadline: the idle timeout before CONNECT, then
+    /// 1.5 times the keep-alive after the last packet. When it comes early (a packet came since), it is set
+    /// again for the new deadline, so an active client costs one check per keep-alive period, not per packet.
     /// Set again once CONNECT is accepted: the keep-alive deadline may come long before the idle timeout's.
+    /// The checks of all connections share the broker's <see cref="DeadlineQueue"/>: one timer per node.
     /// </summary>
     private void ScheduleKeepAliveCheck(long nowMs)
     {
         lock (_channelGate)
         {
-            _keepAliveCheck?.Cancel();
-            _keepAliveCheck = null;
             if (IsClosing || _channel.KeepAliveDeadlineMs(Volatile.Read(ref _lastReceivedMs)) is not { } deadline)
             {
+                _keepAliveCheck?.Cancel();
                 return;
             }
 
-            // Expired means strictly past the deadline: check 1 ms after it.
-            var delay = TimeSpan.FromMilliseconds(Math.Max(1, deadline - nowMs + 1));
-            _keepAliveCheck = _context.System.Scheduler.ScheduleOnce(delay, CheckKeepAlive);
+            // Expired means strictly past the deadline: check 1 ms after it, and never in the past.
+            _keepAliveCheck ??= _context.KeepAliveDeadlines.Create(this);
+            _keepAliveCheck.Schedule(Math.Max(deadline + 1, nowMs + 1));
         }
     }
 
@@ -35,10 +34,11 @@ public sealed partial class MqttConnection
     {
         lock (_channelGate)
         {
-            _keepAliveCheck?.Cancel();
-            _keepAliveCheck = null;
+            _keepAliveCheck?.Dispose();
         }
     }
+
+    void DeadlineQueue.ITarget.DeadlineReached() => CheckKeepAlive();
 
     private void CheckKeepAlive()
     {

@@ -175,6 +175,6 @@ public sealed partial class MqttConnection
         }
 
         Volatile.Write(ref _closeRequested, 1);
-        _outbox.Writer.TryComplete();
+        CompleteOutbox();
     }
 }

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Broker.Transport.Channels;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Codec;
@@ -24,7 +23,13 @@ public sealed partial class MqttConnection
     // A batch is flushed once it holds this much, so that one huge backlog is not all buffered before a flush.
     private const int MaxBatchBytes = 64 * 1024;
 
-    private readonly Channel<MqttPacket> _outbox;
+    // The outbox: packets waiting for the writer. An idle connection keeps neither a queue nor a writer task
+    // (issue 5, memory per idle connection): the first packet after a quiet spell creates both, and the
+    // writer ends, dropping the queue, once it has flushed everything.
+    private readonly Lock _outboxGate = new();
+    private Queue<MqttPacket>? _outbox;
+    private Task? _writer;
+    private bool _outboxCompleted;
     private int _pendingPackets;
     private long _pendingBytes;
     private int _unwritable;
@@ -41,7 +46,7 @@ public sealed partial class MqttConnection
         Enqueue(packet);
     }
 
-    /// <summary>Queues for the writer; after the outbox is completed (closing), the packet is dropped.</summary>
+    /// <summary>Queues for the writer, starting it if none runs; after the outbox is completed (closing), the packet is dropped.</summary>
     private void Enqueue(MqttPacket packet)
     {
         long size = packet is PublishPacket publish ? publish.Payload.Length : 0;
@@ -58,9 +63,35 @@ public sealed partial class MqttConnection
             Volatile.Write(ref _connAckQueued, true);
         }
 
-        if (!_outbox.Writer.TryWrite(packet))
+        lock (_outboxGate)
         {
-            Release(1, size);
+            if (!_outboxCompleted)
+            {
+                (_outbox ??= new Queue<MqttPacket>()).Enqueue(packet);
+                // Off the caller's thread: the session actor that sends must not encode or wait for the socket.
+                _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
+                return;
+            }
+        }
+
+        Release(1, size);
+    }
+
+    /// <summary>No more packets are taken; the writer, if one runs, still sends what was queued, then ends.</summary>
+    private void CompleteOutbox()
+    {
+        lock (_outboxGate)
+        {
+            _outboxCompleted = true;
+        }
+    }
+
+    /// <summary>The writer still sending, or null when the outbox is empty.</summary>
+    private Task? CurrentWriter()
+    {
+        lock (_outboxGate)
+        {
+            return _writer;
         }
     }
 
@@ -77,17 +108,33 @@ public sealed partial class MqttConnection
 
     /// <summary>
     /// The single writer: takes whatever is queued, encodes it into the pipe, flushes once per batch.
-    /// Ends when the outbox is completed and drained (closing) or the transport stops taking bytes.
+    /// Ends when the outbox is empty (a later packet starts a new writer), and for good when the outbox
+    /// was completed (closing) or the transport stops taking bytes.
     /// </summary>
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
-        var reader = _outbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                var (packets, bytes) = WriteBatch(output, reader);
+                lock (_outboxGate)
+                {
+                    if (_outbox is not { Count: > 0 })
+                    {
+                        _outbox = null;
+                        if (_outboxCompleted)
+                        {
+                            // Closing: this writer stays the one EndAsync waits for.
+                            break;
+                        }
+
+                        _writer = null;
+                        return;
+                    }
+                }
+
+                var (packets, bytes) = WriteBatch(output);
                 var flush = await output.FlushAsync().ConfigureAwait(false);
                 Release(packets, bytes);
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -100,16 +147,33 @@ public sealed partial class MqttConnection
         {
             _logger.LogDebug("{Connection}: writing failed: {Message}", this, e.Message);
         }
-        finally
+
+        // Closing, or nothing more can be written: stop reading too, so that the connection ends.
+        Volatile.Write(ref _closeRequested, 1);
+        lock (_outboxGate)
         {
-            // Nothing more can be written, so stop reading too: the connection ends.
-            Volatile.Write(ref _closeRequested, 1);
-            _outbox.Writer.TryComplete();
-            _transport.Input.CancelPendingRead();
+            _outboxCompleted = true;
+            _outbox = null;
         }
+
+        _transport.Input.CancelPendingRead();
     }
 
-    private (int Packets, long Bytes) WriteBatch(PipeWriter output, ChannelReader<MqttPacket> reader)
+    private bool TryDequeue(out MqttPacket packet)
+    {
+        lock (_outboxGate)
+        {
+            if (_outbox is { } outbox && outbox.TryDequeue(out packet!))
+            {
+                return true;
+            }
+        }
+
+        packet = null!;
+        return false;
+    }
+
+    private (int Packets, long Bytes) WriteBatch(PipeWriter output)
     {
         // Only the CONNACK refusing an unknown protocol level is written before the level is known: in the 3.1.1 layout.
         var version = _version == MqttProtocolVersion.Unknown ? MqttProtocolVersion.V311 : _version;
@@ -117,7 +181,7 @@ public sealed partial class MqttConnection
         var packets = 0;
         long bytes = 0;
         var written = 0;
-        while (written < MaxBatchBytes && reader.TryRead(out var packet))
+        while (written < MaxBatchBytes && TryDequeue(out var packet))
         {
             packets++;
             if (packet is PublishPacket publish)

@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net;
-using System.Threading.Channels;
 using Broker.Actors;
 using Broker.Transport.Channels;
 using Broker.Transport.Messaging;
@@ -24,7 +23,7 @@ namespace Broker.Transport.Connections;
 /// <c>MqttConnection.Writing.cs</c>, the keep-alive timer in <c>MqttConnection.KeepAlive.cs</c>.
 /// </para>
 /// </summary>
-public sealed partial class MqttConnection : IClientConnection
+public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget
 {
     /// <summary>How long the session registry may take to open a session before the connection gives up.</summary>
     private static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
@@ -60,7 +59,6 @@ public sealed partial class MqttConnection : IClientConnection
         // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
         _decoder = new MqttDecoder(new MqttDecoderOptions { MaximumPacketSize = context.Settings.MaxPacketSize, Peer = PeerRole.Client });
         _channel = new MqttChannel(context.Settings, this, NowMs());
-        _outbox = Channel.CreateUnbounded<MqttPacket>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     }
 
     public long Id { get; }
@@ -101,7 +99,7 @@ public sealed partial class MqttConnection : IClientConnection
             Enqueue(new DisconnectPacket { ReasonCode = code, Properties = properties });
         }
 
-        _outbox.Writer.TryComplete();
+        CompleteOutbox();
         // Whatever the client sends from now on is not processed.
         _transport.Input.CancelPendingRead();
     }
@@ -113,32 +111,34 @@ public sealed partial class MqttConnection : IClientConnection
         _context.Connections.Register(this);
         _lastReceivedMs = NowMs();
         ScheduleKeepAliveCheck(_lastReceivedMs);
-        var writing = Task.Run(WriteLoopAsync, CancellationToken.None);
         try
         {
             await ReadLoopAsync().ConfigureAwait(false);
         }
         finally
         {
-            await EndAsync(writing).ConfigureAwait(false);
+            await EndAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task EndAsync(Task writing)
+    private async Task EndAsync()
     {
         Volatile.Write(ref _closeRequested, 1);
-        _outbox.Writer.TryComplete();
+        CompleteOutbox();
         CancelKeepAliveCheck();
         TellDisconnected();
-        try
+        if (CurrentWriter() is { } writing)
         {
-            await writing.WaitAsync(CloseFlushTimeout, _context.Time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The client does not read: drop what it never took.
-            _transport.Output.CancelPendingFlush();
-            await writing.ConfigureAwait(false);
+            try
+            {
+                await writing.WaitAsync(CloseFlushTimeout, _context.Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The client does not read: drop what it never took.
+                _transport.Output.CancelPendingFlush();
+                await writing.ConfigureAwait(false);
+            }
         }
 
         await _transport.Output.CompleteAsync().ConfigureAwait(false);

@@ -28,4 +28,9 @@ public sealed class BrokerContext
 
     /// <summary>The live connections, for a graceful shutdown to close them all.</summary>
     public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>The keep-alive deadlines of every connection, on one timer of <see cref="Time"/>.</summary>
+    public DeadlineQueue KeepAliveDeadlines => LazyInitializer.EnsureInitialized(ref _keepAliveDeadlines, () => new DeadlineQueue(Time));
+
+    private DeadlineQueue? _keepAliveDeadlines;
 }

@@ -39,6 +39,7 @@ public sealed partial class SessionActor : ActorBase
 
     private uint _expirySeconds;
     private bool _ended;
+    private bool _timersStarted;
 
     public SessionActor(string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger)
     {
@@ -154,8 +155,8 @@ public sealed partial class SessionActor : ActorBase
         var open = attach.Open;
 
         // A new connection before the will delay passed: that will is not sent [MQTT-3.1.3-9]; nor does the session expire.
-        Context.Timers.Cancel(WillKey);
-        Context.Timers.Cancel(ExpiryKey);
+        CancelTimer(WillKey);
+        CancelTimer(ExpiryKey);
         _pendingWill = null;
         if (_state.Connection is { } old && old.Id != open.Connection.Id)
         {
@@ -185,7 +186,7 @@ public sealed partial class SessionActor : ActorBase
         }
 
         Redispatch(_state.Detach());
-        Context.Timers.Cancel(RetryKey);
+        CancelTimer(RetryKey);
         var will = _will;
         _will = null;
         if (disconnected.Kind != DisconnectKind.Normal && will is not null)
@@ -199,7 +200,7 @@ public sealed partial class SessionActor : ActorBase
         }
         else if (_expirySeconds != uint.MaxValue)
         {
-            Context.Timers.StartSingleTimer(ExpiryKey, Tick.Expiry, TimeSpan.FromSeconds(_expirySeconds));
+            StartTimer(ExpiryKey, Tick.Expiry, TimeSpan.FromSeconds(_expirySeconds));
         }
     }
 
@@ -219,7 +220,7 @@ public sealed partial class SessionActor : ActorBase
         _pendingWill = will;
         if (_expirySeconds == uint.MaxValue || delay < _expirySeconds)
         {
-            Context.Timers.StartSingleTimer(WillKey, Tick.WillDelay, TimeSpan.FromSeconds(delay));
+            StartTimer(WillKey, Tick.WillDelay, TimeSpan.FromSeconds(delay));
         }
     }
 
@@ -245,7 +246,10 @@ public sealed partial class SessionActor : ActorBase
     private void End()
     {
         _ended = true;
-        Context.Timers.CancelAll();
+        if (_timersStarted)
+        {
+            Context.Timers.CancelAll();
+        }
         PublishPendingWill();
         Redispatch(_state.End());
         Context.Parent?.Tell(new SessionEnded(ClientId), Self);
@@ -299,16 +303,34 @@ public sealed partial class SessionActor : ActorBase
     /// <summary>Starts the retry and await-rel timers for the earliest moment the state has work, unless they run already.</summary>
     private void ArmTimers()
     {
-        if (!Context.Timers.IsTimerActive(RetryKey) && _state.NextRetryDueMs() is { } retryAt)
+        if (_state.NextRetryDueMs() is { } retryAt && !IsTimerActive(RetryKey))
         {
-            Context.Timers.StartSingleTimer(RetryKey, Tick.Retry, Delay(retryAt));
+            StartTimer(RetryKey, Tick.Retry, Delay(retryAt));
         }
 
-        if (!Context.Timers.IsTimerActive(AwaitRelKey) && _state.NextAwaitRelExpiryMs() is { } expireAt)
+        if (_state.NextAwaitRelExpiryMs() is { } expireAt && !IsTimerActive(AwaitRelKey))
         {
-            Context.Timers.StartSingleTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
+            StartTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
         }
     }
+
+    // The actor's timer scheduler is made on first use: an idle session that never needs a timer never
+    // pays for it (issue 5, memory per idle connection).
+    private void StartTimer(object key, Tick tick, TimeSpan delay)
+    {
+        _timersStarted = true;
+        Context.Timers.StartSingleTimer(key, tick, delay);
+    }
+
+    private void CancelTimer(object key)
+    {
+        if (_timersStarted)
+        {
+            Context.Timers.Cancel(key);
+        }
+    }
+
+    private bool IsTimerActive(object key) => _timersStarted && Context.Timers.IsTimerActive(key);
 
     private TimeSpan Delay(long atMs) => TimeSpan.FromMilliseconds(Math.Max(0, atMs - Now));
 

@@ -232,7 +232,7 @@ public sealed partial class SessionState
 
         if (qos != QualityOfService.AtMostOnce)
         {
-            if (!_packetIds.TryAllocate(_isInflight, out var packetId))
+            if (!_packetIds.TryAllocate(_isInflight ??= _inflight.Contains, out var packetId))
             {
                 Enqueue(new QueuedDelivery(deliver, qos));
                 return;

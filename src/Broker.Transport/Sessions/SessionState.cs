@@ -30,7 +30,7 @@ public sealed partial class SessionState
     private readonly MessageQueue _queue;
     private readonly AwaitingRelSet _awaitingRel;
     private readonly PacketIdAllocator _packetIds = new();
-    private readonly Func<ushort, bool> _isInflight;
+    private Func<ushort, bool>? _isInflight;
     private IClientConnection? _connection;
     private ClientCapabilities _client = new(MqttProtocolVersion.V311);
 
@@ -50,7 +50,6 @@ public sealed partial class SessionState
         _inflight = new InflightWindow(InflightCapacity(ushort.MaxValue));
         _queue = new MessageQueue(settings.MaxQueueLength);
         _awaitingRel = new AwaitingRelSet(settings.MaxAwaitingRel);
-        _isInflight = _inflight.Contains;
     }
 
     public string ClientId { get; }
