@@ -41,7 +41,7 @@ def parse_args():
     p.add_argument("--duration", type=float, default=10, help="seconds per scenario (default 10)")
     p.add_argument("--quick", action="store_true", help="3 s per scenario")
     p.add_argument("--brokers", default="ours,mosquitto,nats", help="which brokers, comma-separated")
-    p.add_argument("--scenarios", default="", help="scenario ids to run, comma-separated (default all)")
+    p.add_argument("--scenarios", default="", help="scenarios to run, by number (1, 2, 2b, 3, 4, 5) or id (fanin-qos0...), comma-separated (default all)")
     p.add_argument("--connections", type=int, default=19000, help="idle connections in scenario 5")
     # NATS (2.9) speaks MQTT 3.1.1 only, so 3.1.1 is the one version all three brokers share.
     p.add_argument("--mqtt-version", default="4", choices=MQTT_VERSION_NAMES, help="5, 4 (3.1.1) or 3")
@@ -124,7 +124,7 @@ def run_all(args, brokers, run_dir, open_files):
            "jsonl": str(jsonl.relative_to(REPO)) if jsonl.is_relative_to(REPO) else str(jsonl)}
     write_jsonl(jsonl, run)
 
-    chosen = [s for s in scenarios(args.connections) if not args.scenarios or s.id in args.scenarios.split(",")]
+    chosen = [s for s in scenarios(args.connections) if not args.scenarios or {s.id, s.number} & set(args.scenarios.split(","))]
     if not args.no_warmup:
         warm_up(brokers, args, generator, run_dir)
 
