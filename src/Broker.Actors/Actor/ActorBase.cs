@@ -60,14 +60,29 @@ public abstract class ActorBase
     /// <summary>After a restart, on the new instance: by default runs <see cref="PreStart"/>.</summary>
     protected virtual void PostRestart(Exception reason) => PreStart();
 
+    internal ActorCell Cell => _cell;
+
     // The cell calls the hooks through these, so that subclasses in any assembly override plain protected members.
-    internal void InvokeReceive(object message) => Receive(message);
+    // They are virtual for the runtime's own base classes (PersistentActor), which wrap the user's hooks.
 
-    internal void InvokePreStart() => PreStart();
+    /// <summary>Handles one message with the current behaviour (<paramref name="behavior"/> when Become set one).</summary>
+    internal virtual void AroundReceive(object message, Action<object>? behavior)
+    {
+        if (behavior is not null)
+        {
+            behavior(message);
+        }
+        else
+        {
+            Receive(message);
+        }
+    }
 
-    internal void InvokePostStop() => PostStop();
+    internal virtual void InvokePreStart() => PreStart();
+
+    internal virtual void InvokePostStop() => PostStop();
 
     internal void InvokePreRestart(Exception reason, object? message) => PreRestart(reason, message);
 
-    internal void InvokePostRestart(Exception reason) => PostRestart(reason);
+    internal virtual void InvokePostRestart(Exception reason) => PostRestart(reason);
 }

@@ -136,6 +136,7 @@ internal sealed partial class ActorCell
 
         var failedMessage = _extras?.FailedMessage;
         _extras?.Timers?.CancelAll();
+        _extras?.InternalStash?.UnstashAll();
         _extras?.Stash?.UnstashAll();
         if (_actor is not null)
         {

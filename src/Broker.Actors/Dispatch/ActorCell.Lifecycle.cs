@@ -70,6 +70,9 @@ internal sealed partial class ActorCell
                 case TimerScheduler.TimerMessage timer:
                     if (_extras?.Timers?.Accept(timer) is { } due)
                     {
+                        // The timer's own message is the current one: stashing it must keep it, not the tick,
+                        // which a single-shot timer would refuse once unstashed (Accept has forgotten it).
+                        _message = due;
                         Dispatch(due);
                     }
 
@@ -159,6 +162,7 @@ internal sealed partial class ActorCell
         _behavior = null;
 
         // Stashed messages are still undelivered: they go to dead letters ahead of the mailbox's, in their order.
+        _extras?.InternalStash?.UnstashAll();
         _extras?.Stash?.UnstashAll();
         var (messages, system) = CloseMailbox();
         foreach (var envelope in messages)

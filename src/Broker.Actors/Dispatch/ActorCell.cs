@@ -77,20 +77,13 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
 
     public IStash Stash => Extras.Stash ??= new Stash(this);
 
+    /// <summary>The runtime's own stash (a persistent actor's commands during recovery and persist), apart from the actor's.</summary>
+    internal IStash InternalStash => Extras.InternalStash ??= new Stash(this);
+
     public override string ToString() => Path.ToString();
 
     /// <summary>Runs the current behaviour; a direct call, since a method group would allocate a delegate per message.</summary>
-    private void Dispatch(object message)
-    {
-        if (_behavior is { } behavior)
-        {
-            behavior(message);
-        }
-        else
-        {
-            _actor!.InvokeReceive(message);
-        }
-    }
+    private void Dispatch(object message) => _actor!.AroundReceive(message, _behavior);
 
     private void Publish(object @event) => _system.EventStream.Publish(@event);
 

@@ -12,6 +12,7 @@ internal sealed class CellExtras
     public HashSet<IActorRef>? Watching;
     public TimerScheduler? Timers;
     public Stash? Stash;
+    public Stash? InternalStash;
 
     /// <summary>Set by the parent when it asks this child to stop, so that a restart knows which children to wait for.</summary>
     public bool StopRequested;

@@ -1,0 +1,139 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Broker.Actors.Persistence.PostgreSql;
+
+/// <summary>
+/// The journal in PostgreSQL. A group commit is one round trip: one INSERT over arrays of every pending
+/// event (<c>unnest</c>), in one transaction, so its cost barely grows with the number of events.
+/// </summary>
+public sealed class PostgresJournal : IJournal
+{
+    private readonly PostgresDatabase _database;
+    private readonly GroupCommitWriter _writer;
+    private readonly string _insert;
+    private readonly string _replay;
+    private readonly string _highest;
+    private readonly string _delete;
+    private int _disposed;
+
+    public PostgresJournal(PostgresDatabase database)
+    {
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        var schema = database.Schema;
+        _insert = $"""
+            INSERT INTO {schema}.journal (persistence_id, sequence_nr, manifest, payload)
+            SELECT * FROM unnest(@ids, @nrs, @manifests, @payloads)
+            """;
+        _replay = $"""
+            SELECT sequence_nr, manifest, payload FROM {schema}.journal
+            WHERE persistence_id = @id AND sequence_nr >= @from AND sequence_nr <= @to
+            ORDER BY sequence_nr LIMIT @max
+            """;
+        _highest = $"""
+            SELECT GREATEST(
+                COALESCE((SELECT max(sequence_nr) FROM {schema}.journal WHERE persistence_id = @id), 0),
+                COALESCE((SELECT deleted_to FROM {schema}.journal_metadata WHERE persistence_id = @id), 0))
+            """;
+        // One statement: the highest number is read and the rows deleted in the same snapshot of the table.
+        _delete = $"""
+            WITH highest AS (
+                SELECT LEAST(@to, GREATEST(
+                    COALESCE((SELECT max(sequence_nr) FROM {schema}.journal WHERE persistence_id = @id), 0),
+                    COALESCE((SELECT deleted_to FROM {schema}.journal_metadata WHERE persistence_id = @id), 0))) AS nr),
+            deleted AS (DELETE FROM {schema}.journal WHERE persistence_id = @id AND sequence_nr <= @to)
+            INSERT INTO {schema}.journal_metadata (persistence_id, deleted_to) SELECT @id, nr FROM highest
+            ON CONFLICT (persistence_id) DO UPDATE SET deleted_to = GREATEST({schema}.journal_metadata.deleted_to, excluded.deleted_to)
+            """;
+        _writer = new GroupCommitWriter(CommitAsync, database.Options.MaxEventsPerCommit);
+    }
+
+    public JournalStatistics Statistics => _writer.Statistics;
+
+    public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return _writer.WriteAsync(write);
+    }
+
+    private async Task CommitAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
+    {
+        var count = writes.Sum(w => w.Entries.Count);
+        var ids = new string[count];
+        var nrs = new long[count];
+        var manifests = new string[count];
+        var payloads = new byte[count][];
+        var i = 0;
+        foreach (var write in writes)
+        {
+            foreach (var entry in write.Entries)
+            {
+                ids[i] = entry.PersistenceId;
+                nrs[i] = entry.SequenceNr;
+                manifests[i] = entry.Manifest;
+                payloads[i] = entry.Payload;
+                i++;
+            }
+        }
+
+        // A single statement is a transaction of its own: all the rows or none.
+        await using var command = _database.DataSource.CreateCommand(_insert);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("nrs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = nrs });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("manifests", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = manifests });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = payloads });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> ReplayAsync(
+        string persistenceId, long fromSequenceNr, long toSequenceNr, int max, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var entries = new List<JournalEntry>();
+        if (max <= 0 || fromSequenceNr > toSequenceNr)
+        {
+            return entries;
+        }
+
+        await using var command = _database.DataSource.CreateCommand(_replay);
+        command.Parameters.AddWithValue("id", persistenceId);
+        command.Parameters.AddWithValue("from", fromSequenceNr);
+        command.Parameters.AddWithValue("to", toSequenceNr);
+        command.Parameters.AddWithValue("max", (long)max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new JournalEntry(persistenceId, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)));
+        }
+
+        return entries;
+    }
+
+    public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await using var command = _database.DataSource.CreateCommand(_highest);
+        command.Parameters.AddWithValue("id", persistenceId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await using var command = _database.DataSource.CreateCommand(_delete);
+        command.Parameters.AddWithValue("id", persistenceId);
+        command.Parameters.AddWithValue("to", toSequenceNr);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>Commits what was written before, then stops; the database (its connection pool) is its owner's to dispose.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

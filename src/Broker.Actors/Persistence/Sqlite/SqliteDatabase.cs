@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+
+namespace Broker.Actors.Persistence.Sqlite;
+
+/// <summary>
+/// One SQLite database file holding the journal and the snapshots: created with its folder when missing,
+/// in WAL mode (readers do not block the writer, and a commit appends to the log instead of rewriting
+/// pages). Journal writes go through one connection owned by the journal's group-commit loop; reads and
+/// snapshot writes take pooled connections.
+/// </summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS journal (
+            persistence_id TEXT NOT NULL,
+            sequence_nr INTEGER NOT NULL,
+            manifest TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            written_at INTEGER NOT NULL,
+            PRIMARY KEY (persistence_id, sequence_nr)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal_metadata (
+            persistence_id TEXT NOT NULL PRIMARY KEY,
+            deleted_to INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS snapshots (
+            persistence_id TEXT NOT NULL,
+            sequence_nr INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            manifest TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (persistence_id, sequence_nr)
+        ) WITHOUT ROWID;
+        """;
+
+    private static int s_initialized;
+
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+
+    private SqliteDatabase(SqliteStoreOptions options, string path)
+    {
+        Options = options;
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        // synchronous and busy_timeout are settings of the connection, not of the file: every open sets them.
+        var synchronous = options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
+        _pragmas = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds};";
+    }
+
+    public SqliteStoreOptions Options { get; }
+
+    /// <summary>The database file, as an absolute path.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating when missing) the database file and its tables; throws if it cannot be written.</summary>
+    public static SqliteDatabase Open(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Interlocked.Exchange(ref s_initialized, 1) == 0)
+        {
+            SQLitePCL.Batteries_V2.Init();
+        }
+
+        var path = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var database = new SqliteDatabase(options, path);
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        // WAL is a property of the file: set once, every later connection uses it.
+        command.CommandText = "PRAGMA journal_mode = WAL;" + Schema;
+        command.ExecuteNonQuery();
+        return database;
+    }
+
+    internal SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the pooled connections, so that the file can be moved or deleted.</summary>
+    public ValueTask DisposeAsync()
+    {
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

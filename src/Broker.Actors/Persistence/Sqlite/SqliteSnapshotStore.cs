@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+
+namespace Broker.Actors.Persistence.Sqlite;
+
+/// <summary>Snapshots in the SQLite file, beside the journal; each call on its own pooled connection.</summary>
+public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStore
+{
+    private int _disposed;
+
+    public Task SaveAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = database.OpenConnection();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO snapshots (persistence_id, sequence_nr, created_at, manifest, payload) VALUES ($id, $nr, $at, $manifest, $payload)
+            ON CONFLICT (persistence_id, sequence_nr) DO UPDATE SET created_at = excluded.created_at, manifest = excluded.manifest, payload = excluded.payload
+            """;
+        insert.Parameters.AddWithValue("$id", snapshot.Metadata.PersistenceId);
+        insert.Parameters.AddWithValue("$nr", snapshot.Metadata.SequenceNr);
+        insert.Parameters.AddWithValue("$at", snapshot.Metadata.Timestamp.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$manifest", snapshot.Manifest);
+        insert.Parameters.AddWithValue("$payload", snapshot.Payload);
+        insert.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    public Task<StoredSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = database.OpenConnection();
+        using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT sequence_nr, created_at, manifest, payload FROM snapshots
+            WHERE persistence_id = $id AND sequence_nr >= $min AND sequence_nr <= $max AND created_at <= $maxAt
+            ORDER BY sequence_nr DESC LIMIT 1
+            """;
+        AddCriteria(select, persistenceId, criteria);
+        using var reader = select.ExecuteReader();
+        if (!reader.Read())
+        {
+            return Task.FromResult<StoredSnapshot?>(null);
+        }
+
+        var metadata = new SnapshotMetadata(persistenceId, reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+        return Task.FromResult<StoredSnapshot?>(new StoredSnapshot(metadata, reader.GetString(2), (byte[])reader.GetValue(3)));
+    }
+
+    public Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = database.OpenConnection();
+        using var delete = connection.CreateCommand();
+        delete.CommandText = """
+            DELETE FROM snapshots
+            WHERE persistence_id = $id AND sequence_nr >= $min AND sequence_nr <= $max AND created_at <= $maxAt
+            """;
+        AddCriteria(delete, persistenceId, criteria);
+        delete.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    private static void AddCriteria(SqliteCommand command, string persistenceId, SnapshotSelectionCriteria criteria)
+    {
+        command.Parameters.AddWithValue("$id", persistenceId);
+        command.Parameters.AddWithValue("$min", criteria.MinSequenceNr);
+        command.Parameters.AddWithValue("$max", criteria.MaxSequenceNr);
+        command.Parameters.AddWithValue("$maxAt", ToUnixMilliseconds(criteria.MaxTimestamp));
+    }
+
+    private static long ToUnixMilliseconds(DateTimeOffset timestamp) =>
+        timestamp == DateTimeOffset.MaxValue ? long.MaxValue : timestamp == DateTimeOffset.MinValue ? long.MinValue : timestamp.ToUnixTimeMilliseconds();
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    public ValueTask DisposeAsync()
+    {
+        Volatile.Write(ref _disposed, 1);
+        return ValueTask.CompletedTask;
+    }
+}
