@@ -18,7 +18,10 @@ public sealed class PersistenceExtension
         SnapshotStore = snapshotStore ?? throw new ArgumentNullException(nameof(snapshotStore));
         Serializers = serializers ?? throw new ArgumentNullException(nameof(serializers));
         Settings = settings ?? PersistenceSettings.Default;
+        RecoveryPermits = new SemaphoreSlim(Settings.MaxConcurrentRecoveries);
     }
+
+    internal SemaphoreSlim RecoveryPermits { get; }
 
     public IJournal Journal { get; }
 

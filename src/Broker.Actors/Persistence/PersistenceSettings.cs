@@ -13,4 +13,10 @@ public sealed record PersistenceSettings
 
     /// <summary>Events read from the journal per query during recovery: bounds the memory a long history needs.</summary>
     public int ReplayBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Actors reading their history at the same time, the others waiting their turn: after a restart, ten
+    /// thousand sessions recovering at once would take every connection the database allows.
+    /// </summary>
+    public int MaxConcurrentRecoveries { get; init; } = 16;
 }

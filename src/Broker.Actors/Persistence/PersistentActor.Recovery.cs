@@ -20,6 +20,15 @@ public abstract partial class PersistentActor
     {
         try
         {
+            await persistence.RecoveryPermits.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
             SnapshotOffer? offer = null;
             var from = 1L;
             if (criteria.MaxSequenceNr > 0
@@ -58,6 +67,10 @@ public abstract partial class PersistentActor
         catch (Exception e)
         {
             self.Tell(new RecoveryFailed(this, e));
+        }
+        finally
+        {
+            persistence.RecoveryPermits.Release();
         }
     }
 
