@@ -18,6 +18,9 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("mqtt")]
     public MqttOptions Mqtt { get; init; } = new();
 
+    [ConfigurationKeyName("persistence")]
+    public PersistenceOptions Persistence { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

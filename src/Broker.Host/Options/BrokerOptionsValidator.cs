@@ -15,6 +15,7 @@ public static partial class BrokerOptionsValidator
         ValidateNode(options.Node, errors);
         ValidateListeners(options.Listeners, errors);
         ValidateMqtt(options.Mqtt, errors);
+        ValidatePersistence(options.Persistence, errors);
         return errors;
     }
 
