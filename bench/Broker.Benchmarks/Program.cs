@@ -31,6 +31,17 @@ if (args is ["connection-clients", var port, var count])
     return;
 }
 
+// dotnet run -c Release --project bench/Broker.Benchmarks -- journal [sqlite|postgresql|all] [actors] [events-each]
+// (group-commit throughput; postgresql reads BROKER_TEST_POSTGRES)
+if (args is ["journal", ..])
+{
+    await Broker.Benchmarks.Persistence.JournalThroughput.RunAsync(
+        args.Length > 1 ? args[1] : "all",
+        args.Length > 2 ? IdleClients.ParseInt(args[2]) : 100,
+        args.Length > 3 ? IdleClients.ParseInt(args[3]) : 200);
+    return;
+}
+
 if (args is ["trie-memory"])
 {
     TrieMemory.Run();
