@@ -9,6 +9,13 @@ namespace Broker.Transport.Connections;
 
 public sealed partial class MqttConnection
 {
+    // At most this many PUBLISH packets wait in the session's mailbox before the connection stops reading;
+    // reading resumes at the low mark. See InboundWindow.
+    internal const int InboundHighWater = 1000;
+    internal const int InboundLowWater = 500;
+
+    private readonly InboundWindow _inbound = new(InboundHighWater, InboundLowWater);
+
     private bool IsClosing => Volatile.Read(ref _closeRequested) == 1;
 
     /// <summary>
@@ -106,12 +113,25 @@ public sealed partial class MqttConnection
 
                 break;
             case var command:
-                if (command is ClientPublish)
+                if (_session is not { } session)
+                {
+                    break;
+                }
+
+                // The credit is taken before the Tell: the session may return it before this line runs again.
+                var isPublish = command is ClientPublish;
+                var full = isPublish && _inbound.Add();
+                session.Tell(command);
+                if (isPublish)
                 {
                     _context.Metrics.MessageReceived();
                 }
 
-                _session?.Tell(command);
+                if (full)
+                {
+                    await _inbound.WaitAsync().ConfigureAwait(false);
+                }
+
                 break;
         }
 
@@ -176,5 +196,6 @@ public sealed partial class MqttConnection
 
         Volatile.Write(ref _closeRequested, 1);
         _outbox.Writer.TryComplete();
+        _inbound.Open();
     }
 }

@@ -105,6 +105,7 @@ public sealed partial class MqttConnection
             // Nothing more can be written, so stop reading too: the connection ends.
             Volatile.Write(ref _closeRequested, 1);
             _outbox.Writer.TryComplete();
+            _inbound.Open();
             _transport.Input.CancelPendingRead();
         }
     }

@@ -102,9 +102,12 @@ public sealed partial class MqttConnection : IClientConnection
         }
 
         _outbox.Writer.TryComplete();
+        _inbound.Open();
         // Whatever the client sends from now on is not processed.
         _transport.Input.CancelPendingRead();
     }
+
+    public IInboundCredit? InboundCredit => _inbound;
 
     public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";
 
@@ -114,6 +117,7 @@ public sealed partial class MqttConnection : IClientConnection
         _lastReceivedMs = NowMs();
         ScheduleKeepAliveCheck(_lastReceivedMs);
         var writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+        using var aborted = _aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound);
         try
         {
             await ReadLoopAsync().ConfigureAwait(false);
