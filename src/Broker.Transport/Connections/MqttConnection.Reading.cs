@@ -11,8 +11,8 @@ public sealed partial class MqttConnection
 {
     // At most this many PUBLISH packets wait in the session's mailbox before the connection stops reading;
     // reading resumes at the low mark. See InboundWindow.
-    internal static readonly int InboundHighWater = int.Parse(Environment.GetEnvironmentVariable("X_IN") ?? "1000");
-    internal static readonly int InboundLowWater = InboundHighWater / 2;
+    internal const int InboundHighWater = 1000;
+    internal const int InboundLowWater = 500;
 
     private readonly InboundWindow _inbound = new(InboundHighWater, InboundLowWater);
 
