@@ -4,15 +4,15 @@ namespace Broker.Transport.Connections;
 
 /// <summary>
 /// Inbound flow control (<see cref="IInboundCredit"/>): how many messages read from this connection are still
-/// waiting in a session's mailbox, its own session's or a subscriber's. Above <c>high</c> the read loop stops reading until the session is back down to
-/// <c>low</c>, so that a publisher faster than the broker fills its TCP window, as it does against a
+/// waiting in a session's mailbox, its own session's or a subscriber's. Above <c>high</c> the read loop stops
+/// reading until the sessions are back down to <c>low</c>, so that a publisher faster than the broker fills its TCP window, as it does against a
 /// single-threaded broker, instead of filling mailboxes and the thread pool's queues with work that the
 /// subscribers' writers then wait behind. The gap between the marks lets the reader resume once per
 /// <c>high - low</c> messages rather than once per message.
 /// <para>
 /// One reader (the connection's read loop) calls <see cref="Add"/> and <see cref="WaitAsync"/>; sessions call
-/// <see cref="Take"/> and <see cref="Return"/> from their own threads; <see cref="Open"/> releases the reader for good when the
-/// connection closes, since a session that is gone never hands the count back.
+/// <see cref="Take"/> and <see cref="Return"/> from their own threads; <see cref="Open"/> releases the reader
+/// for good when the connection closes, since a session that is gone may never hand its credits back.
 /// </para>
 /// </summary>
 internal sealed class InboundWindow : IInboundCredit
@@ -54,7 +54,7 @@ internal sealed class InboundWindow : IInboundCredit
         // Asynchronous continuations: the reader must not run on the session's turn.
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // Exchange, a full fence: either Handled, which decrements before it reads _resume, sees this one,
+        // Exchange, a full fence: either Return, which decrements before it reads _resume, sees this one,
         // or the count read below already shows its decrement.
         Interlocked.Exchange(ref _resume, resume);
         if (Volatile.Read(ref _inFlight) <= _low || Volatile.Read(ref _open) == 1)

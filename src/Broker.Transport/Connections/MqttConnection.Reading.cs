@@ -9,8 +9,9 @@ namespace Broker.Transport.Connections;
 
 public sealed partial class MqttConnection
 {
-    // At most this many PUBLISH packets wait in the session's mailbox before the connection stops reading;
-    // reading resumes at the low mark. See InboundWindow.
+    // At most this many messages read from this connection wait in sessions' mailboxes (its own session's
+    // ClientPublish, the subscribers' Deliver) before the connection stops reading; it resumes at the low mark.
+    // See InboundWindow.
     internal const int InboundHighWater = 1000;
     internal const int InboundLowWater = 500;
 
@@ -130,6 +131,9 @@ public sealed partial class MqttConnection
                 if (full)
                 {
                     await _inbound.WaitAsync().ConfigureAwait(false);
+
+                    // The client kept sending while the connection did not read: not idle [MQTT-3.1.2-24].
+                    Volatile.Write(ref _lastReceivedMs, NowMs());
                 }
 
                 break;
