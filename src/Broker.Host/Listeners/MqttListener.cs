@@ -23,6 +23,13 @@ namespace Broker.Host.Listeners;
 /// </summary>
 public sealed partial class MqttListener : IAsyncDisposable
 {
+    /// <summary>
+    /// What Kestrel's socket transport buffers for one connection before a flush waits for the socket (64 KiB by
+    /// default): room for a few of the writer's 256 KiB batches, so that a busy subscriber's writer rarely waits
+    /// on a thread-pool hop of the socket sender.
+    /// </summary>
+    private const long MaxWriteBufferSize = 1024 * 1024;
+
     private readonly string name;
     private readonly ListenerOptions options;
     private readonly MqttConnectionHandler handler;
@@ -40,7 +47,7 @@ public sealed partial class MqttListener : IAsyncDisposable
         logger = loggerFactory.CreateLogger<MqttListener>();
         Connections = new ConnectionLimit(options.MaxConnections);
         transport = new UnbindableListenerFactory(
-            new SocketTransportFactory(Microsoft.Extensions.Options.Options.Create(new SocketTransportOptions()), loggerFactory));
+            new SocketTransportFactory(Microsoft.Extensions.Options.Options.Create(new SocketTransportOptions { MaxWriteBufferSize = MaxWriteBufferSize }), loggerFactory));
     }
 
     /// <summary>The listener's key under <c>listeners</c>.</summary>

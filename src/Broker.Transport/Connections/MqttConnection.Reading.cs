@@ -9,6 +9,14 @@ namespace Broker.Transport.Connections;
 
 public sealed partial class MqttConnection
 {
+    // At most this many messages read from this connection wait in sessions' mailboxes (its own session's
+    // ClientPublish, the subscribers' Deliver) before the connection stops reading; it resumes at the low mark.
+    // See InboundWindow.
+    internal const int InboundHighWater = 1000;
+    internal const int InboundLowWater = 500;
+
+    private readonly InboundWindow _inbound = new(InboundHighWater, InboundLowWater);
+
     private bool IsClosing => Volatile.Read(ref _closeRequested) == 1;
 
     /// <summary>
@@ -106,12 +114,28 @@ public sealed partial class MqttConnection
 
                 break;
             case var command:
-                if (command is ClientPublish)
+                if (_session is not { } session)
+                {
+                    break;
+                }
+
+                // The credit is taken before the Tell: the session may return it before this line runs again.
+                var isPublish = command is ClientPublish;
+                var full = isPublish && _inbound.Add();
+                session.Tell(command);
+                if (isPublish)
                 {
                     _context.Metrics.MessageReceived();
                 }
 
-                _session?.Tell(command);
+                if (full)
+                {
+                    await _inbound.WaitAsync().ConfigureAwait(false);
+
+                    // The client kept sending while the connection did not read: not idle [MQTT-3.1.2-24].
+                    Volatile.Write(ref _lastReceivedMs, NowMs());
+                }
+
                 break;
         }
 
@@ -176,5 +200,6 @@ public sealed partial class MqttConnection
 
         Volatile.Write(ref _closeRequested, 1);
         CompleteOutbox();
+        _inbound.Open();
     }
 }

@@ -11,17 +11,20 @@ namespace Broker.Transport.Connections;
 public sealed partial class MqttConnection
 {
     // Above either high-water mark the connection reports itself unwritable, and the session keeps QoS 0
-    // messages in its own bounded queue. 1000 packets or 4 MiB of payload is a few hundred milliseconds of a
-    // fast subscriber's traffic: enough to keep the socket busy, little enough that a stalled client does
-    // not pin much memory. Writable again only below the low-water marks, so that the session is not told
-    // every time one packet leaves.
-    internal const int HighWaterPackets = 1000;
+    // messages in its own bounded queue. 4 MiB of payload bounds what a stalled client pins; the packet mark
+    // bounds the per-packet objects of small messages (16 Ki packets of a few hundred bytes each). The packet
+    // mark must be large: at 1000 packets a fast subscriber of small messages emptied its buffer in well
+    // under a millisecond, faster than the writer's thread-pool hops refill it, and the session dropped the
+    // rest (docs/PERFORMANCE.md, "Fan-in under overload"). Writable again only below the low-water marks,
+    // so that the session is not told every time one packet leaves.
+    internal const int HighWaterPackets = 16 * 1024;
     internal const long HighWaterBytes = 4 * 1024 * 1024;
-    internal const int LowWaterPackets = 250;
+    internal const int LowWaterPackets = 4 * 1024;
     internal const long LowWaterBytes = 1024 * 1024;
 
-    // A batch is flushed once it holds this much, so that one huge backlog is not all buffered before a flush.
-    private const int MaxBatchBytes = 64 * 1024;
+    // A batch is flushed once it holds this much, so that one huge backlog is not all buffered before a flush;
+    // below the transport's MaxWriteBufferSize, so that the flush of one batch does not wait for the socket.
+    private const int MaxBatchBytes = 256 * 1024;
 
     // The outbox: packets waiting for the writer. An idle connection keeps neither a queue nor a writer task
     // (issue 5, memory per idle connection): the first packet after a quiet spell creates both, and the
@@ -156,6 +159,7 @@ public sealed partial class MqttConnection
             _outbox = null;
         }
 
+        _inbound.Open();
         _transport.Input.CancelPendingRead();
     }
 

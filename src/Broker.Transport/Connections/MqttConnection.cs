@@ -100,9 +100,12 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         }
 
         CompleteOutbox();
+        _inbound.Open();
         // Whatever the client sends from now on is not processed.
         _transport.Input.CancelPendingRead();
     }
+
+    public IInboundCredit? InboundCredit => _inbound;
 
     public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";
 
@@ -111,6 +114,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         _context.Connections.Register(this);
         _lastReceivedMs = NowMs();
         ScheduleKeepAliveCheck(_lastReceivedMs);
+        using var aborted = _aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound);
         try
         {
             await ReadLoopAsync().ConfigureAwait(false);

@@ -17,4 +17,8 @@ public sealed record Deliver(
     SubscriptionOptions Options,
     int SubscriptionId,
     string? ShareGroup,
-    bool FromRetained = false);
+    bool FromRetained = false)
+{
+    /// <summary>The publishing connection's flow control: the session returns one credit once it handled this. Null for wills, retained and redispatched messages.</summary>
+    public IInboundCredit? Credit { get; init; }
+}

@@ -13,7 +13,8 @@ internal struct DeliveryVisitor(
     string nodeName,
     ConcurrentDictionary<string, LocalFilter> local,
     SharedMemberPicker picker,
-    ApplicationMessage message) : ITopicVisitor<Route>
+    ApplicationMessage message,
+    IInboundCredit? credit) : ITopicVisitor<Route>
 {
     public int Delivered { get; private set; }
 
@@ -34,7 +35,8 @@ internal struct DeliveryVisitor(
                 continue;
             }
 
-            subscription.Session.Tell(new Deliver(message, subscription.Filter, subscription.Options, subscription.SubscriptionId, null));
+            credit?.Take(1);
+            subscription.Session.Tell(new Deliver(message, subscription.Filter, subscription.Options, subscription.SubscriptionId, null) { Credit = credit });
             Delivered++;
         }
 
@@ -42,7 +44,8 @@ internal struct DeliveryVisitor(
         {
             if (picker.Pick(group, message) is { } member)
             {
-                member.Session.Tell(new Deliver(message, member.Filter, member.Options, member.SubscriptionId, group.Name));
+                credit?.Take(1);
+                member.Session.Tell(new Deliver(message, member.Filter, member.Options, member.SubscriptionId, group.Name) { Credit = credit });
                 Delivered++;
             }
         }

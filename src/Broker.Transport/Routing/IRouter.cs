@@ -28,6 +28,12 @@ public interface IRouter
     int Publish(ApplicationMessage message);
 
     /// <summary>
+    /// <see cref="Publish(ApplicationMessage)"/> for a message a client published: takes one of the
+    /// publishing connection's <paramref name="credit"/>s for each <see cref="Deliver"/>, which carries it.
+    /// </summary>
+    int Publish(ApplicationMessage message, IInboundCredit? credit) => Publish(message);
+
+    /// <summary>
     /// Gives a message of a shared subscription that <paramref name="excludeClientId"/> left
     /// unacknowledged to another member of the group; false when no other member is left.
     /// </summary>

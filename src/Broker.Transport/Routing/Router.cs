@@ -112,7 +112,9 @@ public sealed class Router : IRouter
         }
     }
 
-    public int Publish(ApplicationMessage message)
+    public int Publish(ApplicationMessage message) => Publish(message, null);
+
+    public int Publish(ApplicationMessage message, IInboundCredit? credit)
     {
         if (message.IsExpired(NowMs))
         {
@@ -125,7 +127,7 @@ public sealed class Router : IRouter
             Retained.Retain(message);
         }
 
-        var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message);
+        var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message, credit);
         Routes.Match(message.Topic, ref visitor);
         return visitor.Delivered;
     }

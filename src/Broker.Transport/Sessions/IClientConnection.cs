@@ -32,6 +32,13 @@ public interface IClientConnection
     void Send(MqttPacket packet);
 
     /// <summary>
+    /// The credit each <see cref="ClientPublish"/> from this connection took; the session returns one per
+    /// ClientPublish once handled (current connection or not) and passes it to the router for the deliveries.
+    /// Null: no inbound flow control.
+    /// </summary>
+    Messaging.IInboundCredit? InboundCredit => null;
+
+    /// <summary>
     /// Closes the connection once what was queued before is written. On 5.0 a DISCONNECT with
     /// <paramref name="reason"/> goes first when one is given (0x8E on takeover, 0x8B on shutdown).
     /// Idempotent.

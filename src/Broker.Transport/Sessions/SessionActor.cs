@@ -60,8 +60,31 @@ public sealed partial class SessionActor : ActorBase
         if (_ended)
         {
             ReceiveWhenEnded(message);
-            return;
         }
+        else
+        {
+            ReceiveWhenActive(message);
+        }
+
+        ReturnCredit(message);
+    }
+
+    /// <summary>Handled or ignored, the message no longer waits here: its publisher's connection may read the next.</summary>
+    internal static void ReturnCredit(object message)
+    {
+        switch (message)
+        {
+            case ClientPublish publish:
+                publish.Connection.InboundCredit?.Return();
+                break;
+            case Deliver deliver:
+                deliver.Credit?.Return();
+                break;
+        }
+    }
+
+    private void ReceiveWhenActive(object message)
+    {
 
         switch (message)
         {
@@ -70,7 +93,7 @@ public sealed partial class SessionActor : ActorBase
                 ArmTimers();
                 break;
             case ClientPublish publish when IsCurrent(publish.Connection):
-                _state.HandlePublish(publish.Message, publish.PacketId, Now);
+                _state.HandlePublish(publish.Message, publish.PacketId, Now, publish.Connection.InboundCredit);
                 ArmTimers();
                 break;
             case ClientAcknowledgement ack when IsCurrent(ack.Connection):

@@ -47,10 +47,19 @@ public sealed class SessionRegistry : ActorBase
         return Broker.Actors.Props.Create(() => new SessionRegistry(router, settings, metrics, loggerFactory));
     }
 
+    /// <summary>
+    /// A message told to a session that had stopped never reaches it: the registry returns its inbound
+    /// credit, or the publisher's connection would wait for it for good.
+    /// </summary>
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+
     protected override void Receive(object message)
     {
         switch (message)
         {
+            case DeadLetter dead:
+                SessionActor.ReturnCredit(dead.Message);
+                break;
             case OpenSession open:
                 Open(open, Sender);
                 break;

@@ -13,20 +13,21 @@ public sealed partial class SessionState
     /// is acknowledged again but not routed again [MQTT-4.3.3-10]. More unreleased QoS 2 messages than
     /// <c>max_awaiting_rel</c> is treated as exceeding the Receive Maximum: DISCONNECT 0x93.
     /// </summary>
-    public void HandlePublish(ApplicationMessage message, ushort packetId, long nowMs)
+    /// <param name="credit">The publishing connection's flow control, passed on to the deliveries.</param>
+    public void HandlePublish(ApplicationMessage message, ushort packetId, long nowMs, IInboundCredit? credit = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         switch (message.QoS)
         {
             case QualityOfService.AtMostOnce:
-                _router.Publish(message);
+                _router.Publish(message, credit);
                 break;
             case QualityOfService.AtLeastOnce:
-                var delivered = _router.Publish(message);
+                var delivered = _router.Publish(message, credit);
                 Send(new PubAckPacket { PacketId = packetId, ReasonCode = RoutedReason(delivered) });
                 break;
             case QualityOfService.ExactlyOnce:
-                HandleQoS2Publish(message, packetId, nowMs);
+                HandleQoS2Publish(message, packetId, nowMs, credit);
                 break;
         }
     }
@@ -42,12 +43,12 @@ public sealed partial class SessionState
     public long? NextAwaitRelExpiryMs() =>
         _awaitingRel.OldestReceivedAtMs is { } oldest ? oldest + (long)_settings.AwaitRelTimeout.TotalMilliseconds : null;
 
-    private void HandleQoS2Publish(ApplicationMessage message, ushort packetId, long nowMs)
+    private void HandleQoS2Publish(ApplicationMessage message, ushort packetId, long nowMs, IInboundCredit? credit)
     {
         switch (AddAwaitingRel(packetId, nowMs))
         {
             case AwaitingRelAddResult.Added:
-                var delivered = _router.Publish(message);
+                var delivered = _router.Publish(message, credit);
                 Send(new PubRecPacket { PacketId = packetId, ReasonCode = RoutedReason(delivered) });
                 break;
             case AwaitingRelAddResult.AlreadyAwaiting:

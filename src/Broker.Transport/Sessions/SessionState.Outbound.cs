@@ -41,6 +41,13 @@ public sealed partial class SessionState
         var qos = (QualityOfService)Math.Min((byte)deliver.Message.QoS, (byte)deliver.Options.MaximumQoS);
         if (_connection is { } connection)
         {
+            // The connection drained below its low-water mark; its ConnectionWritable may still be far behind in
+            // the mailbox, behind deliveries from many publishers: the queue goes now, not after them.
+            if (_queue.AtMostOnceCount > 0 && connection.IsWritable)
+            {
+                Drain(nowMs);
+            }
+
             // Nothing overtakes a queued message of its own QoS [MQTT-4.6.0-6].
             var canSend = qos == QualityOfService.AtMostOnce
                 ? connection.IsWritable && _queue.AtMostOnceCount == 0

@@ -76,7 +76,7 @@ public sealed class BackPressureTests
 
         // What the stalled client holds is bounded: its queue, what its connection took before passing its
         // 4 MiB high-water mark (64 of these messages) and reporting itself unwritable, and what the kernel's
-        // send buffer (Linux grows it up to 4 MiB, 64 more) and the transport's pipe took; the rest is dropped.
+        // send buffer (Linux grows it up to 4 MiB, 64 more) and the transport's pipe (1 MiB, 16) took; the rest is dropped.
         const int bound = QueueLength + 64 + 64 + 16;
         await WaitUntil(() => broker.Metrics.MessagesDropped >= count - bound, () => $"at least {count - bound} drops (dropped {broker.Metrics.MessagesDropped}, delivered {broker.Metrics.MessagesDelivered})");
         Assert.InRange(broker.Metrics.MessagesDelivered, 1, bound);

@@ -107,6 +107,21 @@ public sealed class RouterTests
     }
 
     [Fact]
+    public void Publish_with_a_credit_takes_one_per_deliver_and_each_deliver_carries_it()
+    {
+        var first = _f.Subscribe("c1", "a/b");
+        var second = _f.Subscribe("c2", "$share/g/a/+");
+        _f.Subscribe("c3", "x/#");
+        var credit = new Sessions.Support.CountingCredit();
+
+        Assert.Equal(2, _f.Router.Publish(_f.Message("a/b"), credit));
+
+        Assert.Equal(2, credit.Taken);
+        Assert.Same(credit, Assert.Single(first.Delivered).Credit);
+        Assert.Same(credit, Assert.Single(second.Delivered).Credit);
+    }
+
+    [Fact]
     public void Replicator_hears_this_nodes_route_changes_only()
     {
         var replicator = new RecordingReplicator();

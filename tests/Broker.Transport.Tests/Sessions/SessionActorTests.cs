@@ -96,6 +96,40 @@ public class SessionActorTests : ActorTestKit
     }
 
     [Fact]
+    public void Every_ClientPublish_and_Deliver_returns_its_inbound_credit_handled_or_ignored()
+    {
+        var credit = new CountingCredit();
+        var (first, opened) = Open("c", expiry: 3600);
+        var (second, _) = Open("c", expiry: 3600);
+        first.InboundCredit = credit;
+        second.InboundCredit = credit;
+        SubscribeOn(opened.Session, second, "t/#");
+
+        opened.Session.Tell(new ClientPublish(first, Message("t/stale", QualityOfService.AtMostOnce), 0));
+        opened.Session.Tell(new ClientPublish(second, Message("t/live", QualityOfService.AtMostOnce), 0));
+        opened.Session.Tell(Delivery("t/x") with { Credit = credit });
+        opened.Session.Tell(Delivery("other/x") with { Credit = credit });
+
+        Assert.True(credit.WaitReturned(4));
+        Assert.Equal(0, Stats(opened.Session).Queued);
+        Assert.Equal(0, credit.ReturnedSoFar);
+    }
+
+    [Fact]
+    public void A_Deliver_told_to_a_stopped_session_has_its_credit_returned_by_the_registry()
+    {
+        var credit = new CountingCredit();
+        var (connection, opened) = Open("c", expiry: 0);
+        Watch(opened.Session);
+        opened.Session.Tell(new ClientDisconnected(connection, DisconnectKind.Normal));
+        ExpectTerminated(opened.Session);
+
+        opened.Session.Tell(Delivery("t/x") with { Credit = credit });
+
+        Assert.True(credit.WaitReturned(1));
+    }
+
+    [Fact]
     public void Session_expiry_0_ends_the_session_when_the_connection_goes()
     {
         var (connection, opened) = Open("c", expiry: 0);

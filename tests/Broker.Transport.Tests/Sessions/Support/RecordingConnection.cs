@@ -22,6 +22,8 @@ internal sealed class RecordingConnection(long id, MqttProtocolVersion version =
 
     public bool IsWritable { get; set; } = true;
 
+    public Messaging.IInboundCredit? InboundCredit { get; set; }
+
     /// <summary>Set by the first <see cref="Close"/>: the reason given, or null for none.</summary>
     public ReasonCode? CloseReason { get; private set; }
 
