@@ -1,3 +1,4 @@
+using Broker.Actors.TestKit;
 using System.Diagnostics;
 using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Transport.Mqtt;
@@ -31,13 +32,14 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task A_client_sending_PINGREQ_within_its_keep_alive_stays_connected()
     {
-        await using var broker = await InProcessBroker.StartAsync();
+        var clock = new ManualTimeProvider();
+        await using var broker = await InProcessBroker.StartAsync(time: clock);
         var client = await broker.ConnectAsync("pinger", c => c with { KeepAlive = 1 });
 
-        // Three keep-alive periods, a PINGREQ in each: well past the 1.5 s a silent client gets.
+        // Six PINGREQs 0.9 s apart on the broker's clock: 5.4 s, well past the 1.5 s a silent client gets.
         for (var i = 0; i < 6; i++)
         {
-            await Task.Delay(500);
+            clock.Advance(TimeSpan.FromMilliseconds(900));
             await client.SendAsync(PingReqPacket.Instance);
             await client.ReceiveAsync<PingRespPacket>();
         }
