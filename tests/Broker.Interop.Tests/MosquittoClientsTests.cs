@@ -29,7 +29,10 @@ public sealed class MosquittoClientsTests(InteropBroker broker, ITestOutputHelpe
         var topic = Names.Topic("pubsub");
         var sub = await SubscribedAsync("-V", version, "-q", $"{qos}", "-t", topic, "-C", $"{Messages}");
 
-        var pub = Clients.MosquittoPub("-V", version, "-q", $"{qos}", "-t", topic, "-l");
+        // -d shows when the connection is up: lines written earlier are at mosquitto_pub's mercy (at QoS 0 it
+        // may reach end of input and disconnect before it has sent what it read while connecting).
+        var pub = Clients.MosquittoPub("-d", "-V", version, "-q", $"{qos}", "-t", topic, "-l");
+        await pub.WaitForLineAsync(line => line.Contains("received CONNACK", StringComparison.Ordinal), Deadline, "mosquitto_pub's CONNACK");
         for (var i = 0; i < Messages; i++)
             await pub.Input.WriteLineAsync($"message {i}");
         pub.Input.Close();

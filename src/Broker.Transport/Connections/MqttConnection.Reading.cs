@@ -32,7 +32,9 @@ public sealed partial class MqttConnection
         {
             while (!IsClosing)
             {
-                var result = await input.ReadAsync(_aborted).ConfigureAwait(false);
+                // No cancellation token: Kestrel's ConnectionClosed fires at the client's FIN, while what it sent
+                // before (PUBLISHes, then DISCONNECT) may still be in the pipe. The pipe itself ends when read out.
+                var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var consumed = buffer.Start;
                 try

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using Broker.Transport.Mqtt.Codec;
 using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
@@ -8,6 +12,45 @@ public sealed class ShutdownAndFaultTests
 {
     // A PUBLISH whose remaining length (3) leaves its topic length (0x00 0x05) pointing past the end.
     private static readonly byte[] MalformedPublish = [0x30, 0x03, 0x00, 0x05, 0x61];
+
+    [Fact]
+    public async Task Everything_a_client_sent_before_closing_its_socket_is_processed_DISCONNECT_included()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var subscriber = await broker.ConnectAsync("reader");
+        await subscriber.SubscribeAsync("burst/#");
+        var publisher = await broker.OpenAsync();
+
+        // CONNECT alone, then without waiting for CONNACK 50 PUBLISHes and DISCONNECT, then FIN: the broker
+        // reads the CONNECT and waits for its session while the rest and the FIN arrive, so it learns the
+        // connection is closed while most of what the client sent is still unread.
+        var connect = new ArrayBufferWriter<byte>();
+        MqttEncoder.Write(connect, new ConnectPacket
+        {
+            ProtocolVersion = MqttProtocolVersion.V500,
+            ClientId = "burster",
+            CleanStart = true,
+            Will = new WillMessage { Topic = "burst/will", Payload = "must not be sent"u8.ToArray() },
+        }, MqttProtocolVersion.V500);
+        await publisher.SendRawAsync(connect.WrittenMemory);
+        var bytes = new ArrayBufferWriter<byte>();
+        for (var i = 0; i < 50; i++)
+        {
+            MqttEncoder.Write(bytes, new PublishPacket { Topic = "burst/t", Payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($"m{i}")) }, MqttProtocolVersion.V500);
+        }
+
+        MqttEncoder.Write(bytes, DisconnectPacket.Normal, MqttProtocolVersion.V500);
+        await publisher.SendRawAsync(bytes.WrittenMemory);
+        publisher.Socket.Close();
+
+        for (var i = 0; i < 50; i++)
+        {
+            await subscriber.ReceivePublishAsync($"m{i}");
+        }
+
+        // DISCONNECT 0x00 was read too, so the will is discarded [MQTT-3.14.4-3].
+        await subscriber.ExpectNothingAsync();
+    }
 
     [Fact]
     public async Task MQTT_4_13_1_1_a_malformed_packet_gets_DISCONNECT_0x81_and_other_clients_keep_receiving()
