@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Broker.Transport.Channels;
 using Broker.Transport.Mqtt;
@@ -25,6 +26,9 @@ public sealed partial class MqttConnection
     // A batch is flushed once it holds this much, so that one huge backlog is not all buffered before a flush;
     // below the transport's MaxWriteBufferSize, so that the flush of one batch does not wait for the socket.
     private const int MaxBatchBytes = 256 * 1024;
+
+    // Packets taken off the outbox per lock; a batch may pass MaxBatchBytes by at most one chunk.
+    private const int ChunkPackets = 64;
 
     // The outbox: packets waiting for the writer. An idle connection keeps neither a queue nor a writer task
     // (issue 5, memory per idle connection): the first packet after a quiet spell creates both, and the
@@ -117,6 +121,8 @@ public sealed partial class MqttConnection
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
+        // Rented per writer run, not kept per connection: an idle connection has no writer (see the outbox above).
+        var chunk = ArrayPool<MqttPacket>.Shared.Rent(ChunkPackets);
         try
         {
             while (true)
@@ -137,7 +143,7 @@ public sealed partial class MqttConnection
                     }
                 }
 
-                var (packets, bytes) = WriteBatch(output);
+                var (packets, bytes) = WriteBatch(output, chunk);
                 var flush = await output.FlushAsync().ConfigureAwait(false);
                 Release(packets, bytes);
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -149,6 +155,10 @@ public sealed partial class MqttConnection
         catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
         {
             _logger.LogDebug("{Connection}: writing failed: {Message}", this, e.Message);
+        }
+        finally
+        {
+            ArrayPool<MqttPacket>.Shared.Return(chunk, clearArray: true);
         }
 
         // Closing, or nothing more can be written: stop reading too, so that the connection ends.
@@ -163,21 +173,22 @@ public sealed partial class MqttConnection
         _transport.Input.CancelPendingRead();
     }
 
-    private bool TryDequeue(out MqttPacket packet)
+    /// <summary>Moves up to a chunk of queued packets out under one lock, so that senders and the writer meet once per chunk.</summary>
+    private int TakeChunk(MqttPacket[] chunk)
     {
         lock (_outboxGate)
         {
-            if (_outbox is { } outbox && outbox.TryDequeue(out packet!))
+            var count = 0;
+            while (count < chunk.Length && _outbox is { } outbox && outbox.TryDequeue(out var packet))
             {
-                return true;
+                chunk[count++] = packet;
             }
-        }
 
-        packet = null!;
-        return false;
+            return count;
+        }
     }
 
-    private (int Packets, long Bytes) WriteBatch(PipeWriter output)
+    private (int Packets, long Bytes) WriteBatch(PipeWriter output, MqttPacket[] chunk)
     {
         // Only the CONNACK refusing an unknown protocol level is written before the level is known: in the 3.1.1 layout.
         var version = _version == MqttProtocolVersion.Unknown ? MqttProtocolVersion.V311 : _version;
@@ -185,26 +196,38 @@ public sealed partial class MqttConnection
         var packets = 0;
         long bytes = 0;
         var written = 0;
-        while (written < MaxBatchBytes && TryDequeue(out var packet))
+        int taken;
+        while (written < MaxBatchBytes && (taken = TakeChunk(chunk)) > 0)
         {
-            packets++;
-            if (packet is PublishPacket publish)
+            for (var i = 0; i < taken; i++)
             {
-                bytes += publish.Payload.Length;
-                packet = aliases is null ? publish : aliases.Apply(publish);
+                written += Write(output, chunk[i], version, aliases, ref bytes);
+                chunk[i] = null!;
             }
 
-            try
-            {
-                written += MqttEncoder.Write(output, packet, version);
-            }
-            catch (ArgumentException e)
-            {
-                // A packet the protocol cannot carry is the sender's bug; the other packets still go.
-                _logger.LogWarning("{Connection}: dropped a {Type} that cannot be encoded: {Message}", this, packet.Type, e.Message);
-            }
+            packets += taken;
         }
 
         return (packets, bytes);
+    }
+
+    private int Write(PipeWriter output, MqttPacket packet, MqttProtocolVersion version, OutboundTopicAliases? aliases, ref long bytes)
+    {
+        if (packet is PublishPacket publish)
+        {
+            bytes += publish.Payload.Length;
+            packet = aliases is null ? publish : aliases.Apply(publish);
+        }
+
+        try
+        {
+            return MqttEncoder.Write(output, packet, version);
+        }
+        catch (ArgumentException e)
+        {
+            // A packet the protocol cannot carry is the sender's bug; the other packets still go.
+            _logger.LogWarning("{Connection}: dropped a {Type} that cannot be encoded: {Message}", this, packet.Type, e.Message);
+            return 0;
+        }
     }
 }
