@@ -85,7 +85,6 @@ public sealed partial class SessionActor : ActorBase
 
     private void ReceiveWhenActive(object message)
     {
-
         switch (message)
         {
             case Deliver deliver:
