@@ -24,5 +24,14 @@ public interface IJournal : IAsyncDisposable
     /// <summary>Deletes the events up to <paramref name="toSequenceNr"/> (included); the highest sequence number is kept.</summary>
     Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Forgets the id: its events and its highest sequence number, as if nothing had been written. For a history
+    /// that has ended for good (a session that expired); a history that goes on deletes with <see cref="DeleteMessagesToAsync"/>.
+    /// </summary>
+    Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids starting with <paramref name="prefix"/> that have at least one event stored: what a node recovers after a restart.</summary>
+    Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default);
+
     JournalStatistics Statistics { get; }
 }

@@ -11,4 +11,7 @@ public interface ISnapshotStore : IAsyncDisposable
 
     /// <summary>Deletes every snapshot of the id that matches.</summary>
     Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids starting with <paramref name="prefix"/> that have at least one snapshot.</summary>
+    Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default);
 }

@@ -5,6 +5,12 @@ public abstract partial class PersistentActor
     /// <summary>Reads the stores off the actor's thread; each part comes back as a message, in order.</summary>
     private void StartRecovery()
     {
+        if (!RecoversOnStart)
+        {
+            _recovering = false;
+            return;
+        }
+
         _recovering = true;
         _lifetime = new CancellationTokenSource();
         var persistence = Persistence;

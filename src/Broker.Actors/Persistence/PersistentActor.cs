@@ -42,6 +42,12 @@ public abstract partial class PersistentActor : ActorBase
     /// <summary>Which snapshot recovery starts from: the latest by default; <see cref="SnapshotSelectionCriteria.None"/> replays every event.</summary>
     protected virtual SnapshotSelectionCriteria RecoverySnapshot => SnapshotSelectionCriteria.Latest;
 
+    /// <summary>
+    /// False for an actor that knows it has no history (a new MQTT session with Clean Start): it starts at once,
+    /// without reading the stores, and may begin persisting later.
+    /// </summary>
+    protected virtual bool RecoversOnStart => true;
+
     private EventSerializerRegistry Serializers => Persistence.Serializers;
 
     /// <summary>Rebuilds the state: a <see cref="SnapshotOffer"/>, the events, then <see cref="RecoveryCompleted"/>. Must not persist.</summary>
@@ -126,6 +132,21 @@ public abstract partial class PersistentActor : ActorBase
     {
         _stopping = true;
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// Forgets this actor's history in the stores (events, highest sequence number, snapshots), in the
+    /// background, for an actor whose life has ended for good; the returned task says when it is done.
+    /// </summary>
+    protected Task PurgeHistoryAsync()
+    {
+        var persistence = Persistence;
+        var persistenceId = PersistenceId;
+        return Task.Run(async () =>
+        {
+            await persistence.Journal.PurgeAsync(persistenceId).ConfigureAwait(false);
+            await persistence.SnapshotStore.DeleteAsync(persistenceId, SnapshotSelectionCriteria.Latest).ConfigureAwait(false);
+        });
     }
 
     private void ReportError(string message, Exception cause) =>

@@ -14,6 +14,7 @@ public sealed class BrokerMetrics
     private long _messagesDelivered;
     private long _messagesDropped;
     private long _messagesExpired;
+    private long _publishesRefused;
 
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
     public long ConnectionsRefused => Volatile.Read(ref _connectionsRefused);
@@ -24,6 +25,9 @@ public sealed class BrokerMetrics
     public long MessagesDropped => Volatile.Read(ref _messagesDropped);
     public long MessagesExpired => Volatile.Read(ref _messagesExpired);
 
+    /// <summary>QoS 1/2 publishes not acknowledged because storage could not keep them (0x80, or closed on 3.x).</summary>
+    public long PublishesRefused => Volatile.Read(ref _publishesRefused);
+
     public void ConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
     public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
     public void MalformedPacket() => Interlocked.Increment(ref _malformedPackets);
@@ -32,4 +36,5 @@ public sealed class BrokerMetrics
     public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
     public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
     public void MessageExpired() => Interlocked.Increment(ref _messagesExpired);
+    public void PublishRefused() => Interlocked.Increment(ref _publishesRefused);
 }

@@ -21,4 +21,7 @@ public sealed record Deliver(
 {
     /// <summary>The publishing connection's flow control: the session returns one credit once it handled this. Null for wills, retained and redispatched messages.</summary>
     public IInboundCredit? Credit { get; init; }
+
+    /// <summary>Set for a durable subscriber under sync durability: the session leaves it once this delivery's effect is committed.</summary>
+    public PublishCommit? Commit { get; init; }
 }

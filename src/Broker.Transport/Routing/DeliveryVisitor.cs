@@ -14,7 +14,8 @@ internal struct DeliveryVisitor(
     ConcurrentDictionary<string, LocalFilter> local,
     SharedMemberPicker picker,
     ApplicationMessage message,
-    IInboundCredit? credit) : ITopicVisitor<Route>
+    IInboundCredit? credit,
+    PublishCommit? commit) : ITopicVisitor<Route>
 {
     public int Delivered { get; private set; }
 
@@ -36,7 +37,11 @@ internal struct DeliveryVisitor(
             }
 
             credit?.Take(1);
-            subscription.Session.Tell(new Deliver(message, subscription.Filter, subscription.Options, subscription.SubscriptionId, null) { Credit = credit });
+            subscription.Session.Tell(new Deliver(message, subscription.Filter, subscription.Options, subscription.SubscriptionId, null)
+            {
+                Credit = credit,
+                Commit = Joined(subscription),
+            });
             Delivered++;
         }
 
@@ -45,9 +50,25 @@ internal struct DeliveryVisitor(
             if (picker.Pick(group, message) is { } member)
             {
                 credit?.Take(1);
-                member.Session.Tell(new Deliver(message, member.Filter, member.Options, member.SubscriptionId, group.Name) { Credit = credit });
+                member.Session.Tell(new Deliver(message, member.Filter, member.Options, member.SubscriptionId, group.Name)
+                {
+                    Credit = credit,
+                    Commit = Joined(member),
+                });
                 Delivered++;
             }
         }
+    }
+
+    /// <summary>A durable subscriber that receives the message at QoS 1 or 2 keeps it in storage: the publish waits for that.</summary>
+    private readonly PublishCommit? Joined(LocalSubscription subscription)
+    {
+        if (commit is null || !subscription.Durable || subscription.Options.MaximumQoS == Mqtt.QualityOfService.AtMostOnce)
+        {
+            return null;
+        }
+
+        commit.Join();
+        return commit;
     }
 }

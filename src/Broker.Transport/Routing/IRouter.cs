@@ -13,9 +13,10 @@ public interface IRouter
     /// <summary>
     /// Adds the subscription, or replaces the options of the client's existing one to the same
     /// filter [MQTT-3.8.4-3]. <paramref name="filter"/> is as the client sent it, <c>$share/g/f</c>
-    /// and <c>$queue/f</c> included. Returns true when it is new.
+    /// and <c>$queue/f</c> included. <paramref name="durable"/>: the session is kept in storage, so a
+    /// publish given a <see cref="PublishCommit"/> waits for it. Returns true when it is new.
     /// </summary>
-    bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId);
+    bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false);
 
     /// <summary>Returns false when the client had no such subscription.</summary>
     bool Unsubscribe(string clientId, string filter);
@@ -30,8 +31,10 @@ public interface IRouter
     /// <summary>
     /// <see cref="Publish(ApplicationMessage)"/> for a message a client published: takes one of the
     /// publishing connection's <paramref name="credit"/>s for each <see cref="Deliver"/>, which carries it.
+    /// With <paramref name="commit"/> (a QoS 1/2 publish under sync durability), every durable subscriber's
+    /// session and the retained store join it; the caller seals it once this returns.
     /// </summary>
-    int Publish(ApplicationMessage message, IInboundCredit? credit) => Publish(message);
+    int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null) => Publish(message);
 
     /// <summary>
     /// Gives a message of a shared subscription that <paramref name="excludeClientId"/> left

@@ -5,10 +5,12 @@ namespace Broker.Transport.Routing;
 
 /// <summary>One subscription of a session on this node, as the local table holds it.</summary>
 /// <param name="Filter">As the client sent it, <c>$share/g/</c> included: what <see cref="Deliver.Filter"/> carries.</param>
+/// <param name="Durable">The session outlives restarts: a QoS 1/2 publish waits for its commit under sync durability.</param>
 public sealed record LocalSubscription(
     string ClientId,
     IActorRef Session,
     string Filter,
     SubscriptionOptions Options,
     int SubscriptionId,
-    string? ShareGroup);
+    string? ShareGroup,
+    bool Durable = false);

@@ -57,7 +57,7 @@ public sealed class Router : IRouter
     /// <summary>How many filters have local subscribers.</summary>
     public int LocalFilterCount => _local.Count;
 
-    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId)
+    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false)
     {
         if (!TopicValidator.IsValidFilter(filter))
         {
@@ -65,7 +65,7 @@ public sealed class Router : IRouter
         }
 
         SharedFilter.TryParse(filter, out var group, out var topicFilter);
-        var subscription = new LocalSubscription(clientId, session, filter, options, subscriptionId, group);
+        var subscription = new LocalSubscription(clientId, session, filter, options, subscriptionId, group, durable);
         lock (_lock)
         {
             if (!_local.TryGetValue(topicFilter, out var entry))
@@ -114,7 +114,7 @@ public sealed class Router : IRouter
 
     public int Publish(ApplicationMessage message) => Publish(message, null);
 
-    public int Publish(ApplicationMessage message, IInboundCredit? credit)
+    public int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null)
     {
         if (message.IsExpired(NowMs))
         {
@@ -127,7 +127,7 @@ public sealed class Router : IRouter
             Retained.Retain(message);
         }
 
-        var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message, credit);
+        var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message, credit, commit);
         Routes.Match(message.Topic, ref visitor);
         return visitor.Delivered;
     }

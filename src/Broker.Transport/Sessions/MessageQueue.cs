@@ -110,6 +110,10 @@ public sealed class MessageQueue
         return [.. removed.Select(static r => r.Item)];
     }
 
+    /// <summary>Every queued message, in queue order: for a snapshot.</summary>
+    public IEnumerable<QueuedDelivery> Items() =>
+        _qos0.Concat(_qos12).OrderBy(static e => e.Sequence).Select(static e => e.Item);
+
     public void Clear()
     {
         _qos0.Clear();

@@ -1,9 +1,11 @@
 using Broker.Actors;
+using Broker.Actors.Persistence;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Properties;
 using Broker.Transport.Routing;
+using Broker.Transport.Sessions.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Transport.Sessions;
@@ -12,7 +14,9 @@ namespace Broker.Transport.Sessions;
 /// The session of one client id, <c>/user/sessions/&lt;escaped client id&gt;</c>: a thin shell around
 /// <see cref="SessionState"/> that adds what needs an actor: the current connection, the will and its
 /// delay, the session expiry, and the timers (3.x retry, await-rel timeout). Like VerneMQ's queue, it
-/// outlives its connections: it is created and stopped by <see cref="SessionRegistry"/>.
+/// outlives its connections: it is created and stopped by <see cref="SessionRegistry"/>. A session that
+/// outlives its connection is durable when storage is enabled: it journals its changes
+/// (SessionActor.Durability.cs) and is rebuilt from them after a restart (SessionActor.Recovery.cs).
 /// <code>
 ///   attached ──ClientDisconnected──▶ detached ──AttachSession──▶ attached
 ///      │  ▲ AttachSession (takeover: old connection closed 0x8E)   │ expiry timer, or expiry 0
@@ -20,7 +24,7 @@ namespace Broker.Transport.Sessions;
 ///   EndSession (Clean Start elsewhere) ───────────────────────▶ ended ──SessionEnded──▶ registry stops it
 /// </code>
 /// </summary>
-public sealed partial class SessionActor : ActorBase
+public sealed partial class SessionActor : PersistentActor, ISessionJournal
 {
     private static readonly object RetryKey = "retry";
     private static readonly object AwaitRelKey = "await-rel";
@@ -30,6 +34,9 @@ public sealed partial class SessionActor : ActorBase
     private readonly IRouter _router;
     private readonly ILogger _logger;
     private readonly SessionState _state;
+    private readonly SessionStorage _storage;
+    private readonly string _persistenceId;
+    private readonly bool _recover;
 
     /// <summary>The will of the current connection; cleared by a normal DISCONNECT [MQTT-3.14.4-3].</summary>
     private WillMessage? _will;
@@ -38,34 +45,59 @@ public sealed partial class SessionActor : ActorBase
     private WillMessage? _pendingWill;
 
     private uint _expirySeconds;
+
+    /// <summary>When the last connection ended; null while one is attached.</summary>
+    private long? _detachedAtMs;
     private bool _ended;
     private bool _timersStarted;
 
-    public SessionActor(string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger)
+    /// <param name="storage">Whether sessions that outlive their connection are kept in storage, and how acknowledgements wait for it.</param>
+    /// <param name="persistenceId">This incarnation's id in the journal (<see cref="SessionStorage.NewPersistenceId"/>).</param>
+    /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
+    public SessionActor(
+        string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger,
+        SessionStorage storage, string persistenceId, bool recover)
     {
         _router = router;
         _logger = logger;
-        _state = new SessionState(clientId, Self, router, settings, metrics);
+        _storage = storage;
+        _persistenceId = persistenceId;
+        _recover = recover;
+        _state = new SessionState(clientId, Self, router, settings, metrics)
+        {
+            AcknowledgeAfterCommit = storage.Durability == SessionDurability.Sync,
+        };
     }
 
-    public static Props Props(string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger) =>
-        Broker.Actors.Props.Create(() => new SessionActor(clientId, router, settings, metrics, logger));
+    public static Props Props(
+        string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger,
+        SessionStorage? storage = null, string? persistenceId = null, bool recover = false)
+    {
+        storage ??= SessionStorage.None;
+        persistenceId ??= SessionStorage.NewPersistenceId(clientId);
+        return Broker.Actors.Props.Create(() => new SessionActor(clientId, router, settings, metrics, logger, storage, persistenceId, recover));
+    }
+
+    public override string PersistenceId => _persistenceId;
+
+    protected override bool RecoversOnStart => _recover;
 
     private string ClientId => _state.ClientId;
 
     private long Now => Context.System.Settings.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    protected override void Receive(object message)
+    protected override void ReceiveCommand(object message)
     {
         if (_ended)
         {
             ReceiveWhenEnded(message);
         }
-        else
+        else if (!ReceiveStorageReply(message))
         {
             ReceiveWhenActive(message);
         }
 
+        EndTurn();
         ReturnCredit(message);
     }
 
@@ -88,8 +120,13 @@ public sealed partial class SessionActor : ActorBase
         switch (message)
         {
             case Deliver deliver:
+                var recorded = RecordedThisTurn;
                 _state.Deliver(deliver, Now);
+                WaitForCommit(deliver.Commit, recorded);
                 ArmTimers();
+                break;
+            case PublishCommit commit:
+                _state.PublishCommitted(commit);
                 break;
             case ClientPublish publish when IsCurrent(publish.Connection):
                 _state.HandlePublish(publish.Message, publish.PacketId, Now, publish.Connection.InboundCredit);
@@ -145,13 +182,26 @@ public sealed partial class SessionActor : ActorBase
         }
     }
 
-    /// <summary>A session that failed or is stopped by shutdown leaves the router, and the connection it served.</summary>
+    /// <summary>
+    /// A session that failed or is stopped by shutdown closes the connection it served. A durable one stays in
+    /// the router and in storage: its registry starts it again from storage, and meanwhile what is routed to it
+    /// is refused to its publishers instead of being acknowledged as delivered to nobody. Any other leaves the router.
+    /// </summary>
     protected override void PostStop()
     {
-        if (!_ended)
+        if (_ended)
         {
-            _ended = true;
-            _state.Connection?.Close();
+            return;
+        }
+
+        _ended = true;
+        _state.Connection?.Close();
+        if (IsDurable)
+        {
+            SettleOutstandingCommits(committed: false);
+        }
+        else
+        {
             _state.End();
         }
     }
@@ -160,6 +210,9 @@ public sealed partial class SessionActor : ActorBase
     {
         switch (message)
         {
+            case Deliver { Commit: { } commit }:
+                commit.Succeed(); // the session is over: nothing is owed to it
+                break;
             case AttachSession attach:
                 // Sent before the registry heard that this session ended: it opens the next session.
                 Context.Parent?.Tell(attach.Open, attach.ReplyTo);
@@ -194,8 +247,15 @@ public sealed partial class SessionActor : ActorBase
 
         _will = open.Request.Will;
         _expirySeconds = open.Request.SessionExpirySeconds;
+        _detachedAtMs = null;
+        if (_expirySeconds > 0)
+        {
+            BecomeDurable();
+        }
+
+        RecordLifecycle(new SessionAttached(_expirySeconds, _will));
         open.Connection.Send(open.ConnAck with { SessionPresent = attach.SessionPresent });
-        _state.Attach(open.Connection, ClientCapabilities.From(open.Request), Now);
+        _state.Attach(Gated(open.Connection), ClientCapabilities.From(open.Request), Now);
         attach.ReplyTo?.Tell(new SessionOpened(Self, attach.SessionPresent), Self);
         ArmTimers();
     }
@@ -219,8 +279,12 @@ public sealed partial class SessionActor : ActorBase
         if (_expirySeconds == 0)
         {
             End();
+            return;
         }
-        else if (_expirySeconds != uint.MaxValue)
+
+        _detachedAtMs = Now;
+        RecordLifecycle(new SessionDetached(_detachedAtMs.Value, _expirySeconds, _pendingWill));
+        if (_expirySeconds != uint.MaxValue)
         {
             StartTimer(ExpiryKey, Tick.Expiry, TimeSpan.FromSeconds(_expirySeconds));
         }
@@ -230,19 +294,20 @@ public sealed partial class SessionActor : ActorBase
     /// The will goes out after its delay, or when the session ends, whichever comes first (3.1.3.2.2):
     /// at once without a delay or when the session does not outlive the connection.
     /// </summary>
-    private void ScheduleWill(WillMessage will)
+    /// <param name="elapsedMs">Time already passed since the connection ended (a restart in between).</param>
+    private void ScheduleWill(WillMessage will, long elapsedMs = 0)
     {
-        var delay = WillDelaySeconds(will);
-        if (delay == 0 || _expirySeconds == 0)
+        var delayMs = WillDelaySeconds(will) * 1000L;
+        if (delayMs <= elapsedMs || _expirySeconds == 0)
         {
             PublishWill(will);
             return;
         }
 
         _pendingWill = will;
-        if (_expirySeconds == uint.MaxValue || delay < _expirySeconds)
+        if (_expirySeconds == uint.MaxValue || delayMs < _expirySeconds * 1000L)
         {
-            StartTimer(WillKey, Tick.WillDelay, TimeSpan.FromSeconds(delay));
+            StartTimer(WillKey, Tick.WillDelay, TimeSpan.FromMilliseconds(delayMs - elapsedMs));
         }
     }
 
@@ -272,7 +337,9 @@ public sealed partial class SessionActor : ActorBase
         {
             Context.Timers.CancelAll();
         }
+
         PublishPendingWill();
+        ForgetStoredSession();
         Redispatch(_state.End());
         Context.Parent?.Tell(new SessionEnded(ClientId), Self);
     }
@@ -283,6 +350,10 @@ public sealed partial class SessionActor : ActorBase
         {
             _pendingWill = null;
             PublishWill(will);
+            if (_detachedAtMs is { } at)
+            {
+                RecordLifecycle(new SessionDetached(at, _expirySeconds, null));
+            }
         }
     }
 

@@ -29,6 +29,28 @@ public sealed record EndSession
 /// <summary>Session to registry: the session is over (expired, ended by Clean Start); stop it, then open the next one.</summary>
 public sealed record SessionEnded(string ClientId);
 
+/// <summary>Session to registry: rebuilt from storage, its subscriptions back in the router.</summary>
+public sealed record SessionRecovered(string ClientId);
+
+/// <summary>Session to registry: its stored history could not be read back; it stops, and the client id starts afresh.</summary>
+public sealed record SessionCorrupt(string ClientId);
+
+/// <summary>
+/// To the registry, once at start before any listener opens: start every session kept in storage, and answer
+/// <see cref="SessionsRecovered"/> once each has its subscriptions back in the router (or failed).
+/// </summary>
+public sealed record RecoverSessions
+{
+    public static readonly RecoverSessions Instance = new();
+
+    private RecoverSessions()
+    {
+    }
+}
+
+/// <param name="Failure">Storage could not be listed: nothing was recovered.</param>
+public sealed record SessionsRecovered(int Recovered, int Failed, Exception? Failure = null);
+
 /// <summary>To a session: answer with <see cref="SessionStats"/>.</summary>
 public sealed record GetSessionStats
 {

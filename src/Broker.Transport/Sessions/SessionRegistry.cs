@@ -1,4 +1,5 @@
 using Broker.Actors;
+using Broker.Actors.Persistence;
 using Broker.Transport.Messaging;
 using Broker.Transport.Routing;
 using Microsoft.Extensions.Logging;
@@ -17,39 +18,49 @@ namespace Broker.Transport.Sessions;
 /// every <see cref="OpenSession"/> for that client id until its <see cref="Terminated"/>. So a new
 /// session never meets the old one in the router, and a request is never lost to a dying actor.
 /// </para>
+/// <para>
+/// Storage (SessionRegistry.Storage.cs): at start, <see cref="RecoverSessions"/> starts every session kept in
+/// storage. A session that stops without having ended (storage failed under it, or a bug) is started again from
+/// storage after a back-off, as a supervisor restarts a child, while its client id's requests wait.
+/// </para>
 /// </summary>
-public sealed class SessionRegistry : ActorBase
+public sealed partial class SessionRegistry : ActorBase
 {
     private readonly IRouter _router;
     private readonly MqttSettings _settings;
     private readonly BrokerMetrics _metrics;
+    private readonly SessionStorage _storage;
     private readonly ILogger _sessionLogger;
+    private readonly ILogger _logger;
     private readonly Dictionary<string, Entry> _byClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byRef = [];
 
-    public SessionRegistry(IRouter router, MqttSettings settings, BrokerMetrics metrics, ILoggerFactory loggerFactory)
+    public SessionRegistry(IRouter router, MqttSettings settings, BrokerMetrics metrics, ILoggerFactory loggerFactory, SessionStorage storage)
     {
         _router = router;
         _settings = settings;
         _metrics = metrics;
+        _storage = storage;
         _sessionLogger = loggerFactory.CreateLogger<SessionActor>();
+        _logger = loggerFactory.CreateLogger<SessionRegistry>();
     }
 
-    /// <summary>A failed session is stopped, not restarted: a fresh instance would have lost the session's state.</summary>
+    /// <summary>A failed session is stopped, not restarted in place: a durable one is started again from storage (see the class comment).</summary>
     public override SupervisorStrategy SupervisorStrategy => SupervisorStrategy.StoppingStrategy;
 
-    public static Props Props(IRouter router, MqttSettings settings, BrokerMetrics metrics, ILoggerFactory loggerFactory)
+    public static Props Props(IRouter router, MqttSettings settings, BrokerMetrics metrics, ILoggerFactory loggerFactory, SessionStorage? storage = null)
     {
         ArgumentNullException.ThrowIfNull(router);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        return Broker.Actors.Props.Create(() => new SessionRegistry(router, settings, metrics, loggerFactory));
+        return Broker.Actors.Props.Create(() => new SessionRegistry(router, settings, metrics, loggerFactory, storage ?? SessionStorage.None));
     }
 
     /// <summary>
     /// A message told to a session that had stopped never reaches it: the registry returns its inbound
-    /// credit, or the publisher's connection would wait for it for good.
+    /// credit, or the publisher's connection would wait for it for good, and fails its commit, or its
+    /// publisher would be acknowledged for a message no storage holds.
     /// </summary>
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
 
@@ -59,6 +70,7 @@ public sealed class SessionRegistry : ActorBase
         {
             case DeadLetter dead:
                 SessionActor.ReturnCredit(dead.Message);
+                (dead.Message as Deliver)?.Commit?.Fail();
                 break;
             case OpenSession open:
                 Open(open, Sender);
@@ -70,7 +82,11 @@ public sealed class SessionRegistry : ActorBase
                 SessionStopped(terminated.Actor);
                 break;
             default:
-                Unhandled(message);
+                if (!ReceiveStorage(message))
+                {
+                    Unhandled(message);
+                }
+
                 break;
         }
     }
@@ -80,11 +96,12 @@ public sealed class SessionRegistry : ActorBase
         var clientId = open.Request.ClientId;
         if (!_byClientId.TryGetValue(clientId, out var entry))
         {
-            Create(clientId).Tell(new AttachSession(open, SessionPresent: false, replyTo), Self);
+            Create(clientId, SessionStorage.NewPersistenceId(clientId), recover: false)
+                .Tell(new AttachSession(open, SessionPresent: false, replyTo), Self);
             return;
         }
 
-        if (entry.Stopping)
+        if (entry.Stopping || entry.Session is null)
         {
             entry.Waiting.Enqueue((open, replyTo));
             return;
@@ -101,11 +118,20 @@ public sealed class SessionRegistry : ActorBase
         entry.Session.Tell(new AttachSession(open, SessionPresent: true, replyTo), Self);
     }
 
-    private IActorRef Create(string clientId)
+    private IActorRef Create(string clientId, string persistenceId, bool recover)
     {
-        var session = Context.Spawn(SessionActor.Props(clientId, _router, _settings, _metrics, _sessionLogger), ActorName.Escape(clientId));
+        var props = SessionActor.Props(clientId, _router, _settings, _metrics, _sessionLogger, _storage, persistenceId, recover);
+        var session = Context.Spawn(props, ActorName.Escape(clientId));
         Context.Watch(session);
-        _byClientId[clientId] = new Entry(session);
+        if (_byClientId.TryGetValue(clientId, out var entry))
+        {
+            entry.Session = session;
+        }
+        else
+        {
+            _byClientId[clientId] = entry = new Entry(session, persistenceId);
+        }
+
         _byRef[session] = clientId;
         return session;
     }
@@ -121,28 +147,47 @@ public sealed class SessionRegistry : ActorBase
     private static void Stop(Entry entry)
     {
         entry.Stopping = true;
-        entry.Session.Tell(PoisonPill.Instance);
+        entry.Session?.Tell(PoisonPill.Instance);
     }
 
-    /// <summary>The session is gone: its requests waiting meanwhile are handled in the order they came.</summary>
+    /// <summary>
+    /// The session is gone. Ended (or unreadable): its requests waiting meanwhile are handled in the order they
+    /// came. Stopped without ending while storage is on: it is started again from storage, after a back-off.
+    /// </summary>
     private void SessionStopped(IActorRef session)
     {
-        if (!_byRef.Remove(session, out var clientId) || !_byClientId.Remove(clientId, out var entry))
+        if (!_byRef.Remove(session, out var clientId) || !_byClientId.TryGetValue(clientId, out var entry))
         {
             return;
         }
 
+        RecoveryDone(entry, recovered: false);
+        if (!entry.Stopping && _storage.IsEnabled)
+        {
+            ScheduleRestart(clientId, entry);
+            return;
+        }
+
+        _byClientId.Remove(clientId);
         while (entry.Waiting.TryDequeue(out var waiting))
         {
             Open(waiting.Open, waiting.ReplyTo);
         }
     }
 
-    private sealed class Entry(IActorRef session)
+    private sealed class Entry(IActorRef session, string persistenceId)
     {
-        public IActorRef Session { get; } = session;
+        /// <summary>Null while a durable session waits to be started again.</summary>
+        public IActorRef? Session { get; set; } = session;
+
+        public string PersistenceId { get; } = persistenceId;
 
         public bool Stopping { get; set; }
+
+        /// <summary>Started from storage and not yet reported back: counted by the start-up recovery.</summary>
+        public bool Recovering { get; set; }
+
+        public int Restarts { get; set; }
 
         public Queue<(OpenSession Open, IActorRef? ReplyTo)> Waiting { get; } = new();
     }

@@ -23,13 +23,19 @@ public sealed partial class SessionState
                 _router.Publish(message, credit);
                 break;
             case QualityOfService.AtLeastOnce:
-                var delivered = _router.Publish(message, credit);
-                Send(new PubAckPacket { PacketId = packetId, ReasonCode = RoutedReason(delivered) });
+                RouteAndAcknowledge(message, packetId, credit);
                 break;
             case QualityOfService.ExactlyOnce:
                 HandleQoS2Publish(message, packetId, nowMs, credit);
                 break;
         }
+    }
+
+    /// <summary>A <see cref="PublishCommit"/> of this session's has completed: the acknowledgements it held back go out, in order.</summary>
+    public void PublishCommitted(PublishCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        FlushAcknowledgements();
     }
 
     /// <summary>Forgets inbound QoS 2 ids that waited for PUBREL longer than <c>await_rel_timeout</c>; returns how many.</summary>
@@ -48,11 +54,19 @@ public sealed partial class SessionState
         switch (AddAwaitingRel(packetId, nowMs))
         {
             case AwaitingRelAddResult.Added:
-                var delivered = _router.Publish(message, credit);
-                Send(new PubRecPacket { PacketId = packetId, ReasonCode = RoutedReason(delivered) });
+                RouteAndAcknowledge(message, packetId, credit);
                 break;
             case AwaitingRelAddResult.AlreadyAwaiting:
-                Send(new PubRecPacket { PacketId = packetId });
+                // A resend while the first is still being committed is answered with it, so never before it.
+                if (PendingAcknowledgementOf(packetId) is { } pending)
+                {
+                    AcknowledgeAfter(pending with { ConnectionId = _connection?.Id ?? 0 });
+                }
+                else
+                {
+                    Send(new PubRecPacket { PacketId = packetId });
+                }
+
                 break;
             case AwaitingRelAddResult.Full:
                 _metrics.ProtocolError();

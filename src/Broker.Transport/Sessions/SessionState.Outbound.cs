@@ -4,6 +4,7 @@ using Broker.Transport.Mqtt.Codec;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Properties;
 using Broker.Transport.Routing;
+using Broker.Transport.Sessions.Journal;
 
 namespace Broker.Transport.Sessions;
 
@@ -54,7 +55,7 @@ public sealed partial class SessionState
                 : _queue.Count == 0 && _inflight.HasRoom;
             if (canSend)
             {
-                Publish(deliver, qos, nowMs);
+                Publish(deliver, qos, 0, nowMs);
             }
             else
             {
@@ -111,10 +112,11 @@ public sealed partial class SessionState
         if (queued.Deliver.Message.IsExpired(nowMs))
         {
             _metrics.MessageExpired(); // [MQTT-3.3.2-5]: expired while it waited
+            Discarded(queued);
             return;
         }
 
-        Publish(queued.Deliver, queued.QoS, nowMs);
+        Publish(queued.Deliver, queued.QoS, queued.Id, nowMs);
     }
 
     /// <summary>PUBACK, PUBREC or PUBCOMP for a message this session sent, or PUBREL for one it received.</summary>
@@ -226,7 +228,8 @@ public sealed partial class SessionState
     }
 
     /// <summary>Builds the PUBLISH for this client and sends it; QoS 1/2 get a packet id and enter the window.</summary>
-    private void Publish(Deliver deliver, QualityOfService qos, long nowMs)
+    /// <param name="queuedId">The journal id of a message that comes out of the queue; 0 for a new one.</param>
+    private void Publish(Deliver deliver, QualityOfService qos, long queuedId, long nowMs)
     {
         var packet = BuildPublish(deliver, qos, nowMs);
 
@@ -234,6 +237,11 @@ public sealed partial class SessionState
         if ((uint)MqttEncoder.GetSize(packet, _client.ProtocolVersion) > _client.MaximumPacketSize)
         {
             CountDrop();
+            if (queuedId != 0)
+            {
+                Journal?.Record(new MessageDiscarded(queuedId));
+            }
+
             return;
         }
 
@@ -241,12 +249,12 @@ public sealed partial class SessionState
         {
             if (!_packetIds.TryAllocate(_isInflight ??= _inflight.Contains, out var packetId))
             {
-                Enqueue(new QueuedDelivery(deliver, qos));
+                Enqueue(new QueuedDelivery(deliver, qos, queuedId));
                 return;
             }
 
             packet = packet with { PacketId = packetId };
-            AddInflight(new InflightMessage(packet, deliver, InflightPhase.AwaitingAck, nowMs));
+            AddInflight(new InflightMessage(packet, deliver, InflightPhase.AwaitingAck, nowMs), queuedId);
         }
 
         Send(packet);

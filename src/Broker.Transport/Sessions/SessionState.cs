@@ -3,6 +3,7 @@ using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Routing;
+using Broker.Transport.Sessions.Journal;
 
 namespace Broker.Transport.Sessions;
 
@@ -13,9 +14,10 @@ namespace Broker.Transport.Sessions;
 /// <see cref="IClientConnection"/> and routing to the <see cref="IRouter"/>, both small interfaces that
 /// tests replace with recording doubles. <see cref="SessionActor"/> is the thin shell that owns it.
 /// <para>
-/// Persistence: every change to what a persistent session keeps (subscriptions, inflight, queue,
-/// awaiting-rel ids) goes through one of the mutators at the end of this file, and nowhere else.
-/// A journal (a later issue) records those calls as events and replays them to rebuild the state;
+/// Persistence: every change to what a persistent session keeps (subscriptions, QoS 1/2 messages inflight
+/// and queued, awaiting-rel ids) goes through one of the mutators at the end of this file, and nowhere else.
+/// For a durable session they report each change to the <see cref="Journal"/> as a
+/// <see cref="SessionEvent"/>, which <see cref="Apply"/> replays to rebuild the state (SessionState.Recovery.cs);
 /// the connection and the packet id cursor are not part of it.
 /// </para>
 /// </summary>
@@ -33,6 +35,7 @@ public sealed partial class SessionState
     private Func<ushort, bool>? _isInflight;
     private IClientConnection? _connection;
     private ClientCapabilities _client = new(MqttProtocolVersion.V311);
+    private long _nextMessageId = 1;
 
     /// <param name="self">The session actor, which the router sends <see cref="Deliver"/> to.</param>
     public SessionState(string clientId, IActorRef self, IRouter router, MqttSettings settings, BrokerMetrics metrics)
@@ -53,6 +56,9 @@ public sealed partial class SessionState
     }
 
     public string ClientId { get; }
+
+    /// <summary>Set while the session is durable: its changes are reported here. Null: memory only.</summary>
+    public ISessionJournal? Journal { get; set; }
 
     public IClientConnection? Connection => _connection;
 
@@ -83,6 +89,7 @@ public sealed partial class SessionState
         _connection = connection;
         _client = client;
         _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
+        RebuildRecoveredPackets(nowMs);
         ResendInflight(nowMs, _ => true);
         Drain(nowMs);
     }
@@ -140,23 +147,82 @@ public sealed partial class SessionState
 
     // ---- Mutators: the only places that change the persistent state (see the class comment). ----
 
-    private void AddSubscription(string filter, SessionSubscription subscription) => _subscriptions[filter] = subscription;
+    private void AddSubscription(string filter, SessionSubscription subscription)
+    {
+        _subscriptions[filter] = subscription;
+        Journal?.Record(new SubscriptionAdded(filter, subscription));
+    }
 
-    private bool RemoveSubscription(string filter) => _subscriptions.Remove(filter);
+    private bool RemoveSubscription(string filter)
+    {
+        if (!_subscriptions.Remove(filter))
+        {
+            return false;
+        }
 
-    private void AddInflight(InflightMessage message) => _inflight.Add(message);
+        Journal?.Record(new SubscriptionRemoved(filter));
+        return true;
+    }
 
-    private void UpdateInflight(InflightMessage message) => _inflight.Update(message);
+    /// <param name="queuedId">The message's id when it comes out of the queue (already journaled); 0 when it is new.</param>
+    private void AddInflight(InflightMessage message, long queuedId)
+    {
+        _inflight.Add(message);
+        if (Journal is { } journal)
+        {
+            journal.Record(queuedId != 0
+                ? new MessageSent(queuedId, message.PacketId)
+                : new MessageStored(_nextMessageId++, message.Source, message.Packet.QoS, message.PacketId));
+        }
+    }
 
-    private bool RemoveInflight(ushort packetId) => _inflight.Remove(packetId);
+    private void UpdateInflight(InflightMessage message)
+    {
+        if (Journal is { } journal && _inflight.TryGet(message.PacketId, out var before) && before.Phase != message.Phase)
+        {
+            journal.Record(new MessageReleased(message.PacketId));
+        }
 
-    private IReadOnlyList<InflightMessage> RemoveInflightWhere(Func<InflightMessage, bool> predicate) => _inflight.RemoveWhere(predicate);
+        _inflight.Update(message);
+    }
+
+    private bool RemoveInflight(ushort packetId)
+    {
+        if (!_inflight.Remove(packetId))
+        {
+            return false;
+        }
+
+        Journal?.Record(new MessageCompleted(packetId));
+        return true;
+    }
+
+    private IReadOnlyList<InflightMessage> RemoveInflightWhere(Func<InflightMessage, bool> predicate)
+    {
+        var removed = _inflight.RemoveWhere(predicate);
+        if (Journal is { } journal)
+        {
+            foreach (var message in removed)
+            {
+                journal.Record(new MessageCompleted(message.PacketId));
+            }
+        }
+
+        return removed;
+    }
 
     private void Enqueue(QueuedDelivery delivery)
     {
-        if (_queue.Enqueue(delivery) is not null)
+        if (Journal is { } journal && delivery.QoS != QualityOfService.AtMostOnce && delivery.Id == 0)
+        {
+            delivery = delivery with { Id = _nextMessageId++ };
+            journal.Record(new MessageStored(delivery.Id, delivery.Deliver, delivery.QoS, 0));
+        }
+
+        if (_queue.Enqueue(delivery) is { } dropped)
         {
             CountDrop();
+            Discarded(dropped);
         }
     }
 
@@ -164,11 +230,59 @@ public sealed partial class SessionState
 
     private bool TryDequeueAtMostOnce(out QueuedDelivery delivery) => _queue.TryDequeueAtMostOnce(out delivery);
 
-    private IReadOnlyList<QueuedDelivery> RemoveQueuedWhere(Func<QueuedDelivery, bool> predicate) => _queue.RemoveWhere(predicate);
+    private IReadOnlyList<QueuedDelivery> RemoveQueuedWhere(Func<QueuedDelivery, bool> predicate)
+    {
+        var removed = _queue.RemoveWhere(predicate);
+        foreach (var delivery in removed)
+        {
+            Discarded(delivery);
+        }
 
-    private AwaitingRelAddResult AddAwaitingRel(ushort packetId, long nowMs) => _awaitingRel.TryAdd(packetId, nowMs);
+        return removed;
+    }
 
-    private bool RemoveAwaitingRel(ushort packetId) => _awaitingRel.Remove(packetId);
+    /// <summary>A message taken off the queue that will not be sent.</summary>
+    private void Discarded(QueuedDelivery delivery)
+    {
+        if (delivery.Id != 0)
+        {
+            Journal?.Record(new MessageDiscarded(delivery.Id));
+        }
+    }
 
-    private IReadOnlyList<ushort> RemoveAwaitingRelBefore(long cutoffMs) => _awaitingRel.RemoveReceivedAtOrBefore(cutoffMs);
+    private AwaitingRelAddResult AddAwaitingRel(ushort packetId, long nowMs)
+    {
+        var result = _awaitingRel.TryAdd(packetId, nowMs);
+        if (result == AwaitingRelAddResult.Added)
+        {
+            Journal?.Record(new AwaitingRelAdded(packetId, nowMs));
+        }
+
+        return result;
+    }
+
+    private bool RemoveAwaitingRel(ushort packetId)
+    {
+        if (!_awaitingRel.Remove(packetId))
+        {
+            return false;
+        }
+
+        Journal?.Record(new AwaitingRelRemoved(packetId));
+        return true;
+    }
+
+    private IReadOnlyList<ushort> RemoveAwaitingRelBefore(long cutoffMs)
+    {
+        var removed = _awaitingRel.RemoveReceivedAtOrBefore(cutoffMs);
+        if (Journal is { } journal)
+        {
+            foreach (var packetId in removed)
+            {
+                journal.Record(new AwaitingRelRemoved(packetId));
+            }
+        }
+
+        return removed;
+    }
 }

@@ -89,6 +89,41 @@ public abstract class StoreContractTests(string kind) : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Purge_forgets_the_events_and_the_highest_sequence_number_of_that_id_only()
+    {
+        await Journal.WriteAsync(Write("a", 1, 5));
+        await Journal.DeleteMessagesToAsync("a", 3);
+        await Journal.WriteAsync(Write("b", 1, 2));
+
+        await Journal.PurgeAsync("a");
+
+        Assert.Equal(0, await Journal.ReadHighestSequenceNrAsync("a"));
+        Assert.Empty(await Journal.ReplayAsync("a", 1, long.MaxValue, 10));
+        Assert.Equal(2, await Journal.ReadHighestSequenceNrAsync("b"));
+        await Journal.WriteAsync(Write("a", 1, 1)); // the numbers start again
+        Assert.Equal(1, await Journal.ReadHighestSequenceNrAsync("a"));
+    }
+
+    [StoreFact]
+    public async Task Persistence_ids_are_listed_by_prefix_from_the_events_and_from_the_snapshots()
+    {
+        await Journal.WriteAsync(Write("session/a/1", 1, 2));
+        await Journal.WriteAsync(Write("session/b%_/2", 1, 1));
+        await Journal.WriteAsync(Write("other/c", 1, 1));
+        await Journal.WriteAsync(Write("sessionX", 1, 1));
+        await Snapshots.SaveAsync(new StoredSnapshot(new SnapshotMetadata("session/d/3", 7, DateTimeOffset.UtcNow), "text", [1]));
+        await Journal.WriteAsync(Write("session/gone/4", 1, 1));
+        await Journal.PurgeAsync("session/gone/4");
+
+        var journalIds = await Journal.ReadPersistenceIdsAsync("session/");
+        var snapshotIds = await Snapshots.ReadPersistenceIdsAsync("session/");
+
+        Assert.Equal(["session/a/1", "session/b%_/2"], journalIds.Order(StringComparer.Ordinal));
+        Assert.Equal(["session/d/3"], snapshotIds);
+        Assert.Empty(await Journal.ReadPersistenceIdsAsync("session/%"));
+    }
+
+    [StoreFact]
     public async Task Group_commit_puts_concurrent_writes_of_many_writers_in_shared_transactions()
     {
         var before = Journal.Statistics;

@@ -87,5 +87,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return "\"" + schema + "\"";
     }
 
+    /// <summary>The distinct ids of <paramref name="table"/> (a name of this schema, never input) that start with <paramref name="prefix"/>.</summary>
+    internal async Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string table, string prefix, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT DISTINCT persistence_id FROM {Schema}.{table} WHERE starts_with(persistence_id, @prefix)");
+        command.Parameters.AddWithValue("prefix", prefix);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

@@ -126,6 +126,21 @@ public sealed class PostgresJournal : IJournal
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await using var command = _database.DataSource.CreateCommand(
+            $"DELETE FROM {_database.Schema}.journal WHERE persistence_id = @id; DELETE FROM {_database.Schema}.journal_metadata WHERE persistence_id = @id");
+        command.Parameters.AddWithValue("id", persistenceId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _database.ReadPersistenceIdsAsync("journal", prefix, cancellationToken);
+    }
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>Commits what was written before, then stops; the database (its connection pool) is its owner's to dispose.</summary>

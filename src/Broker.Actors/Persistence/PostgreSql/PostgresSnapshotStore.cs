@@ -59,6 +59,12 @@ public sealed class PostgresSnapshotStore : ISnapshotStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _database.ReadPersistenceIdsAsync("snapshots", prefix, cancellationToken);
+    }
+
     private static void AddCriteria(NpgsqlCommand command, string persistenceId, SnapshotSelectionCriteria criteria)
     {
         command.Parameters.AddWithValue("id", persistenceId);

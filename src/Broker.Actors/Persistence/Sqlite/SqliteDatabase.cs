@@ -60,6 +60,23 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>The database file, as an absolute path.</summary>
     public string Path { get; }
 
+    /// <summary>The distinct ids of <paramref name="table"/> (a name of this schema, never input) that start with <paramref name="prefix"/>.</summary>
+    internal static IReadOnlyList<string> ReadPersistenceIds(SqliteConnection connection, string table, string prefix)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT DISTINCT persistence_id FROM {table} WHERE substr(persistence_id, 1, $length) = $prefix";
+        select.Parameters.AddWithValue("$length", prefix.Length);
+        select.Parameters.AddWithValue("$prefix", prefix);
+        var ids = new List<string>();
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Opens (creating when missing) the database file and its tables; throws if it cannot be written.</summary>
     public static SqliteDatabase Open(SqliteStoreOptions options)
     {

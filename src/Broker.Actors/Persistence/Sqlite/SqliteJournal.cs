@@ -140,6 +140,30 @@ public sealed class SqliteJournal : IJournal
         return Task.CompletedTask;
     }
 
+    public Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = _database.OpenConnection();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = """
+            DELETE FROM journal WHERE persistence_id = $id;
+            DELETE FROM journal_metadata WHERE persistence_id = $id;
+            """;
+        delete.Parameters.AddWithValue("$id", persistenceId);
+        delete.ExecuteNonQuery();
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = _database.OpenConnection();
+        return Task.FromResult(SqliteDatabase.ReadPersistenceIds(connection, "journal", prefix));
+    }
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>Commits what was written before, then closes the write connection.</summary>

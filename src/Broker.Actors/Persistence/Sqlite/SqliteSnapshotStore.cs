@@ -60,6 +60,13 @@ public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStor
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        using var connection = database.OpenConnection();
+        return Task.FromResult(SqliteDatabase.ReadPersistenceIds(connection, "snapshots", prefix));
+    }
+
     private static void AddCriteria(SqliteCommand command, string persistenceId, SnapshotSelectionCriteria criteria)
     {
         command.Parameters.AddWithValue("$id", persistenceId);

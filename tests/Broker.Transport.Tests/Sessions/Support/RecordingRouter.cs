@@ -41,7 +41,7 @@ internal sealed class RecordingRouter : IRouter
         }
     }
 
-    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId) =>
+    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false) =>
         Record(_subscribed, new SubscribeCall(clientId, session, filter, options, subscriptionId), true);
 
     public bool Unsubscribe(string clientId, string filter) => Record(_unsubscribed, filter, false);

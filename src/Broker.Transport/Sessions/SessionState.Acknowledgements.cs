@@ -1,0 +1,119 @@
+using Broker.Transport.Messaging;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Transport.Sessions;
+
+/// <summary>
+/// Acknowledging inbound QoS 1/2 publishes under <c>sync</c> durability: PUBACK/PUBREC waits for the
+/// <see cref="PublishCommit"/> of every durable subscriber (and the retained store), and they go out in the
+/// order the PUBLISH packets came. A commit that failed is refused: 0x80 on 5.0; on 3.x, which has no way
+/// to say it, the connection is closed unacknowledged so that the client sends it again. Nothing is
+/// acknowledged that a crash could still lose.
+/// </summary>
+public sealed partial class SessionState
+{
+    private Queue<PendingAcknowledgement>? _pendingAcks;
+
+    /// <summary>Under sync durability: route with a <see cref="PublishCommit"/> and acknowledge once it completes.</summary>
+    public bool AcknowledgeAfterCommit { get; set; }
+
+    /// <summary>Inbound publishes routed but not yet acknowledged, waiting for storage.</summary>
+    public int PendingAcknowledgementCount => _pendingAcks?.Count ?? 0;
+
+    private void RouteAndAcknowledge(ApplicationMessage message, ushort packetId, IInboundCredit? credit)
+    {
+        var commit = AcknowledgeAfterCommit ? new PublishCommit(_self, packetId) : null;
+        var delivered = _router.Publish(message, credit, commit);
+        var pending = new PendingAcknowledgement(packetId, message.QoS, delivered, commit, _connection?.Id ?? 0);
+        if (commit is null || (commit.Seal() && PendingAcknowledgementCount == 0))
+        {
+            Acknowledge(pending);
+            return;
+        }
+
+        AcknowledgeAfter(pending);
+    }
+
+    private void AcknowledgeAfter(PendingAcknowledgement pending)
+    {
+        (_pendingAcks ??= new Queue<PendingAcknowledgement>()).Enqueue(pending);
+        FlushAcknowledgements();
+    }
+
+    private PendingAcknowledgement? PendingAcknowledgementOf(ushort packetId)
+    {
+        if (_pendingAcks is null)
+        {
+            return null;
+        }
+
+        foreach (var pending in _pendingAcks)
+        {
+            if (pending.PacketId == packetId && pending.QoS == QualityOfService.ExactlyOnce)
+            {
+                return pending;
+            }
+        }
+
+        return null;
+    }
+
+    private void FlushAcknowledgements()
+    {
+        while (_pendingAcks is { Count: > 0 } queue && queue.Peek().Commit is not { IsComplete: false })
+        {
+            Acknowledge(queue.Dequeue());
+        }
+    }
+
+    private void Acknowledge(PendingAcknowledgement pending)
+    {
+        // Sent on the connection that sent the PUBLISH only: a client that reconnected resends it and is answered then.
+        var current = _connection is { } connection && connection.Id == pending.ConnectionId;
+        if (pending.Commit is { Failed: true })
+        {
+            Refuse(pending, current);
+            return;
+        }
+
+        if (!current)
+        {
+            return;
+        }
+
+        var reason = RoutedReason(pending.Delivered);
+        Send(pending.QoS == QualityOfService.AtLeastOnce
+            ? new PubAckPacket { PacketId = pending.PacketId, ReasonCode = reason }
+            : new PubRecPacket { PacketId = pending.PacketId, ReasonCode = reason });
+    }
+
+    private void Refuse(PendingAcknowledgement pending, bool current)
+    {
+        _metrics.PublishRefused();
+
+        // Not kept: the resent PUBLISH must be routed again, not answered as a duplicate [MQTT-4.3.3-10].
+        if (pending.QoS == QualityOfService.ExactlyOnce)
+        {
+            RemoveAwaitingRel(pending.PacketId);
+        }
+
+        if (!current)
+        {
+            return;
+        }
+
+        if (!_client.IsV5)
+        {
+            _connection?.Close();
+            return;
+        }
+
+        Send(pending.QoS == QualityOfService.AtLeastOnce
+            ? new PubAckPacket { PacketId = pending.PacketId, ReasonCode = ReasonCode.UnspecifiedError }
+            : new PubRecPacket { PacketId = pending.PacketId, ReasonCode = ReasonCode.UnspecifiedError });
+    }
+
+    private readonly record struct PendingAcknowledgement(
+        ushort PacketId, QualityOfService QoS, int Delivered, PublishCommit? Commit, long ConnectionId);
+}
