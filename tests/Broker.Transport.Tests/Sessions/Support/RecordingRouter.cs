@@ -42,7 +42,7 @@ internal sealed class RecordingRouter : IRouter
     }
 
     public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false) =>
-        Record(_subscribed, new SubscribeCall(clientId, session, filter, options, subscriptionId), true);
+        Record(_subscribed, new SubscribeCall(clientId, session, filter, options, subscriptionId, durable), true);
 
     public bool Unsubscribe(string clientId, string filter) => Record(_unsubscribed, filter, false);
 
@@ -94,7 +94,7 @@ internal sealed class RecordingRouter : IRouter
         }
     }
 
-    public sealed record SubscribeCall(string ClientId, IActorRef Session, string Filter, SubscriptionOptions Options, int SubscriptionId);
+    public sealed record SubscribeCall(string ClientId, IActorRef Session, string Filter, SubscriptionOptions Options, int SubscriptionId, bool Durable = false);
 
     public sealed record RedispatchCall(string ShareGroup, string Filter, ApplicationMessage Message, string ExcludeClientId);
 }
