@@ -1,6 +1,7 @@
 using Broker.Actors;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
+using Broker.Host.Persistence;
 using Broker.Transport.Connections;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
@@ -15,8 +16,9 @@ namespace Broker.Host;
 /// session registry) are made, joined, and later stopped. The listeners only see
 /// <see cref="Handler"/>; <c>broker run</c> drives the lifetime:
 /// <code>
-///   Create -> listeners started with Handler
+///   CreateAsync (storage opened and checked) -> listeners started with Handler
 ///   shutdown: listeners stop accepting -> CloseConnectionsAsync -> listeners stopped -> DisposeAsync
+///             (actor system terminated, then the storage closed)
 /// </code>
 /// </summary>
 public sealed class BrokerRuntime : IAsyncDisposable
@@ -27,9 +29,10 @@ public sealed class BrokerRuntime : IAsyncDisposable
     private readonly BrokerContext _context;
     private readonly ICancelable _retainedPurge;
 
-    private BrokerRuntime(BrokerContext context, RetainedStore retained)
+    private BrokerRuntime(BrokerContext context, RetainedStore retained, BrokerPersistence persistence)
     {
         _context = context;
+        Persistence = persistence;
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
             () => retained.PurgeExpired(context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
@@ -40,12 +43,41 @@ public sealed class BrokerRuntime : IAsyncDisposable
 
     public BrokerContext Context => _context;
 
-    public static BrokerRuntime Create(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    /// <summary>The storage of sessions and retained messages (memory only with durability <c>none</c>); the runtime owns it.</summary>
+    public BrokerPersistence Persistence { get; }
+
+    /// <summary>
+    /// Opens the storage that <c>persistence</c> configures (failing with <see cref="StorageUnavailableException"/>
+    /// when it cannot be written), then composes the broker on it.
+    /// </summary>
+    public static async Task<BrokerRuntime> CreateAsync(
+        BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        var persistence = await BrokerPersistence.OpenAsync(options.Persistence, options.Node, loggerFactory, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        try
+        {
+            return Create(options, loggerFactory, time, persistence);
+        }
+        catch
+        {
+            await persistence.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <param name="persistence">Storage opened by the caller, which the runtime then owns; null: memory only, whatever <c>options.Persistence</c> says.</param>
+    public static BrokerRuntime Create(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, BrokerPersistence? persistence = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        persistence ??= BrokerPersistence.MemoryOnly();
         var settings = options.Mqtt.ToSettings();
         var system = ActorSystem.Create("broker", ActorSystemSettings.Default with { TimeProvider = time ?? TimeProvider.System });
+        // Before the first actor that may be persistent: they find their stores in the system.
+        persistence.Install(system);
         var metrics = new BrokerMetrics();
         var router = new Router(options.Node.Name, settings.SharedSubscriptionStrategy, system.Settings.TimeProvider, metrics);
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory), "sessions");
@@ -57,7 +89,7 @@ public sealed class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, router.Retained);
+        }, router.Retained, persistence);
     }
 
     /// <summary>
@@ -71,10 +103,14 @@ public sealed class BrokerRuntime : IAsyncDisposable
         await ((Task)close.WaitAsync(cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>Stops the actor system (its coordinated shutdown), after the connections are gone.</summary>
+    /// <summary>
+    /// Stops the actor system (its coordinated shutdown), after the connections are gone; then closes the
+    /// storage, once no actor can write to it any more (the journal commits what it was given first).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _retainedPurge.Cancel();
         await _context.System.Terminate().ConfigureAwait(false);
+        await Persistence.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -16,7 +16,8 @@ internal sealed partial class BrokerService(BrokerOptions options, ILoggerFactor
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        runtime = BrokerRuntime.Create(options, loggerFactory);
+        // Storage first: a broker that cannot keep sessions as configured must not accept a client.
+        runtime = await BrokerRuntime.CreateAsync(options, loggerFactory, cancellationToken: cancellationToken);
         server = new BrokerServer(options.Listeners, runtime.Handler, loggerFactory);
         try
         {

@@ -12,4 +12,7 @@ public static class ExitCodes
 
     /// <summary><c>broker bench</c>: the broker under test could not be reached (resolved, connected to, or its CONNACK refused).</summary>
     public const int BrokerUnreachable = 4;
+
+    /// <summary>The configured storage (<c>persistence</c>) could not be opened or written at start: nothing is served.</summary>
+    public const int StorageUnavailable = 5;
 }

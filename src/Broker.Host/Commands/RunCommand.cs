@@ -1,6 +1,7 @@
 using Broker.Host.Configuration;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
+using Broker.Host.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -63,6 +64,11 @@ internal static class RunCommand
         {
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.ListenerFailed;
+        }
+        catch (StorageUnavailableException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.StorageUnavailable;
         }
         return ExitCodes.Success;
     }

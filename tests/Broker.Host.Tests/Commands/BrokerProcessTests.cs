@@ -76,7 +76,8 @@ public class BrokerProcessTests
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return;
         int tcpPort = FreePort(), wsPort = FreePort();
-        using var process = Start("--mqtt.max_inflight=9",
+        var dataDir = Directory.CreateTempSubdirectory("broker-run-").FullName;
+        using var process = Start("--mqtt.max_inflight=9", $"--node.data_dir={dataDir}",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={tcpPort}",
             "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}");
         using var timeout = new CancellationTokenSource(Limit);
@@ -100,6 +101,7 @@ public class BrokerProcessTests
         await process.WaitForExitAsync(timeout.Token);
         Assert.Contains("Broker stopped", await rest, StringComparison.Ordinal);
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await errors}");
+        Directory.Delete(dataDir, recursive: true);
     }
 
     [Fact]

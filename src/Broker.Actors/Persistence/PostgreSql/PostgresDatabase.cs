@@ -77,6 +77,21 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Checks that the database can be written, not only read (a read-only role, a standby server): a row is
+    /// inserted and rolled back.
+    /// </summary>
+    public async Task ProbeWriteAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var insert = new NpgsqlCommand(
+            $"INSERT INTO {Schema}.journal_metadata (persistence_id, deleted_to) VALUES ('$write-probe', 0) ON CONFLICT (persistence_id) DO NOTHING",
+            connection, transaction);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static string Quote(string schema)
     {
         if (schema.Length == 0 || schema.Length > 63 || !schema.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))

@@ -45,7 +45,7 @@ public sealed class PostgresJournal : IJournal
             INSERT INTO {schema}.journal_metadata (persistence_id, deleted_to) SELECT @id, nr FROM highest
             ON CONFLICT (persistence_id) DO UPDATE SET deleted_to = GREATEST({schema}.journal_metadata.deleted_to, excluded.deleted_to)
             """;
-        _writer = new GroupCommitWriter(CommitAsync, database.Options.MaxEventsPerCommit);
+        _writer = new GroupCommitWriter(CommitAsync, database.Options.MaxEventsPerCommit, database.Options.CommitInterval);
     }
 
     public JournalStatistics Statistics => _writer.Statistics;

@@ -8,4 +8,11 @@ public sealed record PostgresStoreOptions(string ConnectionString)
 
     /// <summary>The most events one group commit carries; more wait for the next transaction.</summary>
     public int MaxEventsPerCommit { get; init; } = 10_000;
+
+    /// <summary>
+    /// Zero (the default): a group commit starts as soon as the previous one is done, each write completing
+    /// when committed. Otherwise commits start at most once per interval (periodic durability): fewer, larger
+    /// transactions, and a crash loses at most the last interval's writes.
+    /// </summary>
+    public TimeSpan CommitInterval { get; init; }
 }

@@ -115,6 +115,22 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Checks that the file can be written, not only read: a row is inserted and rolled back. Opening alone
+    /// does not tell, since a read-only file whose tables exist opens and answers queries.
+    /// </summary>
+    public Task ProbeWriteAsync(CancellationToken cancellationToken = default)
+    {
+        using var connection = OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO journal_metadata (persistence_id, deleted_to) VALUES ('$write-probe', 0) ON CONFLICT (persistence_id) DO NOTHING";
+        insert.ExecuteNonQuery();
+        transaction.Rollback();
+        return Task.CompletedTask;
+    }
+
     /// <summary>Releases the pooled connections, so that the file can be moved or deleted.</summary>
     public ValueTask DisposeAsync()
     {

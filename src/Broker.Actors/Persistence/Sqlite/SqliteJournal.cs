@@ -17,7 +17,7 @@ public sealed class SqliteJournal : IJournal
     public SqliteJournal(SqliteDatabase database)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
-        _writer = new GroupCommitWriter(Commit, database.Options.MaxEventsPerCommit);
+        _writer = new GroupCommitWriter(Commit, database.Options.MaxEventsPerCommit, database.Options.CommitInterval);
     }
 
     public JournalStatistics Statistics => _writer.Statistics;

@@ -1,0 +1,120 @@
+using Broker.Actors;
+using Broker.Actors.Persistence;
+using Broker.Actors.Persistence.PostgreSql;
+using Broker.Actors.Persistence.Serialization;
+using Broker.Actors.Persistence.Sqlite;
+using Broker.Host.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Host.Persistence;
+
+/// <summary>
+/// The broker's storage as <c>persistence</c> configures it. With durability <c>none</c> nothing is opened
+/// (memory only). Otherwise <see cref="OpenAsync"/> opens the backend, creates its tables and checks that it
+/// can write, before any listener opens, so that a broker that could not keep its promise never accepts a
+/// client; it fails with a <see cref="StorageUnavailableException"/> naming the setting.
+/// <code>
+///   OpenAsync -> Install(actor system) -> ... -> actor system terminated -> DisposeAsync (journal, snapshots, database)
+/// </code>
+/// </summary>
+public sealed partial class BrokerPersistence : IAsyncDisposable
+{
+    private readonly IAsyncDisposable? _database;
+    private int _disposed;
+
+    private BrokerPersistence(PersistenceOptions options, PersistenceExtension? extension, SqliteDatabase? sqlite, PostgresDatabase? postgres)
+    {
+        Durability = options.Durability;
+        Backend = options.Backend;
+        PeriodicInterval = options.PeriodicInterval.Value;
+        Extension = extension;
+        Serializers = extension?.Serializers ?? new EventSerializerRegistry();
+        Sqlite = sqlite;
+        Postgres = postgres;
+        _database = (IAsyncDisposable?)sqlite ?? postgres;
+    }
+
+    public PersistenceDurability Durability { get; }
+
+    /// <summary>Whether anything is stored: false with durability <c>none</c>.</summary>
+    public bool IsDurable => Extension is not null;
+
+    public PersistenceBackend Backend { get; }
+
+    /// <summary>With <see cref="PersistenceDurability.Periodic"/>, the journal commits at most this often: the window a crash may lose.</summary>
+    public TimeSpan PeriodicInterval { get; }
+
+    /// <summary>The journal and snapshot store the persistent actors use; null when nothing is stored.</summary>
+    public PersistenceExtension? Extension { get; }
+
+    /// <summary>The types that may be stored: register them before the first persistent actor starts.</summary>
+    public EventSerializerRegistry Serializers { get; }
+
+    /// <summary>The SQLite database when the backend is sqlite and something is stored: other stores may share its file.</summary>
+    public SqliteDatabase? Sqlite { get; }
+
+    /// <summary>The PostgreSQL database when the backend is postgresql and something is stored.</summary>
+    public PostgresDatabase? Postgres { get; }
+
+    /// <summary>Nothing stored, whatever the options say: for tests and benchmarks that compose a broker in memory.</summary>
+    public static BrokerPersistence MemoryOnly() =>
+        new(new PersistenceOptions { Durability = PersistenceDurability.None }, null, null, null);
+
+    /// <summary>Opens the configured storage; throws <see cref="StorageUnavailableException"/> when it cannot be opened or written.</summary>
+    public static async Task<BrokerPersistence> OpenAsync(
+        PersistenceOptions persistence, NodeOptions node, ILoggerFactory loggerFactory,
+        StartupRetry? postgresRetry = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger<BrokerPersistence>();
+        if (persistence.Durability == PersistenceDurability.None)
+        {
+            MemoryOnlyStarted(logger);
+            return MemoryOnly();
+        }
+
+        // Periodic: the journal's group commit runs once per interval instead of once per write.
+        var commitInterval = persistence.Durability == PersistenceDurability.Periodic ? persistence.PeriodicInterval.Value : TimeSpan.Zero;
+        var settings = new PersistenceSettings { SnapshotEvery = persistence.SnapshotEvery };
+        return persistence.Backend == PersistenceBackend.Postgresql
+            ? await OpenPostgresAsync(persistence, commitInterval, settings, logger, postgresRetry ?? StartupRetry.Default, cancellationToken).ConfigureAwait(false)
+            : await OpenSqliteAsync(persistence, node, commitInterval, settings, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the stores those of <paramref name="system"/>'s persistent actors; nothing when nothing is stored.</summary>
+    public void Install(ActorSystem system)
+    {
+        if (Extension is not null)
+        {
+            PersistenceExtension.Install(system, Extension);
+        }
+    }
+
+    /// <summary>After the actor system has terminated: commits what the journal holds, then closes the stores and the database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (Extension is not null)
+        {
+            await Extension.Journal.DisposeAsync().ConfigureAwait(false);
+            await Extension.SnapshotStore.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Persistence: none (memory only, nothing survives a restart)")]
+    private static partial void MemoryOnlyStarted(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Persistence: {Backend} {Where}, durability {Durability}")]
+    private static partial void Opened(ILogger logger, string backend, string where, string durability);
+}
