@@ -7,6 +7,7 @@ using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Routing;
 using Broker.Transport.Sessions;
+using Broker.Transport.Sessions.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Host;
@@ -21,7 +22,7 @@ namespace Broker.Host;
 ///             (actor system terminated, then the storage closed)
 /// </code>
 /// </summary>
-public sealed class BrokerRuntime : IAsyncDisposable
+public sealed partial class BrokerRuntime : IAsyncDisposable
 {
     // Expired retained messages are never sent, but only a sweep frees their memory.
     private static readonly TimeSpan RetainedPurgeInterval = TimeSpan.FromMinutes(1);
@@ -57,16 +58,53 @@ public sealed class BrokerRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var persistence = await BrokerPersistence.OpenAsync(options.Persistence, options.Node, loggerFactory, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
+        BrokerRuntime? runtime = null;
         try
         {
-            return Create(options, loggerFactory, time, persistence);
+            runtime = Create(options, loggerFactory, time, persistence);
+            await runtime.RecoverSessionsAsync(options.Persistence, loggerFactory.CreateLogger<BrokerRuntime>(), cancellationToken).ConfigureAwait(false);
+            return runtime;
         }
         catch
         {
-            await persistence.DisposeAsync().ConfigureAwait(false);
+            if (runtime is not null)
+            {
+                await runtime.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await persistence.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
     }
+
+    /// <summary>
+    /// Starts every session kept in storage and waits until each has its subscriptions back in the router: a
+    /// message published before would miss its offline durable subscribers. Before any listener opens.
+    /// </summary>
+    private async Task RecoverSessionsAsync(PersistenceOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!Persistence.IsDurable)
+        {
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var recovered = await _context.Sessions.Ask<SessionsRecovered>(RecoverSessions.Instance, Timeout.InfiniteTimeSpan, cancellationToken)
+            .ConfigureAwait(false);
+        if (recovered.Failure is { } failure)
+        {
+            var setting = options.Backend == PersistenceBackend.Postgresql ? "persistence.postgresql.connection_string" : "persistence.sqlite.path";
+            throw new StorageUnavailableException(setting, $"stored sessions could not be read ({failure.Message})", failure);
+        }
+
+        LogSessionsRecovered(logger, recovered.Recovered, recovered.Failed, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Sessions} sessions from storage ({Failed} could not be) in {Milliseconds:F0} ms")]
+    private static partial void LogSessionsRecovered(ILogger logger, int sessions, int failed, double milliseconds);
 
     /// <param name="persistence">Storage opened by the caller, which the runtime then owns; null: memory only, whatever <c>options.Persistence</c> says.</param>
     public static BrokerRuntime Create(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, BrokerPersistence? persistence = null)
@@ -75,12 +113,18 @@ public sealed class BrokerRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         persistence ??= BrokerPersistence.MemoryOnly();
         var settings = options.Mqtt.ToSettings();
+        var storage = persistence.IsDurable ? new SessionStorage(persistence.Durability.ToSessionDurability()) : SessionStorage.None;
+        if (persistence.IsDurable)
+        {
+            SessionEventSerializer.RegisterAll(persistence.Serializers);
+        }
+
         var system = ActorSystem.Create("broker", ActorSystemSettings.Default with { TimeProvider = time ?? TimeProvider.System });
         // Before the first actor that may be persistent: they find their stores in the system.
         persistence.Install(system);
         var metrics = new BrokerMetrics();
         var router = new Router(options.Node.Name, settings.SharedSubscriptionStrategy, system.Settings.TimeProvider, metrics);
-        var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory), "sessions");
+        var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         return new BrokerRuntime(new BrokerContext
         {
             System = system,

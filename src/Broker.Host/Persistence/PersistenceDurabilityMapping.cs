@@ -1,0 +1,16 @@
+using Broker.Host.Options;
+using Broker.Transport.Sessions;
+
+namespace Broker.Host.Persistence;
+
+/// <summary>The configured durability, as the sessions take it.</summary>
+public static class PersistenceDurabilityMapping
+{
+    public static SessionDurability ToSessionDurability(this PersistenceDurability durability) => durability switch
+    {
+        PersistenceDurability.Sync => SessionDurability.Sync,
+        PersistenceDurability.Periodic => SessionDurability.Periodic,
+        PersistenceDurability.None => SessionDurability.None,
+        _ => throw new ArgumentOutOfRangeException(nameof(durability), durability, null),
+    };
+}
