@@ -3,17 +3,26 @@ using System.Threading.Channels;
 namespace Broker.Actors.Persistence;
 
 /// <summary>
-/// Group commit: writers from many actors queue their atomic writes here, and one loop commits whatever is
+/// Group commit: writers from many actors queue their writes here, and one loop commits whatever is
 /// pending in one transaction, then completes each writer. While a commit waits for the disk, the next
 /// writes pile up and go together in the following one, so the cost of a durable commit (an fsync) is
-/// shared by as many events as arrive during it, with no timer and no added latency when idle.
-/// <para>A commit that fails with more than one write in it is retried one write per transaction, so that
-/// a bad write (a sequence number that exists already) fails only its own writer.</para>
+/// shared by as many writes as arrive during it, with no timer and no added latency when idle.
+/// <para>With a commit interval, commits start at most once per interval: writes arriving in between wait
+/// for the next one, which trades their latency for fewer, larger transactions (the <c>periodic</c>
+/// durability). A write still completes only once it is committed.</para>
+/// <para>A commit that fails with more than one write in it is retried one write per transaction (unless
+/// told not to, where a failure can only be the database's and would fail each of them again), so that a
+/// bad write (a sequence number that exists already) fails only its own writer.</para>
 /// </summary>
-internal sealed class GroupCommitWriter : IAsyncDisposable
+/// <typeparam name="TWrite">What one writer stores at once: the journal's <see cref="AtomicWrite"/>, one row of durable state.</typeparam>
+internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
 {
-    private readonly Func<IReadOnlyList<AtomicWrite>, CancellationToken, Task> _commit;
-    private readonly int _maxEventsPerCommit;
+    private readonly Func<IReadOnlyList<TWrite>, CancellationToken, Task> _commit;
+    private readonly Func<TWrite, int> _itemsOf;
+    private readonly int _maxItemsPerCommit;
+    private readonly bool _retryOneByOne;
+    private readonly TimeSpan _commitInterval;
+    private readonly TimeProvider _timeProvider;
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private long _commits;
@@ -22,23 +31,38 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private long _failedCommits;
 
     /// <param name="commit">Stores the writes in one transaction; throws if nothing was committed.</param>
-    public GroupCommitWriter(Func<IReadOnlyList<AtomicWrite>, CancellationToken, Task> commit, int maxEventsPerCommit)
+    /// <param name="itemsOf">How many items (events, rows) a write holds, for the limit and the statistics.</param>
+    /// <param name="maxItemsPerCommit">The most items one commit carries; more wait for the next one.</param>
+    /// <param name="retryOneByOne">Whether a failed commit of several writes is retried one write at a time.</param>
+    /// <param name="commitInterval">The least time from the start of one commit to the start of the next; zero for none.</param>
+    public GroupCommitWriter(
+        Func<IReadOnlyList<TWrite>, CancellationToken, Task> commit,
+        Func<TWrite, int> itemsOf,
+        int maxItemsPerCommit,
+        bool retryOneByOne = true,
+        TimeSpan commitInterval = default,
+        TimeProvider? timeProvider = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxEventsPerCommit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxItemsPerCommit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(commitInterval, TimeSpan.Zero);
         _commit = commit;
-        _maxEventsPerCommit = maxEventsPerCommit;
+        _itemsOf = itemsOf;
+        _maxItemsPerCommit = maxItemsPerCommit;
+        _retryOneByOne = retryOneByOne;
+        _commitInterval = commitInterval;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _loop = Task.Run(RunAsync);
     }
 
     public JournalStatistics Statistics => new(
         Interlocked.Read(ref _commits), Interlocked.Read(ref _writes), Interlocked.Read(ref _events), Interlocked.Read(ref _failedCommits));
 
-    public Task WriteAsync(AtomicWrite write)
+    public Task WriteAsync(TWrite write)
     {
         var request = new Request(write);
         if (!_queue.Writer.TryWrite(request))
         {
-            return Task.FromException(new ObjectDisposedException(nameof(GroupCommitWriter), "The journal is closed."));
+            return Task.FromException(new ObjectDisposedException("GroupCommitWriter", "The store is closed."));
         }
 
         return request.Completion.Task;
@@ -47,16 +71,27 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<Request>();
-        var writes = new List<AtomicWrite>();
+        var writes = new List<TWrite>();
         var reader = _queue.Reader;
+        long? lastCommitStart = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_commitInterval > TimeSpan.Zero)
+            {
+                if (lastCommitStart is { } last && _commitInterval - _timeProvider.GetElapsedTime(last) is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, _timeProvider).ConfigureAwait(false);
+                }
+
+                lastCommitStart = _timeProvider.GetTimestamp();
+            }
+
             var events = 0;
-            while (events < _maxEventsPerCommit && reader.TryRead(out var request))
+            while (events < _maxItemsPerCommit && reader.TryRead(out var request))
             {
                 batch.Add(request);
                 writes.Add(request.Write);
-                events += request.Write.Entries.Count;
+                events += _itemsOf(request.Write);
             }
 
             await CommitAsync(batch, writes, events).ConfigureAwait(false);
@@ -65,7 +100,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(List<Request> batch, List<AtomicWrite> writes, int events)
+    private async Task CommitAsync(List<Request> batch, List<TWrite> writes, int events)
     {
         try
         {
@@ -78,10 +113,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
             return;
         }
-        catch (Exception e) when (batch.Count == 1)
+        catch (Exception e) when (batch.Count == 1 || !_retryOneByOne)
         {
             Interlocked.Increment(ref _failedCommits);
-            batch[0].Completion.TrySetException(e);
+            foreach (var request in batch)
+            {
+                request.Completion.TrySetException(e);
+            }
+
             return;
         }
         catch (Exception)
@@ -94,7 +133,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             try
             {
                 await _commit([request.Write], CancellationToken.None).ConfigureAwait(false);
-                Count(1, request.Write.Entries.Count);
+                Count(1, _itemsOf(request.Write));
                 request.Completion.TrySetResult();
             }
             catch (Exception e)
@@ -119,9 +158,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed class Request(AtomicWrite write)
+    private sealed class Request(TWrite write)
     {
-        public AtomicWrite Write { get; } = write;
+        public TWrite Write { get; } = write;
 
         // Asynchronous continuations: the writer loop must not run the actors' code on its own thread.
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

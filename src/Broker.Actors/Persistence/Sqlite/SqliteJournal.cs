@@ -10,14 +10,14 @@ namespace Broker.Actors.Persistence.Sqlite;
 public sealed class SqliteJournal : IJournal
 {
     private readonly SqliteDatabase _database;
-    private readonly GroupCommitWriter _writer;
+    private readonly GroupCommitWriter<AtomicWrite> _writer;
     private SqliteConnection? _writeConnection;
     private int _disposed;
 
     public SqliteJournal(SqliteDatabase database)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
-        _writer = new GroupCommitWriter(Commit, database.Options.MaxEventsPerCommit);
+        _writer = new GroupCommitWriter<AtomicWrite>(Commit, write => write.Entries.Count, database.Options.MaxEventsPerCommit);
     }
 
     public JournalStatistics Statistics => _writer.Statistics;
