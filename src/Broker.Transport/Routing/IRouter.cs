@@ -34,6 +34,20 @@ public interface IRouter
     int Publish(ApplicationMessage message, IInboundCredit? credit) => Publish(message);
 
     /// <summary>
+    /// <see cref="Publish(ApplicationMessage, IInboundCredit?)"/> that also hands back the durable write of the
+    /// retained message, when the message changed one and retained messages are persisted: the task
+    /// completes when the row change is committed and faults when it could not be, so that a QoS 1/2
+    /// PUBLISH can be acknowledged only once its retained effect is durable (<c>sync</c> durability).
+    /// Null when there is nothing to wait for: RETAIN not set, the message expired, or retained messages
+    /// kept in memory only. Deliveries are sent before this returns, whatever the write's outcome.
+    /// </summary>
+    int Publish(ApplicationMessage message, IInboundCredit? credit, out Task? retainedWrite)
+    {
+        retainedWrite = null;
+        return Publish(message, credit);
+    }
+
+    /// <summary>
     /// Gives a message of a shared subscription that <paramref name="excludeClientId"/> left
     /// unacknowledged to another member of the group; false when no other member is left.
     /// </summary>
