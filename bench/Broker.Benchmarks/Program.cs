@@ -42,6 +42,16 @@ if (args is ["journal", ..])
     return;
 }
 
+// dotnet run -c Release --project bench/Broker.Benchmarks -- retained-recovery [count] [writers]
+// (durable retained messages: upserts/s, then the time to load them back; postgresql reads BROKER_TEST_POSTGRES)
+if (args is ["retained-recovery", ..])
+{
+    await Broker.Benchmarks.Persistence.RetainedRecovery.RunAsync(
+        args.Length > 1 ? IdleClients.ParseInt(args[1]) : 100_000,
+        args.Length > 2 ? IdleClients.ParseInt(args[2]) : 1000);
+    return;
+}
+
 if (args is ["trie-memory"])
 {
     TrieMemory.Run();

@@ -5,6 +5,7 @@ using Broker.Host.Persistence;
 using Broker.Transport.Connections;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
+using Broker.Transport.Persistence;
 using Broker.Transport.Routing;
 using Broker.Transport.Sessions;
 using Broker.Transport.Sessions.Journal;
@@ -27,15 +28,20 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     // Expired retained messages are never sent, but only a sweep frees their memory.
     private static readonly TimeSpan RetainedPurgeInterval = TimeSpan.FromMinutes(1);
 
+    // Generous: recovery reads every stored session (16 at a time); a store that takes longer is not usable.
+    private static readonly TimeSpan SessionRecoveryLimit = TimeSpan.FromMinutes(10);
+
     private readonly BrokerContext _context;
     private readonly ICancelable _retainedPurge;
+    private readonly Router _router;
 
-    private BrokerRuntime(BrokerContext context, RetainedStore retained, BrokerPersistence persistence)
+    private BrokerRuntime(BrokerContext context, Router router, BrokerPersistence persistence)
     {
         _context = context;
+        _router = router;
         Persistence = persistence;
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
-            () => retained.PurgeExpired(context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
+            () => _ = router.PurgeExpiredRetainedAsync());
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
     }
 
@@ -62,7 +68,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         try
         {
             runtime = Create(options, loggerFactory, time, persistence);
-            await runtime.RecoverSessionsAsync(options.Persistence, loggerFactory.CreateLogger<BrokerRuntime>(), cancellationToken).ConfigureAwait(false);
+            var logger = loggerFactory.CreateLogger<BrokerRuntime>();
+            await runtime.LoadRetainedAsync(logger, cancellationToken).ConfigureAwait(false);
+            await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
             return runtime;
         }
         catch
@@ -80,6 +88,23 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>The retained messages kept in storage, before any listener opens: a new subscription must find them.</summary>
+    private async Task LoadRetainedAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        if (_router.RetainedPersistence is not { } retained)
+        {
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await retained.LoadIntoAsync(_router.Retained, _context.Time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)
+            .ConfigureAwait(false);
+        LogRetainedLoaded(logger, result.Loaded, result.Expired, result.Unreadable, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Loaded} retained messages from storage ({Expired} expired, {Unreadable} unreadable, deleted) in {Milliseconds:F0} ms")]
+    private static partial void LogRetainedLoaded(ILogger logger, int loaded, int expired, int unreadable, double milliseconds);
+
     /// <summary>
     /// Starts every session kept in storage and waits until each has its subscriptions back in the router: a
     /// message published before would miss its offline durable subscribers. Before any listener opens.
@@ -92,7 +117,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var recovered = await _context.Sessions.Ask<SessionsRecovered>(RecoverSessions.Instance, Timeout.InfiniteTimeSpan, cancellationToken)
+        var recovered = await _context.Sessions.Ask<SessionsRecovered>(RecoverSessions.Instance, SessionRecoveryLimit, cancellationToken)
             .ConfigureAwait(false);
         if (recovered.Failure is { } failure)
         {
@@ -123,7 +148,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         // Before the first actor that may be persistent: they find their stores in the system.
         persistence.Install(system);
         var metrics = new BrokerMetrics();
-        var router = new Router(options.Node.Name, settings.SharedSubscriptionStrategy, system.Settings.TimeProvider, metrics);
+        var router = new Router(options.Node.Name, settings.SharedSubscriptionStrategy, system.Settings.TimeProvider, metrics)
+        {
+            RetainedPersistence = persistence.State is { } state
+                ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>())
+                : null,
+        };
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         return new BrokerRuntime(new BrokerContext
         {
@@ -133,7 +163,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, router.Retained, persistence);
+        }, router, persistence);
     }
 
     /// <summary>

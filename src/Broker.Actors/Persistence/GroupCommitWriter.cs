@@ -3,54 +3,67 @@ using System.Threading.Channels;
 namespace Broker.Actors.Persistence;
 
 /// <summary>
-/// Group commit: writers from many actors queue their atomic writes here, and one loop commits whatever is
+/// Group commit: writers from many actors queue their writes here, and one loop commits whatever is
 /// pending in one transaction, then completes each writer. While a commit waits for the disk, the next
 /// writes pile up and go together in the following one, so the cost of a durable commit (an fsync) is
-/// shared by as many events as arrive during it, with no timer and no added latency when idle.
-/// <para>A commit that fails with more than one write in it is retried one write per transaction, so that
-/// a bad write (a sequence number that exists already) fails only its own writer.</para>
-/// <para>With a commit interval (periodic durability), commits start at most once per interval: what arrives
-/// in between waits and goes in the next one, so the cost of a commit is paid once per interval whatever the
-/// write rate, and a crash loses at most the writes of the last interval. Disposing commits at once.</para>
+/// shared by as many writes as arrive during it, with no timer and no added latency when idle.
+/// <para>With a commit interval, commits start at most once per interval: writes arriving in between wait
+/// for the next one, which trades their latency for fewer, larger transactions (the <c>periodic</c>
+/// durability). A write still completes only once it is committed.</para>
+/// <para>A commit that fails with more than one write in it is retried one write per transaction (unless
+/// told not to, where a failure can only be the database's and would fail each of them again), so that a
+/// bad write (a sequence number that exists already) fails only its own writer.</para>
 /// </summary>
-internal sealed class GroupCommitWriter : IAsyncDisposable
+/// <typeparam name="TWrite">What one writer stores at once: the journal's <see cref="AtomicWrite"/>, one row of durable state.</typeparam>
+internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
 {
-    private readonly Func<IReadOnlyList<AtomicWrite>, CancellationToken, Task> _commit;
-    private readonly int _maxEventsPerCommit;
-    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<IReadOnlyList<TWrite>, CancellationToken, Task> _commit;
+    private readonly Func<TWrite, int> _itemsOf;
+    private readonly int _maxItemsPerCommit;
+    private readonly bool _retryOneByOne;
     private readonly TimeSpan _commitInterval;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenSource _closing = new();
+    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
-    private long? _lastCommitStart;
     private long _commits;
     private long _writes;
     private long _events;
     private long _failedCommits;
 
     /// <param name="commit">Stores the writes in one transaction; throws if nothing was committed.</param>
-    /// <param name="commitInterval">Zero: commit as soon as the previous commit is done; otherwise the least time between the starts of two commits.</param>
+    /// <param name="itemsOf">How many items (events, rows) a write holds, for the limit and the statistics.</param>
+    /// <param name="maxItemsPerCommit">The most items one commit carries; more wait for the next one.</param>
+    /// <param name="retryOneByOne">Whether a failed commit of several writes is retried one write at a time.</param>
+    /// <param name="commitInterval">The least time from the start of one commit to the start of the next; zero for none.</param>
     public GroupCommitWriter(
-        Func<IReadOnlyList<AtomicWrite>, CancellationToken, Task> commit, int maxEventsPerCommit, TimeSpan commitInterval = default, TimeProvider? time = null)
+        Func<IReadOnlyList<TWrite>, CancellationToken, Task> commit,
+        Func<TWrite, int> itemsOf,
+        int maxItemsPerCommit,
+        bool retryOneByOne = true,
+        TimeSpan commitInterval = default,
+        TimeProvider? timeProvider = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxEventsPerCommit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxItemsPerCommit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(commitInterval, TimeSpan.Zero);
         _commit = commit;
-        _maxEventsPerCommit = maxEventsPerCommit;
+        _itemsOf = itemsOf;
+        _maxItemsPerCommit = maxItemsPerCommit;
+        _retryOneByOne = retryOneByOne;
         _commitInterval = commitInterval;
-        _time = time ?? TimeProvider.System;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _loop = Task.Run(RunAsync);
     }
 
     public JournalStatistics Statistics => new(
         Interlocked.Read(ref _commits), Interlocked.Read(ref _writes), Interlocked.Read(ref _events), Interlocked.Read(ref _failedCommits));
 
-    public Task WriteAsync(AtomicWrite write)
+    public Task WriteAsync(TWrite write)
     {
         var request = new Request(write);
         if (!_queue.Writer.TryWrite(request))
         {
-            return Task.FromException(new ObjectDisposedException(nameof(GroupCommitWriter), "The journal is closed."));
+            return Task.FromException(new ObjectDisposedException("GroupCommitWriter", "The store is closed."));
         }
 
         return request.Completion.Task;
@@ -59,17 +72,29 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<Request>();
-        var writes = new List<AtomicWrite>();
+        var writes = new List<TWrite>();
         var reader = _queue.Reader;
+        long? lastCommitStart = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            await WaitForIntervalAsync().ConfigureAwait(false);
+            if (_commitInterval > TimeSpan.Zero)
+            {
+                // The first write after a quiet spell is not held back; disposing commits what waits at once.
+                if (lastCommitStart is { } last && _commitInterval - _timeProvider.GetElapsedTime(last) is { Ticks: > 0 } wait
+                    && !_closing.IsCancellationRequested)
+                {
+                    await Task.Delay(wait, _timeProvider, _closing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                lastCommitStart = _timeProvider.GetTimestamp();
+            }
+
             var events = 0;
-            while (events < _maxEventsPerCommit && reader.TryRead(out var request))
+            while (events < _maxItemsPerCommit && reader.TryRead(out var request))
             {
                 batch.Add(request);
                 writes.Add(request.Write);
-                events += request.Write.Entries.Count;
+                events += _itemsOf(request.Write);
             }
 
             await CommitAsync(batch, writes, events).ConfigureAwait(false);
@@ -78,24 +103,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task WaitForIntervalAsync()
-    {
-        if (_commitInterval == TimeSpan.Zero)
-        {
-            return;
-        }
-
-        // The first write after a quiet spell is not held back: the interval counts from the last commit.
-        var wait = _lastCommitStart is { } last ? _commitInterval - _time.GetElapsedTime(last) : TimeSpan.Zero;
-        if (wait > TimeSpan.Zero && !_closing.IsCancellationRequested)
-        {
-            await Task.Delay(wait, _time, _closing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        _lastCommitStart = _time.GetTimestamp();
-    }
-
-    private async Task CommitAsync(List<Request> batch, List<AtomicWrite> writes, int events)
+    private async Task CommitAsync(List<Request> batch, List<TWrite> writes, int events)
     {
         try
         {
@@ -108,10 +116,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
             return;
         }
-        catch (Exception e) when (batch.Count == 1)
+        catch (Exception e) when (batch.Count == 1 || !_retryOneByOne)
         {
             Interlocked.Increment(ref _failedCommits);
-            batch[0].Completion.TrySetException(e);
+            foreach (var request in batch)
+            {
+                request.Completion.TrySetException(e);
+            }
+
             return;
         }
         catch (Exception)
@@ -124,7 +136,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             try
             {
                 await _commit([request.Write], CancellationToken.None).ConfigureAwait(false);
-                Count(1, request.Write.Entries.Count);
+                Count(1, _itemsOf(request.Write));
                 request.Completion.TrySetResult();
             }
             catch (Exception e)
@@ -156,9 +168,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private sealed class Request(AtomicWrite write)
+    private sealed class Request(TWrite write)
     {
-        public AtomicWrite Write { get; } = write;
+        public TWrite Write { get; } = write;
 
         // Asynchronous continuations: the writer loop must not run the actors' code on its own thread.
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

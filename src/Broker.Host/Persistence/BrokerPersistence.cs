@@ -22,8 +22,10 @@ public sealed partial class BrokerPersistence : IAsyncDisposable
     private readonly IAsyncDisposable? _database;
     private int _disposed;
 
-    private BrokerPersistence(PersistenceOptions options, PersistenceExtension? extension, SqliteDatabase? sqlite, PostgresDatabase? postgres)
+    private BrokerPersistence(
+        PersistenceOptions options, PersistenceExtension? extension, IDurableStateStore? state, SqliteDatabase? sqlite, PostgresDatabase? postgres)
     {
+        State = state;
         Durability = options.Durability;
         Backend = options.Backend;
         PeriodicInterval = options.PeriodicInterval.Value;
@@ -47,6 +49,9 @@ public sealed partial class BrokerPersistence : IAsyncDisposable
     /// <summary>The journal and snapshot store the persistent actors use; null when nothing is stored.</summary>
     public PersistenceExtension? Extension { get; }
 
+    /// <summary>The latest value per key (retained messages) on the same database; null when nothing is stored.</summary>
+    public IDurableStateStore? State { get; }
+
     /// <summary>The types that may be stored: register them before the first persistent actor starts.</summary>
     public EventSerializerRegistry Serializers { get; }
 
@@ -58,7 +63,7 @@ public sealed partial class BrokerPersistence : IAsyncDisposable
 
     /// <summary>Nothing stored, whatever the options say: for tests and benchmarks that compose a broker in memory.</summary>
     public static BrokerPersistence MemoryOnly() =>
-        new(new PersistenceOptions { Durability = PersistenceDurability.None }, null, null, null);
+        new(new PersistenceOptions { Durability = PersistenceDurability.None }, null, null, null, null);
 
     /// <summary>Opens the configured storage; throws <see cref="StorageUnavailableException"/> when it cannot be opened or written.</summary>
     public static async Task<BrokerPersistence> OpenAsync(
@@ -104,6 +109,11 @@ public sealed partial class BrokerPersistence : IAsyncDisposable
         {
             await Extension.Journal.DisposeAsync().ConfigureAwait(false);
             await Extension.SnapshotStore.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (State is not null)
+        {
+            await State.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_database is not null)

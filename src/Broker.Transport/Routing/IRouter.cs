@@ -32,7 +32,8 @@ public interface IRouter
     /// <see cref="Publish(ApplicationMessage)"/> for a message a client published: takes one of the
     /// publishing connection's <paramref name="credit"/>s for each <see cref="Deliver"/>, which carries it.
     /// With <paramref name="commit"/> (a QoS 1/2 publish under sync durability), every durable subscriber's
-    /// session and the retained store join it; the caller seals it once this returns.
+    /// session and the retained store (when retained messages are kept in storage and RETAIN is set) join it;
+    /// the caller seals it once this returns. Deliveries are sent before it returns, whatever storage does.
     /// </summary>
     int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null) => Publish(message);
 

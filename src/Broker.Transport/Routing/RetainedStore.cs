@@ -75,21 +75,39 @@ public sealed class RetainedStore
     /// <summary>Deletes the messages that have expired; returns how many.</summary>
     public int PurgeExpired(long nowMs)
     {
-        var expired = new List<ApplicationMessage>();
-        AddSubtree(_root, skipDollar: false, new Sink(expired, nowMs, ExpiredOnly: true));
+        var expired = FindExpired(nowMs);
         foreach (var message in expired)
         {
-            lock (_writeLock)
-            {
-                // Only if it is still the same message: a publisher may have replaced it meanwhile.
-                if (ReferenceEquals(FindNode(message.Topic)?.Value, message) && TrieNode<ApplicationMessage>.RemovePath(_root, message.Topic.Split('/')) is not null)
-                {
-                    _count--;
-                }
-            }
+            RemoveIfCurrent(message);
         }
 
         return expired.Count;
+    }
+
+    /// <summary>The retained messages that have expired, still stored: what <see cref="PurgeExpired"/> would delete.</summary>
+    public IReadOnlyList<ApplicationMessage> FindExpired(long nowMs)
+    {
+        var expired = new List<ApplicationMessage>();
+        AddSubtree(_root, skipDollar: false, new Sink(expired, nowMs, ExpiredOnly: true));
+        return expired;
+    }
+
+    /// <summary>
+    /// Deletes the topic's retained message only if it is still <paramref name="message"/> (the same
+    /// instance): a publisher may have replaced it since it was read. Returns whether it was deleted.
+    /// </summary>
+    public bool RemoveIfCurrent(ApplicationMessage message)
+    {
+        lock (_writeLock)
+        {
+            if (!ReferenceEquals(FindNode(message.Topic)?.Value, message) || TrieNode<ApplicationMessage>.RemovePath(_root, message.Topic.Split('/')) is null)
+            {
+                return false;
+            }
+
+            _count--;
+            return true;
+        }
     }
 
     private TrieNode<ApplicationMessage>? FindNode(string topic)

@@ -3,6 +3,7 @@ using Broker.Actors;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Topics;
+using Broker.Transport.Persistence;
 
 namespace Broker.Transport.Routing;
 
@@ -31,6 +32,10 @@ public sealed class Router : IRouter
     private readonly ConcurrentDictionary<string, LocalFilter> _local = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    // Taken around a change of a retained message and the queuing of its row change, so that rows change
+    // in the order memory does: two publishers of one topic must not leave the older message on disk.
+    private readonly Lock _retainedLock = new();
+
     /// <param name="random">A seeded source for tests; <see cref="Random.Shared"/> otherwise.</param>
     /// <param name="replicator">Told about this node's route changes; none on a single node.</param>
     public Router(
@@ -53,6 +58,9 @@ public sealed class Router : IRouter
     public RouteTable Routes { get; } = new();
 
     public RetainedStore Retained { get; } = new();
+
+    /// <summary>Where retained messages are stored to survive a restart; null (the default) keeps them in memory only.</summary>
+    public RetainedMessagePersistence? RetainedPersistence { get; init; }
 
     /// <summary>How many filters have local subscribers.</summary>
     public int LocalFilterCount => _local.Count;
@@ -116,6 +124,39 @@ public sealed class Router : IRouter
 
     public int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null)
     {
+        var delivered = Publish(message, credit, commit, out var retainedWrite);
+        if (commit is not null && retainedWrite is not null)
+        {
+            commit.Join();
+            retainedWrite.ContinueWith(
+                static (write, state) =>
+                {
+                    if (write.IsCompletedSuccessfully)
+                    {
+                        ((PublishCommit)state!).Succeed();
+                    }
+                    else
+                    {
+                        ((PublishCommit)state!).Fail();
+                    }
+                },
+                commit, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>
+    /// <see cref="Publish(ApplicationMessage, IInboundCredit?, PublishCommit?)"/> that hands back the durable write of
+    /// the retained message, when the message changed one and <see cref="RetainedPersistence"/> is set: it completes
+    /// when the row change is committed and faults when it could not be. Null when there is nothing to wait for.
+    /// </summary>
+    public int Publish(ApplicationMessage message, IInboundCredit? credit, out Task? retainedWrite) =>
+        Publish(message, credit, null, out retainedWrite);
+
+    private int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit, out Task? retainedWrite)
+    {
+        retainedWrite = null;
         if (message.IsExpired(NowMs))
         {
             _metrics.MessageExpired(); // [MQTT-3.3.2-5]: neither stored nor delivered
@@ -124,12 +165,56 @@ public sealed class Router : IRouter
 
         if (message.Retain)
         {
-            Retained.Retain(message);
+            retainedWrite = StoreRetained(message);
         }
 
         var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message, credit, commit);
         Routes.Match(message.Topic, ref visitor);
         return visitor.Delivered;
+    }
+
+    private Task? StoreRetained(ApplicationMessage message)
+    {
+        if (RetainedPersistence is not { } persistence)
+        {
+            Retained.Retain(message);
+            return null;
+        }
+
+        lock (_retainedLock)
+        {
+            Retained.Retain(message);
+            return persistence.StoreAsync(message);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the expired retained messages from memory and, with <see cref="RetainedPersistence"/>, their
+    /// rows; returns how many were deleted, once the rows are committed. The memory is freed before the first
+    /// await: a caller that does not wait still frees it, and a failed row deletion is logged (the row is
+    /// deleted at the next start instead, when it is loaded expired).
+    /// </summary>
+    public async Task<int> PurgeExpiredRetainedAsync()
+    {
+        if (RetainedPersistence is not { } persistence)
+        {
+            return Retained.PurgeExpired(NowMs);
+        }
+
+        var deletions = new List<Task>();
+        foreach (var message in Retained.FindExpired(NowMs))
+        {
+            lock (_retainedLock)
+            {
+                if (Retained.RemoveIfCurrent(message))
+                {
+                    deletions.Add(persistence.DeleteAsync(message.Topic));
+                }
+            }
+        }
+
+        await Task.WhenAll(deletions).ConfigureAwait(false);
+        return deletions.Count;
     }
 
     /// <param name="filter">The group's filter, with or without its <c>$share/group/</c> prefix.</param>

@@ -1,101 +1,165 @@
-using System.Threading.Channels;
 using Broker.Actors.Persistence;
 using Broker.Actors.TestKit;
 
 namespace Broker.Actors.Tests.Persistence;
 
-/// <summary>The commit interval of periodic durability, on a manual clock: which writes go in which commit.</summary>
-public sealed class GroupCommitWriterTests : IAsyncDisposable
+public sealed class GroupCommitWriterTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
-
-    private readonly ManualTimeProvider _clock = new();
-    private readonly SignallingTime _time;
-    private readonly Channel<IReadOnlyList<string>> _commits = Channel.CreateUnbounded<IReadOnlyList<string>>();
-    private readonly GroupCommitWriter _writer;
-
-    public GroupCommitWriterTests()
-    {
-        _time = new SignallingTime(_clock);
-        _writer = new GroupCommitWriter(Commit, maxEventsPerCommit: 100, Interval, _time);
-    }
-
-    private Task Commit(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
-    {
-        _commits.Writer.TryWrite(writes.Select(w => w.PersistenceId).ToList());
-        return Task.CompletedTask;
-    }
-
-    private static AtomicWrite Write(string id) => new(id, [new JournalEntry(id, 1, "text", [1])]);
-
-    private async Task<IReadOnlyList<string>> NextCommitAsync() => await _commits.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task The_first_write_commits_at_once_and_later_ones_wait_for_the_interval_and_go_together()
+    public async Task Writes_queued_during_a_commit_go_together_in_the_next_one()
     {
-        await _writer.WriteAsync(Write("a")).WaitAsync(Deadline);
-        Assert.Equal(["a"], await NextCommitAsync());
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batches = new List<int[]>();
+        await using var writer = new GroupCommitWriter<int>(
+            async (writes, _) =>
+            {
+                batches.Add([.. writes]);
+                if (writes[0] == 1)
+                {
+                    await gate.Task;
+                }
+            },
+            _ => 1,
+            maxItemsPerCommit: 100);
 
-        var b = _writer.WriteAsync(Write("b"));
-        Assert.Equal(Interval, await _time.NextTimerAsync(Deadline));
-        var c = _writer.WriteAsync(Write("c"));
-        _clock.Advance(Interval - TimeSpan.FromTicks(1));
-        Assert.False(b.IsCompleted || c.IsCompleted, "committed before the interval had passed");
-        Assert.Equal(1, _clock.ActiveTimers);
+        var first = writer.WriteAsync(1);
+        await WaitUntil(() => batches.Count == 1);
+        var rest = new[] { writer.WriteAsync(2), writer.WriteAsync(3), writer.WriteAsync(4) };
+        gate.SetResult();
+        await Task.WhenAll([first, .. rest]);
 
-        _clock.Advance(TimeSpan.FromTicks(1));
-        await Task.WhenAll(b, c).WaitAsync(Deadline);
-        Assert.Equal(["b", "c"], await NextCommitAsync());
+        Assert.Equal([[1], [2, 3, 4]], batches);
+        Assert.Equal(new JournalStatistics(2, 4, 4, 0), writer.Statistics);
     }
 
     [Fact]
-    public async Task A_write_after_a_quiet_spell_longer_than_the_interval_commits_at_once()
+    public async Task With_a_commit_interval_writes_wait_for_the_next_tick_and_share_it()
     {
-        await _writer.WriteAsync(Write("a")).WaitAsync(Deadline);
-        _clock.Advance(Interval * 3);
+        var clock = new ManualTimeProvider();
+        var batches = new List<int[]>();
+        await using var writer = new GroupCommitWriter<int>(
+            (writes, _) =>
+            {
+                batches.Add([.. writes]);
+                return Task.CompletedTask;
+            },
+            _ => 1,
+            maxItemsPerCommit: 100,
+            commitInterval: TimeSpan.FromMilliseconds(100),
+            timeProvider: clock);
 
-        await _writer.WriteAsync(Write("b")).WaitAsync(Deadline);
+        // Idle, the first write commits at once: the interval spaces commits, it does not delay a lone one.
+        await writer.WriteAsync(1);
+        var second = writer.WriteAsync(2);
+        var third = writer.WriteAsync(3);
+        await WaitUntil(() => clock.ActiveTimers == 1);
 
-        Assert.Equal(["a"], await NextCommitAsync());
-        Assert.Equal(["b"], await NextCommitAsync());
-        Assert.Equal(0, _clock.ActiveTimers);
+        Assert.False(second.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(second.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Task.WhenAll(second, third);
+
+        Assert.Equal([[1], [2, 3]], batches);
     }
 
     [Fact]
-    public async Task Disposing_commits_the_waiting_writes_at_once()
+    public async Task Without_one_by_one_retry_a_failed_commit_fails_every_write_in_it_once()
     {
-        await _writer.WriteAsync(Write("a")).WaitAsync(Deadline);
-        var b = _writer.WriteAsync(Write("b"));
-        await _time.NextTimerAsync(Deadline);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        await using var writer = new GroupCommitWriter<int>(
+            async (writes, _) =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    await gate.Task;
+                    return;
+                }
 
-        await _writer.DisposeAsync().AsTask().WaitAsync(Deadline);
+                throw new InvalidOperationException("database gone");
+            },
+            _ => 1,
+            maxItemsPerCommit: 100,
+            retryOneByOne: false);
 
-        await b.WaitAsync(Deadline);
-        Assert.Equal(["a"], await NextCommitAsync());
-        Assert.Equal(["b"], await NextCommitAsync());
-    }
+        var first = writer.WriteAsync(1);
+        await WaitUntil(() => Volatile.Read(ref calls) == 1);
+        var failing = new[] { writer.WriteAsync(2), writer.WriteAsync(3), writer.WriteAsync(4) };
+        gate.SetResult();
+        await first;
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
-
-    /// <summary>The manual clock, telling when a timer is made: the writer's wait for the interval has begun.</summary>
-    private sealed class SignallingTime(ManualTimeProvider clock) : TimeProvider
-    {
-        private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
-
-        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
-
-        public override long TimestampFrequency => clock.TimestampFrequency;
-
-        public override long GetTimestamp() => clock.GetTimestamp();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        foreach (var write in failing)
         {
-            var timer = clock.CreateTimer(callback, state, dueTime, period);
-            _timers.Writer.TryWrite(dueTime);
-            return timer;
+            Assert.Equal("database gone", (await Assert.ThrowsAsync<InvalidOperationException>(() => write)).Message);
         }
 
-        public async Task<TimeSpan> NextTimerAsync(TimeSpan deadline) => await _timers.Reader.ReadAsync().AsTask().WaitAsync(deadline);
+        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(1, writer.Statistics.FailedCommits);
+    }
+
+    [Fact]
+    public async Task With_one_by_one_retry_only_the_bad_write_fails()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        await using var writer = new GroupCommitWriter<int>(
+            async (writes, _) =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    await gate.Task;
+                }
+
+                if (writes.Contains(3))
+                {
+                    throw new InvalidOperationException("duplicate");
+                }
+            },
+            _ => 1,
+            maxItemsPerCommit: 100);
+
+        var first = writer.WriteAsync(1);
+        await WaitUntil(() => Volatile.Read(ref calls) == 1);
+        var good = new[] { writer.WriteAsync(2), writer.WriteAsync(4) };
+        var bad = writer.WriteAsync(3);
+        gate.SetResult();
+
+        await Task.WhenAll([first, .. good]);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+    }
+
+    [Fact]
+    public async Task Writes_after_dispose_fail_and_those_before_are_committed()
+    {
+        var committed = new List<int>();
+        var writer = new GroupCommitWriter<int>(
+            (writes, _) =>
+            {
+                committed.AddRange(writes);
+                return Task.CompletedTask;
+            },
+            _ => 1,
+            maxItemsPerCommit: 100);
+        var before = writer.WriteAsync(1);
+
+        await writer.DisposeAsync();
+
+        await before;
+        Assert.Equal([1], committed);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync(2));
+    }
+
+    // The writer loop runs on the thread pool: the test watches its progress, bounded, instead of sleeping.
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writer loop did not get there in time");
+            await Task.Yield();
+        }
     }
 }

@@ -3,7 +3,7 @@ using Npgsql;
 namespace Broker.Actors.Persistence.PostgreSql;
 
 /// <summary>
-/// A PostgreSQL database holding the journal and the snapshots: one pooled <see cref="NpgsqlDataSource"/>,
+/// A PostgreSQL database holding the journal, the snapshots and the durable state: one pooled <see cref="NpgsqlDataSource"/>,
 /// and the tables created on open when missing. Commits are durable as the server's own
 /// <c>synchronous_commit</c> says (on by default: the WAL is flushed before the commit returns).
 /// </summary>
@@ -71,6 +71,14 @@ public sealed class PostgresDatabase : IAsyncDisposable
                 manifest text NOT NULL,
                 payload bytea NOT NULL,
                 PRIMARY KEY (persistence_id, sequence_nr)
+            );
+            CREATE TABLE IF NOT EXISTS {Schema}.durable_state (
+                kind text NOT NULL,
+                key text NOT NULL,
+                manifest text NOT NULL,
+                payload bytea NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (kind, key)
             );
             """, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

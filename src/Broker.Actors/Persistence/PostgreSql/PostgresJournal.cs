@@ -10,7 +10,7 @@ namespace Broker.Actors.Persistence.PostgreSql;
 public sealed class PostgresJournal : IJournal
 {
     private readonly PostgresDatabase _database;
-    private readonly GroupCommitWriter _writer;
+    private readonly GroupCommitWriter<AtomicWrite> _writer;
     private readonly string _insert;
     private readonly string _replay;
     private readonly string _highest;
@@ -45,7 +45,8 @@ public sealed class PostgresJournal : IJournal
             INSERT INTO {schema}.journal_metadata (persistence_id, deleted_to) SELECT @id, nr FROM highest
             ON CONFLICT (persistence_id) DO UPDATE SET deleted_to = GREATEST({schema}.journal_metadata.deleted_to, excluded.deleted_to)
             """;
-        _writer = new GroupCommitWriter(CommitAsync, database.Options.MaxEventsPerCommit, database.Options.CommitInterval);
+        _writer = new GroupCommitWriter<AtomicWrite>(
+            CommitAsync, write => write.Entries.Count, database.Options.MaxEventsPerCommit, commitInterval: database.Options.CommitInterval);
     }
 
     public JournalStatistics Statistics => _writer.Statistics;

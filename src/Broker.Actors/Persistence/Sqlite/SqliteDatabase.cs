@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Broker.Actors.Persistence.Sqlite;
 
 /// <summary>
-/// One SQLite database file holding the journal and the snapshots: created with its folder when missing,
+/// One SQLite database file holding the journal, the snapshots and the durable state: created with its folder when missing,
 /// in WAL mode (readers do not block the writer, and a commit appends to the log instead of rewriting
 /// pages). Journal writes go through one connection owned by the journal's group-commit loop; reads and
 /// snapshot writes take pooled connections.
@@ -31,6 +31,15 @@ public sealed class SqliteDatabase : IAsyncDisposable
             payload BLOB NOT NULL,
             PRIMARY KEY (persistence_id, sequence_nr)
         ) WITHOUT ROWID;
+        -- A rowid table, unlike the others: a value (a retained payload) may be large, which WITHOUT ROWID handles badly.
+        CREATE TABLE IF NOT EXISTS durable_state (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            manifest TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
         """;
 
     private static int s_initialized;

@@ -10,14 +10,15 @@ namespace Broker.Actors.Persistence.Sqlite;
 public sealed class SqliteJournal : IJournal
 {
     private readonly SqliteDatabase _database;
-    private readonly GroupCommitWriter _writer;
+    private readonly GroupCommitWriter<AtomicWrite> _writer;
     private SqliteConnection? _writeConnection;
     private int _disposed;
 
     public SqliteJournal(SqliteDatabase database)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
-        _writer = new GroupCommitWriter(Commit, database.Options.MaxEventsPerCommit, database.Options.CommitInterval);
+        _writer = new GroupCommitWriter<AtomicWrite>(
+            Commit, write => write.Entries.Count, database.Options.MaxEventsPerCommit, commitInterval: database.Options.CommitInterval);
     }
 
     public JournalStatistics Statistics => _writer.Statistics;
