@@ -2,12 +2,13 @@ namespace Broker.Actors.Persistence;
 
 public abstract partial class PersistentActor
 {
-    // Events persisted while the current message is handled, sent as one atomic write after it.
-    private readonly List<Invocation> _batch = [];
+    // Events persisted while the current message is handled, sent as one atomic write after it. Made on first
+    // use, as the queues below: an actor that never persists (an MQTT session that ends with its connection) pays nothing.
+    private List<Invocation>? _batch;
 
     // Sent, in the order of their sequence numbers, waiting for their writes to complete.
-    private readonly Queue<Invocation> _pendingInvocations = new();
-    private readonly Queue<PendingWrite> _pendingWrites = new();
+    private Queue<Invocation>? _pendingInvocations;
+    private Queue<PendingWrite>? _pendingWrites;
     private int _pendingStashingInvocations;
     private long _nextSequenceNr;
     private long _writeIds;
@@ -60,7 +61,7 @@ public abstract partial class PersistentActor
 
         // Serialized now, on the caller's turn: a type nobody registered fails the command that persisted it.
         var serialized = Serializers.Serialize(@event);
-        _batch.Add(new Invocation(++_nextSequenceNr, @event, serialized.Manifest, serialized.Bytes, e => handler((TEvent)e), stashing));
+        (_batch ??= []).Add(new Invocation(++_nextSequenceNr, @event, serialized.Manifest, serialized.Bytes, e => handler((TEvent)e), stashing));
         if (stashing)
         {
             _pendingStashingInvocations++;
@@ -69,23 +70,24 @@ public abstract partial class PersistentActor
 
     private void FlushBatch()
     {
-        if (_batch.Count == 0 || _stopping)
+        if (_batch is not { Count: > 0 } batch || _stopping)
         {
             return;
         }
 
         var persistenceId = PersistenceId;
-        var entries = new JournalEntry[_batch.Count];
-        for (var i = 0; i < _batch.Count; i++)
+        var entries = new JournalEntry[batch.Count];
+        _pendingInvocations ??= new();
+        for (var i = 0; i < batch.Count; i++)
         {
-            var invocation = _batch[i];
+            var invocation = batch[i];
             entries[i] = new JournalEntry(persistenceId, invocation.SequenceNr, invocation.Manifest, invocation.Payload);
             _pendingInvocations.Enqueue(invocation);
         }
 
-        var write = new PendingWrite(++_writeIds, _batch.Count);
-        _pendingWrites.Enqueue(write);
-        _batch.Clear();
+        var write = new PendingWrite(++_writeIds, batch.Count);
+        (_pendingWrites ??= new()).Enqueue(write);
+        batch.Clear();
         _ = ReportWhenWrittenAsync(Persistence.Journal.WriteAsync(new AtomicWrite(persistenceId, entries)), write.Id, Self);
     }
 
@@ -105,6 +107,11 @@ public abstract partial class PersistentActor
     /// <summary>Runs the handlers of the writes completed so far, in the order they were sent, whatever order the replies came in.</summary>
     private void HandleWriteCompleted(WriteCompleted completed)
     {
+        if (_pendingWrites is null || _pendingInvocations is null)
+        {
+            return;
+        }
+
         foreach (var write in _pendingWrites)
         {
             if (write.Id == completed.WriteId)

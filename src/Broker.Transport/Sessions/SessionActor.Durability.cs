@@ -15,7 +15,8 @@ namespace Broker.Transport.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    private readonly List<SessionEvent> _turnEvents = [];
+    // Made when the session becomes durable: one that ends with its connection never needs it.
+    private List<SessionEvent>? _turnEvents;
     private List<PublishCommit>? _turnCommits;
     private Queue<List<PublishCommit>?>? _outstandingCommits;
     private long _issuedWrites;
@@ -24,14 +25,14 @@ public sealed partial class SessionActor
 
     private bool IsDurable => _state.Journal is not null;
 
-    private int RecordedThisTurn => _turnEvents.Count;
+    private int RecordedThisTurn => _turnEvents?.Count ?? 0;
 
     /// <summary>Taken by the session at the end of a turn instead, so that it matches a sequence number exactly.</summary>
     protected override int SnapshotEvery => 0;
 
     void ISessionJournal.Record(SessionEvent @event)
     {
-        _turnEvents.Add(@event);
+        (_turnEvents ??= []).Add(@event);
         (_state.Connection as CommitGate)?.TurnRecorded();
     }
 
@@ -79,7 +80,7 @@ public sealed partial class SessionActor
     private void EndTurn()
     {
         var gate = _state.Connection as CommitGate;
-        if (_turnEvents.Count == 0)
+        if (_turnEvents is not { Count: > 0 } events)
         {
             gate?.EndTurn(_issuedWrites);
             return;
@@ -94,17 +95,17 @@ public sealed partial class SessionActor
         }
 
         (_outstandingCommits ??= new()).Enqueue(commits);
-        _eventsSinceSnapshot += _turnEvents.Count;
+        _eventsSinceSnapshot += events.Count;
         var snapshot = SnapshotDue() ? TakeSnapshot() : null;
-        var last = _turnEvents[^1];
-        PersistAllAsync(_turnEvents, e =>
+        var last = events[^1];
+        PersistAllAsync(events, e =>
         {
             if (ReferenceEquals(e, last))
             {
                 WriteCommitted(write, snapshot);
             }
         });
-        _turnEvents.Clear();
+        events.Clear();
         gate?.EndTurn(write);
     }
 
@@ -199,7 +200,7 @@ public sealed partial class SessionActor
         }
 
         _state.Journal = null;
-        _turnEvents.Clear();
+        _turnEvents?.Clear();
         SettleOutstandingCommits(committed: true);
         var clientId = ClientId;
         var logger = _logger;
