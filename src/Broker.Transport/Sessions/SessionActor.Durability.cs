@@ -57,8 +57,21 @@ public sealed partial class SessionActor
     }
 
     /// <summary>Under sync durability a durable session's connection holds back what depends on a write.</summary>
-    private IClientConnection Gated(IClientConnection connection) =>
-        IsDurable && _storage.Durability == SessionDurability.Sync ? new CommitGate(connection, _issuedWrites, _committedWrites) : connection;
+    private IClientConnection Gated(IClientConnection connection)
+    {
+        if (!IsDurable || _storage.Durability != SessionDurability.Sync)
+        {
+            return connection;
+        }
+
+        var gate = new CommitGate(connection, _issuedWrites, _committedWrites);
+        if (RecordedThisTurn > 0)
+        {
+            gate.TurnRecorded();
+        }
+
+        return gate;
+    }
 
     /// <summary>A delivery whose publisher waits: done now when it changed nothing stored, else when this turn's write is committed.</summary>
     private void WaitForCommit(PublishCommit? commit, int recordedBefore)
