@@ -51,6 +51,9 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private bool _ended;
     private bool _timersStarted;
 
+    /// <summary>The Deliver just handled was queued and its publisher's credit kept by the state: not returned now.</summary>
+    private bool _creditKept;
+
     /// <param name="storage">Whether sessions that outlive their connection are kept in storage, and how acknowledgements wait for it.</param>
     /// <param name="persistenceId">This incarnation's id in the journal (<see cref="SessionStorage.NewPersistenceId"/>).</param>
     /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
@@ -98,7 +101,14 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         }
 
         EndTurn();
-        ReturnCredit(message);
+        if (_creditKept)
+        {
+            _creditKept = false;
+        }
+        else
+        {
+            ReturnCredit(message);
+        }
     }
 
     /// <summary>Handled or ignored, the message no longer waits here: its publisher's connection may read the next.</summary>
@@ -121,7 +131,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         {
             case Deliver deliver:
                 var recorded = RecordedThisTurn;
-                _state.Deliver(deliver, Now);
+                _creditKept = _state.Deliver(deliver, Now);
                 WaitForCommit(deliver.Commit, recorded);
                 ArmTimers();
                 break;
@@ -196,6 +206,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
 
         _ended = true;
         _state.Connection?.Close();
+        _state.ReleaseHeldCredits();
         if (IsDurable)
         {
             SettleOutstandingCommits(committed: false);

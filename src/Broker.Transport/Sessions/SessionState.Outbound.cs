@@ -16,26 +16,26 @@ public sealed partial class SessionState
     /// connected and there is room (QoS 0: the connection is writable; QoS 1/2: the window has room and
     /// nothing is queued before it), queued otherwise.
     /// </summary>
-    public void Deliver(Deliver deliver, long nowMs)
+    public bool Deliver(Deliver deliver, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(deliver);
 
         // A delivery already on its way when the subscription went is not sent [MQTT-3.10.4-2].
         if (!_subscriptions.ContainsKey(deliver.Filter))
         {
-            return;
+            return false;
         }
 
         if (deliver.Message.IsExpired(nowMs))
         {
             _metrics.MessageExpired(); // [MQTT-3.3.2-5]
-            return;
+            return false;
         }
 
         // [MQTT-3.8.3-3]: not to the publisher's own subscription with No Local; the broker may also impose it.
         if ((deliver.Options.NoLocal || _settings.IgnoreLoopDeliver) && deliver.Message.PublisherId == ClientId)
         {
-            return;
+            return false;
         }
 
         // [MQTT-3.8.4-8]: the minimum of the published QoS and the subscription's granted QoS.
@@ -56,22 +56,23 @@ public sealed partial class SessionState
             if (canSend)
             {
                 Publish(deliver, qos, 0, nowMs);
-            }
-            else
-            {
-                Enqueue(new QueuedDelivery(deliver, qos));
+                return false;
             }
 
-            return;
+            Enqueue(new QueuedDelivery(deliver, qos));
+            var held = TryHoldCredit(deliver, qos);
+            ReleaseCredits();
+            return held;
         }
 
         if (qos == QualityOfService.AtMostOnce && !_settings.QueueQoS0)
         {
             CountDrop();
-            return;
+            return false;
         }
 
         Enqueue(new QueuedDelivery(deliver, qos));
+        return false;
     }
 
     /// <summary>Sends queued messages while the connection and the window take them, in queue order.</summary>
@@ -82,6 +83,12 @@ public sealed partial class SessionState
             return;
         }
 
+        DrainQueue(connection, nowMs);
+        ReleaseCredits();
+    }
+
+    private void DrainQueue(IClientConnection connection, long nowMs)
+    {
         while (_queue.TryPeek(out var next))
         {
             if (next.QoS == QualityOfService.AtMostOnce)

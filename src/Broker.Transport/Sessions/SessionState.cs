@@ -102,6 +102,7 @@ public sealed partial class SessionState
     public IReadOnlyList<SharedRedispatch> Detach()
     {
         _connection = null;
+        ReleaseCredits();
         return TakeSharedMessages();
     }
 
@@ -109,6 +110,7 @@ public sealed partial class SessionState
     public IReadOnlyList<SharedRedispatch> End()
     {
         _connection = null;
+        ReleaseCredits();
         foreach (var filter in _subscriptions.Keys.ToArray())
         {
             _router.Unsubscribe(ClientId, filter);
