@@ -60,7 +60,8 @@ public sealed class BenchRun
         _connector = new BenchConnector(_options, target, _errors);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var unreachable = await ProbeAsync(cancellationToken);
+        // The probe's connection works in its role like every other: its read loop must stop with the others.
+        var unreachable = await ProbeAsync(stop.Token);
         if (unreachable is not null)
             return new BenchOutcome(null, unreachable);
 
@@ -170,15 +171,46 @@ public sealed class BenchRun
     {
         var start = Stopwatch.GetTimestamp();
         var deadline = _options.Scenario == BenchScenario.Conn ? _runStart + ToTicks(_options.Duration) : start + ToTicks(_options.Duration);
-        var publishers = _publishers.OfType<BenchPublisher>()
-            .Select(p => Task.Run(() => p.SendLoopAsync(deadline, cancellationToken), CancellationToken.None))
-            .ToList();
+        var publishers = _options.Rate > 0
+            ? [PaceAsync(start, deadline, cancellationToken)]
+            : _publishers.OfType<BenchPublisher>()
+                .Select(p => Task.Run(() => p.SendLoopAsync(deadline, cancellationToken), CancellationToken.None))
+                .ToList();
         if (publishers.Count > 0)
             await Task.WhenAll(publishers).WaitAsync(_options.Duration + StopGrace, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         else
             await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken)
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return Stopwatch.GetElapsedTime(_options.Scenario == BenchScenario.Conn ? _runStart : start);
+    }
+
+    /// <summary>Paced publishers: one <see cref="PacingLoop"/> for all of them, on a thread of its own that sleeps between messages.</summary>
+    private Task PaceAsync(long start, long deadline, CancellationToken cancellationToken)
+    {
+        // Indexed by position in the schedule; a publisher whose connection failed keeps its slot and sends nothing.
+        var publishers = _publishers;
+        if (publishers.All(p => p is null))
+            return Task.CompletedTask;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var schedule = new PaceSchedule(publishers.Length, _options.Rate, start, SystemPaceClock.Instance.Frequency);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                PacingLoop.Run(schedule, SystemPaceClock.Instance, deadline, (index, due) => publishers[index]?.SendDue(due, cancellationToken), cancellationToken);
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "bench pacer",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     /// <summary>Lets the last messages and acknowledgements arrive: done when all expected are in, when nothing moved for 500 ms, or after 2 s.</summary>
