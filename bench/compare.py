@@ -46,10 +46,12 @@ def parse_args():
     # NATS (2.9) speaks MQTT 3.1.1 only, so 3.1.1 is the one version all three brokers share.
     p.add_argument("--mqtt-version", default="4", choices=MQTT_VERSION_NAMES, help="5, 4 (3.1.1) or 3")
     p.add_argument("--base-port", type=int, default=18830,
-                   help="ours on +1, mosquitto on +2, NATS MQTT on +3, NATS client port on +4")
+                   help="ours on +1, mosquitto on +2, NATS MQTT on +3, NATS client port on +4, null broker on +5")
     p.add_argument("--settle", type=float, default=3, help="seconds of rest after each run")
     p.add_argument("--no-build", action="store_true", help="use the existing Release build")
     p.add_argument("--no-warmup", action="store_true")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="do not run scenario 4 against the null broker (the generator's own floor)")
     p.add_argument("--no-doc", action="store_true", help="print the report instead of writing PERFORMANCE.md")
     p.add_argument("--fake-generator", action="store_true",
                    help="FOR TESTING THIS SCRIPT ONLY: canned figures in place of `broker bench`; "
@@ -82,12 +84,16 @@ def main():
         "nats": lambda: brokers_module.nats(args.base_port + 3, args.base_port + 4, run_dir),
     }
     brokers = [all_brokers[key]() for key in all_brokers if key in wanted]
+    baseline = None
+    if not args.no_baseline and any(s.baseline for s in chosen_scenarios(args)):
+        baseline = brokers_module.null_broker(args.base_port + 5, BROKER_DLL)
+    started = brokers + ([baseline] if baseline else [])
     failed = True
     try:
-        start_brokers(brokers, args.base_port, run_dir)
-        failed = run_all(args, brokers, run_dir, open_files)
+        start_brokers(started, args.base_port, run_dir)
+        failed = run_all(args, brokers, baseline, run_dir, open_files)
     finally:
-        for b in brokers:
+        for b in started:
             b.stop()
         if failed:
             print(f"logs and configurations kept in {run_dir}")
@@ -95,8 +101,13 @@ def main():
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def chosen_scenarios(args):
+    return [s for s in scenarios(args.connections)
+            if not args.scenarios or {s.id, s.number} & set(args.scenarios.split(","))]
+
+
 def start_brokers(brokers, base_port, run_dir):
-    for port in range(base_port + 1, base_port + 5):
+    for port in range(base_port + 1, base_port + 6):
         if not brokers_module.port_is_free(port):
             sys.exit(f"port {port} on 127.0.0.1 is taken: choose another --base-port")
     for b in brokers:
@@ -106,7 +117,7 @@ def start_brokers(brokers, base_port, run_dir):
         print(f"{b.label}: pid {b.pid}, MQTT on 127.0.0.1:{b.port}")
 
 
-def run_all(args, brokers, run_dir, open_files):
+def run_all(args, brokers, baseline, run_dir, open_files):
     now = datetime.now(timezone.utc)
     run_id = now.strftime("%Y-%m-%dT%H%M%SZ")
     # Fake figures stay out of the repository; the run directory is removed at the end, so not there.
@@ -120,20 +131,21 @@ def run_all(args, brokers, run_dir, open_files):
     run = {"type": "run", "run": run_id, "date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": command.strip(),
            "fake_generator": args.fake_generator, "duration_s": args.duration,
            "mqtt_version": args.mqtt_version, "mqtt_version_name": MQTT_VERSION_NAMES[args.mqtt_version],
-           "machine": info, "brokers": {b.key: {"argv": b.argv, "config": b.config_text} for b in brokers},
+           "machine": info,
+           "brokers": {b.key: {"argv": b.argv, "config": b.config_text} for b in brokers + ([baseline] if baseline else [])},
            "jsonl": str(jsonl.relative_to(REPO)) if jsonl.is_relative_to(REPO) else str(jsonl)}
     write_jsonl(jsonl, run)
 
-    chosen = [s for s in scenarios(args.connections) if not args.scenarios or {s.id, s.number} & set(args.scenarios.split(","))]
+    chosen = chosen_scenarios(args)
     if not args.no_warmup:
-        warm_up(brokers, args, generator, run_dir)
+        warm_up(brokers + ([baseline] if baseline else []), args, generator, run_dir)
 
     # The idle connections run first, on brokers fresh from the warm-up, so that the memory read
     # before them is an idle broker's and not one still holding queues from the flat-out runs.
     order = sorted(chosen, key=lambda s: s.kind != "connections")
     records, failed = {}, False
     for s in order:
-        for b in brokers:
+        for b in brokers + ([baseline] if baseline and s.baseline else []):
             record = run_scenario(b, s, args, generator, run_dir)
             record["run"] = run_id
             records[(b.key, s.id)] = record
@@ -144,7 +156,7 @@ def run_all(args, brokers, run_dir, open_files):
 
     def shorten(text):
         return text.replace(f"{REPO}/", "").replace(str(run_dir), "<tmp>")
-    section = report.render(run, chosen, records, brokers, info, generator, shorten)
+    section = report.render(run, chosen, records, brokers, info, generator, shorten, baseline)
     if args.no_doc:
         if args.fake_generator:
             print("\n*** FAKE GENERATOR: canned figures that test this script, not measurements ***\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 @dataclass
 class Broker:
-    key: str            # "ours", "mosquitto", "nats"
+    key: str            # "ours", "mosquitto", "nats", or "null" (the generator's floor)
     label: str          # column heading in the report
     port: int           # its MQTT port on 127.0.0.1
     argv: list
@@ -130,6 +130,14 @@ def ours(port, broker_dll, run_dir):
             "--mqtt.max_inflight=1000", "--mqtt.max_mqueue_len=1000000", "--mqtt.max_awaiting_rel=1000",
             "--log.level=warning", f"--node.data_dir={run_dir / 'data'}"]
     return Broker("ours", "ours", port, argv)
+
+
+def null_broker(port, broker_dll):
+    # Not a broker to compare: `broker bench null-broker` only forwards each PUBLISH to the matching
+    # subscribers from the publisher's read loop. The generator's figures against it are the floor
+    # the generator and loopback set on their own (scenario 4's "generator floor" column).
+    argv = ["dotnet", str(broker_dll), "bench", "null-broker", "--host", "127.0.0.1", "--port", str(port)]
+    return Broker("null", "null broker", port, argv)
 
 
 def raise_open_files_limit(wanted):

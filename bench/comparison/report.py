@@ -79,21 +79,37 @@ def _ratio(ours, other, getter):
 
 
 def scenario_table(scenario, records, brokers, nproc, duration_s):
-    by_broker = {key: records.get((key, scenario.id)) for key in ("ours", "mosquitto", "nats")}
+    by_broker = {key: records.get((key, scenario.id)) for key in ("ours", "mosquitto", "nats", "null")}
     labels = {b.key: b.label for b in brokers}
-    lines = [f"| | {labels.get('ours', 'ours')} | mosquitto | NATS | ours / mosquitto | ours / NATS |",
-             "|---|---:|---:|---:|---:|---:|"]
+    # The null broker's column, when it ran: the generator's own floor, next to the brokers it bounds.
+    floor = by_broker["null"] is not None
+    lines = [f"| | {labels.get('ours', 'ours')} | mosquitto | NATS | ours / mosquitto | ours / NATS |"
+             + (" null broker (generator floor) |" if floor else ""),
+             "|---|---:|---:|---:|---:|---:|" + ("---:|" if floor else "")]
     for label, getter, decimals, with_ratio in _rows(scenario, nproc, duration_s):
         cells = [_cell(by_broker[k], getter, decimals) for k in ("ours", "mosquitto", "nats")]
         ratios = ([_ratio(by_broker["ours"], by_broker[k], getter) for k in ("mosquitto", "nats")]
                   if with_ratio else ["", ""])
-        lines.append(f"| {label} | " + " | ".join(cells + ratios) + " |")
+        extra = [_cell(by_broker["null"], getter, decimals)] if floor else []
+        lines.append(f"| {label} | " + " | ".join(cells + ratios + extra) + " |")
     return "\n".join(lines)
+
+
+def floor_note(scenario, records):
+    """One sentence under a scenario run against the null broker too, or None."""
+    null = figures(records.get(("null", scenario.id)))
+    if null is None:
+        return None
+    latency = null.get("latency_us") or {}
+    return (f"The last column is the same generator against `broker bench null-broker`, which forwards each "
+            f"PUBLISH from the publisher's read loop and does nothing else: the generator, the runtime and "
+            f"loopback alone cost p50 {_number(latency.get('p50'))} µs and p99 {_number(latency.get('p99'))} µs "
+            f"in this run, a floor under every broker's figure.")
 
 
 def _notes(scenario, records):
     notes = []
-    for key in ("ours", "mosquitto", "nats"):
+    for key in ("ours", "mosquitto", "nats", "null"):
         record = records.get((key, scenario.id))
         if record is None:
             continue
@@ -115,7 +131,7 @@ def target_verdict(scenario, records):
     return verdict, measured
 
 
-def render(run, scenarios, records, brokers, machine, generator_argv, shorten=str):
+def render(run, scenarios, records, brokers, machine, generator_argv, shorten=str, baseline=None):
     """`shorten` turns an absolute path in a command into what a reader types from the repository."""
     nproc, duration_s = machine["nproc"], run["duration_s"]
     out = [BEGIN, "",
@@ -126,6 +142,10 @@ def render(run, scenarios, records, brokers, machine, generator_argv, shorten=st
     for s in scenarios:
         if s.target:
             verdict, measured = target_verdict(s, records)
+            null = figures(records.get(("null", s.id)))
+            if null is not None and s.kind == "messages":
+                p99 = (null.get("latency_us") or {}).get("p99")
+                measured += f" (generator floor, null broker: p99 {_number(p99)} us)"
             out.append(f"| {s.number} | {s.title} | {s.target.text} | {measured} | {verdict} |")
     out.append("")
 
@@ -144,13 +164,16 @@ def render(run, scenarios, records, brokers, machine, generator_argv, shorten=st
                 f"`broker bench {' '.join(_quote(a) for a in s.args)}`", ""]
         out.append(scenario_table(s, records, brokers, nproc, duration_s))
         notes = _notes(s, records)
+        note = floor_note(s, records)
+        if note:
+            notes = [note] + ([""] + notes if notes else [])
         out += [""] + notes if notes else []
         out.append("")
 
     out += ["### Commands", "",
             "Each broker, started by the script and stopped by its pid at the end (`<tmp>` is a "
             "temporary directory the script creates and removes):", "", "```sh"]
-    for b in brokers:
+    for b in brokers + ([baseline] if baseline else []):
         out.append(" ".join(_quote(shorten(a)) for a in b.argv))
     out += ["```", ""]
     for b in brokers:

@@ -19,6 +19,8 @@ class Scenario:
     subscribers: int = 1     # deliveries per publish, to know what "everything offered" is
     offered_per_s: Optional[float] = None   # publish rate the scenario offers, when it is not flat out
     target: Optional["Target"] = None
+    # Also run against the null broker, whose figures show what the generator itself adds.
+    baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def scenarios(connections):
         Scenario("pairs-qos0", "4", "1,000 publisher/subscriber pairs at 10 msg/s each, QoS 0",
                  ["pubsub", "--pubs", "1000", "--subs", "1000", "--rate", "10", "--pub-topic", "bench/%i",
                   "--sub-topic", "bench/%i", "--qos", "0", *PAYLOAD],
-                 offered_per_s=10000,
+                 offered_per_s=10000, baseline=True,
                  target=Target("p99 latency <= 1 ms and <= mosquitto's", _latency_target)),
         Scenario("idle-connections", "5", f"{connections:,} idle connections from 16 source addresses",
                  ["conn", "-c", str(connections), "--source-ips", "127.0.0.1-127.0.0.16",

@@ -12,12 +12,15 @@ public static class BenchCommand
 {
     public const string Usage = """
         Usage: broker bench conn|pub|sub|pubsub [options]
+               broker bench null-broker [--host 127.0.0.1] [--port 1883]
 
           conn     Open -c connections (default 1000) at --conn-rate, then hold them idle until --duration ends.
           pub      -c publishers (default 10) on --topic (default bench/%i), --qos, --size, --rate, --inflight.
           sub      -c subscribers (default 1) on --topic (default bench/#), --qos.
           pubsub   --pubs publishers (10) and --subs subscribers (1) in one process: --pub-topic (bench/%i),
                    --sub-topic (bench/#), --qos, --size, --rate, --inflight.
+          null-broker  Not a load: a trivial broker that only forwards each PUBLISH to the matching subscribers,
+                   to measure what the generator and loopback cost on their own (run a scenario against it).
 
         Common options:
           --host 127.0.0.1  --port 1883 (8883 with --tls)  --version 5|4|3 (default 4 = MQTT 3.1.1)
@@ -45,6 +48,9 @@ public static class BenchCommand
             await output.WriteLineAsync(Usage);
             return args.Count == 0 ? ExitCodes.InvalidConfiguration : ExitCodes.Success;
         }
+        GeneratorRuntime.ConfigureIfProcessIsBench();
+        if (args[0] == "null-broker")
+            return await NullBrokerCommand.RunAsync([.. args.Skip(1)], output, error, cancellation);
         var parsed = BenchArguments.Parse(args);
         if (parsed.Options is not { } options)
         {

@@ -170,9 +170,11 @@ public sealed class BenchConnection : IAsyncDisposable
 
     /// <summary>
     /// Reads until the broker closes or <paramref name="cancellationToken"/> stops the run: each read is
-    /// decoded whole by <paramref name="decode"/>, and the acknowledgements it wrote go back in one send.
+    /// decoded whole by <paramref name="decode"/>, and the acknowledgements it wrote go back in one send; after a short
+    /// read, <paramref name="coalescing"/> may wait before the next one.
     /// </summary>
-    public async Task ReadLoopAsync(string role, ReplyDecoder decode, byte[] replies, BenchErrors errors, CancellationToken cancellationToken)
+    public async Task ReadLoopAsync(
+        string role, ReplyDecoder decode, byte[] replies, BenchErrors errors, CancellationToken cancellationToken, ReadCoalescing coalescing = default)
     {
         try
         {
@@ -180,6 +182,7 @@ public sealed class BenchConnection : IAsyncDisposable
             {
                 var result = await Reader.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
+                var bytesRead = buffer.Length;
                 var replyLength = decode(ref buffer, ref replies);
                 Reader.AdvanceTo(buffer.Start, buffer.End);
                 if (replyLength > 0)
@@ -190,6 +193,8 @@ public sealed class BenchConnection : IAsyncDisposable
                         errors.Add($"{role}: the broker closed the connection");
                     break;
                 }
+                if (coalescing.PauseAfter(bytesRead, result.IsCompleted))
+                    await Task.Delay(coalescing.Pause, cancellationToken);
             }
         }
         catch (OperationCanceledException)

@@ -26,6 +26,8 @@ public sealed class BenchPublisher
     private readonly AckFrames _acks;
     private readonly object _gate = new();
     private TaskCompletionSource? _windowFreed;
+    private byte[]? _pacedBatch;
+    private int _pacedWriting;
     private long _sent;
     private long _acked;
 
@@ -65,7 +67,10 @@ public sealed class BenchPublisher
         }
     }
 
-    /// <summary>Publishes until <paramref name="deadlineTicks"/> (Stopwatch ticks); never stops in the middle of a batch.</summary>
+    /// <summary>
+    /// Publishes until <paramref name="deadlineTicks"/> (Stopwatch ticks); never stops in the middle of a batch. A run
+    /// uses it for publishers flat out (--rate 0); paced ones are driven by <see cref="SendDue"/>.
+    /// </summary>
     public async Task SendLoopAsync(long deadlineTicks, CancellationToken cancellationToken)
     {
         var batch = new byte[Math.Max(BatchBytes, _template.Length)];
@@ -105,6 +110,65 @@ public sealed class BenchPublisher
         {
             // Stopped.
         }
+    }
+
+    /// <summary>
+    /// The pacing loop's turn (<see cref="PacingLoop"/>, on its own thread): sends the messages due and not yet sent in
+    /// one write, stamped just before it, unless the previous paced write is still pending or the window is full; they
+    /// stay due. A write that completes at once (the usual case: a few small packets into an empty socket buffer) costs
+    /// no task and no thread hop; one that has to wait finishes on its own while the loop goes on.
+    /// </summary>
+    public void SendDue(long due, CancellationToken cancellationToken)
+    {
+        if (_connection.IsClosed || Volatile.Read(ref _pacedWriting) != 0)
+            return;
+        _pacedBatch ??= new byte[Math.Max(BatchBytes, _template.Length)];
+        var count = (int)Math.Min(Math.Max(1, _pacedBatch.Length / _template.Length), due - _sent);
+        if (count <= 0)
+            return;
+        var length = Fill(_pacedBatch, count, out var filled);
+        if (filled == 0)
+            return;
+        try
+        {
+            var write = _connection.SendAsync(_pacedBatch.AsMemory(0, length), cancellationToken);
+            if (write.IsCompletedSuccessfully)
+            {
+                write.GetAwaiter().GetResult();
+                Volatile.Write(ref _sent, _sent + filled);
+                return;
+            }
+            Volatile.Write(ref _pacedWriting, 1);
+            _ = FinishPacedWriteAsync(write, filled);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            PacedWriteFailed(e);
+        }
+    }
+
+    private async Task FinishPacedWriteAsync(ValueTask write, int filled)
+    {
+        try
+        {
+            await write;
+            Volatile.Write(ref _sent, _sent + filled);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            PacedWriteFailed(e);
+        }
+        finally
+        {
+            Volatile.Write(ref _pacedWriting, 0);
+        }
+    }
+
+    private void PacedWriteFailed(Exception e)
+    {
+        if (e is not OperationCanceledException)
+            _errors.Add($"publisher: send failed: {e.Message}");
+        _connection.MarkClosed();
     }
 
     /// <summary>Reads acknowledgements until the broker closes or <paramref name="cancellationToken"/> stops the run.</summary>

@@ -37,8 +37,8 @@ public sealed class BenchSubscriber(BenchConnection connection, int index, strin
             throw new BenchConnectException($"SUBACK refused '{Filter}': {string.Join(", ", subAck.ReasonCodes)}");
     }
 
-    public Task ReadLoopAsync(CancellationToken cancellationToken) =>
-        connection.ReadLoopAsync("subscriber", Decode, new byte[4096], errors, cancellationToken);
+    public Task ReadLoopAsync(CancellationToken cancellationToken, ReadCoalescing coalescing = default) =>
+        connection.ReadLoopAsync("subscriber", Decode, new byte[4096], errors, cancellationToken, coalescing);
 
     private int Decode(ref ReadOnlySequence<byte> buffer, ref byte[] replies)
     {
