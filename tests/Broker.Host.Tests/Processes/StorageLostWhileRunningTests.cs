@@ -32,6 +32,14 @@ public sealed class StorageLostWhileRunningTests
     public Task Storage_lost_refuses_what_needs_it_and_the_broker_recovers_when_it_returns_on_postgresql_server_gone() =>
         StorageLostAndRestoredAsync(postgres: true, StorageFault.ConnectionsRefused);
 
+    [Fact]
+    public Task An_online_subscriber_loses_its_connection_with_the_storage_and_a_reconnect_during_the_loss_is_answered_once_it_returns_on_sqlite() =>
+        OnlineSubscriberReconnectsAsync(postgres: false);
+
+    [PostgresFact]
+    public Task An_online_subscriber_loses_its_connection_with_the_storage_and_a_reconnect_during_the_loss_is_answered_once_it_returns_on_postgresql() =>
+        OnlineSubscriberReconnectsAsync(postgres: true);
+
     private static async Task StorageLostAndRestoredAsync(bool postgres, Func<BrokerProcess, StorageFault> faultOf)
     {
         await using var broker = postgres ? await BrokerProcess.StartPostgresAsync() : await BrokerProcess.StartAsync();
@@ -76,6 +84,49 @@ public sealed class StorageLostWhileRunningTests
         Assert.Equal(expected, deliveries.Payloads);
         await subscriber.ExpectNothingAsync();
         Assert.False(broker.HasExited, broker.Output);
+    }
+
+    /// <summary>
+    /// A persistent subscriber online when storage goes: the delivery it needs fails, so its session stops and its
+    /// connection is closed, the message unsent (sending it would promise what storage does not hold). Its CONNECT
+    /// while storage is still lost waits for the session to be started again; once storage is back it is answered
+    /// Session Present 1, and what was acknowledged to the publisher after that is delivered, nothing twice.
+    /// </summary>
+    private static async Task OnlineSubscriberReconnectsAsync(bool postgres)
+    {
+        await using var broker = postgres ? await BrokerProcess.StartPostgresAsync() : await BrokerProcess.StartAsync();
+        var fault = StorageFault.TablesRenamed(broker);
+        var (subscriber, _) = await broker.ConnectPersistentAsync("sub");
+        await subscriber.SubscribeAsync("plant/#", QualityOfService.AtLeastOnce);
+        var publisher = await broker.ConnectAsync("pub5");
+        await publisher.PublishManyAsync("plant/a", 3, QualityOfService.AtLeastOnce, "a");
+        Assert.Equal(["a-0", "a-1", "a-2"], (await subscriber.CollectAsync(3)).Payloads);
+
+        // Its PUBACKs are stored once a later SUBACK comes: that waits for the write of its SUBSCRIBE, made after theirs.
+        await subscriber.SubscribeAsync("barrier/1", QualityOfService.AtLeastOnce);
+
+        await fault.BreakAsync();
+        await AssertRefusedAsync(publisher, "plant/b", "b-0", QualityOfService.AtLeastOnce, broker);
+        await subscriber.ExpectClosedAsync();
+
+        var reconnected = await broker.OpenAsync();
+        await reconnected.SendAsync(new ConnectPacket
+        {
+            ClientId = "sub",
+            CleanStart = false,
+            ProtocolVersion = MqttProtocolVersion.V500,
+            Properties = new Transport.Mqtt.Properties.MqttProperties { SessionExpiryInterval = DurableClients.SessionExpirySeconds },
+        });
+        await reconnected.ExpectNothingAsync(); // no CONNACK while the session cannot be read back
+
+        await fault.RestoreAsync();
+        var connAck = await reconnected.ReceiveAsync<ConnAckPacket>(RecoveryLimit);
+        Assert.Equal(ReasonCode.Success, connAck.ReasonCode);
+        Assert.True(connAck.SessionPresent);
+        await PublishUntilAcknowledgedAsync(publisher, "plant/c", "c-0", broker);
+        await publisher.PublishManyAsync("plant/d", 3, QualityOfService.AtLeastOnce, "d");
+        Assert.Equal(["c-0", "d-0", "d-1", "d-2"], (await reconnected.CollectAsync(4)).Payloads);
+        await reconnected.ExpectNothingAsync();
     }
 
     /// <summary>5.0: a QoS 1 PUBLISH is answered PUBACK 0x80, a QoS 2 one PUBREC 0x80 (which ends its exchange: no PUBREL follows).</summary>
