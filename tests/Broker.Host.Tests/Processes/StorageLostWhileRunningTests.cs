@@ -40,6 +40,14 @@ public sealed class StorageLostWhileRunningTests
     public Task An_online_subscriber_loses_its_connection_with_the_storage_and_a_reconnect_during_the_loss_is_answered_once_it_returns_on_postgresql() =>
         OnlineSubscriberReconnectsAsync(postgres: true);
 
+    [Fact]
+    public Task A_persistent_publishers_QoS_2_refused_while_storage_is_lost_is_resent_after_and_delivered_once_on_sqlite() =>
+        PersistentPublisherResendsAsync(postgres: false);
+
+    [PostgresFact]
+    public Task A_persistent_publishers_QoS_2_refused_while_storage_is_lost_is_resent_after_and_delivered_once_on_postgresql() =>
+        PersistentPublisherResendsAsync(postgres: true);
+
     private static async Task StorageLostAndRestoredAsync(bool postgres, Func<BrokerProcess, StorageFault> faultOf)
     {
         await using var broker = postgres ? await BrokerProcess.StartPostgresAsync() : await BrokerProcess.StartAsync();
@@ -127,6 +135,70 @@ public sealed class StorageLostWhileRunningTests
         await publisher.PublishManyAsync("plant/d", 3, QualityOfService.AtLeastOnce, "d");
         Assert.Equal(["c-0", "d-0", "d-1", "d-2"], (await reconnected.CollectAsync(4)).Payloads);
         await reconnected.ExpectNothingAsync();
+    }
+
+    /// <summary>
+    /// A publisher whose own session is durable needs storage for a QoS 2 PUBLISH twice: its packet id awaiting PUBREL
+    /// and the subscriber's copy. While storage is lost it is not acknowledged: PUBREC 0x80, or, when its own session
+    /// could not store the id, the connection closed (that session's state is then unknown). Sent again once storage
+    /// is back, it is acknowledged and reaches the subscriber exactly once [MQTT-4.3.3-10].
+    /// </summary>
+    private static async Task PersistentPublisherResendsAsync(bool postgres)
+    {
+        await using var broker = postgres ? await BrokerProcess.StartPostgresAsync() : await BrokerProcess.StartAsync();
+        var fault = StorageFault.TablesRenamed(broker);
+        await broker.SubscribeOfflineAsync("sub", "plant/#", QualityOfService.ExactlyOnce);
+        var (publisher, _) = await broker.ConnectPersistentAsync("pub");
+        await publisher.PublishManyAsync("plant/a", 2, QualityOfService.ExactlyOnce, "a");
+
+        await fault.BreakAsync();
+        var packetId = await publisher.PublishAsync("plant/b", "b-0", QualityOfService.ExactlyOnce);
+        var answer = await publisher.ReceiveOrCloseAsync();
+        if (answer is not null)
+        {
+            var rec = Assert.IsType<PubRecPacket>(answer);
+            Assert.Equal(packetId, rec.PacketId);
+            Assert.Equal(ReasonCode.UnspecifiedError, rec.ReasonCode);
+        }
+
+        await fault.RestoreAsync();
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            // As a client does: reconnect if the connection was closed, and send the PUBLISH again, same packet id, DUP set.
+            if (answer is null)
+            {
+                (publisher, var connAck) = await broker.ConnectPersistentAsync("pub");
+                Assert.True(connAck.SessionPresent);
+            }
+
+            await publisher.SendAsync(new PublishPacket
+            {
+                Topic = "plant/b",
+                QoS = QualityOfService.ExactlyOnce,
+                PacketId = packetId,
+                Dup = true,
+                Payload = new System.Buffers.ReadOnlySequence<byte>("b-0"u8.ToArray()),
+            });
+            answer = await publisher.ReceiveOrCloseAsync();
+            if (answer is PubRecPacket { ReasonCode: ReasonCode.Success } accepted)
+            {
+                Assert.Equal(packetId, accepted.PacketId);
+                break;
+            }
+
+            Assert.True(answer is null or PubRecPacket { ReasonCode: ReasonCode.UnspecifiedError }, $"{answer}:\n{broker.Output}");
+            Assert.True(clock.Elapsed < RecoveryLimit, $"Still refused {RecoveryLimit.TotalSeconds} s after the storage came back:\n{broker.Output}");
+            await Task.Delay(RetryInterval);
+        }
+
+        await publisher.SendAsync(new PubRelPacket { PacketId = packetId });
+        Assert.Equal(packetId, (await publisher.ReceiveAsync<PubCompPacket>()).PacketId);
+
+        var (subscriber, _) = await broker.ConnectPersistentAsync("sub");
+        var deliveries = await subscriber.CollectAsync(3);
+        Assert.Equal(["a-0", "a-1", "b-0"], deliveries.Payloads);
+        await subscriber.ExpectNothingAsync();
     }
 
     /// <summary>5.0: a QoS 1 PUBLISH is answered PUBACK 0x80, a QoS 2 one PUBREC 0x80 (which ends its exchange: no PUBREL follows).</summary>

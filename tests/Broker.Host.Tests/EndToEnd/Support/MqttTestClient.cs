@@ -192,6 +192,21 @@ internal sealed class MqttTestClient : IDisposable
 
     public static string PayloadOf(PublishPacket publish) => Encoding.UTF8.GetString(publish.Payload.ToArray());
 
+    /// <summary>The next packet, or null when the broker closes the connection first; fails after <see cref="Deadline"/>.</summary>
+    public async Task<MqttPacket?> ReceiveOrCloseAsync()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        try
+        {
+            return await _received.Reader.WaitToReadAsync(deadline.Token) && _received.Reader.TryRead(out var packet) ? packet : null;
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"Nothing received, nor the connection closed, within {Deadline.TotalSeconds} s.");
+            return null;
+        }
+    }
+
     /// <summary>The negative check: nothing arrives (and the connection stays open) for <see cref="Quiet"/>.</summary>
     public async Task ExpectNothingAsync()
     {
