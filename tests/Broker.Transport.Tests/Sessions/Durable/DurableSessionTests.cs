@@ -192,7 +192,7 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
         }
 
         node.ExpectOpened();
-        Assert.False(reconnect.Closed);
+        Assert.False(reconnect.Closed, string.Join(", ", reconnect.Sent));
     }
 
     [StoreFact]
