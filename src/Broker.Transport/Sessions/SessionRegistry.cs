@@ -68,6 +68,9 @@ public sealed partial class SessionRegistry : ActorBase
     {
         switch (message)
         {
+            case DeadLetter { Message: AttachSession attach } dead:
+                Reopen(attach, dead.Recipient);
+                break;
             case DeadLetter dead:
                 SessionActor.ReturnCredit(dead.Message);
                 (dead.Message as Deliver)?.Commit?.Fail();
@@ -116,6 +119,23 @@ public sealed partial class SessionRegistry : ActorBase
         }
 
         entry.Session.Tell(new AttachSession(open, SessionPresent: true, replyTo), Self);
+    }
+
+    /// <summary>
+    /// A connection handed to a session that stopped before taking it (its storage failed with the request in its
+    /// mailbox, or while it was being read back) must not be left without an answer: it waits, as requests do
+    /// while a session is started again, or goes to whichever session now serves the client id.
+    /// </summary>
+    private void Reopen(AttachSession attach, IActorRef stopped)
+    {
+        var clientId = attach.Open.Request.ClientId;
+        if (_byClientId.TryGetValue(clientId, out var entry) && (entry.Session is null || entry.Stopping || Equals(entry.Session, stopped)))
+        {
+            entry.Waiting.Enqueue((attach.Open, attach.ReplyTo));
+            return;
+        }
+
+        Open(attach.Open, attach.ReplyTo);
     }
 
     private IActorRef Create(string clientId, string persistenceId, bool recover)

@@ -32,6 +32,11 @@ public sealed class PostgresTestStore : TestStore
     /// <summary>Drops the tables: the stores' statements then fail with "relation does not exist".</summary>
     public override Task BreakAsync() => ExecuteAsync($"DROP TABLE \"{Options.Schema}\".journal, \"{Options.Schema}\".journal_metadata, \"{Options.Schema}\".snapshots");
 
+    public override async Task RestoreAsync()
+    {
+        await using var tables = await PostgresDatabase.OpenAsync(Options).ConfigureAwait(false);
+    }
+
     protected override async Task CloseAsync()
     {
         await base.CloseAsync().ConfigureAwait(false);

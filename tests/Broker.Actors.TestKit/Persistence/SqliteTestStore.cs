@@ -43,6 +43,11 @@ public sealed class SqliteTestStore : TestStore
         return Task.CompletedTask;
     }
 
+    public override async Task RestoreAsync()
+    {
+        await using var tables = SqliteDatabase.Open(Options);
+    }
+
     protected override async Task CloseAsync()
     {
         await base.CloseAsync().ConfigureAwait(false);

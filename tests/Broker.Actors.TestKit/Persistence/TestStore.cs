@@ -43,6 +43,9 @@ public abstract class TestStore : IAsyncDisposable
     /// <summary>Makes every later read and write of the stores fail, as a lost database would.</summary>
     public abstract Task BreakAsync();
 
+    /// <summary>After <see cref="BreakAsync"/>: the tables are made again, empty, and the open stores work on them.</summary>
+    public abstract Task RestoreAsync();
+
     protected async Task OpenStoresAsync()
     {
         (_journal, _snapshotStore) = await OpenCoreAsync().ConfigureAwait(false);

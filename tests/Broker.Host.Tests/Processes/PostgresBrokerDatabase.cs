@@ -41,6 +41,19 @@ internal sealed class PostgresBrokerDatabase : IAsyncDisposable
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>Runs <paramref name="sql"/> in this database on a connection of its own (no pool: a fault test may terminate pooled ones).</summary>
+    public async Task ExecuteInDatabaseAsync(string sql)
+    {
+        var unpooled = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(unpooled);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the server's own database, outside this one (ALTER DATABASE, pg_terminate_backend).</summary>
+    public Task ExecuteOnServerAsync(string sql) => ExecuteAsync(sql);
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_serverConnectionString);

@@ -147,9 +147,12 @@ internal sealed class MqttTestClient : IDisposable
     public Task DisconnectAsync(ReasonCode reason = ReasonCode.NormalDisconnection) =>
         SendAsync(new DisconnectPacket { ReasonCode = reason });
 
-    public async Task<MqttPacket> ReceiveAsync()
+    public Task<MqttPacket> ReceiveAsync() => ReceiveAsync(Deadline);
+
+    /// <summary>The next packet, waiting at most <paramref name="within"/> (for what the broker may take longer to send).</summary>
+    public async Task<MqttPacket> ReceiveAsync(TimeSpan within)
     {
-        using var deadline = new CancellationTokenSource(Deadline);
+        using var deadline = new CancellationTokenSource(within);
         try
         {
             if (await _received.Reader.WaitToReadAsync(deadline.Token) && _received.Reader.TryRead(out var packet))
@@ -159,17 +162,20 @@ internal sealed class MqttTestClient : IDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"Nothing received within {Deadline.TotalSeconds} s.");
+            Assert.Fail($"Nothing received within {within.TotalSeconds} s.");
         }
 
         Assert.Fail($"The broker closed the connection instead of sending a packet.{Failure()}");
         return null!;
     }
 
-    public async Task<T> ReceiveAsync<T>()
+    public Task<T> ReceiveAsync<T>()
+        where T : MqttPacket => ReceiveAsync<T>(Deadline);
+
+    public async Task<T> ReceiveAsync<T>(TimeSpan within)
         where T : MqttPacket
     {
-        var packet = await ReceiveAsync();
+        var packet = await ReceiveAsync(within);
         return Assert.IsType<T>(packet);
     }
 
@@ -185,6 +191,21 @@ internal sealed class MqttTestClient : IDisposable
     }
 
     public static string PayloadOf(PublishPacket publish) => Encoding.UTF8.GetString(publish.Payload.ToArray());
+
+    /// <summary>The next packet, or null when the broker closes the connection first; fails after <see cref="Deadline"/>.</summary>
+    public async Task<MqttPacket?> ReceiveOrCloseAsync()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        try
+        {
+            return await _received.Reader.WaitToReadAsync(deadline.Token) && _received.Reader.TryRead(out var packet) ? packet : null;
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"Nothing received, nor the connection closed, within {Deadline.TotalSeconds} s.");
+            return null;
+        }
+    }
 
     /// <summary>The negative check: nothing arrives (and the connection stays open) for <see cref="Quiet"/>.</summary>
     public async Task ExpectNothingAsync()

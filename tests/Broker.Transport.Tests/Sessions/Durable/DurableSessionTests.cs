@@ -169,6 +169,33 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_connection_handed_to_a_session_that_stopped_before_taking_it_is_answered_once_the_session_is_started_again()
+    {
+        await using var node = await StartAsync();
+        var (connection, session) = node.Open("sub", expiry: 3600);
+        node.Subscribe(session, connection, "t/#");
+        await Store.BreakAsync();
+        node.AwaitCommitted([node.Deliver(session, "t/lost")]);
+        connection.WaitClosed();
+
+        // The AttachSession that was in the session's mailbox (or stash, while it was read back) when it stopped.
+        var reconnect = node.AttachLostWithStoppedSession(session, "sub", expiry: 3600);
+        await Store.RestoreAsync();
+
+        // Restarts wait on the registry's back-off: time passes until the session is started again and answers.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!reconnect.Sent.OfType<ConnAckPacket>().Any())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the reconnecting client was never answered");
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        node.ExpectOpened();
+        Assert.False(reconnect.Closed, string.Join(", ", reconnect.Sent));
+    }
+
+    [StoreFact]
     public async Task A_session_whose_rows_cannot_be_read_back_is_logged_deleted_and_starts_empty_while_the_others_recover()
     {
         await using (var node = await StartAsync())
@@ -277,6 +304,18 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
             _client.Send(Registry, new OpenSession(request, connection, new ConnAckPacket()));
             return (connection, _client.ExpectMsg<SessionOpened>().Session);
         }
+
+        /// <summary>What the dead letters say when a session stopped with a client's AttachSession not yet taken.</summary>
+        public RecordingConnection AttachLostWithStoppedSession(IActorRef stopped, string clientId, uint expiry)
+        {
+            var connection = new RecordingConnection(_nextConnectionId());
+            var request = new ConnectRequest { ClientId = clientId, ProtocolVersion = MqttProtocolVersion.V500, SessionExpirySeconds = expiry };
+            var attach = new AttachSession(new OpenSession(request, connection, new ConnAckPacket()), SessionPresent: true, _client.Ref);
+            _system.EventStream.Publish(new DeadLetter(attach, Registry, stopped));
+            return connection;
+        }
+
+        public SessionOpened ExpectOpened() => _client.ExpectMsg<SessionOpened>();
 
         public void Subscribe(IActorRef session, RecordingConnection connection, string filter)
         {
