@@ -5,8 +5,9 @@ namespace Broker.Actors;
 /// <see cref="EnvelopeSegment"/> rings linked in order. The first ring is made by the first message and
 /// is small (<see cref="InitialCapacity"/>), so an actor that was never told anything holds no ring and
 /// an idle one a small ring; a ring that fills is frozen and followed by one twice its size (up to
-/// <see cref="MaxCapacity"/>, below the large object heap), so a busy actor settles on a ring as big as
-/// its longest queue and reuses it with no allocation per message.
+/// <see cref="MaxCapacity"/>), so a busy actor settles on a ring as big as
+/// its longest queue and reuses it with no allocation per message. Rings are never shrunk: like the
+/// ring buffer before it, an actor keeps the ring of its longest queue.
 /// <para>Order: a ring's positions are claimed in order, a frozen ring takes no more, and
 /// <see cref="_tail"/> only moves forward along the chain, so each sender's messages land in order;
 /// the consumer reads the rings in chain order, each to its end.</para>
@@ -17,8 +18,12 @@ internal struct EnvelopeQueue
     /// <summary>Two envelopes: enough for most sessions, which hold a message or two at a time.</summary>
     public const int InitialCapacity = 2;
 
-    /// <summary>2,048 slots of 24 bytes: the largest ring that stays below the large object heap's 85,000 bytes.</summary>
-    public const int MaxCapacity = 2048;
+    /// <summary>
+    /// As ConcurrentQueue's segments. Not lower: a ring is given up only when outgrown, and a queue
+    /// longer than the largest ring would use each further ring once, allocating about 24 bytes per
+    /// message. (A cap of 2,048 slots, to stay off the large object heap, did that in the fan-in benchmark.)
+    /// </summary>
+    public const int MaxCapacity = 1 << 20;
 
     /// <summary>
     /// The consumer's ring. Null until the first message: the producer that makes the first ring puts it

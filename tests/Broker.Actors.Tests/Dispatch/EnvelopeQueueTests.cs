@@ -16,7 +16,7 @@ public sealed class EnvelopeQueueTests
     public void One_producer_gets_its_messages_back_in_order_across_several_rings()
     {
         var mailbox = new Holder();
-        const int Count = 10_000; // from a ring of 2 to rings of 2,048 and several of them
+        const int Count = 10_000; // through rings of 2, 4, ... 8,192 slots
 
         for (var i = 0; i < Count; i++)
         {
