@@ -15,7 +15,7 @@ namespace Broker.Benchmarks.Actors;
 /// heap is measured with <see cref="GC.GetTotalMemory(bool)"/> (full, compacting collections until the
 /// size settles) before the first actor is created and after every actor has run PreStart; then again
 /// after every actor has received one message, because the first message gives an actor its mailbox
-/// buffer, which it keeps. The figures are followed by the sizes of the parts, measured one by one.</para>
+/// ring, which it keeps. The figures are followed by the sizes of the parts, measured one by one.</para>
 /// </summary>
 internal static class IdleActorMemory
 {
@@ -78,20 +78,24 @@ internal static class IdleActorMemory
     {
         var runtime = typeof(ActorSystem).Assembly;
         var cellType = runtime.GetType("Broker.Actors.ActorCell", throwOnError: true)!;
-        var initialCapacity = (int)cellType.GetField("InitialCapacity", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
+        var queueType = runtime.GetType("Broker.Actors.EnvelopeQueue", throwOnError: true)!;
+        var segmentType = runtime.GetType("Broker.Actors.EnvelopeSegment", throwOnError: true)!;
+        var initialCapacity = (int)queueType.GetField("InitialCapacity", BindingFlags.Public | BindingFlags.Static)!.GetRawConstantValue()!;
 
         var cell = SizeOf(() => RuntimeHelpers.GetUninitializedObject(cellType));
         var actor = SizeOf(() => RuntimeHelpers.GetUninitializedObject(typeof(IdleSession)));
         var name = SizeOf(() => SessionName(123_456));
         var entry = DictionaryEntrySize(count);
-        var mailbox = SizeOf(() => new Envelope[initialCapacity]);
+        var newSegment = System.Linq.Expressions.Expression.Lambda<Func<object>>(
+            System.Linq.Expressions.Expression.New(segmentType.GetConstructor([typeof(int)])!, System.Linq.Expressions.Expression.Constant(initialCapacity))).Compile();
+        var mailbox = SizeOf(newSegment); // a compiled constructor call: reflection would count its own allocations
         Console.WriteLine("parts, measured one by one:");
         Console.WriteLine($"  ActorCell ({cellType.GetFields(BindingFlags.Instance | BindingFlags.NonPublic).Length} fields):   {cell,6:N0} B");
         Console.WriteLine($"  actor instance (no fields of its own): {actor,6:N0} B");
         Console.WriteLine($"  name string (14 chars):               {name,6:N0} B");
         Console.WriteLine($"  parent's Dictionary<string, _> entry: {entry,6:N1} B per entry at {count:N0} entries (entries, buckets, unused capacity)");
         Console.WriteLine($"  sum, idle actor:                      {cell + actor + name + entry,6:N1} B");
-        Console.WriteLine($"  mailbox buffer (Envelope[{initialCapacity}]), from the first message: {mailbox,6:N0} B");
+        Console.WriteLine($"  mailbox ring (EnvelopeSegment of {initialCapacity} slots), from the first message: {mailbox,6:N0} B");
     }
 
     private static long SizeOf(Func<object> create)

@@ -1,69 +1,75 @@
 namespace Broker.Actors;
 
 /// <summary>
-/// The mailbox, inline in the cell: a ring buffer of envelopes (created on the first message, grown by
-/// doubling, never shrunk, so a busy actor reaches a steady state with no allocation per message) and a
-/// short linked list of system messages. Both are guarded by the cell's monitor, held only to add or take
-/// one entry. The cell is its own thread-pool work item: a turn processes the system messages, then up to
+/// The mailbox, inline in the cell: ordinary messages in a lock-free multi-producer, single-consumer
+/// <see cref="EnvelopeQueue"/> (or, for a bounded mailbox, a <see cref="BoundedMailbox"/> under its own
+/// lock), system messages on a lock-free stack, and unstashed messages on a stack only the actor's turn
+/// touches. The cell is its own thread-pool work item: a turn processes the system messages, then up to
 /// <c>throughput</c> ordinary ones, and <see cref="_scheduled"/> makes sure only one turn runs at a time.
+/// <para>No wakeup is lost. A sender first makes its message visible with an interlocked instruction (the
+/// claim of a slot, the push of a system message), then reads <see cref="_scheduled"/> and schedules the
+/// cell if it is clear. A turn ends by clearing <see cref="_scheduled"/> with an interlocked exchange, then
+/// looks for claimed messages and reschedules itself if there are any. Both sides write, fence, then read
+/// what the other wrote, so they cannot both read the old value: either the turn sees the message, or the
+/// sender sees the flag cleared; both may, and the compare-and-swap in <see cref="Schedule"/> lets only
+/// one of them queue the cell. (The bounded mailbox gets the same from its monitor, which the sender holds
+/// while appending and the turn takes after clearing the flag.)</para>
 /// </summary>
 internal sealed partial class ActorCell : IThreadPoolWorkItem
 {
-    /// <summary>Small: most sessions hold a message or two at a time, and the buffer stays for the actor's life.</summary>
-    private const int InitialCapacity = 4;
+    /// <summary>Marks the system messages of a stopped actor: a push that finds it goes to the dead actor's handling.</summary>
+    private static readonly SystemMessageNode ClosedSystemMessages = new(StopActor.Instance);
 
-    private Envelope[]? _queue;
-    private int _head;
-    private int _count;
-    private SystemMessageNode? _systemHead;
-    private SystemMessageNode? _systemTail;
+    private EnvelopeQueue _mailbox;
+
+    /// <summary>Newest first; reversed when taken.</summary>
+    private SystemMessageNode? _systemMessages;
     private int _scheduled;
     private int _suspendCount;
     private bool _closed;
-
-    public int MailboxCount => Volatile.Read(ref _count);
 
     public long DroppedMessages => _extras is null ? 0 : Interlocked.Read(ref _extras.DroppedMessages);
 
     public void Tell(object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (Enqueue(new Envelope(message, sender), out var wasEmpty) && wasEmpty)
+        var envelope = new Envelope(message, sender);
+        if (_extras?.Bounded is { } bounded)
         {
-            // A mailbox that already held messages is scheduled, or will be when its turn ends
-            // (Execute checks for work after clearing _scheduled): no need to touch _scheduled again.
+            TellBounded(bounded, envelope);
+            return;
+        }
+
+        if (_mailbox.TryEnqueue(envelope))
+        {
+            // Every send reads the flag (the claim above was the fence), but Schedule only writes it when
+            // the cell is idle: under load the cache line stays shared.
             Schedule();
+        }
+        else
+        {
+            _system.DeadLetters.Publish(message, sender, this);
         }
     }
 
     public void SendSystemMessage(SystemMessage message)
     {
         var node = new SystemMessageNode(message);
-        lock (this)
+        while (true)
         {
-            if (!_closed)
+            var head = Volatile.Read(ref _systemMessages);
+            if (ReferenceEquals(head, ClosedSystemMessages))
             {
-                if (_systemTail is null)
-                {
-                    _systemHead = node;
-                }
-                else
-                {
-                    _systemTail.Next = node;
-                }
-
-                _systemTail = node;
-                node = null;
+                SystemMessageToDeadActor(message);
+                return;
             }
-        }
 
-        if (node is null)
-        {
-            Schedule();
-        }
-        else
-        {
-            SystemMessageToDeadActor(message);
+            node.Next = head;
+            if (Interlocked.CompareExchange(ref _systemMessages, node, head) == head)
+            {
+                Schedule();
+                return;
+            }
         }
     }
 
@@ -82,7 +88,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 }
 
                 Invoke(envelope);
-                if (Volatile.Read(ref _systemHead) is not null)
+                if (HasSystemMessages)
                 {
                     ProcessSystemMessages();
                 }
@@ -96,8 +102,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
         finally
         {
-            // Exchange, not a plain write: a full fence, so the reads below see any message whose sender
-            // found this cell still scheduled and so did not schedule it.
+            // Exchange, not a plain write: the fence of the protocol in the class comment.
             Interlocked.Exchange(ref _scheduled, 0);
             if (HasPendingWork)
             {
@@ -108,7 +113,15 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
 
     private bool CanProcessMessages => _state == LifecycleState.Running && _suspendCount == 0;
 
-    private bool HasPendingWork => Volatile.Read(ref _systemHead) is not null || (Volatile.Read(ref _count) > 0 && CanProcessMessages);
+    private bool HasSystemMessages => Volatile.Read(ref _systemMessages) is { } head && !ReferenceEquals(head, ClosedSystemMessages);
+
+    private bool HasPendingWork => HasSystemMessages || (CanProcessMessages && HasMessages);
+
+    /// <summary>The consumer only.</summary>
+    private bool HasMessages =>
+        _extras is { } extras
+            ? extras.Unstashed is { Count: > 0 } || (extras.Bounded is { } bounded ? bounded.HasMessages : _mailbox.HasClaims)
+            : _mailbox.HasClaims;
 
     private void Schedule()
     {
@@ -120,192 +133,121 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
-    private bool Enqueue(in Envelope envelope, out bool wasEmpty)
+    private void TellBounded(BoundedMailbox bounded, in Envelope envelope)
     {
-        var capacity = _props.Mailbox.Capacity;
-        Envelope? dropped = null;
-        wasEmpty = false;
-        lock (this)
+        switch (bounded.TryEnqueue(envelope, out var dropped))
         {
-            if (_closed)
-            {
-                goto Dead;
-            }
-
-            if (capacity is { } limit && _count >= limit)
-            {
-                switch (_props.Mailbox.Overflow)
+            case BoundedMailbox.EnqueueResult.Enqueued:
+                if (dropped is { } oldest)
                 {
-                    case MailboxOverflow.DropNewest:
-                        goto Refused;
-                    case MailboxOverflow.DropOldest:
-                        dropped = TakeFirst();
-                        break;
-                    default:
-                        if (!WaitForRoom(limit))
-                        {
-                            goto Refused;
-                        }
-
-                        if (_closed)
-                        {
-                            goto Dead;
-                        }
-
-                        break;
+                    CountDropped(oldest, "mailbox full: oldest message dropped");
                 }
-            }
 
-            wasEmpty = _count == 0;
-            Append(envelope);
+                Schedule();
+                break;
+            case BoundedMailbox.EnqueueResult.Refused:
+                CountDropped(envelope, $"mailbox full ({_props.Mailbox.Capacity} messages)");
+                break;
+            default:
+                _system.DeadLetters.Publish(envelope.Message, envelope.Sender, this);
+                break;
         }
-
-        if (dropped is { } oldest)
-        {
-            CountDropped(oldest, "mailbox full: oldest message dropped");
-        }
-
-        return true;
-
-    Refused:
-        CountDropped(envelope, $"mailbox full ({capacity} messages)");
-        return false;
-
-    Dead:
-        _system.DeadLetters.Publish(envelope.Message, envelope.Sender, this);
-        return false;
     }
 
-    /// <summary>Back-pressure: the sender waits on the monitor, which a dequeue from a full mailbox pulses.</summary>
-    private bool WaitForRoom(int limit)
-    {
-        var deadline = Environment.TickCount64 + (long)_props.Mailbox.PushTimeout.TotalMilliseconds;
-        while (_count >= limit && !_closed)
-        {
-            var remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0 || !Monitor.Wait(this, TimeSpan.FromMilliseconds(remaining)))
-            {
-                return _count < limit;
-            }
-        }
-
-        return true;
-    }
-
-    private void Append(in Envelope envelope)
-    {
-        var queue = _queue;
-        if (queue is null || _count == queue.Length)
-        {
-            queue = Grow();
-        }
-
-        queue[(_head + _count) & (queue.Length - 1)] = envelope;
-        _count++;
-    }
-
-    private Envelope[] Grow()
-    {
-        var old = _queue;
-        var grown = new Envelope[old is null ? InitialCapacity : old.Length * 2];
-        for (var i = 0; i < _count; i++)
-        {
-            grown[i] = old![(_head + i) & (old.Length - 1)];
-        }
-
-        _queue = grown;
-        _head = 0;
-        return grown;
-    }
-
+    /// <summary>The consumer only: unstashed messages first, then the mailbox.</summary>
     private bool TryDequeue(out Envelope envelope)
     {
-        lock (this)
+        if (_extras is { } extras)
         {
-            if (_count == 0)
+            if (extras.Unstashed is { Count: > 0 } unstashed)
             {
-                envelope = default;
-                return false;
+                envelope = unstashed[^1];
+                unstashed.RemoveAt(unstashed.Count - 1);
+                return true;
             }
 
-            envelope = TakeFirst();
-            if (_props.Mailbox.Overflow == MailboxOverflow.BackPressure && _count + 1 == _props.Mailbox.Capacity)
+            if (extras.Bounded is { } bounded)
             {
-                Monitor.PulseAll(this);
+                return bounded.TryDequeue(out envelope);
             }
-
-            return true;
         }
+
+        return _mailbox.TryDequeue(out envelope);
     }
 
-    private Envelope TakeFirst()
-    {
-        var queue = _queue!;
-        var envelope = queue[_head];
-        queue[_head] = default;
-        _head = (_head + 1) & (queue.Length - 1);
-        _count--;
-        return envelope;
-    }
-
-    /// <summary>Puts messages back at the front, in their order: unstashing.</summary>
+    /// <summary>
+    /// Puts messages back at the front, in their order: unstashing. The consumer only (the actor's own
+    /// turn), so they go on a stack of its own, taken before the mailbox, rather than into the queue.
+    /// </summary>
     internal void Prepend(IReadOnlyList<Envelope> envelopes)
     {
-        lock (this)
+        if (Volatile.Read(ref _closed))
         {
-            if (_closed)
+            foreach (var envelope in envelopes)
             {
-                return;
+                _system.DeadLetters.Publish(envelope.Message, envelope.Sender, this);
             }
 
-            for (var i = envelopes.Count - 1; i >= 0; i--)
-            {
-                var queue = _queue;
-                if (queue is null || _count == queue.Length)
-                {
-                    queue = Grow();
-                }
+            return;
+        }
 
-                _head = (_head - 1) & (queue.Length - 1);
-                queue[_head] = envelopes[i];
-                _count++;
-            }
+        var unstashed = Extras.Unstashed ??= [];
+        for (var i = envelopes.Count - 1; i >= 0; i--)
+        {
+            unstashed.Add(envelopes[i]);
         }
     }
 
-    private SystemMessageNode? TakeSystemMessages()
-    {
-        if (Volatile.Read(ref _systemHead) is null)
-        {
-            return null;
-        }
+    /// <summary>All waiting system messages, oldest first.</summary>
+    private SystemMessageNode? TakeSystemMessages() =>
+        HasSystemMessages ? Reverse(Interlocked.Exchange(ref _systemMessages, null)) : null;
 
-        lock (this)
-        {
-            var head = _systemHead;
-            _systemHead = _systemTail = null;
-            return head;
-        }
-    }
-
-    /// <summary>Closes the mailbox for good and hands back what was still in it.</summary>
+    /// <summary>Closes the mailbox for good and hands back what was still in it, unstashed messages first.</summary>
     private (List<Envelope> Messages, SystemMessageNode? System) CloseMailbox()
     {
-        lock (this)
+        Volatile.Write(ref _closed, true);
+        var messages = new List<Envelope>();
+        if (_extras?.Unstashed is { } unstashed)
         {
-            Volatile.Write(ref _closed, true);
-            var messages = new List<Envelope>(_count);
-            while (_count > 0)
+            for (var i = unstashed.Count - 1; i >= 0; i--)
             {
-                messages.Add(TakeFirst());
+                messages.Add(unstashed[i]);
             }
 
-            _queue = null;
-            var system = _systemHead;
-            _systemHead = _systemTail = null;
-            Monitor.PulseAll(this);
-            return (messages, system);
+            _extras.Unstashed = null;
         }
+
+        if (_extras?.Bounded is { } bounded)
+        {
+            messages.AddRange(bounded.Close());
+        }
+        else
+        {
+            _mailbox.Close();
+            while (_mailbox.TryDequeue(out var envelope))
+            {
+                messages.Add(envelope);
+            }
+
+            _mailbox.Release();
+        }
+
+        var system = Interlocked.Exchange(ref _systemMessages, ClosedSystemMessages);
+        return (messages, Reverse(system));
+    }
+
+    private static SystemMessageNode? Reverse(SystemMessageNode? node)
+    {
+        SystemMessageNode? reversed = null;
+        while (node is not null)
+        {
+            var next = node.Next;
+            node.Next = reversed;
+            reversed = node;
+            node = next;
+        }
+
+        return reversed;
     }
 
     private void CountDropped(in Envelope envelope, string reason)
@@ -319,6 +261,6 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         public SystemMessage Message { get; } = message;
 
-        public SystemMessageNode? Next { get; set; }
+        public SystemMessageNode? Next;
     }
 }

@@ -33,6 +33,10 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
         _parent = parent;
         _name = name;
         _props = props;
+        if (props.Mailbox.Capacity is not null)
+        {
+            _extras = new CellExtras { Bounded = new BoundedMailbox(props.Mailbox) };
+        }
     }
 
     private enum LifecycleState : byte
