@@ -110,6 +110,35 @@ public sealed class RetainedStore
         }
     }
 
+    /// <summary>The topic's retained message, expired or not; null when none.</summary>
+    public ApplicationMessage? Find(string topic) => FindNode(topic)?.Value;
+
+    /// <summary>
+    /// Undoes a change that storage refused: if the topic still holds what the change left (<paramref name="applied"/>,
+    /// null for a deletion), it holds <paramref name="previous"/> again (null: nothing). A later change is left alone.
+    /// </summary>
+    public bool Revert(string topic, ApplicationMessage? applied, ApplicationMessage? previous)
+    {
+        lock (_writeLock)
+        {
+            if (!ReferenceEquals(FindNode(topic)?.Value, applied))
+            {
+                return false;
+            }
+
+            if (previous is not null)
+            {
+                Retain(previous);
+            }
+            else
+            {
+                Delete(topic);
+            }
+
+            return true;
+        }
+    }
+
     private TrieNode<ApplicationMessage>? FindNode(string topic)
     {
         var node = _root;

@@ -181,10 +181,36 @@ public sealed class Router : IRouter
             return null;
         }
 
+        Task write;
+        ApplicationMessage? previous;
         lock (_retainedLock)
         {
+            previous = Retained.Find(message.Topic);
             Retained.Retain(message);
-            return persistence.StoreAsync(message);
+            write = persistence.StoreAsync(message);
+        }
+
+        return RevertWhenRefusedAsync(write, message, previous);
+    }
+
+    /// <summary>
+    /// A change storage refused is undone in memory too (unless a later one replaced it): the publisher is refused,
+    /// so it must not be served now and lost at the next restart, nor a refused deletion come back then.
+    /// </summary>
+    private async Task RevertWhenRefusedAsync(Task write, ApplicationMessage message, ApplicationMessage? previous)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_retainedLock)
+            {
+                Retained.Revert(message.Topic, message.Payload.IsEmpty ? null : message, previous);
+            }
+
+            throw;
         }
     }
 

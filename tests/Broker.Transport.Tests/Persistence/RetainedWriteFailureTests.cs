@@ -32,6 +32,27 @@ public sealed class RetainedWriteFailureTests
     }
 
     [Fact]
+    public async Task A_refused_retained_change_is_undone_in_memory_so_a_restart_cannot_change_what_is_served()
+    {
+        var kept = _f.Message("a/b", "kept", retain: true);
+        var failing = new Router("n1", SharedSubscriptionStrategy.Random, _f.Clock, _f.Metrics)
+        {
+            RetainedPersistence = new RetainedMessagePersistence(new FailingStore()),
+        };
+        failing.Retained.Retain(kept);
+
+        failing.Publish(_f.Message("a/b", "refused", retain: true), null, out var replace);
+        await Assert.ThrowsAsync<IOException>(() => replace!);
+        failing.Publish(_f.Message("a/b", "", retain: true), null, out var delete);
+        await Assert.ThrowsAsync<IOException>(() => delete!);
+        failing.Publish(_f.Message("new/topic", "refused", retain: true), null, out var add);
+        await Assert.ThrowsAsync<IOException>(() => add!);
+
+        Assert.Same(kept, failing.Retained.Find("a/b"));
+        Assert.Equal(1, failing.Retained.Count);
+    }
+
+    [Fact]
     public void Without_persistence_a_retained_publish_has_no_write_to_wait_for()
     {
         _f.Router.Publish(_f.Message("a/b", retain: true), null, out var write);
