@@ -107,6 +107,8 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     public IInboundCredit? InboundCredit => _inbound;
 
+    public bool IsClosed => Volatile.Read(ref _closeRequested) != 0;
+
     public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";
 
     private async Task RunCoreAsync()

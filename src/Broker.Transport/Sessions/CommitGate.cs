@@ -35,6 +35,8 @@ internal sealed class CommitGate(IClientConnection inner, long issued, long comm
 
     public IInboundCredit? InboundCredit => inner.InboundCredit;
 
+    public bool IsClosed => inner.IsClosed;
+
     public int HeldCount => _held.Count + _turn.Count;
 
     /// <summary>The current turn has recorded a change: what it sends waits for the turn's write.</summary>

@@ -39,6 +39,12 @@ public interface IClientConnection
     Messaging.IInboundCredit? InboundCredit => null;
 
     /// <summary>
+    /// Closed, or closing: nothing sent now reaches the client. A session handed a connection that gave up
+    /// waiting for it (storage was down longer than the connection waits) treats it as gone at once.
+    /// </summary>
+    bool IsClosed => false;
+
+    /// <summary>
     /// Closes the connection once what was queued before is written. On 5.0 a DISCONNECT with
     /// <paramref name="reason"/> goes first when one is given (0x8E on takeover, 0x8B on shutdown).
     /// Idempotent.

@@ -269,6 +269,12 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         _state.Attach(Gated(open.Connection), ClientCapabilities.From(open.Request), Now);
         attach.ReplyTo?.Tell(new SessionOpened(Self, attach.SessionPresent), Self);
         ArmTimers();
+
+        // The connection gave up waiting for this session (and will not say it is gone): it ended abnormally.
+        if (open.Connection.IsClosed)
+        {
+            Disconnected(new ClientDisconnected(_state.Connection!, DisconnectKind.Abnormal));
+        }
     }
 
     private void Disconnected(ClientDisconnected disconnected)

@@ -306,6 +306,22 @@ public class SessionActorTests : ActorTestKit
         Assert.Equal((first.PacketId, true), (again.PacketId, again.Dup));
     }
 
+    [Fact]
+    public void A_connection_closed_before_its_session_took_it_ends_at_once_and_the_session_starts_its_expiry()
+    {
+        var connection = new RecordingConnection(Interlocked.Increment(ref _connectionIds));
+        connection.Close();
+        var request = new ConnectRequest { ClientId = "late", ProtocolVersion = MqttProtocolVersion.V500, SessionExpirySeconds = 60 };
+
+        _client.Send(_registry, new OpenSession(request, connection, new ConnAckPacket()));
+        var opened = _client.ExpectMsg<SessionOpened>();
+
+        Assert.False(Stats(opened.Session).Connected);
+        Watch(opened.Session);
+        Time.Advance(TimeSpan.FromSeconds(60));
+        ExpectTerminated(opened.Session);
+    }
+
     private (RecordingConnection Connection, SessionOpened Opened) Open(
         string clientId,
         bool cleanStart = false,

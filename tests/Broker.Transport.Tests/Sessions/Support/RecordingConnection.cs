@@ -29,6 +29,8 @@ internal sealed class RecordingConnection(long id, MqttProtocolVersion version =
 
     public bool Closed { get; private set; }
 
+    public bool IsClosed => Closed;
+
     public IReadOnlyList<MqttPacket> Sent
     {
         get
