@@ -14,29 +14,7 @@ public class BrokerProcessTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static Process Start(params string[] args)
-    {
-        var broker = Path.Combine(AppContext.BaseDirectory, "broker.dll");
-        Assert.True(File.Exists(broker), $"{broker} not found; the test project references src/Broker.Host");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(broker);
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        // The child must not see overrides from whoever runs the tests.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("BROKER_", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(name);
-        return Process.Start(start)!;
-    }
-
-    /// <summary>The muxer running these tests when it is one (dotnet test), so the child uses the same SDK install.</summary>
-    private static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+    private static Process Start(params string[] args) => Process.Start(Processes.BrokerExecutable.StartInfo(args))!;
 
     private static async Task<(int Exit, string Output, string Error)> RunToEnd(params string[] args)
     {

@@ -216,27 +216,7 @@ internal sealed class BrokerProcess : IAsyncDisposable
 
     private void StartProcess()
     {
-        var broker = Path.Combine(AppContext.BaseDirectory, "broker.dll");
-        Assert.True(File.Exists(broker), $"{broker} not found; the test project references src/Broker.Host");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(broker);
-        foreach (var setting in _settings)
-        {
-            start.ArgumentList.Add(setting);
-        }
-
-        // The child must not see overrides from whoever runs the tests.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("BROKER_", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
+        var start = BrokerExecutable.StartInfo(_settings);
         _listening = NewSignal();
         _exited = NewSignal();
         if (_starts++ > 0)
@@ -284,10 +264,6 @@ internal sealed class BrokerProcess : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>The muxer running these tests when it is one (dotnet test), so the child uses the same SDK install.</summary>
-    private static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
 
     /// <summary>A port free at this moment; the broker binds it right after, so the window for another taker is small.</summary>
     private static int FreePort()
