@@ -23,7 +23,7 @@ public sealed partial class MqttConnection
     /// Kestrel's loop: read, decode every whole packet, hand each to the channel, then
     /// <c>AdvanceTo(consumed, examined)</c> in <c>finally</c> so that a partial packet stays buffered.
     /// Ends at end of stream, on a transport error, when the channel closes, or when <see cref="Close"/>
-    /// cancels the pending read.
+    /// cancels the pending read; then ends the connection.
     /// </summary>
     private async Task ReadLoopAsync()
     {
@@ -90,6 +90,10 @@ public sealed partial class MqttConnection
         {
             // The transport aborted or reset the connection: the network failed, which the session hears as Abnormal.
             _logger.LogDebug("{Connection}: the transport ended: {Message}", this, e.Message);
+        }
+        finally
+        {
+            await EndAsync().ConfigureAwait(false);
         }
     }
 

@@ -31,6 +31,8 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     /// <summary>How long a closing connection waits for a client that does not read to take what was queued.</summary>
     private static readonly TimeSpan CloseFlushTimeout = TimeSpan.FromSeconds(5);
 
+    private static readonly string LogCategory = typeof(MqttConnection).FullName!;
+
     private static long s_lastId;
 
     private readonly IDuplexPipe _transport;
@@ -47,6 +49,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     private volatile IActorRef? _session;
     private int _disconnectTold;
+    private CancellationTokenRegistration _abortedRegistration;
 
     private MqttConnection(IDuplexPipe transport, ConnectionMetadata metadata, BrokerContext context, CancellationToken aborted)
     {
@@ -54,7 +57,8 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         _metadata = metadata;
         _context = context;
         _aborted = aborted;
-        _logger = context.LoggerFactory.CreateLogger<MqttConnection>();
+        // By category name, which the factory caches: CreateLogger<T> would make a Logger<T> per connection.
+        _logger = context.LoggerFactory.CreateLogger(LogCategory);
         Id = Interlocked.Increment(ref s_lastId);
         // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
         _decoder = new MqttDecoder(new MqttDecoderOptions { MaximumPacketSize = context.Settings.MaxPacketSize, Peer = PeerRole.Client });
@@ -62,6 +66,11 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     }
 
     public long Id { get; }
+
+    /// <summary>The neighbours in <see cref="ConnectionTracker"/>'s list, which it guards.</summary>
+    internal MqttConnection? PreviousLive { get; set; }
+
+    internal MqttConnection? NextLive { get; set; }
 
     public EndPoint? RemoteEndPoint => _metadata.RemoteEndPoint;
 
@@ -109,20 +118,17 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";
 
-    private async Task RunCoreAsync()
+    /// <summary>
+    /// Starts the connection and returns its read loop, which ends it (<see cref="EndAsync"/>): one async state
+    /// machine lives as long as the connection, not one waiting on another (issue 5, memory per idle connection).
+    /// </summary>
+    private Task RunCoreAsync()
     {
         _context.Connections.Register(this);
         _lastReceivedMs = NowMs();
         ScheduleKeepAliveCheck(_lastReceivedMs);
-        using var aborted = _aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound);
-        try
-        {
-            await ReadLoopAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            await EndAsync().ConfigureAwait(false);
-        }
+        _abortedRegistration = _aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound);
+        return ReadLoopAsync();
     }
 
     private async Task EndAsync()
@@ -148,6 +154,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         await _transport.Output.CompleteAsync().ConfigureAwait(false);
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         _context.Connections.Unregister(this);
+        await _abortedRegistration.DisposeAsync().ConfigureAwait(false);
         _ended.TrySetResult();
     }
 
