@@ -34,6 +34,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     private static readonly string LogCategory = typeof(MqttConnection).FullName!;
 
     private static long s_lastId;
+    private static MqttDecoderOptions? s_decoderOptions;
 
     private readonly IDuplexPipe _transport;
     private readonly ConnectionMetadata _metadata;
@@ -45,7 +46,11 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     // Guards the channel against the keep-alive timer, which runs on a timer thread while the read loop runs.
     private readonly Lock _channelGate = new();
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Made only when someone waits for the end (a graceful shutdown): an idle connection holds none. Both
+    // guarded by _outboxGate.
+    private TaskCompletionSource? _ended;
+    private bool _hasEnded;
 
     private volatile IActorRef? _session;
     private int _disconnectTold;
@@ -61,7 +66,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         _logger = context.LoggerFactory.CreateLogger(LogCategory);
         Id = Interlocked.Increment(ref s_lastId);
         // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
-        _decoder = new MqttDecoder(new MqttDecoderOptions { MaximumPacketSize = context.Settings.MaxPacketSize, Peer = PeerRole.Client });
+        _decoder = new MqttDecoder(DecoderOptions(context.Settings.MaxPacketSize));
         _channel = new MqttChannel(context.Settings, this, NowMs());
     }
 
@@ -79,7 +84,18 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     public ConnectionMetadata Metadata => _metadata;
 
     /// <summary>Completes when both loops have ended and the pipe is completed.</summary>
-    public Task Completion => _ended.Task;
+    public Task Completion
+    {
+        get
+        {
+            lock (_outboxGate)
+            {
+                return _hasEnded
+                    ? Task.CompletedTask
+                    : (_ended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
 
     /// <summary>
     /// Serves one client until either side closes. Never throws for what the client does: a malformed
@@ -155,7 +171,14 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         _context.Connections.Unregister(this);
         await _abortedRegistration.DisposeAsync().ConfigureAwait(false);
-        _ended.TrySetResult();
+        TaskCompletionSource? ended;
+        lock (_outboxGate)
+        {
+            _hasEnded = true;
+            ended = _ended;
+        }
+
+        ended?.TrySetResult();
     }
 
     /// <summary>The session hears once how its connection ended, which decides the will.</summary>
@@ -173,6 +196,19 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         }
 
         session.Tell(new ClientDisconnected(this, close?.Kind ?? DisconnectKind.Abnormal, close?.SessionExpirySeconds));
+    }
+
+    /// <summary>One options object for every connection while the maximum stays the same, rather than one each.</summary>
+    private static MqttDecoderOptions DecoderOptions(int maximumPacketSize)
+    {
+        var options = s_decoderOptions;
+        if (options?.MaximumPacketSize != maximumPacketSize)
+        {
+            options = new MqttDecoderOptions { MaximumPacketSize = maximumPacketSize, Peer = PeerRole.Client };
+            s_decoderOptions = options;
+        }
+
+        return options;
     }
 
     private long NowMs() => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -30,6 +30,7 @@ internal sealed partial class SocketListener : IDisposable
     private readonly MqttConnectionHandler _handler;
     private readonly ILogger _logger;
     private readonly Socket _listening;
+    private readonly IPEndPoint? _sharedLocalEndPoint;
 
     // One token for every connection: it fires only when the listener aborts them all, so no connection needs its own.
     private readonly CancellationTokenSource _aborted = new();
@@ -64,6 +65,10 @@ internal sealed partial class SocketListener : IDisposable
         }
 
         EndPoint = (IPEndPoint)_listening.LocalEndPoint!;
+        // Bound to one address, every connection's local end is the listener's: one object for all, and the
+        // socket never makes its own. Bound to every interface, each socket is asked which.
+        if (!EndPoint.Address.Equals(IPAddress.Any) && !EndPoint.Address.Equals(IPAddress.IPv6Any))
+            _sharedLocalEndPoint = EndPoint;
         for (var i = 0; i < AcceptLoops; i++)
             new AcceptLoop(this).Run(_listening);
     }
@@ -135,7 +140,7 @@ internal sealed partial class SocketListener : IDisposable
     private async Task ServeAsync(SocketConnection connection)
     {
         var socket = connection.Socket;
-        var metadata = new ConnectionMetadata(_name, socket.RemoteEndPoint, socket.LocalEndPoint);
+        var metadata = new ConnectionMetadata(_name, socket.RemoteEndPoint, _sharedLocalEndPoint ?? socket.LocalEndPoint);
         var aborted = _aborted.Token;
         try
         {
