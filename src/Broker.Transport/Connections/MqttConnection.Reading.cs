@@ -136,7 +136,12 @@ public sealed partial class MqttConnection
 
                 if (full)
                 {
-                    await _inbound.WaitAsync().ConfigureAwait(false);
+                    // Only while waiting does the transport's end matter: it opens the window so that reading ends.
+                    // Registered here, not for the connection's life: a registration costs an idle connection ~80 B.
+                    await using (_aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound).ConfigureAwait(false))
+                    {
+                        await _inbound.WaitAsync().ConfigureAwait(false);
+                    }
 
                     // The client kept sending while the connection did not read: not idle [MQTT-3.1.2-24].
                     Volatile.Write(ref _lastReceivedMs, NowMs());

@@ -54,7 +54,6 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     private volatile IActorRef? _session;
     private int _disconnectTold;
-    private CancellationTokenRegistration _abortedRegistration;
 
     private MqttConnection(IDuplexPipe transport, ConnectionMetadata metadata, BrokerContext context, CancellationToken aborted)
     {
@@ -143,7 +142,6 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         _context.Connections.Register(this);
         _lastReceivedMs = NowMs();
         ScheduleKeepAliveCheck(_lastReceivedMs);
-        _abortedRegistration = _aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound);
         return ReadLoopAsync();
     }
 
@@ -170,7 +168,6 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         await _transport.Output.CompleteAsync().ConfigureAwait(false);
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         _context.Connections.Unregister(this);
-        await _abortedRegistration.DisposeAsync().ConfigureAwait(false);
         TaskCompletionSource? ended;
         lock (_outboxGate)
         {
