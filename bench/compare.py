@@ -26,7 +26,7 @@ from pathlib import Path
 from comparison import brokers as brokers_module
 from comparison import machine, report
 from comparison.procstat import PeakRssSampler, cpu_seconds, rss_kb
-from comparison.scenarios import WARMUP, scenarios
+from comparison.scenarios import WARMUP, WARMUP_CONNECTIONS, scenarios
 
 REPO = Path(__file__).resolve().parent.parent
 BROKER_DLL = REPO / "src/Broker.Host/bin/Release/net10.0/broker.dll"
@@ -124,7 +124,11 @@ def run_all(args, brokers, baseline, run_dir, open_files):
     results_dir = Path(tempfile.gettempdir()) if args.fake_generator else REPO / "bench/results"
     results_dir.mkdir(parents=True, exist_ok=True)
     jsonl = results_dir / f"{'broker-compare-FAKE-' if args.fake_generator else ''}{run_id}.jsonl"
-    generator = [sys.executable, str(FAKE_GENERATOR)] if args.fake_generator else ["dotnet", str(BROKER_DLL)]
+    # The generator runs for seconds, too short for tiered compilation to pay: its first code would run
+    # unoptimized while a background thread recompiles it, a third of its CPU in scenario 5. Fully optimized
+    # at the first call, it needs a fifth less CPU (docs/PERFORMANCE.md, "Connection rate").
+    generator = ([sys.executable, str(FAKE_GENERATOR)] if args.fake_generator
+                 else ["env", "DOTNET_TieredCompilation=0", "dotnet", str(BROKER_DLL)])
 
     info = machine.describe(open_files)
     command = "python3 bench/compare.py " + " ".join(sys.argv[1:])
@@ -172,10 +176,11 @@ def run_all(args, brokers, baseline, run_dir, open_files):
 def warm_up(brokers, args, generator, run_dir):
     for b in brokers:
         print(f"warm-up: {b.label}")
-        _, error = run_generator(generator + ["bench"] + WARMUP + common_args(b, args, min(args.duration, 2)),
-                                 run_dir / f"warmup-{b.key}.stderr", 2 + GENERATOR_GRACE_S)
-        if error:
-            print(f"warning: the warm-up against {b.label} failed: {error}")
+        for i, warmup in enumerate([WARMUP, WARMUP_CONNECTIONS]):
+            _, error = run_generator(generator + ["bench"] + warmup + common_args(b, args, min(args.duration, 2)),
+                                     run_dir / f"warmup-{b.key}-{i}.stderr", 2 + GENERATOR_GRACE_S)
+            if error:
+                print(f"warning: the warm-up against {b.label} failed: {error}")
         time.sleep(args.settle)
 
 

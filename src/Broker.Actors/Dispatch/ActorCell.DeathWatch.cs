@@ -1,8 +1,15 @@
 namespace Broker.Actors;
 
-/// <summary>Death watch: who wants to know when this actor stops, and whom this actor watches.</summary>
+/// <summary>
+/// Death watch: who wants to know when this actor stops, and whom this actor watches. The first watcher is
+/// kept in the cell itself, the others in <see cref="CellExtras.WatchedBy"/>: most watched actors have one
+/// watcher (each session, its registry), and a set plus the extras for it cost a few hundred bytes per
+/// session (issue 5, memory per idle connection).
+/// </summary>
 internal sealed partial class ActorCell
 {
+    private IInternalActorRef? _watcher;
+
     public IActorRef Watch(IActorRef actor)
     {
         if (actor is not IInternalActorRef target)
@@ -34,7 +41,26 @@ internal sealed partial class ActorCell
             return;
         }
 
-        (Extras.WatchedBy ??= []).Add(watcher);
+        if (_watcher is null && _extras?.WatchedBy is null)
+        {
+            _watcher = watcher;
+        }
+        else if (!Equals(_watcher, watcher))
+        {
+            (Extras.WatchedBy ??= []).Add(watcher);
+        }
+    }
+
+    private void HandleUnwatch(IInternalActorRef watcher)
+    {
+        if (Equals(_watcher, watcher))
+        {
+            _watcher = null;
+        }
+        else
+        {
+            _extras?.WatchedBy?.Remove(watcher);
+        }
     }
 
     /// <summary>
@@ -51,6 +77,12 @@ internal sealed partial class ActorCell
 
     private void NotifyWatchersAndUnwatch()
     {
+        if (_watcher is { } sole)
+        {
+            sole.SendSystemMessage(new DeathWatchNotification(this));
+            _watcher = null;
+        }
+
         if (_extras is not { } extras)
         {
             return;

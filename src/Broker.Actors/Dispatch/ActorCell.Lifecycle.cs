@@ -46,7 +46,7 @@ internal sealed partial class ActorCell
                 HandleWatch(watch.Watcher);
                 break;
             case UnwatchActor unwatch:
-                _extras?.WatchedBy?.Remove(unwatch.Watcher);
+                HandleUnwatch(unwatch.Watcher);
                 break;
             case DeathWatchNotification notification:
                 HandleDeathWatchNotification(notification.Actor);

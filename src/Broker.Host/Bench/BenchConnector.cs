@@ -49,15 +49,22 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
     /// <exception cref="BenchConnectException">This connection failed (also counted).</exception>
     public async Task<BenchConnection> OpenAsync(string clientId, bool bulk, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HandshakeTimeout);
+        return await OpenAsync(clientId, bulk, timeout.Token, cancellationToken);
+    }
+
+    /// <param name="handshake">Cancelled when the run stops or the handshake takes too long.</param>
+    /// <param name="cancellationToken">Cancelled when the run stops: what tells the two apart.</param>
+    private async Task<BenchConnection> OpenAsync(string clientId, bool bulk, CancellationToken handshake, CancellationToken cancellationToken)
+    {
         var source = options.SourceAddresses.Count == 0
             ? null
             : options.SourceAddresses[(int)((uint)Interlocked.Increment(ref _nextSource) % (uint)options.SourceAddresses.Count)];
         Interlocked.CompareExchange(ref _firstStart, Stopwatch.GetTimestamp(), 0);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(HandshakeTimeout);
         try
         {
-            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId), bulk, timeout.Token);
+            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId), bulk, handshake);
             Interlocked.Exchange(ref _lastConnAck, Stopwatch.GetTimestamp());
             Interlocked.Increment(ref _succeeded);
             return connection;
@@ -79,6 +86,11 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
     /// <summary>
     /// Opens one connection per client identifier, paced, and hands each to <paramref name="opened"/> as it comes
     /// (failures are counted and left out). Stops starting new ones at <paramref name="deadlineTicks"/>.
+    /// <para>
+    /// <see cref="Lanes"/> loops start the connections, each taking every n-th identifier on the one shared
+    /// schedule: the system calls that start a connection (socket, bind, connect, which on loopback also runs the
+    /// handshake) then run on every core rather than one after the other on one thread.
+    /// </para>
     /// </summary>
     public async Task OpenManyAsync(
         IReadOnlyList<string> clientIds, bool bulk, Func<int, BenchConnection, Task> opened, long deadlineTicks, CancellationToken cancellationToken)
@@ -86,9 +98,29 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
         ArgumentNullException.ThrowIfNull(clientIds);
         ArgumentNullException.ThrowIfNull(opened);
         using var pending = new SemaphoreSlim(MaxPending);
-        var tasks = new List<Task>(clientIds.Count);
+        using var timeouts = new HandshakeTimeouts(HandshakeTimeout, cancellationToken);
         var pacer = new RatePacer(options.ConnectRate, Stopwatch.GetTimestamp());
-        for (var i = 0; i < clientIds.Count && !cancellationToken.IsCancellationRequested; i++)
+        var lanes = Math.Min(Lanes, Math.Max(1, clientIds.Count));
+        var tasks = new Task<List<Task>>[lanes];
+        for (var lane = 0; lane < lanes; lane++)
+        {
+            var first = lane;
+            tasks[lane] = Task.Run(() => OpenLaneAsync(first, lanes, clientIds, bulk, opened, pacer, pending, timeouts, deadlineTicks, cancellationToken), CancellationToken.None);
+        }
+
+        foreach (var started in await Task.WhenAll(tasks))
+            await Task.WhenAll(started);
+    }
+
+    /// <summary>Loops that start connections at once (see <see cref="OpenManyAsync"/>).</summary>
+    public static int Lanes => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    private async Task<List<Task>> OpenLaneAsync(
+        int first, int step, IReadOnlyList<string> clientIds, bool bulk, Func<int, BenchConnection, Task> opened, RatePacer pacer,
+        SemaphoreSlim pending, HandshakeTimeouts timeouts, long deadlineTicks, CancellationToken cancellationToken)
+    {
+        var tasks = new List<Task>(clientIds.Count / step + 1);
+        for (var i = first; i < clientIds.Count && !cancellationToken.IsCancellationRequested; i += step)
         {
             var now = Stopwatch.GetTimestamp();
             if (now >= deadlineTicks)
@@ -100,17 +132,18 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
             await pending.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested)
                 break;
-            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, opened, pending, cancellationToken));
+            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, opened, pending, timeouts.Next(), cancellationToken));
         }
-        await Task.WhenAll(tasks);
+        return tasks;
     }
 
-    private async Task OpenOneAsync(int index, string clientId, bool bulk, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending, CancellationToken cancellationToken)
+    private async Task OpenOneAsync(
+        int index, string clientId, bool bulk, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending, CancellationToken handshake, CancellationToken cancellationToken)
     {
         BenchConnection connection;
         try
         {
-            connection = await OpenAsync(clientId, bulk, cancellationToken);
+            connection = await OpenAsync(clientId, bulk, handshake, cancellationToken);
         }
         catch (Exception e) when (e is BenchConnectException or OperationCanceledException)
         {

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using Broker.Host.Listeners.Sockets;
 using Broker.Host.Options;
 using Broker.Transport.Connections;
 using Microsoft.AspNetCore.Builder;
@@ -15,11 +17,12 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Host.Listeners;
 
 /// <summary>
-/// One configured listener (tcp, ssl, ws or wss) on a Kestrel server of its own: a bind failure
-/// then names the listener, each WebSocket listener has its own path, and the live-connection count
-/// is per listener. Connection middleware, in order: the <c>max_connections</c> gate (before any
-/// TLS handshake is paid for), TLS for ssl and wss, then the MQTT handler (tcp, ssl) or HTTP with
-/// the WebSocket endpoint (ws, wss).
+/// One configured listener (tcp, ssl, ws or wss). The tcp listener runs on the broker's own
+/// <see cref="SocketListener"/> unless <c>transport = kestrel</c>; the others each on a Kestrel server
+/// of its own: a bind failure then names the listener, each WebSocket listener has its own path, and
+/// the live-connection count is per listener. Kestrel's connection middleware, in order: the
+/// <c>max_connections</c> gate (before any TLS handshake is paid for), TLS for ssl and wss, then the MQTT
+/// handler (tcp, ssl) or HTTP with the WebSocket endpoint (ws, wss).
 /// </summary>
 public sealed partial class MqttListener : IAsyncDisposable
 {
@@ -37,6 +40,7 @@ public sealed partial class MqttListener : IAsyncDisposable
     private readonly ILogger logger;
     private readonly UnbindableListenerFactory transport;
     private WebApplication? app;
+    private SocketListener? sockets;
 
     public MqttListener(string name, ListenerOptions options, MqttConnectionHandler handler, ILoggerFactory loggerFactory)
     {
@@ -56,12 +60,19 @@ public sealed partial class MqttListener : IAsyncDisposable
     public ConnectionLimit Connections { get; }
 
     /// <summary>Where the listener accepts connections, the actual port when 0 was configured; empty before start.</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints => [.. transport.BoundEndPoints.OfType<IPEndPoint>()];
+    public IReadOnlyList<IPEndPoint> EndPoints =>
+        sockets is not null ? [sockets.EndPoint] : [.. transport.BoundEndPoints.OfType<IPEndPoint>()];
 
     private string Address => $"{options.Bind}:{options.Port}";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (options is TcpListenerOptions { Transport: ListenerTransport.Sockets })
+        {
+            StartSockets();
+            return;
+        }
+
         var web = Build();
         try
         {
@@ -81,18 +92,40 @@ public sealed partial class MqttListener : IAsyncDisposable
     }
 
     /// <summary>Closes the listening socket; connections already accepted go on.</summary>
-    public Task StopAcceptingAsync(CancellationToken cancellationToken) => transport.UnbindAllAsync(cancellationToken);
+    public Task StopAcceptingAsync(CancellationToken cancellationToken)
+    {
+        if (sockets is null)
+            return transport.UnbindAllAsync(cancellationToken);
+        sockets.StopAccepting();
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Stops the server: connections still open are asked to close and, once
     /// <paramref name="cancellationToken"/> is cancelled, aborted; returns when all have ended.
     /// </summary>
-    public Task StopAsync(CancellationToken cancellationToken) => app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        sockets?.StopAsync(cancellationToken) ?? app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
+        sockets?.Dispose();
         if (app is not null)
             await app.DisposeAsync();
+    }
+
+    private void StartSockets()
+    {
+        try
+        {
+            sockets = new SocketListener(name, new IPEndPoint(IPAddress.Parse(options.Bind), options.Port), Connections, handler, logger);
+        }
+        catch (SocketException e)
+        {
+            throw new ListenerStartException(name, $"cannot listen on {Address}: {e.Message}", e);
+        }
+
+        Bound(name, sockets.EndPoint, "");
     }
 
     private WebApplication Build()

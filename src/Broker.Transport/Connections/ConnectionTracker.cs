@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Broker.Transport.Mqtt;
 
 namespace Broker.Transport.Connections;
@@ -6,14 +5,32 @@ namespace Broker.Transport.Connections;
 /// <summary>
 /// The live connections of this node, so that a graceful shutdown can tell every client why it is being
 /// disconnected and wait for them to go. Connections register themselves while they run.
+/// <para>
+/// A list threaded through the connections themselves, under one lock: no node per connection (a concurrent
+/// dictionary's cost about 100 B per idle connection, issue 5), and registering happens once per connection.
+/// </para>
 /// </summary>
 public sealed class ConnectionTracker
 {
-    private readonly ConcurrentDictionary<long, MqttConnection> _live = new();
+    private readonly Lock _gate = new();
+    private MqttConnection? _first;
+    private int _count;
 
-    public int Count => _live.Count;
+    public int Count => Volatile.Read(ref _count);
 
-    public IReadOnlyCollection<MqttConnection> Snapshot() => _live.Values.ToArray();
+    public IReadOnlyCollection<MqttConnection> Snapshot()
+    {
+        lock (_gate)
+        {
+            var live = new List<MqttConnection>(_count);
+            for (var connection = _first; connection is not null; connection = connection.NextLive)
+            {
+                live.Add(connection);
+            }
+
+            return live;
+        }
+    }
 
     /// <summary>
     /// Closes every live connection with <paramref name="reason"/> (0x8B Server shutting down, on 5.0,
@@ -22,7 +39,7 @@ public sealed class ConnectionTracker
     /// <returns>false when some were still open after <paramref name="timeout"/>.</returns>
     public async Task<bool> CloseAllAsync(ReasonCode reason, TimeSpan timeout)
     {
-        var connections = _live.Values.ToArray();
+        var connections = Snapshot();
         foreach (var connection in connections)
         {
             connection.Close(reason);
@@ -39,7 +56,48 @@ public sealed class ConnectionTracker
         }
     }
 
-    internal void Register(MqttConnection connection) => _live[connection.Id] = connection;
+    internal void Register(MqttConnection connection)
+    {
+        lock (_gate)
+        {
+            connection.NextLive = _first;
+            if (_first is not null)
+            {
+                _first.PreviousLive = connection;
+            }
 
-    internal void Unregister(MqttConnection connection) => _live.TryRemove(connection.Id, out _);
+            _first = connection;
+            _count++;
+        }
+    }
+
+    /// <summary>Takes out a registered connection; one that is not registered (any more) is left alone.</summary>
+    internal void Unregister(MqttConnection connection)
+    {
+        lock (_gate)
+        {
+            if (connection.PreviousLive is null && !ReferenceEquals(_first, connection))
+            {
+                return;
+            }
+
+            if (connection.PreviousLive is { } previous)
+            {
+                previous.NextLive = connection.NextLive;
+            }
+            else
+            {
+                _first = connection.NextLive;
+            }
+
+            if (connection.NextLive is { } next)
+            {
+                next.PreviousLive = connection.PreviousLive;
+            }
+
+            connection.PreviousLive = null;
+            connection.NextLive = null;
+            _count--;
+        }
+    }
 }

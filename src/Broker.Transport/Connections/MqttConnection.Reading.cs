@@ -23,7 +23,7 @@ public sealed partial class MqttConnection
     /// Kestrel's loop: read, decode every whole packet, hand each to the channel, then
     /// <c>AdvanceTo(consumed, examined)</c> in <c>finally</c> so that a partial packet stays buffered.
     /// Ends at end of stream, on a transport error, when the channel closes, or when <see cref="Close"/>
-    /// cancels the pending read.
+    /// cancels the pending read; then ends the connection.
     /// </summary>
     private async Task ReadLoopAsync()
     {
@@ -91,6 +91,10 @@ public sealed partial class MqttConnection
             // The transport aborted or reset the connection: the network failed, which the session hears as Abnormal.
             _logger.LogDebug("{Connection}: the transport ended: {Message}", this, e.Message);
         }
+        finally
+        {
+            await EndAsync().ConfigureAwait(false);
+        }
     }
 
     /// <returns>false when the connection is to stop reading.</returns>
@@ -132,7 +136,12 @@ public sealed partial class MqttConnection
 
                 if (full)
                 {
-                    await _inbound.WaitAsync().ConfigureAwait(false);
+                    // Only while waiting does the transport's end matter: it opens the window so that reading ends.
+                    // Registered here, not for the connection's life: a registration costs an idle connection ~80 B.
+                    await using (_aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound).ConfigureAwait(false))
+                    {
+                        await _inbound.WaitAsync().ConfigureAwait(false);
+                    }
 
                     // The client kept sending while the connection did not read: not idle [MQTT-3.1.2-24].
                     Volatile.Write(ref _lastReceivedMs, NowMs());

@@ -31,7 +31,10 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     /// <summary>How long a closing connection waits for a client that does not read to take what was queued.</summary>
     private static readonly TimeSpan CloseFlushTimeout = TimeSpan.FromSeconds(5);
 
+    private static readonly string LogCategory = typeof(MqttConnection).FullName!;
+
     private static long s_lastId;
+    private static MqttDecoderOptions? s_decoderOptions;
 
     private readonly IDuplexPipe _transport;
     private readonly ConnectionMetadata _metadata;
@@ -43,7 +46,11 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     // Guards the channel against the keep-alive timer, which runs on a timer thread while the read loop runs.
     private readonly Lock _channelGate = new();
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Made only when someone waits for the end (a graceful shutdown): an idle connection holds none. Both
+    // guarded by _outboxGate.
+    private TaskCompletionSource? _ended;
+    private bool _hasEnded;
 
     private volatile IActorRef? _session;
     private int _disconnectTold;
@@ -54,14 +61,20 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         _metadata = metadata;
         _context = context;
         _aborted = aborted;
-        _logger = context.LoggerFactory.CreateLogger<MqttConnection>();
+        // By category name, which the factory caches: CreateLogger<T> would make a Logger<T> per connection.
+        _logger = context.LoggerFactory.CreateLogger(LogCategory);
         Id = Interlocked.Increment(ref s_lastId);
         // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
-        _decoder = new MqttDecoder(new MqttDecoderOptions { MaximumPacketSize = context.Settings.MaxPacketSize, Peer = PeerRole.Client });
+        _decoder = new MqttDecoder(DecoderOptions(context.Settings.MaxPacketSize));
         _channel = new MqttChannel(context.Settings, this, NowMs());
     }
 
     public long Id { get; }
+
+    /// <summary>The neighbours in <see cref="ConnectionTracker"/>'s list, which it guards.</summary>
+    internal MqttConnection? PreviousLive { get; set; }
+
+    internal MqttConnection? NextLive { get; set; }
 
     public EndPoint? RemoteEndPoint => _metadata.RemoteEndPoint;
 
@@ -70,7 +83,18 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     public ConnectionMetadata Metadata => _metadata;
 
     /// <summary>Completes when both loops have ended and the pipe is completed.</summary>
-    public Task Completion => _ended.Task;
+    public Task Completion
+    {
+        get
+        {
+            lock (_outboxGate)
+            {
+                return _hasEnded
+                    ? Task.CompletedTask
+                    : (_ended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
 
     /// <summary>
     /// Serves one client until either side closes. Never throws for what the client does: a malformed
@@ -111,20 +135,16 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";
 
-    private async Task RunCoreAsync()
+    /// <summary>
+    /// Starts the connection and returns its read loop, which ends it (<see cref="EndAsync"/>): one async state
+    /// machine lives as long as the connection, not one waiting on another (issue 5, memory per idle connection).
+    /// </summary>
+    private Task RunCoreAsync()
     {
         _context.Connections.Register(this);
         _lastReceivedMs = NowMs();
         ScheduleKeepAliveCheck(_lastReceivedMs);
-        using var aborted = _aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound);
-        try
-        {
-            await ReadLoopAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            await EndAsync().ConfigureAwait(false);
-        }
+        return ReadLoopAsync();
     }
 
     private async Task EndAsync()
@@ -150,7 +170,14 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         await _transport.Output.CompleteAsync().ConfigureAwait(false);
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         _context.Connections.Unregister(this);
-        _ended.TrySetResult();
+        TaskCompletionSource? ended;
+        lock (_outboxGate)
+        {
+            _hasEnded = true;
+            ended = _ended;
+        }
+
+        ended?.TrySetResult();
     }
 
     /// <summary>The session hears once how its connection ended, which decides the will.</summary>
@@ -168,6 +195,19 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         }
 
         session.Tell(new ClientDisconnected(this, close?.Kind ?? DisconnectKind.Abnormal, close?.SessionExpirySeconds));
+    }
+
+    /// <summary>One options object for every connection while the maximum stays the same, rather than one each.</summary>
+    private static MqttDecoderOptions DecoderOptions(int maximumPacketSize)
+    {
+        var options = s_decoderOptions;
+        if (options?.MaximumPacketSize != maximumPacketSize)
+        {
+            options = new MqttDecoderOptions { MaximumPacketSize = maximumPacketSize, Peer = PeerRole.Client };
+            s_decoderOptions = options;
+        }
+
+        return options;
     }
 
     private long NowMs() => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();

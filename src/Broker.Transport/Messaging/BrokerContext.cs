@@ -30,7 +30,15 @@ public sealed class BrokerContext
     public ConnectionTracker Connections { get; } = new();
 
     /// <summary>The keep-alive deadlines of every connection, on one timer of <see cref="Time"/>.</summary>
-    public DeadlineQueue KeepAliveDeadlines => LazyInitializer.EnsureInitialized(ref _keepAliveDeadlines, () => new DeadlineQueue(Time));
+    public DeadlineQueue KeepAliveDeadlines =>
+        Volatile.Read(ref _keepAliveDeadlines) ?? CreateKeepAliveDeadlines();
 
     private DeadlineQueue? _keepAliveDeadlines;
+
+    // Out of the property, whose lambda would otherwise be allocated on each read: once per connection.
+    private DeadlineQueue CreateKeepAliveDeadlines()
+    {
+        var created = new DeadlineQueue(Time);
+        return Interlocked.CompareExchange(ref _keepAliveDeadlines, created, null) ?? created;
+    }
 }

@@ -7,11 +7,15 @@ namespace Broker.Transport.Sessions;
 /// PUBLISH packets towards a client than it allowed [MQTT-3.3.4-9]. Shrinking the capacity below the
 /// count (a client that reconnects with a smaller Receive Maximum) keeps what is in flight and only
 /// stops new sends until acknowledgements make room.
+/// <para>
+/// The list and the index are made with the first message in flight: a session that only ever gets
+/// QoS 0, and an idle one, holds neither (issue 5, memory per idle connection).
+/// </para>
 /// </summary>
 public sealed class InflightWindow
 {
-    private readonly LinkedList<InflightMessage> _order = new();
-    private readonly Dictionary<ushort, LinkedListNode<InflightMessage>> _byId = [];
+    private LinkedList<InflightMessage>? _order;
+    private Dictionary<ushort, LinkedListNode<InflightMessage>>? _byId;
     private int _capacity;
 
     public InflightWindow(int capacity)
@@ -30,15 +34,15 @@ public sealed class InflightWindow
         }
     }
 
-    public int Count => _byId.Count;
+    public int Count => _byId?.Count ?? 0;
 
-    public bool HasRoom => _byId.Count < _capacity;
+    public bool HasRoom => Count < _capacity;
 
-    public bool Contains(ushort packetId) => _byId.ContainsKey(packetId);
+    public bool Contains(ushort packetId) => _byId?.ContainsKey(packetId) == true;
 
     public bool TryGet(ushort packetId, out InflightMessage message)
     {
-        if (_byId.TryGetValue(packetId, out var node))
+        if (_byId is not null && _byId.TryGetValue(packetId, out var node))
         {
             message = node.Value;
             return true;
@@ -52,6 +56,8 @@ public sealed class InflightWindow
     public void Add(InflightMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        _byId ??= [];
+        _order ??= new LinkedList<InflightMessage>();
         if (_byId.ContainsKey(message.PacketId))
         {
             throw new InvalidOperationException($"Packet id {message.PacketId} is already in flight.");
@@ -64,7 +70,7 @@ public sealed class InflightWindow
     public void Update(InflightMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!_byId.TryGetValue(message.PacketId, out var node))
+        if (_byId is null || !_byId.TryGetValue(message.PacketId, out var node))
         {
             throw new InvalidOperationException($"Packet id {message.PacketId} is not in flight.");
         }
@@ -74,31 +80,31 @@ public sealed class InflightWindow
 
     public bool Remove(ushort packetId)
     {
-        if (!_byId.Remove(packetId, out var node))
+        if (_byId is null || !_byId.Remove(packetId, out var node))
         {
             return false;
         }
 
-        _order.Remove(node);
+        _order!.Remove(node);
         return true;
     }
 
     /// <summary>A copy in first-sent order, so that the caller may update entries while going through it.</summary>
-    public IReadOnlyList<InflightMessage> InOrder() => [.. _order];
+    public IReadOnlyList<InflightMessage> InOrder() => _order is null ? [] : [.. _order];
 
     /// <summary>Takes out the messages that match, keeping the others' order.</summary>
     public IReadOnlyList<InflightMessage> RemoveWhere(Func<InflightMessage, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         List<InflightMessage>? removed = null;
-        for (var node = _order.First; node is not null;)
+        for (var node = _order?.First; node is not null;)
         {
             var next = node.Next;
             if (predicate(node.Value))
             {
                 (removed ??= []).Add(node.Value);
-                _byId.Remove(node.Value.PacketId);
-                _order.Remove(node);
+                _byId!.Remove(node.Value.PacketId);
+                _order!.Remove(node);
             }
 
             node = next;

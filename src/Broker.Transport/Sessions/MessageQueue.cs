@@ -9,11 +9,15 @@ namespace Broker.Transport.Sessions;
 /// included if it is QoS 0; only when none is QoS 0 does the oldest message go. QoS 0 and QoS 1/2
 /// messages are kept in two FIFOs stamped with one sequence, so that both the dequeue order and
 /// "oldest QoS 0" are O(1).
+/// <para>
+/// Each FIFO is made when its first message comes: most sessions are connected and keep up, and an
+/// idle connection's session should not hold two empty queues (issue 5, memory per idle connection).
+/// </para>
 /// </summary>
 public sealed class MessageQueue
 {
-    private readonly Queue<(long Sequence, QueuedDelivery Item)> _qos0 = new();
-    private readonly Queue<(long Sequence, QueuedDelivery Item)> _qos12 = new();
+    private Queue<(long Sequence, QueuedDelivery Item)>? _qos0;
+    private Queue<(long Sequence, QueuedDelivery Item)>? _qos12;
     private long _sequence;
 
     public MessageQueue(int maxLength)
@@ -25,12 +29,12 @@ public sealed class MessageQueue
     /// <summary>0 for no limit.</summary>
     public int MaxLength { get; }
 
-    public int Count => _qos0.Count + _qos12.Count;
+    public int Count => (_qos0?.Count ?? 0) + (_qos12?.Count ?? 0);
 
     public bool IsFull => MaxLength > 0 && Count >= MaxLength;
 
     /// <summary>Queued QoS 0 messages: a new QoS 0 message may only bypass the queue when this is 0, to keep their order.</summary>
-    public int AtMostOnceCount => _qos0.Count;
+    public int AtMostOnceCount => _qos0?.Count ?? 0;
 
     /// <summary>Queues <paramref name="item"/>; returns the message dropped to make room (possibly <paramref name="item"/> itself), or null.</summary>
     public QueuedDelivery? Enqueue(QueuedDelivery item)
@@ -39,7 +43,7 @@ public sealed class MessageQueue
         QueuedDelivery? dropped = null;
         if (IsFull)
         {
-            if (_qos0.Count > 0)
+            if (_qos0 is { Count: > 0 })
             {
                 dropped = _qos0.Dequeue().Item;
             }
@@ -49,11 +53,12 @@ public sealed class MessageQueue
             }
             else
             {
-                dropped = _qos12.Dequeue().Item;
+                dropped = _qos12!.Dequeue().Item;
             }
         }
 
-        (item.QoS == QualityOfService.AtMostOnce ? _qos0 : _qos12).Enqueue((++_sequence, item));
+        var queue = item.QoS == QualityOfService.AtMostOnce ? _qos0 ??= new() : _qos12 ??= new();
+        queue.Enqueue((++_sequence, item));
         return dropped;
     }
 
@@ -89,7 +94,7 @@ public sealed class MessageQueue
     /// </summary>
     public bool TryDequeueAtMostOnce(out QueuedDelivery item)
     {
-        if (_qos0.Count == 0)
+        if (_qos0 is not { Count: > 0 })
         {
             item = null!;
             return false;
@@ -104,8 +109,16 @@ public sealed class MessageQueue
     {
         ArgumentNullException.ThrowIfNull(predicate);
         var removed = new List<(long Sequence, QueuedDelivery Item)>();
-        Filter(_qos0, predicate, removed);
-        Filter(_qos12, predicate, removed);
+        if (_qos0 is not null)
+        {
+            Filter(_qos0, predicate, removed);
+        }
+
+        if (_qos12 is not null)
+        {
+            Filter(_qos12, predicate, removed);
+        }
+
         removed.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
         return [.. removed.Select(static r => r.Item)];
     }
@@ -116,18 +129,18 @@ public sealed class MessageQueue
 
     public void Clear()
     {
-        _qos0.Clear();
-        _qos12.Clear();
+        _qos0 = null;
+        _qos12 = null;
     }
 
     private Queue<(long Sequence, QueuedDelivery Item)>? Head()
     {
-        if (_qos0.Count == 0)
+        if (_qos0 is not { Count: > 0 })
         {
-            return _qos12.Count == 0 ? null : _qos12;
+            return _qos12 is { Count: > 0 } ? _qos12 : null;
         }
 
-        return _qos12.Count == 0 || _qos0.Peek().Sequence < _qos12.Peek().Sequence ? _qos0 : _qos12;
+        return _qos12 is not { Count: > 0 } || _qos0.Peek().Sequence < _qos12.Peek().Sequence ? _qos0 : _qos12;
     }
 
     private static void Filter(

@@ -1,16 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
 using Broker.Host.Listeners;
+using Broker.Host.Options;
 
 namespace Broker.Host.Tests.Listeners;
 
-public sealed class TcpListenerTests : ListenerTestBase
+/// <summary>The tcp listener's contract, on each transport that can carry it.</summary>
+public abstract class TcpListenerTests(ListenerTransport transport) : ListenerTestBase
 {
-    private static Broker.Host.Options.ListenersOptions Tcp(int maxConnections = 100)
+    private Broker.Host.Options.ListenersOptions Tcp(int maxConnections = 100)
     {
         var listeners = NoListeners();
         listeners.Tcp.Enabled = true;
         listeners.Tcp.MaxConnections = maxConnections;
+        listeners.Tcp.Transport = transport;
         return listeners;
     }
 
@@ -107,3 +110,7 @@ public sealed class TcpListenerTests : ListenerTestBase
         Assert.True(await ClosedByServer(live.GetStream()));
     }
 }
+
+public sealed class SocketsTcpListenerTests() : TcpListenerTests(ListenerTransport.Sockets);
+
+public sealed class KestrelTcpListenerTests() : TcpListenerTests(ListenerTransport.Kestrel);

@@ -9,6 +9,7 @@ using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Properties;
 using Broker.Transport.Sessions;
 using Broker.Transport.Tests.Connections.Support;
+using Broker.Transport.Tests.Mqtt.Codec.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Transport.Tests.Connections;
@@ -288,11 +289,38 @@ public sealed class MqttConnectionTests : ActorTestKit
         Assert.Equal(0, context.Connections.Count);
     }
 
+    [Fact]
+    public async Task A_connection_waiting_for_inbound_credit_ends_when_the_transport_aborts()
+    {
+        using var aborted = new CancellationTokenSource();
+        var (client, _, running) = Start(aborted: aborted.Token);
+        await ConnectAsync(client);
+        var publish = Wire.Encode(new PublishPacket { Topic = "a", Payload = new ReadOnlySequence<byte>("x"u8.ToArray()) }, MqttProtocolVersion.V500);
+        var burst = new byte[publish.Length * MqttConnection.InboundHighWater];
+        for (var i = 0; i < MqttConnection.InboundHighWater; i++)
+        {
+            publish.CopyTo(burst, i * publish.Length);
+        }
+
+        // The probe never returns the credit: reading stops at the high-water mark.
+        await client.SendRawAsync(burst);
+        for (var i = 0; i < MqttConnection.InboundHighWater; i++)
+        {
+            _session.ExpectMsg<ClientPublish>();
+        }
+
+        await client.HangUpAsync();
+        await aborted.CancelAsync();
+
+        await running;
+    }
+
     private (TestClient Client, BrokerContext Context, Task Running) Start(
         MqttSettings? settings = null,
         long pauseWriterThreshold = 65536,
         BrokerContext? context = null,
-        MqttProtocolVersion version = MqttProtocolVersion.V500)
+        MqttProtocolVersion version = MqttProtocolVersion.V500,
+        CancellationToken aborted = default)
     {
         context ??= new BrokerContext
         {
@@ -304,7 +332,7 @@ public sealed class MqttConnectionTests : ActorTestKit
             LoggerFactory = NullLoggerFactory.Instance,
         };
         var client = new TestClient(version, pauseWriterThreshold);
-        var running = MqttConnection.RunAsync(client.ServerSide, Metadata, context, CancellationToken.None);
+        var running = MqttConnection.RunAsync(client.ServerSide, Metadata, context, aborted);
         return (client, context, running.WaitAsync(DefaultTimeout));
     }
 
