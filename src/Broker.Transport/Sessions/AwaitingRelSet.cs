@@ -56,7 +56,8 @@ public sealed class AwaitingRelSet
     public bool Remove(ushort packetId) => _receivedAtMs?.Remove(packetId) == true;
 
     /// <summary>Every id with the time it arrived: for a snapshot.</summary>
-    public IEnumerable<(ushort PacketId, long ReceivedAtMs)> Entries() => _receivedAtMs.Select(static e => (e.Key, e.Value));
+    public IEnumerable<(ushort PacketId, long ReceivedAtMs)> Entries() =>
+        _receivedAtMs?.Select(static e => (e.Key, e.Value)) ?? [];
 
     /// <summary>When the id that has waited longest arrived; null when none waits.</summary>
     public long? OldestReceivedAtMs => _receivedAtMs is not { Count: > 0 } ? null : _receivedAtMs.Values.Min();

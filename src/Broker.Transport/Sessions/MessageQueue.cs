@@ -125,7 +125,7 @@ public sealed class MessageQueue
 
     /// <summary>Every queued message, in queue order: for a snapshot.</summary>
     public IEnumerable<QueuedDelivery> Items() =>
-        _qos0.Concat(_qos12).OrderBy(static e => e.Sequence).Select(static e => e.Item);
+        (_qos0 ?? []).Concat(_qos12 ?? []).OrderBy(static e => e.Sequence).Select(static e => e.Item);
 
     public void Clear()
     {
