@@ -19,6 +19,9 @@ public static class BenchCommand
           pubsub   --pubs publishers (10) and --subs subscribers (1) in one process: --pub-topic (bench/%i),
                    --sub-topic (bench/#), --qos, --size, --rate, --inflight.
 
+        Subscriber sessions (sub, pubsub): --sub-clean true|false (default: --clean)  --sub-session-expiry 0
+          (seconds, 5.0 only); a session that outlives its connection is durable (persistence.durability).
+
         Common options:
           --host 127.0.0.1  --port 1883 (8883 with --tls)  --version 5|4|3 (default 4 = MQTT 3.1.1)
           --tls  --insecure (do not check the broker's certificate)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Properties;
 
 namespace Broker.Host.Bench;
 
@@ -38,16 +39,20 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
         }
     }
 
-    public ConnectPacket ConnectPacket(string clientId) => new()
+    /// <param name="subscriber">Whether the connection subscribes: subscribers may keep a session past the connection (--sub-clean, --sub-session-expiry).</param>
+    public ConnectPacket ConnectPacket(string clientId, bool subscriber = false) => new()
     {
         ProtocolVersion = options.Version,
         ClientId = clientId,
-        CleanStart = options.Clean,
+        CleanStart = subscriber ? options.SubscriberClean ?? options.Clean : options.Clean,
         KeepAlive = options.KeepAliveSeconds,
+        Properties = subscriber && options.SubscriberSessionExpiry > 0
+            ? new MqttProperties { SessionExpiryInterval = options.SubscriberSessionExpiry }
+            : MqttProperties.Empty,
     };
 
     /// <exception cref="BenchConnectException">This connection failed (also counted).</exception>
-    public async Task<BenchConnection> OpenAsync(string clientId, bool bulk, CancellationToken cancellationToken)
+    public async Task<BenchConnection> OpenAsync(string clientId, bool bulk, bool subscriber, CancellationToken cancellationToken)
     {
         var source = options.SourceAddresses.Count == 0
             ? null
@@ -57,7 +62,7 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
         timeout.CancelAfter(HandshakeTimeout);
         try
         {
-            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId), bulk, timeout.Token);
+            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId, subscriber), bulk, timeout.Token);
             Interlocked.Exchange(ref _lastConnAck, Stopwatch.GetTimestamp());
             Interlocked.Increment(ref _succeeded);
             return connection;
@@ -81,7 +86,7 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
     /// (failures are counted and left out). Stops starting new ones at <paramref name="deadlineTicks"/>.
     /// </summary>
     public async Task OpenManyAsync(
-        IReadOnlyList<string> clientIds, bool bulk, Func<int, BenchConnection, Task> opened, long deadlineTicks, CancellationToken cancellationToken)
+        IReadOnlyList<string> clientIds, bool bulk, bool subscriber, Func<int, BenchConnection, Task> opened, long deadlineTicks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientIds);
         ArgumentNullException.ThrowIfNull(opened);
@@ -100,17 +105,17 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
             await pending.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested)
                 break;
-            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, opened, pending, cancellationToken));
+            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, subscriber, opened, pending, cancellationToken));
         }
         await Task.WhenAll(tasks);
     }
 
-    private async Task OpenOneAsync(int index, string clientId, bool bulk, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending, CancellationToken cancellationToken)
+    private async Task OpenOneAsync(int index, string clientId, bool bulk, bool subscriber, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending, CancellationToken cancellationToken)
     {
         BenchConnection connection;
         try
         {
-            connection = await OpenAsync(clientId, bulk, cancellationToken);
+            connection = await OpenAsync(clientId, bulk, subscriber, cancellationToken);
         }
         catch (Exception e) when (e is BenchConnectException or OperationCanceledException)
         {
