@@ -64,6 +64,9 @@ def parse_args():
     p.add_argument("--port", type=int, default=18890)
     p.add_argument("--no-build", action="store_true", help="use the existing Release build")
     p.add_argument("--broker-arg", action="append", default=[], help="extra --key=value for the broker")
+    p.add_argument("--broker-dll", default=str(BROKER_DLL),
+                   help="the broker to measure (an older build, to compare); the load generator is always this tree's")
+    p.add_argument("--label", default="", help="a name for this variant in the records and tables")
     return p.parse_args()
 
 
@@ -155,10 +158,10 @@ def psql(connection_string, sql):
 class Broker:
     """Our Release broker as a process this script started, stopped by its pid."""
 
-    def __init__(self, port, storage, durability, extra, log_path):
+    def __init__(self, port, storage, durability, extra, log_path, broker_dll=BROKER_DLL):
         self.port = port
         self.log_path = log_path
-        self.argv = ["dotnet", str(BROKER_DLL),
+        self.argv = ["dotnet", str(broker_dll),
                      "--listeners.tcp.bind=127.0.0.1", f"--listeners.tcp.port={port}",
                      "--listeners.ws.enabled=false",
                      "--mqtt.max_inflight=1000", "--mqtt.max_mqueue_len=1000000", "--mqtt.max_awaiting_rel=1000",
@@ -228,10 +231,10 @@ def log_figures(log_path):
 
 
 def fanin(args, backend, durability, postgres, run_dir, name):
-    record = {"type": "fanin", "backend": backend, "durability": durability, "pubs": args.pubs, "qos": 1,
+    record = {"type": "fanin", "label": args.label, "broker_args": args.broker_arg, "backend": backend, "durability": durability, "pubs": args.pubs, "qos": 1,
               "duration_s": args.duration}
     with Storage(backend, postgres, run_dir, name) as storage:
-        broker = Broker(args.port, storage, durability, args.broker_arg, run_dir / f"{name}.log").start()
+        broker = Broker(args.port, storage, durability, args.broker_arg, run_dir / f"{name}.log", args.broker_dll).start()
         try:
             cpu_before = cpu_seconds(broker.process.pid)
             result, argv = bench(["pubsub", "--pubs", str(args.pubs), "--subs", "1", "--qos", "1",
@@ -249,7 +252,7 @@ def fanin(args, backend, durability, postgres, run_dir, name):
 
 def fanin_line(r):
     res = r.get("result") or {}
-    return (f"{r['backend']:10} {r['durability']:8} received {rate(res):>9,.0f} msg/s  "
+    return (f"{r.get('label') or '-':8} {r['backend']:10} {r['durability']:8} received {rate(res):>9,.0f} msg/s  "
             f"p99 {p99(res)}  broker cpu {r.get('broker_cpu_s')} s  events/commit {r.get('events_per_commit')}")
 
 
@@ -262,22 +265,28 @@ def p99(res):
     return f"{value / 1000:.1f} ms" if isinstance(value, (int, float)) else "?"
 
 
+def cpu_per_message(r):
+    """The broker's CPU time over the messages the subscriber received: less sensitive than msg/s to a shared machine."""
+    received = (r.get("result") or {}).get("received") or 0
+    return f"{r['broker_cpu_s'] * 1e6 / received:.0f}" if received and r.get("broker_cpu_s") is not None else "?"
+
+
 def fanin_table(rows):
-    lines = ["| backend | durability | received msg/s | lost | p99 latency | broker CPU s | events per commit | commits |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| variant | backend | durability | received msg/s | lost | p99 latency | broker CPU s | CPU µs per message | events per commit | commits |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         res = r.get("result") or {}
-        lines.append(f"| {r['backend']} | {r['durability']} | {rate(res):,.0f} | {res.get('lost', '?')} | {p99(res)} | "
-                     f"{r.get('broker_cpu_s')} | {r.get('events_per_commit', '-')} | {r.get('journal_commits', '-')} |")
+        lines.append(f"| {r.get('label') or '-'} | {r['backend']} | {r['durability']} | {rate(res):,.0f} | {res.get('lost', '?')} | {p99(res)} | "
+                     f"{r.get('broker_cpu_s')} | {cpu_per_message(r)} | {r.get('events_per_commit', '-')} | {r.get('journal_commits', '-')} |")
     return "\n".join(lines)
 
 
 def recovery(args, backend, postgres, run_dir):
     name = f"recovery-{backend}"
-    record = {"type": "recovery", "backend": backend, "sessions": args.sessions, "retained": args.retained}
+    record = {"type": "recovery", "label": args.label, "backend": backend, "sessions": args.sessions, "retained": args.retained}
     with Storage(backend, postgres, run_dir, name) as storage:
         log = run_dir / f"{name}.log"
-        broker = Broker(args.port, storage, "sync", args.broker_arg, log).start()
+        broker = Broker(args.port, storage, "sync", args.broker_arg, log, args.broker_dll).start()
         fill_started = time.monotonic()
         try:
             fill(args, broker.port, run_dir, name)
@@ -286,7 +295,7 @@ def recovery(args, backend, postgres, run_dir):
         record["fill_s"] = round(time.monotonic() - fill_started, 1)
         record["before_restart"] = log_figures(log)
         Path(log).write_text("")   # the restart's figures alone
-        broker = Broker(args.port, storage, "sync", args.broker_arg, log).start()
+        broker = Broker(args.port, storage, "sync", args.broker_arg, log, args.broker_dll).start()
         record["start_to_listening_s"] = round(broker.listening_s, 2)
         broker.stop()
         record.update(log_figures(log))
