@@ -18,8 +18,8 @@ public static class BenchArguments
     {
         [BenchScenario.Conn] = ["-c"],
         [BenchScenario.Pub] = ["-c", "--topic", "--qos", "--size", "--rate", "--inflight"],
-        [BenchScenario.Sub] = ["-c", "--topic", "--qos"],
-        [BenchScenario.PubSub] = ["--pubs", "--subs", "--pub-topic", "--sub-topic", "--qos", "--size", "--rate", "--inflight"],
+        [BenchScenario.Sub] = ["-c", "--topic", "--qos", "--sub-clean", "--sub-session-expiry"],
+        [BenchScenario.PubSub] = ["--pubs", "--subs", "--pub-topic", "--sub-topic", "--qos", "--size", "--rate", "--inflight", "--sub-clean", "--sub-session-expiry"],
     };
 
     private static readonly HashSet<string> Flags = ["--tls", "--insecure"];
@@ -53,6 +53,8 @@ public static class BenchArguments
             ConnectRate = reader.Int("--conn-rate", 0, 0, int.MaxValue),
             KeepAliveSeconds = (ushort)reader.Int("--keepalive", 60, 0, ushort.MaxValue),
             Clean = reader.Bool("--clean", true),
+            SubscriberClean = values.ContainsKey("--sub-clean") ? reader.Bool("--sub-clean", true) : null,
+            SubscriberSessionExpiry = (uint)reader.Long("--sub-session-expiry", 0, 0, uint.MaxValue),
             Progress = reader.Duration("--progress", TimeSpan.FromSeconds(1), allowZero: true),
             Connections = scenario == BenchScenario.Conn ? reader.Int("-c", 1000, 1, int.MaxValue) : 0,
             Publishers = scenario switch
@@ -89,6 +91,8 @@ public static class BenchArguments
             errors.Add("--pubs and --subs are both 0: nothing to run");
         if (options.Version == MqttProtocolVersion.V310 && options.ClientPrefix.Length > 12)
             errors.Add("--client-prefix: MQTT 3.1 allows client identifiers of at most 23 characters; use at most 12 for the prefix");
+        if (options.SubscriberSessionExpiry > 0 && options.Version != MqttProtocolVersion.V500)
+            errors.Add("--sub-session-expiry needs --version 5; on 3.x use --sub-clean false for a session that outlives its connection");
         if (options.Insecure && !options.Tls)
             errors.Add("--insecure only applies with --tls");
     }
@@ -132,7 +136,7 @@ public static class BenchArguments
             string value;
             if (equals > 0 && name != arg)
                 value = arg[(equals + 1)..];
-            else if (Flags.Contains(name) || (name == "--clean" && (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))))
+            else if (Flags.Contains(name) || (name is "--clean" or "--sub-clean" && (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))))
                 value = "true";
             else if (i + 1 < args.Count)
                 value = args[++i];
@@ -164,6 +168,18 @@ public static class BenchArguments
             if (!values.TryGetValue(name, out var text))
                 return fallback;
             if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                errors.Add($"{name} '{text}': expected an integer from {min} to {max}");
+                return fallback;
+            }
+            return value;
+        }
+
+        public long Long(string name, long fallback, long min, long max)
+        {
+            if (!values.TryGetValue(name, out var text))
+                return fallback;
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
             {
                 errors.Add($"{name} '{text}': expected an integer from {min} to {max}");
                 return fallback;

@@ -22,6 +22,9 @@ public static class BenchCommand
           null-broker  Not a load: a trivial broker that only forwards each PUBLISH to the matching subscribers,
                    to measure what the generator and loopback cost on their own (run a scenario against it).
 
+        Subscriber sessions (sub, pubsub): --sub-clean true|false (default: --clean)  --sub-session-expiry 0
+          (seconds, 5.0 only); a session that outlives its connection is durable (persistence.durability).
+
         Common options:
           --host 127.0.0.1  --port 1883 (8883 with --tls)  --version 5|4|3 (default 4 = MQTT 3.1.1)
           --tls  --insecure (do not check the broker's certificate)

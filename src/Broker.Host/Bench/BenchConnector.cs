@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Mqtt.Properties;
 
 namespace Broker.Host.Bench;
 
@@ -38,25 +39,29 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
         }
     }
 
-    public ConnectPacket ConnectPacket(string clientId) => new()
+    /// <param name="subscriber">Whether the connection subscribes: subscribers may keep a session past the connection (--sub-clean, --sub-session-expiry).</param>
+    public ConnectPacket ConnectPacket(string clientId, bool subscriber = false) => new()
     {
         ProtocolVersion = options.Version,
         ClientId = clientId,
-        CleanStart = options.Clean,
+        CleanStart = subscriber ? options.SubscriberClean ?? options.Clean : options.Clean,
         KeepAlive = options.KeepAliveSeconds,
+        Properties = subscriber && options.SubscriberSessionExpiry > 0
+            ? new MqttProperties { SessionExpiryInterval = options.SubscriberSessionExpiry }
+            : MqttProperties.Empty,
     };
 
     /// <exception cref="BenchConnectException">This connection failed (also counted).</exception>
-    public async Task<BenchConnection> OpenAsync(string clientId, bool bulk, CancellationToken cancellationToken)
+    public async Task<BenchConnection> OpenAsync(string clientId, bool bulk, bool subscriber, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(HandshakeTimeout);
-        return await OpenAsync(clientId, bulk, timeout.Token, cancellationToken);
+        return await OpenAsync(clientId, bulk, subscriber, timeout.Token, cancellationToken);
     }
 
     /// <param name="handshake">Cancelled when the run stops or the handshake takes too long.</param>
     /// <param name="cancellationToken">Cancelled when the run stops: what tells the two apart.</param>
-    private async Task<BenchConnection> OpenAsync(string clientId, bool bulk, CancellationToken handshake, CancellationToken cancellationToken)
+    private async Task<BenchConnection> OpenAsync(string clientId, bool bulk, bool subscriber, CancellationToken handshake, CancellationToken cancellationToken)
     {
         var source = options.SourceAddresses.Count == 0
             ? null
@@ -64,7 +69,7 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
         Interlocked.CompareExchange(ref _firstStart, Stopwatch.GetTimestamp(), 0);
         try
         {
-            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId), bulk, handshake);
+            var connection = await BenchConnection.OpenAsync(target, source, ConnectPacket(clientId, subscriber), bulk, handshake);
             Interlocked.Exchange(ref _lastConnAck, Stopwatch.GetTimestamp());
             Interlocked.Increment(ref _succeeded);
             return connection;
@@ -93,7 +98,7 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
     /// </para>
     /// </summary>
     public async Task OpenManyAsync(
-        IReadOnlyList<string> clientIds, bool bulk, Func<int, BenchConnection, Task> opened, long deadlineTicks, CancellationToken cancellationToken)
+        IReadOnlyList<string> clientIds, bool bulk, bool subscriber, Func<int, BenchConnection, Task> opened, long deadlineTicks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientIds);
         ArgumentNullException.ThrowIfNull(opened);
@@ -105,7 +110,7 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
         for (var lane = 0; lane < lanes; lane++)
         {
             var first = lane;
-            tasks[lane] = Task.Run(() => OpenLaneAsync(first, lanes, clientIds, bulk, opened, pacer, pending, timeouts, deadlineTicks, cancellationToken), CancellationToken.None);
+            tasks[lane] = Task.Run(() => OpenLaneAsync(first, lanes, clientIds, bulk, subscriber, opened, pacer, pending, timeouts, deadlineTicks, cancellationToken), CancellationToken.None);
         }
 
         foreach (var started in await Task.WhenAll(tasks))
@@ -116,7 +121,7 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
     public static int Lanes => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     private async Task<List<Task>> OpenLaneAsync(
-        int first, int step, IReadOnlyList<string> clientIds, bool bulk, Func<int, BenchConnection, Task> opened, RatePacer pacer,
+        int first, int step, IReadOnlyList<string> clientIds, bool bulk, bool subscriber, Func<int, BenchConnection, Task> opened, RatePacer pacer,
         SemaphoreSlim pending, HandshakeTimeouts timeouts, long deadlineTicks, CancellationToken cancellationToken)
     {
         var tasks = new List<Task>(clientIds.Count / step + 1);
@@ -132,18 +137,19 @@ public sealed class BenchConnector(BenchOptions options, BenchTarget target, Ben
             await pending.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested)
                 break;
-            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, opened, pending, timeouts.Next(), cancellationToken));
+            tasks.Add(OpenOneAsync(i, clientIds[i], bulk, subscriber, opened, pending, timeouts.Next(), cancellationToken));
         }
         return tasks;
     }
 
     private async Task OpenOneAsync(
-        int index, string clientId, bool bulk, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending, CancellationToken handshake, CancellationToken cancellationToken)
+        int index, string clientId, bool bulk, bool subscriber, Func<int, BenchConnection, Task> opened, SemaphoreSlim pending,
+        CancellationToken handshake, CancellationToken cancellationToken)
     {
         BenchConnection connection;
         try
         {
-            connection = await OpenAsync(clientId, bulk, handshake, cancellationToken);
+            connection = await OpenAsync(clientId, bulk, subscriber, handshake, cancellationToken);
         }
         catch (Exception e) when (e is BenchConnectException or OperationCanceledException)
         {

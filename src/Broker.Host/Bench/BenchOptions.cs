@@ -35,6 +35,12 @@ public sealed record BenchOptions
 
     public bool Clean { get; init; } = true;
 
+    /// <summary>Clean session/start of the subscribers; null: <see cref="Clean"/>. False (or an expiry) makes their subscriptions outlive the connection, hence durable.</summary>
+    public bool? SubscriberClean { get; init; }
+
+    /// <summary>The subscribers' Session Expiry Interval in seconds (5.0 only); 0: none sent, the session ends with the connection.</summary>
+    public uint SubscriberSessionExpiry { get; init; }
+
     /// <summary>Zero: no progress lines.</summary>
     public TimeSpan Progress { get; init; } = TimeSpan.FromSeconds(1);
 

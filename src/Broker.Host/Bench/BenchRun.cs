@@ -105,7 +105,7 @@ public sealed class BenchRun
         BenchConnection connection;
         try
         {
-            connection = await _connector.OpenAsync(ClientId(role, 0), role != "conn", cancellationToken);
+            connection = await _connector.OpenAsync(ClientId(role, 0), role != "conn", role == "sub", cancellationToken);
         }
         catch (BenchConnectException e)
         {
@@ -129,7 +129,7 @@ public sealed class BenchRun
         if (count <= first)
             return;
         var ids = Enumerable.Range(first, count - first).Select(i => ClientId(role, i)).ToList();
-        await _connector.OpenManyAsync(ids, role != "conn", (i, connection) => AcceptAsync(role, i + first, connection, cancellationToken), deadline, cancellationToken);
+        await _connector.OpenManyAsync(ids, role != "conn", role == "sub", (i, connection) => AcceptAsync(role, i + first, connection, cancellationToken), deadline, cancellationToken);
     }
 
     /// <summary>Puts a new connection to work in its role: a subscriber subscribes first, then every role starts reading.</summary>

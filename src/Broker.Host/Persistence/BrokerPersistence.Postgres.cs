@@ -31,7 +31,7 @@ public sealed partial class BrokerPersistence
         var extension = new PersistenceExtension(new PostgresJournal(database), new PostgresSnapshotStore(database), new EventSerializerRegistry(), settings);
         Opened(logger, "postgresql", server, Name(persistence.Durability));
         var state = new PostgresDurableStateStore(database, new DurableStateOptions { CommitInterval = commitInterval });
-        return new BrokerPersistence(persistence, extension, state, null, database);
+        return new BrokerPersistence(persistence, extension, state, null, database, logger);
     }
 
     /// <summary>Retries what may pass (refused, timed out, "the database system is starting up"); a refused password fails at once.</summary>

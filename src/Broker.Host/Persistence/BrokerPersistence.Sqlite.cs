@@ -37,7 +37,7 @@ public sealed partial class BrokerPersistence
         var extension = new PersistenceExtension(new SqliteJournal(database), new SqliteSnapshotStore(database), new EventSerializerRegistry(), settings);
         Opened(logger, "sqlite", path, Name(persistence.Durability));
         var state = new SqliteDurableStateStore(database, new DurableStateOptions { CommitInterval = commitInterval });
-        return new BrokerPersistence(persistence, extension, state, database, null);
+        return new BrokerPersistence(persistence, extension, state, database, null, logger);
     }
 
     /// <summary>The innermost message, which says what went wrong ("Connection refused", "Permission denied"), without a trailing period.</summary>

@@ -143,7 +143,7 @@ public sealed partial class SessionActor
     private bool SnapshotDue()
     {
         var every = Persistence.Settings.SnapshotEvery;
-        if (every <= 0 || _eventsSinceSnapshot < every)
+        if (every <= 0 || _eventsSinceSnapshot < SnapshotThreshold(every, _state.InflightCount + _state.QueueLength + _state.AwaitingRelCount))
         {
             return false;
         }
@@ -151,6 +151,16 @@ public sealed partial class SessionActor
         _eventsSinceSnapshot = 0;
         return true;
     }
+
+    /// <summary>
+    /// The events after which a snapshot is taken: <paramref name="every"/>, or half of what the snapshot would hold if
+    /// that is more. A snapshot costs in proportion to the state (every message held is serialized and written again,
+    /// in transactions of its own beside the journal's), replaying in proportion to the events: a subscriber with a
+    /// backlog of thousands of messages would otherwise rewrite its whole backlog every <paramref name="every"/>
+    /// events. So a snapshot costs at most about two messages' worth per event, and recovery still reads at most
+    /// about one and a half times the state.
+    /// </summary>
+    internal static long SnapshotThreshold(int every, int heldItems) => Math.Max(every, heldItems / 2);
 
     private SessionSnapshot TakeSnapshot() => new(_state.TakeSnapshot(), _expirySeconds, _will, _detachedAtMs, _pendingWill);
 

@@ -53,6 +53,27 @@ public sealed class BenchArgumentsTests
     }
 
     [Fact]
+    public void Subscribers_may_keep_a_durable_session_while_publishers_stay_clean()
+    {
+        var options = Valid("pubsub", "--version", "5", "--sub-clean", "false", "--sub-session-expiry", "3600");
+        var connector = new BenchConnector(options, null!, new BenchErrors());
+        var subscriber = connector.ConnectPacket("s", subscriber: true);
+        var publisher = connector.ConnectPacket("p");
+        Assert.Equal((false, (uint?)3600), (subscriber.CleanStart, subscriber.Properties.SessionExpiryInterval));
+        Assert.Equal((true, (uint?)null), (publisher.CleanStart, publisher.Properties.SessionExpiryInterval));
+        Assert.Null(Valid("pubsub").SubscriberClean);
+        Assert.False(Valid("sub", "--sub-clean", "false").SubscriberClean);
+        Assert.True(Valid("pubsub", "--sub-clean").SubscriberClean);
+    }
+
+    [Fact]
+    public void A_session_expiry_interval_needs_version_5_and_subscriber_options_a_subscribing_scenario()
+    {
+        Assert.Contains(Invalid("pubsub", "--sub-session-expiry", "60"), e => e.Contains("--version 5", StringComparison.Ordinal));
+        Assert.Contains(Invalid("pub", "--sub-clean", "false"), e => e.Contains("not an option of bench pub", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Conn_pub_and_sub_take_their_count_from_c()
     {
         Assert.Equal(19_000, Valid("conn", "-c", "19000", "--conn-rate", "20000").Connections);

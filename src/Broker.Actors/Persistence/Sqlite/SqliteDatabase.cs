@@ -106,6 +106,24 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return database;
     }
 
+    // SQLite lets one connection write at a time, and one that finds the file locked sleeps in its busy handler
+    // (1 ms, growing to 100 ms a try) however soon the lock is free. With the journal committing back to back, a
+    // snapshot or a deletion on another connection put the commit loop to sleep, or slept itself, for tens of ms
+    // a commit: every writer of this process takes its turn here instead, in order, and is woken at once.
+    private readonly SemaphoreSlim _writeTurn = new(1, 1);
+
+    /// <summary>Held for each write transaction (dispose to release): writers queue here rather than in SQLite's busy handler.</summary>
+    internal WriteTurn EnterWrite()
+    {
+        _writeTurn.Wait();
+        return new WriteTurn(_writeTurn);
+    }
+
+    internal readonly struct WriteTurn(SemaphoreSlim turn) : IDisposable
+    {
+        public void Dispose() => turn.Release();
+    }
+
     internal SqliteConnection OpenConnection()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -130,6 +148,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// </summary>
     public Task ProbeWriteAsync(CancellationToken cancellationToken = default)
     {
+        using var turn = EnterWrite();
         using var connection = OpenConnection();
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();

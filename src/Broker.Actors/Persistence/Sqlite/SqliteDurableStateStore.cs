@@ -49,6 +49,7 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
     {
         try
         {
+            using var turn = _database.EnterWrite();
             var connection = _writeConnection ??= _database.OpenConnection();
             using var transaction = connection.BeginTransaction();
             using var upsert = connection.CreateCommand();

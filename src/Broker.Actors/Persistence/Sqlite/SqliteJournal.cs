@@ -34,6 +34,7 @@ public sealed class SqliteJournal : IJournal
     {
         try
         {
+            using var turn = _database.EnterWrite();
             var connection = _writeConnection ??= _database.OpenConnection();
             using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
@@ -123,6 +124,7 @@ public sealed class SqliteJournal : IJournal
     public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        using var turn = _database.EnterWrite();
         using var connection = _database.OpenConnection();
         // IMMEDIATE takes the write lock at once: the highest number read below cannot change before the delete.
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -144,6 +146,7 @@ public sealed class SqliteJournal : IJournal
     public Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        using var turn = _database.EnterWrite();
         using var connection = _database.OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: false);
         using var delete = connection.CreateCommand();

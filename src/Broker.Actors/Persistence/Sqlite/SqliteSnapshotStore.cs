@@ -10,6 +10,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStor
     public Task SaveAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        using var turn = database.EnterWrite();
         using var connection = database.OpenConnection();
         using var insert = connection.CreateCommand();
         insert.CommandText = """
@@ -49,6 +50,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStor
     public Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        using var turn = database.EnterWrite();
         using var connection = database.OpenConnection();
         using var delete = connection.CreateCommand();
         delete.CommandText = """

@@ -58,17 +58,36 @@ public sealed class SessionEventSerializer : IEventSerializer
             .Register<SessionSnapshot>("mqtt.session.snapshot", Instance);
     }
 
+    // Most events are a stored message of a few hundred bytes, written on a session's turn: one stream and writer per
+    // thread, reused, leave the result array as the only allocation per event (a new stream, writer and the stream's
+    // doubling buffers cost three to five more). A buffer grown past this by a large snapshot is not kept.
+    private const int MaxCachedBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static BinaryWriter? t_writer;
+
     public byte[] ToBytes(object value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        using var stream = new MemoryStream(64);
-        using (var writer = new BinaryWriter(stream, StrictUtf8, leaveOpen: true))
+        var writer = t_writer ?? new BinaryWriter(new MemoryStream(256), StrictUtf8, leaveOpen: false);
+        var stream = (MemoryStream)writer.BaseStream;
+        t_writer = null;
+        try
         {
+            stream.SetLength(0);
             writer.Write(Version);
             Write(writer, value);
+            writer.Flush();
+            return stream.ToArray();
         }
-
-        return stream.ToArray();
+        finally
+        {
+            // Taken off the thread while in use, so that a failure or a nested call never sees a half-written stream.
+            if (stream.Capacity <= MaxCachedBuffer)
+            {
+                t_writer = writer;
+            }
+        }
     }
 
     public object FromBytes(ReadOnlySpan<byte> bytes)
