@@ -30,6 +30,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private static readonly object AwaitRelKey = "await-rel";
     private static readonly object WillKey = "will-delay";
     private static readonly object ExpiryKey = "expiry";
+    private static readonly object CreditStallKey = "credit-stall";
 
     private readonly IRouter _router;
     private readonly ILogger _logger;
@@ -174,6 +175,10 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
                 break;
             case Tick.AwaitRel:
                 _state.ExpireAwaitingRel(Now);
+                ArmTimers();
+                break;
+            case Tick.CreditStall:
+                _state.ReleaseCreditsIfStalled(Now);
                 ArmTimers();
                 break;
             case Tick.WillDelay:
@@ -422,6 +427,11 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         {
             StartTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
         }
+
+        if (_state.NextCreditStallCheckMs() is { } stallAt && !IsTimerActive(CreditStallKey))
+        {
+            StartTimer(CreditStallKey, Tick.CreditStall, Delay(stallAt));
+        }
     }
 
     // The actor's timer scheduler is made on first use: an idle session that never needs a timer never
@@ -467,6 +477,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     {
         Retry,
         AwaitRel,
+        CreditStall,
         WillDelay,
         Expiry,
     }

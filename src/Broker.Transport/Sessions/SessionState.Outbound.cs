@@ -60,7 +60,7 @@ public sealed partial class SessionState
             }
 
             Enqueue(new QueuedDelivery(deliver, qos));
-            var held = TryHoldCredit(deliver, qos);
+            var held = TryHoldCredit(deliver, qos, nowMs);
             ReleaseCredits();
             return held;
         }
@@ -130,6 +130,7 @@ public sealed partial class SessionState
     public void HandleAcknowledgement(PublishAcknowledgement acknowledgement, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);
+        Progressed(nowMs);
         switch (acknowledgement)
         {
             case PubAckPacket ack:

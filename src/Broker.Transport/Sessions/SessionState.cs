@@ -89,6 +89,7 @@ public sealed partial class SessionState
         _connection = connection;
         _client = client;
         _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
+        Progressed(nowMs);
         RebuildRecoveredPackets(nowMs);
         ResendInflight(nowMs, _ => true);
         Drain(nowMs);

@@ -35,15 +35,32 @@ public class SessionStateCreditTests
     }
 
     [Fact]
-    public void At_most_MaxHeldCredits_are_kept_and_QoS_0_keeps_none()
+    public void A_subscriber_that_acknowledges_nothing_for_the_stall_time_gives_every_credit_back_and_keeps_none()
     {
         Deliver("t/sent");
-        var kept = Enumerable.Range(0, SessionState.MaxHeldCredits + 20).Count(i => Deliver($"t/{i}"));
+        var kept = Enumerable.Range(0, 50).Count(i => Deliver($"t/{i}"));
+        Assert.Equal(50, kept);
+        Assert.Equal(_session.NowMs + SessionState.CreditStallMs, _session.State.NextCreditStallCheckMs());
+
+        _session.NowMs += SessionState.CreditStallMs - 1;
+        _session.State.ReleaseCreditsIfStalled(_session.NowMs);
+        Assert.Equal(50, _session.State.HeldCredits);
+
+        _session.NowMs += 1;
+        _session.State.ReleaseCreditsIfStalled(_session.NowMs);
+        Assert.Equal(0, _session.State.HeldCredits);
+        Assert.Equal(50, _credit.ReturnedSoFar);
+        Assert.False(Deliver("t/stalled"));
+        Assert.Null(_session.State.NextCreditStallCheckMs());
+    }
+
+    [Fact]
+    public void QoS_0_keeps_no_credit()
+    {
         _session.Connection.IsWritable = false;
 
         Assert.False(Deliver("t/qos0", QualityOfService.AtMostOnce));
-        Assert.Equal(SessionState.MaxHeldCredits, kept);
-        Assert.Equal(SessionState.MaxHeldCredits, _session.State.HeldCredits);
+        Assert.Equal(0, _session.State.HeldCredits);
     }
 
     [Fact]
