@@ -50,8 +50,9 @@ def _rows(scenario, nproc, duration_s):
             ("KB per connection", lambda f: f.get("kb_per_connection"), 2, True),
         ] + common_tail
     return [
-        ("received msg/s", lambda f: f.get("received_per_s"), 0, True),
+        ("received msg/s (within the window)", lambda f: f.get("received_per_s"), 0, True),
         ("sent msg/s", lambda f: f.get("sent_per_s"), 0, True),
+        ("late (received during the drain)", lambda f: f.get("late"), 0, False),
         ("lost", lambda f: f.get("lost"), 0, False),
         ("duplicates", lambda f: f.get("duplicates"), 0, False),
         ("out of order", lambda f: f.get("out_of_order"), 0, False),

@@ -76,6 +76,7 @@ public sealed class BenchRun
         await OpenSubscribersAsync(connectDeadline, stop.Token);
         await OpenPublishersAsync(connectDeadline, stop.Token);
         var window = await MeasureAsync(cancellationToken);
+        var receivedInWindow = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received);
         await DrainAsync(cancellationToken);
 
         await stop.CancelAsync();
@@ -83,7 +84,7 @@ public sealed class BenchRun
         lock (_loops)
             loops = [.. _loops, .. background];
         await WhenAllBounded(loops);
-        var summary = Summarize(window);
+        var summary = Summarize(window) with { ReceivedInWindow = receivedInWindow };
         await DisconnectAllAsync();
         return new BenchOutcome(summary with { CpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds }, null);
     }

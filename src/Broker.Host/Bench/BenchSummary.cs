@@ -28,6 +28,12 @@ public sealed record BenchSummary
 
     public long Received { get; init; }
 
+    /// <summary>
+    /// Of <see cref="Received"/>, what arrived within the measured window: the rate counts only these, so a broker
+    /// that falls behind and delivers its backlog during the drain is not credited for it.
+    /// </summary>
+    public long ReceivedInWindow { get; init; }
+
     public long Expected { get; init; }
 
     public long Lost { get; init; }
@@ -58,7 +64,7 @@ public sealed record BenchSummary
 
     public double SentPerSecond => DurationSeconds > 0 ? Sent / DurationSeconds : 0;
 
-    public double ReceivedPerSecond => DurationSeconds > 0 ? Received / DurationSeconds : 0;
+    public double ReceivedPerSecond => DurationSeconds > 0 ? ReceivedInWindow / DurationSeconds : 0;
 
     public string ToJson()
     {
@@ -76,6 +82,8 @@ public sealed record BenchSummary
             json.WriteNumber("sent", Sent);
             json.WriteNumber("acked", Acked);
             json.WriteNumber("received", Received);
+            json.WriteNumber("received_in_window", ReceivedInWindow);
+            json.WriteNumber("late", Received - ReceivedInWindow);
             json.WriteNumber("expected", Expected);
             json.WriteNumber("sent_per_s", Math.Round(SentPerSecond, 1));
             json.WriteNumber("received_per_s", Math.Round(ReceivedPerSecond, 1));
