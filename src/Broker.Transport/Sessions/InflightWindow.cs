@@ -90,6 +90,18 @@ public sealed class InflightWindow
     }
 
     /// <summary>A copy in first-sent order, so that the caller may update entries while going through it.</summary>
+    /// <summary>When the message sent (or resent) longest ago was; without copying the window.</summary>
+    public long OldestSentAtMs()
+    {
+        var oldest = long.MaxValue;
+        for (var node = _order?.First; node is not null; node = node.Next)
+        {
+            oldest = Math.Min(oldest, node.Value.SentAtMs);
+        }
+
+        return oldest;
+    }
+
     public IReadOnlyList<InflightMessage> InOrder() => _order is null ? [] : [.. _order];
 
     /// <summary>Takes out the messages that match, keeping the others' order.</summary>

@@ -418,17 +418,19 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     /// <summary>Starts the retry and await-rel timers for the earliest moment the state has work, unless they run already.</summary>
     private void ArmTimers()
     {
-        if (_state.NextRetryDueMs() is { } retryAt && !IsTimerActive(RetryKey))
+        // The timer is asked first: finding the next due time walks the inflight window (3.x retry), which a
+        // busy QoS 1 subscriber would otherwise pay on every acknowledgement.
+        if (!IsTimerActive(RetryKey) && _state.NextRetryDueMs() is { } retryAt)
         {
             StartTimer(RetryKey, Tick.Retry, Delay(retryAt));
         }
 
-        if (_state.NextAwaitRelExpiryMs() is { } expireAt && !IsTimerActive(AwaitRelKey))
+        if (!IsTimerActive(AwaitRelKey) && _state.NextAwaitRelExpiryMs() is { } expireAt)
         {
             StartTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
         }
 
-        if (_state.NextCreditStallCheckMs() is { } stallAt && !IsTimerActive(CreditStallKey))
+        if (!IsTimerActive(CreditStallKey) && _state.NextCreditStallCheckMs() is { } stallAt)
         {
             StartTimer(CreditStallKey, Tick.CreditStall, Delay(stallAt));
         }

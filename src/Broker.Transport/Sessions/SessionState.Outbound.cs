@@ -171,7 +171,7 @@ public sealed partial class SessionState
             return null;
         }
 
-        var oldest = _inflight.InOrder().Min(m => m.SentAtMs);
+        var oldest = _inflight.OldestSentAtMs();
         return oldest + (long)_settings.RetryInterval.TotalMilliseconds;
     }
 
