@@ -46,6 +46,7 @@ public sealed partial class SessionActor
 
         _state.BeginJournal(this);
         _state.Resubscribe();
+        Context.Parent?.Tell(new SessionBecameDurable(ClientId, PersistenceId), Self);
     }
 
     private void RecordLifecycle(SessionEvent @event)

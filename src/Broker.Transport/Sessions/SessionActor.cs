@@ -36,7 +36,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private readonly ILogger _logger;
     private readonly SessionState _state;
     private readonly SessionStorage _storage;
-    private readonly string _persistenceId;
+    private string? _persistenceId;
     private readonly bool _recover;
 
     /// <summary>The will of the current connection; cleared by a normal DISCONNECT [MQTT-3.14.4-3].</summary>
@@ -56,11 +56,11 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private bool _creditKept;
 
     /// <param name="storage">Whether sessions that outlive their connection are kept in storage, and how acknowledgements wait for it.</param>
-    /// <param name="persistenceId">This incarnation's id in the journal (<see cref="SessionStorage.NewPersistenceId"/>).</param>
+    /// <param name="persistenceId">This incarnation's id in the journal, for a session to recover; null for a new one.</param>
     /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
     public SessionActor(
         string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger,
-        SessionStorage storage, string persistenceId, bool recover)
+        SessionStorage storage, string? persistenceId, bool recover)
     {
         _router = router;
         _logger = logger;
@@ -78,11 +78,11 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         SessionStorage? storage = null, string? persistenceId = null, bool recover = false)
     {
         storage ??= SessionStorage.None;
-        persistenceId ??= SessionStorage.NewPersistenceId(clientId);
         return Broker.Actors.Props.Create(() => new SessionActor(clientId, router, settings, metrics, logger, storage, persistenceId, recover));
     }
 
-    public override string PersistenceId => _persistenceId;
+    /// <summary>Made when first needed: a session that never becomes durable never pays for it.</summary>
+    public override string PersistenceId => _persistenceId ??= SessionStorage.NewPersistenceId(ClientId);
 
     protected override bool RecoversOnStart => _recover;
 

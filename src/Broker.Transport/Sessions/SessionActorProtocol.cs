@@ -29,6 +29,9 @@ public sealed record EndSession
 /// <summary>Session to registry: the session is over (expired, ended by Clean Start); stop it, then open the next one.</summary>
 public sealed record SessionEnded(string ClientId);
 
+/// <summary>Session to registry: it is kept in storage from now on, under this id: if it stops without ending, it is started again from there.</summary>
+public sealed record SessionBecameDurable(string ClientId, string PersistenceId);
+
 /// <summary>Session to registry: rebuilt from storage, its subscriptions back in the router.</summary>
 public sealed record SessionRecovered(string ClientId);
 

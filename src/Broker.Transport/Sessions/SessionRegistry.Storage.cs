@@ -35,6 +35,13 @@ public sealed partial class SessionRegistry
                 }
 
                 return true;
+            case SessionBecameDurable durable:
+                if (_byClientId.TryGetValue(durable.ClientId, out var becoming) && Equals(becoming.Session, Sender))
+                {
+                    becoming.PersistenceId = durable.PersistenceId;
+                }
+
+                return true;
             case RestartSession restart:
                 Restart(restart.ClientId);
                 return true;
@@ -210,7 +217,7 @@ public sealed partial class SessionRegistry
     {
         if (_byClientId.TryGetValue(clientId, out var entry) && entry.Session is null)
         {
-            Create(clientId, entry.PersistenceId, recover: true);
+            Create(clientId, entry.PersistenceId!, recover: true);
         }
     }
 

@@ -20,8 +20,9 @@ namespace Broker.Transport.Sessions;
 /// </para>
 /// <para>
 /// Storage (SessionRegistry.Storage.cs): at start, <see cref="RecoverSessions"/> starts every session kept in
-/// storage. A session that stops without having ended (storage failed under it, or a bug) is started again from
-/// storage after a back-off, as a supervisor restarts a child, while its client id's requests wait.
+/// storage. A durable session (<see cref="SessionBecameDurable"/>) that stops without having ended (storage failed
+/// under it, or a bug) is started again from storage after a back-off, as a supervisor restarts a child, while its
+/// client id's requests wait.
 /// </para>
 /// </summary>
 public sealed partial class SessionRegistry : ActorBase
@@ -99,7 +100,7 @@ public sealed partial class SessionRegistry : ActorBase
         var clientId = open.Request.ClientId;
         if (!_byClientId.TryGetValue(clientId, out var entry))
         {
-            Create(clientId, SessionStorage.NewPersistenceId(clientId), recover: false)
+            Create(clientId, persistenceId: null, recover: false)
                 .Tell(new AttachSession(open, SessionPresent: false, replyTo), Self);
             return;
         }
@@ -138,7 +139,7 @@ public sealed partial class SessionRegistry : ActorBase
         Open(attach.Open, attach.ReplyTo);
     }
 
-    private IActorRef Create(string clientId, string persistenceId, bool recover)
+    private IActorRef Create(string clientId, string? persistenceId, bool recover)
     {
         var props = SessionActor.Props(clientId, _router, _settings, _metrics, _sessionLogger, _storage, persistenceId, recover);
         var session = Context.Spawn(props, ActorName.Escape(clientId));
@@ -182,7 +183,7 @@ public sealed partial class SessionRegistry : ActorBase
         }
 
         RecoveryDone(entry, recovered: false);
-        if (!entry.Stopping && _storage.IsEnabled)
+        if (!entry.Stopping && entry.PersistenceId is not null)
         {
             ScheduleRestart(clientId, entry);
             return;
@@ -195,12 +196,13 @@ public sealed partial class SessionRegistry : ActorBase
         }
     }
 
-    private sealed class Entry(IActorRef session, string persistenceId)
+    private sealed class Entry(IActorRef session, string? persistenceId)
     {
         /// <summary>Null while a durable session waits to be started again.</summary>
         public IActorRef? Session { get; set; } = session;
 
-        public string PersistenceId { get; } = persistenceId;
+        /// <summary>Set once the session is kept in storage: only such a session is started again after a failure.</summary>
+        public string? PersistenceId { get; set; } = persistenceId;
 
         public bool Stopping { get; set; }
 
