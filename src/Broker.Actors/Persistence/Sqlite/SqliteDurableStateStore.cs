@@ -12,12 +12,13 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
 {
     private readonly SqliteDatabase _database;
     private readonly GroupCommitWriter<DurableStateWrite> _writer;
-    private SqliteConnection? _writeConnection;
+    private readonly SqliteCommitConnection _commits;
     private int _disposed;
 
     public SqliteDurableStateStore(SqliteDatabase database, DurableStateOptions? options = null)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
+        _commits = new SqliteCommitConnection(database);
         options ??= DurableStateOptions.Default;
         // A failed commit is the database's failure (no write can be refused on its own): retrying each
         // write alone would only fail each of them again.
@@ -47,11 +48,8 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
     /// <summary>Runs on the writer loop only, one call at a time.</summary>
     private Task Commit(IReadOnlyList<DurableStateWrite> writes, CancellationToken cancellationToken)
     {
-        try
+        _commits.Commit((connection, transaction) =>
         {
-            using var turn = _database.EnterWrite();
-            var connection = _writeConnection ??= _database.OpenConnection();
-            using var transaction = connection.BeginTransaction();
             using var upsert = connection.CreateCommand();
             upsert.Transaction = transaction;
             upsert.CommandText = """
@@ -85,17 +83,8 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
                     upsert.ExecuteNonQuery();
                 }
             }
-
-            transaction.Commit();
-            return Task.CompletedTask;
-        }
-        catch
-        {
-            // As in the journal: after a failure the connection's state is unknown; the next commit opens a fresh one.
-            _writeConnection?.Dispose();
-            _writeConnection = null;
-            throw;
-        }
+        });
+        return Task.CompletedTask;
     }
 
     public async IAsyncEnumerable<DurableStateEntry> LoadAllAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -128,7 +117,6 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
         }
 
         await _writer.DisposeAsync().ConfigureAwait(false);
-        _writeConnection?.Dispose();
-        _writeConnection = null;
+        _commits.Dispose();
     }
 }

@@ -11,12 +11,13 @@ public sealed class SqliteJournal : IJournal
 {
     private readonly SqliteDatabase _database;
     private readonly GroupCommitWriter<AtomicWrite> _writer;
-    private SqliteConnection? _writeConnection;
+    private readonly SqliteCommitConnection _commits;
     private int _disposed;
 
     public SqliteJournal(SqliteDatabase database)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
+        _commits = new SqliteCommitConnection(database);
         _writer = new GroupCommitWriter<AtomicWrite>(
             Commit, write => write.Entries.Count, database.Options.MaxEventsPerCommit, commitInterval: database.Options.CommitInterval);
     }
@@ -32,11 +33,8 @@ public sealed class SqliteJournal : IJournal
     /// <summary>Runs on the writer loop only, one call at a time.</summary>
     private Task Commit(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
     {
-        try
+        _commits.Commit((connection, transaction) =>
         {
-            using var turn = _database.EnterWrite();
-            var connection = _writeConnection ??= _database.OpenConnection();
-            using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = "INSERT INTO journal (persistence_id, sequence_nr, manifest, payload, written_at) VALUES ($id, $nr, $manifest, $payload, $at)";
@@ -57,18 +55,8 @@ public sealed class SqliteJournal : IJournal
                     insert.ExecuteNonQuery();
                 }
             }
-
-            transaction.Commit();
-            return Task.CompletedTask;
-        }
-        catch
-        {
-            // The connection's state is unknown after a failure (a busy database, a dropped table, a full disk):
-            // the next commit starts from a fresh one.
-            _writeConnection?.Dispose();
-            _writeConnection = null;
-            throw;
-        }
+        });
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReplayAsync(
@@ -179,7 +167,6 @@ public sealed class SqliteJournal : IJournal
         }
 
         await _writer.DisposeAsync().ConfigureAwait(false);
-        _writeConnection?.Dispose();
-        _writeConnection = null;
+        _commits.Dispose();
     }
 }
