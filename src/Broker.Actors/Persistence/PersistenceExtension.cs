@@ -31,6 +31,16 @@ public sealed class PersistenceExtension
 
     public PersistenceSettings Settings { get; }
 
+    /// <summary>
+    /// Forgets a history in both stores: its events, its highest sequence number and its snapshots. For a history that
+    /// has ended for good (an expired session, a leftover found at start).
+    /// </summary>
+    public async Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        await Journal.PurgeAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        await SnapshotStore.DeleteAsync(persistenceId, SnapshotSelectionCriteria.Latest, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Makes <paramref name="persistence"/> the one of <paramref name="system"/>; before its first persistent actor starts.</summary>
     public static void Install(ActorSystem system, PersistenceExtension persistence)
     {

@@ -142,11 +142,7 @@ public abstract partial class PersistentActor : ActorBase
     {
         var persistence = Persistence;
         var persistenceId = PersistenceId;
-        return Task.Run(async () =>
-        {
-            await persistence.Journal.PurgeAsync(persistenceId).ConfigureAwait(false);
-            await persistence.SnapshotStore.DeleteAsync(persistenceId, SnapshotSelectionCriteria.Latest).ConfigureAwait(false);
-        });
+        return Task.Run(() => persistence.PurgeAsync(persistenceId));
     }
 
     private void ReportError(string message, Exception cause) =>

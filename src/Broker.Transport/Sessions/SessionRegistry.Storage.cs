@@ -143,8 +143,7 @@ public sealed partial class SessionRegistry
             {
                 try
                 {
-                    await persistence.Journal.PurgeAsync(id).ConfigureAwait(false);
-                    await persistence.SnapshotStore.DeleteAsync(id, SnapshotSelectionCriteria.Latest).ConfigureAwait(false);
+                    await persistence.PurgeAsync(id).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {

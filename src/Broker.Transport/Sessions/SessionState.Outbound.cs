@@ -4,7 +4,6 @@ using Broker.Transport.Mqtt.Codec;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Properties;
 using Broker.Transport.Routing;
-using Broker.Transport.Sessions.Journal;
 
 namespace Broker.Transport.Sessions;
 
@@ -245,11 +244,7 @@ public sealed partial class SessionState
         if ((uint)MqttEncoder.GetSize(packet, _client.ProtocolVersion) > _client.MaximumPacketSize)
         {
             CountDrop();
-            if (queuedId != 0)
-            {
-                Journal?.Record(new MessageDiscarded(queuedId));
-            }
-
+            Discarded(queuedId);
             return;
         }
 

@@ -244,12 +244,14 @@ public sealed partial class SessionState
         return removed;
     }
 
-    /// <summary>A message taken off the queue that will not be sent.</summary>
-    private void Discarded(QueuedDelivery delivery)
+    private void Discarded(QueuedDelivery delivery) => Discarded(delivery.Id);
+
+    /// <summary>A message taken off the queue that will not be sent; 0 names a message that was never journaled.</summary>
+    private void Discarded(long queuedId)
     {
-        if (delivery.Id != 0)
+        if (queuedId != 0)
         {
-            Journal?.Record(new MessageDiscarded(delivery.Id));
+            Journal?.Record(new MessageDiscarded(queuedId));
         }
     }
 
