@@ -28,6 +28,9 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private int _suspendCount;
     private bool _closed;
 
+    /// <summary>A run of this actor is queued or going on (tests wait for an actor to be idle with it).</summary>
+    internal bool IsScheduled => Volatile.Read(ref _scheduled) == 1;
+
     public long DroppedMessages => _extras is null ? 0 : Interlocked.Read(ref _extras.DroppedMessages);
 
     public void Tell(object message, IActorRef? sender = null)
@@ -49,6 +52,25 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         else
         {
             _system.DeadLetters.Publish(message, sender, this);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Tell"/>, then, when the actor is idle and this thread runs no actor, its turn on this thread
+    /// instead of a thread-pool work item (see <see cref="ActorRefExtensions.TellAndRun"/>).
+    /// </summary>
+    public void TellAndRun(object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_extras?.Bounded is not null || AfterRun.IsOpen || !_mailbox.TryEnqueue(new Envelope(message, null)))
+        {
+            Tell(message);
+            return;
+        }
+
+        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            AfterRun.RunLent(this);
         }
     }
 
@@ -76,6 +98,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// <summary>One turn on a thread-pool thread. Never runs twice at once for one cell.</summary>
     public void Execute()
     {
+        var ownsAfterRun = AfterRun.Open();
         try
         {
             ProcessSystemMessages();
@@ -102,6 +125,12 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
         finally
         {
+            if (ownsAfterRun)
+            {
+                // Still scheduled: what the turn deferred runs before another run of this actor can start.
+                AfterRun.Close(this);
+            }
+
             // Exchange, not a plain write: the fence of the protocol in the class comment.
             Interlocked.Exchange(ref _scheduled, 0);
             if (HasPendingWork)
@@ -109,13 +138,18 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 Schedule();
             }
         }
+
+        if (ownsAfterRun)
+        {
+            AfterRun.RunNext();
+        }
     }
 
     private bool CanProcessMessages => _state == LifecycleState.Running && _suspendCount == 0;
 
     private bool HasSystemMessages => Volatile.Read(ref _systemMessages) is { } head && !ReferenceEquals(head, ClosedSystemMessages);
 
-    private bool HasPendingWork => HasSystemMessages || (CanProcessMessages && HasMessages);
+    internal bool HasPendingWork => HasSystemMessages || (CanProcessMessages && HasMessages);
 
     /// <summary>The consumer only.</summary>
     private bool HasMessages =>
@@ -127,7 +161,8 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         // Read before the compare-and-swap: under load the cell is usually scheduled already, and a
         // plain read keeps the cache line shared between the cores instead of taking it exclusively.
-        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0
+            && !AfterRun.TryTakeNext(this))
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }

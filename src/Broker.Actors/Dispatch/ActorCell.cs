@@ -91,5 +91,5 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
 
     private void Publish(object @event) => _system.EventStream.Publish(@event);
 
-    private void ReportError(string message, Exception? cause) => Publish(new ActorErrorEvent(Path, message, cause));
+    internal void ReportError(string message, Exception? cause) => Publish(new ActorErrorEvent(Path, message, cause));
 }

@@ -51,7 +51,6 @@ public static class BenchCommand
             await output.WriteLineAsync(Usage);
             return args.Count == 0 ? ExitCodes.InvalidConfiguration : ExitCodes.Success;
         }
-        GeneratorRuntime.ConfigureIfProcessIsBench();
         if (args[0] == "null-broker")
             return await NullBrokerCommand.RunAsync([.. args.Skip(1)], output, error, cancellation);
         var parsed = BenchArguments.Parse(args);

@@ -126,9 +126,10 @@ public sealed partial class MqttConnection
                 }
 
                 // The credit is taken before the Tell: the session may return it before this line runs again.
+                // An idle session handles the packet on this thread: no thread-pool hop between socket and session.
                 var isPublish = command is ClientPublish;
                 var full = isPublish && _inbound.Add();
-                session.Tell(command);
+                session.TellAndRun(command);
                 if (isPublish)
                 {
                     _context.Metrics.MessageReceived();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Broker.Actors;
 using Broker.Transport.Channels;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Codec;
@@ -32,11 +33,15 @@ public sealed partial class MqttConnection
 
     // The outbox: packets waiting for the writer. An idle connection keeps neither a queue nor a writer task
     // (issue 5, memory per idle connection): the first packet after a quiet spell creates both, and the
-    // writer ends, dropping the queue, once it has flushed everything.
+    // writer ends, dropping the queue, once it has flushed everything. One writer at a time holds _writing
+    // (guarded by _outboxGate); a packet queued from an actor's turn leaves the writer to the end of that
+    // actor's run (AfterRun), which writes on its own thread if the actor has nothing more to do, so that a
+    // message to an idle subscriber crosses no thread on its way out (docs/PERFORMANCE.md, scenario 4).
     private readonly Lock _outboxGate = new();
     private Queue<MqttPacket>? _outbox;
-    private Task? _writer;
+    private bool _writing;
     private bool _outboxCompleted;
+    private TaskCompletionSource? _writerEnded;
     private int _pendingPackets;
     private long _pendingBytes;
     private int _unwritable;
@@ -75,8 +80,15 @@ public sealed partial class MqttConnection
             if (!_outboxCompleted)
             {
                 (_outbox ??= new Queue<MqttPacket>()).Enqueue(packet);
-                // Off the caller's thread: the session actor that sends must not encode or wait for the socket.
-                _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
+                if (!_writing)
+                {
+                    _writing = true;
+                    if (!AfterRun.TryDefer(this))
+                    {
+                        StartWriter();
+                    }
+                }
+
                 return;
             }
         }
@@ -93,14 +105,35 @@ public sealed partial class MqttConnection
         }
     }
 
-    /// <summary>The writer still sending, or null when the outbox is empty.</summary>
-    private Task? CurrentWriter()
+    /// <summary>Completes when no writer holds the outbox any more: at once when none does.</summary>
+    private Task WriterEnded()
     {
         lock (_outboxGate)
         {
-            return _writer;
+            return _writing ? (_writerEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
         }
     }
+
+    /// <summary>
+    /// The end of the run of the actor that queued the first packet: an idle actor's thread writes now (its packets
+    /// are few and nothing else would run there); a busy actor's packets go to a writer beside it, so that its next
+    /// run and the encoding and system calls of this one overlap.
+    /// </summary>
+    void IAfterRun.RunAfter(bool actorIdle)
+    {
+        if (actorIdle)
+        {
+            // Synchronous up to the first flush that has to wait for the socket; the rest continues on the pool.
+            _ = WriteLoopAsync();
+        }
+        else
+        {
+            StartWriter();
+        }
+    }
+
+    /// <summary>Off the caller's thread: a read loop or a session actor that sends must not encode or wait for the socket.</summary>
+    private void StartWriter() => ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteLoopAsync(), this, preferLocal: false);
 
     private void Release(int packets, long bytes)
     {
@@ -134,11 +167,10 @@ public sealed partial class MqttConnection
                         _outbox = null;
                         if (_outboxCompleted)
                         {
-                            // Closing: this writer stays the one EndAsync waits for.
                             break;
                         }
 
-                        _writer = null;
+                        EndWriting();
                         return;
                     }
                 }
@@ -167,10 +199,19 @@ public sealed partial class MqttConnection
         {
             _outboxCompleted = true;
             _outbox = null;
+            EndWriting();
         }
 
         _inbound.Open();
         _transport.Input.CancelPendingRead();
+    }
+
+    /// <summary>Under <see cref="_outboxGate"/>: the writer gives the outbox up, and whoever waits for that hears it.</summary>
+    private void EndWriting()
+    {
+        _writing = false;
+        _writerEnded?.TrySetResult();
+        _writerEnded = null;
     }
 
     /// <summary>Moves up to a chunk of queued packets out under one lock, so that senders and the writer meet once per chunk.</summary>

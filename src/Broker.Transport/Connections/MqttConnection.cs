@@ -23,7 +23,7 @@ namespace Broker.Transport.Connections;
 /// <c>MqttConnection.Writing.cs</c>, the keep-alive timer in <c>MqttConnection.KeepAlive.cs</c>.
 /// </para>
 /// </summary>
-public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget
+public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget, IAfterRun
 {
     /// <summary>How long the session registry may take to open a session before the connection gives up.</summary>
     private static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
@@ -153,7 +153,8 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         CompleteOutbox();
         CancelKeepAliveCheck();
         TellDisconnected();
-        if (CurrentWriter() is { } writing)
+        var writing = WriterEnded();
+        if (!writing.IsCompleted)
         {
             try
             {
