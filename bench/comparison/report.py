@@ -108,6 +108,21 @@ def floor_note(scenario, records):
             f"in this run, a floor under every broker's figure.")
 
 
+def rounds_note(scenario, records):
+    """One sentence under a scenario run in several rounds, or None."""
+    if scenario.rounds <= 1:
+        return None
+    parts = []
+    for key, label in (("ours", "ours"), ("mosquitto", "mosquitto"), ("nats", "NATS"), ("null", "null broker")):
+        p99s = (records.get((key, scenario.id)) or {}).get("rounds_p99_us")
+        if p99s:
+            parts.append(f"{label} " + ", ".join("–" if p is None else f"{p:,.0f}" for p in p99s))
+    if not parts:
+        return None
+    return (f"Run {scenario.rounds} times, the brokers taking turns; each column is its round with the median p99. "
+            f"p99 of every round, µs: " + "; ".join(parts) + ".")
+
+
 def _notes(scenario, records):
     notes = []
     for key in ("ours", "mosquitto", "nats", "null"):
@@ -165,8 +180,7 @@ def render(run, scenarios, records, brokers, machine, generator_argv, shorten=st
                 f"`broker bench {' '.join(_quote(a) for a in s.args)}`", ""]
         out.append(scenario_table(s, records, brokers, nproc, duration_s))
         notes = _notes(s, records)
-        note = floor_note(s, records)
-        if note:
+        for note in reversed([n for n in (floor_note(s, records), rounds_note(s, records)) if n]):
             notes = [note] + ([""] + notes if notes else [])
         out += [""] + notes if notes else []
         out.append("")
