@@ -162,28 +162,21 @@ public sealed partial class MqttConnection
 
     /// <summary>
     /// Reading waits while the registry opens the session, so that whatever the client sent after CONNECT
-    /// reaches the session that now exists, in order, after the CONNACK it sends first.
+    /// reaches the session that now exists, in order, after the CONNACK it sends first. The session answers
+    /// to a <see cref="SessionOpening"/>, which sets <c>_session</c> before reading resumes, or, after
+    /// <see cref="SessionOpenTimeout"/>, closes the connection and resumes it with false.
     /// </summary>
-    private async Task<bool> OpenSessionAsync(OpenSession open)
+    private ValueTask<bool> OpenSessionAsync(OpenSession open)
     {
         if (_version == MqttProtocolVersion.V500 && _channel.ClientTopicAliasMaximum > 0)
         {
             _outboundAliases = new OutboundTopicAliases(_channel.ClientTopicAliasMaximum);
         }
 
-        try
-        {
-            var opened = await _context.Sessions.Ask<SessionOpened>(open, SessionOpenTimeout).ConfigureAwait(false);
-            _session = opened.Session;
-            _context.Metrics.ConnectionAccepted();
-            return true;
-        }
-        catch (AskTimeoutException e)
-        {
-            _logger.LogWarning("{Connection}: the session registry did not open the session: {Message}", this, e.Message);
-            Close();
-            return false;
-        }
+        var opening = new SessionOpening(_context.System, _context.SessionOpenTimeouts, this);
+        var opened = opening.Start();
+        _context.Sessions.Tell(open, opening);
+        return opened;
     }
 
     /// <summary>Counts and logs why the channel closed, then lets the writer send what was queued and end.</summary>

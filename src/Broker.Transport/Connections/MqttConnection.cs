@@ -26,7 +26,7 @@ namespace Broker.Transport.Connections;
 public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget, IAfterRun
 {
     /// <summary>How long the session registry may take to open a session before the connection gives up.</summary>
-    private static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a closing connection waits for a client that does not read to take what was queued.</summary>
     private static readonly TimeSpan CloseFlushTimeout = TimeSpan.FromSeconds(5);

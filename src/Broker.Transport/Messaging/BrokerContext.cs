@@ -34,11 +34,22 @@ public sealed class BrokerContext
         Volatile.Read(ref _keepAliveDeadlines) ?? CreateKeepAliveDeadlines();
 
     private DeadlineQueue? _keepAliveDeadlines;
+    private SessionOpenTimeouts? _sessionOpenTimeouts;
+
+    /// <summary>The timeouts of connections waiting for their session, on one timer of <see cref="Time"/>.</summary>
+    internal SessionOpenTimeouts SessionOpenTimeouts =>
+        Volatile.Read(ref _sessionOpenTimeouts) ?? CreateSessionOpenTimeouts();
 
     // Out of the property, whose lambda would otherwise be allocated on each read: once per connection.
     private DeadlineQueue CreateKeepAliveDeadlines()
     {
         var created = new DeadlineQueue(Time);
         return Interlocked.CompareExchange(ref _keepAliveDeadlines, created, null) ?? created;
+    }
+
+    private SessionOpenTimeouts CreateSessionOpenTimeouts()
+    {
+        var created = new SessionOpenTimeouts(Time, MqttConnection.SessionOpenTimeout);
+        return Interlocked.CompareExchange(ref _sessionOpenTimeouts, created, null) ?? created;
     }
 }

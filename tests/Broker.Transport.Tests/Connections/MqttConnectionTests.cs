@@ -272,6 +272,32 @@ public sealed class MqttConnectionTests : ActorTestKit
     }
 
     [Fact]
+    public async Task A_session_registry_that_does_not_answer_within_30_s_gets_the_connection_closed()
+    {
+        var context = new BrokerContext
+        {
+            System = Sys,
+            Sessions = _opened.Ref, // records the OpenSession and never answers
+            Router = new NoRouter(),
+            Settings = MqttSettings.Default with { IdleTimeout = TimeSpan.FromSeconds(60) },
+            Metrics = new BrokerMetrics(),
+            LoggerFactory = NullLoggerFactory.Instance,
+        };
+        var (client, _, running) = Start(context: context);
+        await client.SendAsync(Connect(keepAlive: 0));
+        var open = _opened.ExpectMsg<OpenSession>();
+
+        Time.Advance(TimeSpan.FromMilliseconds(29_999));
+        Assert.False(open.Connection.IsClosed);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await client.ExpectClosedAsync();
+        await running;
+        Assert.True(open.Connection.IsClosed); // what a session answering now checks, to treat it as gone
+        Assert.Equal(0, context.Metrics.ConnectionsAccepted);
+    }
+
+    [Fact]
     public async Task CloseAll_sends_server_shutting_down_and_waits_for_every_connection()
     {
         var (first, context, firstRunning) = Start();
