@@ -10,16 +10,16 @@ public static class ActorRefExtensions
     /// <see cref="IActorRef.Tell"/>. The caller's thread is taken for up to one run (<c>throughput</c> messages);
     /// it must be a thread that may do the actor's work, never one an actor waits for.
     /// </summary>
-    public static void TellAndRun(this IActorRef actor, object message)
+    public static void TellAndRun(this IActorRef actor, object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (actor is ActorCell cell)
         {
-            cell.TellAndRun(message);
+            cell.TellAndRun(message, sender);
         }
         else
         {
-            actor.Tell(message);
+            actor.Tell(message, sender);
         }
     }
 }

@@ -59,12 +59,12 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// <see cref="Tell"/>, then, when the actor is idle and this thread runs no actor, its turn on this thread
     /// instead of a thread-pool work item (see <see cref="ActorRefExtensions.TellAndRun"/>).
     /// </summary>
-    public void TellAndRun(object message)
+    public void TellAndRun(object message, IActorRef? sender)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (_extras?.Bounded is not null || AfterRun.IsOpen || !_mailbox.TryEnqueue(new Envelope(message, null)))
+        if (_extras?.Bounded is not null || AfterRun.IsOpen || !_mailbox.TryEnqueue(new Envelope(message, sender)))
         {
-            Tell(message);
+            Tell(message, sender);
             return;
         }
 

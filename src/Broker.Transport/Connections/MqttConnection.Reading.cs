@@ -175,7 +175,8 @@ public sealed partial class MqttConnection
 
         var opening = new SessionOpening(_context.System, _context.SessionOpenTimeouts, this);
         var opened = opening.Start();
-        _context.Sessions.Tell(open, opening);
+        // An idle registry opens the session on this thread, and the session it creates runs next on it too.
+        _context.Sessions.TellAndRun(open, opening);
         return opened;
     }
 

@@ -20,7 +20,7 @@ public sealed partial class SessionState
         switch (@event)
         {
             case SubscriptionAdded added:
-                _subscriptions[added.Filter] = added.Subscription;
+                WritableSubscriptions[added.Filter] = added.Subscription;
                 break;
             case SubscriptionRemoved removed:
                 _subscriptions.Remove(removed.Filter);
@@ -61,12 +61,12 @@ public sealed partial class SessionState
     public void Restore(SessionStateSnapshot snapshot, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        _subscriptions.Clear();
+        _subscriptions = NoSubscriptions;
         _queue.Clear();
         _inflight.RemoveWhere(static _ => true);
         foreach (var added in snapshot.Subscriptions)
         {
-            _subscriptions[added.Filter] = added.Subscription;
+            WritableSubscriptions[added.Filter] = added.Subscription;
         }
 
         foreach (var queued in snapshot.Queued)

@@ -27,7 +27,10 @@ public sealed partial class SessionState
     private readonly IRouter _router;
     private readonly MqttSettings _settings;
     private readonly BrokerMetrics _metrics;
-    private readonly Dictionary<string, SessionSubscription> _subscriptions = new(StringComparer.Ordinal);
+    // Read by every session without a subscription, written by none: a subscriber makes its own with the first one
+    // (issue 5, memory per idle connection: 80 B a session).
+    private static readonly Dictionary<string, SessionSubscription> NoSubscriptions = new(StringComparer.Ordinal);
+    private Dictionary<string, SessionSubscription> _subscriptions = NoSubscriptions;
     private readonly InflightWindow _inflight;
     private readonly MessageQueue _queue;
     private readonly AwaitingRelSet _awaitingRel;
@@ -152,9 +155,12 @@ public sealed partial class SessionState
 
     private void AddSubscription(string filter, SessionSubscription subscription)
     {
-        _subscriptions[filter] = subscription;
+        WritableSubscriptions[filter] = subscription;
         Journal?.Record(new SubscriptionAdded(filter, subscription));
     }
+
+    private Dictionary<string, SessionSubscription> WritableSubscriptions =>
+        ReferenceEquals(_subscriptions, NoSubscriptions) ? _subscriptions = new(StringComparer.Ordinal) : _subscriptions;
 
     private bool RemoveSubscription(string filter)
     {
