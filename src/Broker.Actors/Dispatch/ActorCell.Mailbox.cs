@@ -95,7 +95,10 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>One turn on a thread-pool thread. Never runs twice at once for one cell.</summary>
+    /// <summary>
+    /// One turn, on a thread-pool thread or on a thread an I/O edge lent (<see cref="TellAndRun"/>, the next slot of
+    /// <see cref="AfterRun"/>). Never runs twice at once for one cell.
+    /// </summary>
     public void Execute()
     {
         var ownsAfterRun = AfterRun.Open();

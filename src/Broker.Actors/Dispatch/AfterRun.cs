@@ -1,21 +1,13 @@
 namespace Broker.Actors;
 
-/// <summary>Work an actor's turn leaves for the end of its run, on the same thread (see <see cref="AfterRun"/>).</summary>
-public interface IAfterRun
-{
-    /// <param name="actorIdle">
-    /// The actor's mailbox was empty when its run ended: no further run of it follows at once. Work that pays off
-    /// in batches may wait for a later run while the actor is busy, or run beside it on another thread.
-    /// </param>
-    void RunAfter(bool actorIdle);
-}
-
 /// <summary>
 /// Lets code called from an actor's turn defer work to the end of the actor's run (up to <c>throughput</c>
 /// messages), on the same thread, instead of queuing it to the thread pool. A connection's outgoing packets
 /// are the use: the session's run writes them to the socket itself once it has handled what was in its
 /// mailbox, so a message to an idle subscriber crosses no thread on its way out, while a busy session's
 /// packets of one run still go out in one write (docs/PERFORMANCE.md, scenario 4).
+/// <para>The end of a run on a thread lent by an I/O edge (<see cref="ActorRefExtensions.TellAndRun"/>) also runs
+/// the one idle actor that run woke, its <i>next slot</i>: the same thread state, one run after the other.</para>
 /// </summary>
 public static class AfterRun
 {

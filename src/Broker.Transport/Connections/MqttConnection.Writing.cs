@@ -143,7 +143,7 @@ public sealed partial class MqttConnection
         }
     }
 
-    /// <summary>Off the caller's thread: a read loop or a session actor that sends must not encode or wait for the socket.</summary>
+    /// <summary>On the pool: the caller (a read loop, a busy session) goes on while the writer encodes and waits for the socket.</summary>
     private void StartWriter() => ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteLoopAsync(), this, preferLocal: false);
 
     private void Release(int packets, long bytes)
