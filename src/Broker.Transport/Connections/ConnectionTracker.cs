@@ -13,17 +13,25 @@ namespace Broker.Transport.Connections;
 public sealed class ConnectionTracker
 {
     private readonly Lock _gate = new();
-    private MqttConnection? _first;
-    private int _count;
+    private IntrusiveList<MqttConnection> _live;
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _live.Count;
+            }
+        }
+    }
 
     public IReadOnlyCollection<MqttConnection> Snapshot()
     {
         lock (_gate)
         {
-            var live = new List<MqttConnection>(_count);
-            for (var connection = _first; connection is not null; connection = connection.NextLive)
+            var live = new List<MqttConnection>(_live.Count);
+            for (var connection = _live.First; connection is not null; connection = ((IIntrusiveNode<MqttConnection>)connection).Next)
             {
                 live.Add(connection);
             }
@@ -60,14 +68,7 @@ public sealed class ConnectionTracker
     {
         lock (_gate)
         {
-            connection.NextLive = _first;
-            if (_first is not null)
-            {
-                _first.PreviousLive = connection;
-            }
-
-            _first = connection;
-            _count++;
+            _live.AddFirst(connection);
         }
     }
 
@@ -76,28 +77,7 @@ public sealed class ConnectionTracker
     {
         lock (_gate)
         {
-            if (connection.PreviousLive is null && !ReferenceEquals(_first, connection))
-            {
-                return;
-            }
-
-            if (connection.PreviousLive is { } previous)
-            {
-                previous.NextLive = connection.NextLive;
-            }
-            else
-            {
-                _first = connection.NextLive;
-            }
-
-            if (connection.NextLive is { } next)
-            {
-                next.PreviousLive = connection.PreviousLive;
-            }
-
-            connection.PreviousLive = null;
-            connection.NextLive = null;
-            _count--;
+            _live.Remove(connection);
         }
     }
 }

@@ -23,7 +23,7 @@ namespace Broker.Transport.Connections;
 /// <c>MqttConnection.Writing.cs</c>, the keep-alive timer in <c>MqttConnection.KeepAlive.cs</c>.
 /// </para>
 /// </summary>
-public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget, IAfterRun
+public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget, IAfterRun, IIntrusiveNode<MqttConnection>
 {
     /// <summary>How long the session registry may take to open a session before the connection gives up.</summary>
     internal static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
@@ -71,10 +71,13 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     public long Id { get; }
 
-    /// <summary>The neighbours in <see cref="ConnectionTracker"/>'s list, which it guards.</summary>
-    internal MqttConnection? PreviousLive { get; set; }
+    // The neighbours in ConnectionTracker's list, which guards them.
+    private MqttConnection? _previousLive;
+    private MqttConnection? _nextLive;
 
-    internal MqttConnection? NextLive { get; set; }
+    MqttConnection? IIntrusiveNode<MqttConnection>.Previous { get => _previousLive; set => _previousLive = value; }
+
+    MqttConnection? IIntrusiveNode<MqttConnection>.Next { get => _nextLive; set => _nextLive = value; }
 
     public EndPoint? RemoteEndPoint => _metadata.RemoteEndPoint;
 

@@ -15,8 +15,7 @@ internal sealed class SessionOpenTimeouts
     private readonly ITimer _timer;
 
     // The waiting list, oldest first; guarded by _gate, as are the waits' links and due times.
-    private SessionOpening? _head;
-    private SessionOpening? _tail;
+    private IntrusiveList<SessionOpening> _waiting;
     private bool _armed;
 
     public SessionOpenTimeouts(TimeProvider time, TimeSpan timeout)
@@ -36,13 +35,7 @@ internal sealed class SessionOpenTimeouts
         {
             lock (_gate)
             {
-                var count = 0;
-                for (var wait = _head; wait is not null; wait = wait.NextWaiting)
-                {
-                    count++;
-                }
-
-                return count;
+                return _waiting.Count;
             }
         }
     }
@@ -55,18 +48,7 @@ internal sealed class SessionOpenTimeouts
         lock (_gate)
         {
             wait.DueMs = NowMs + _timeoutMs;
-            wait.PreviousWaiting = _tail;
-            if (_tail is null)
-            {
-                _head = wait;
-            }
-            else
-            {
-                _tail.NextWaiting = wait;
-            }
-
-            _tail = wait;
-            wait.IsWaiting = true;
+            _waiting.AddLast(wait);
             if (!_armed)
             {
                 Arm(wait.DueMs);
@@ -79,64 +61,33 @@ internal sealed class SessionOpenTimeouts
     {
         lock (_gate)
         {
-            if (wait.IsWaiting)
-            {
-                Unlink(wait);
-            }
+            _waiting.Remove(wait);
         }
     }
 
     private void Fire()
     {
-        SessionOpening? expired = null;
+        List<SessionOpening>? expired = null;
         lock (_gate)
         {
             _armed = false;
             var nowMs = NowMs;
-            while (_head is { } head && head.DueMs <= nowMs)
+            while (_waiting.First is { } head && head.DueMs <= nowMs)
             {
-                Unlink(head);
-                head.NextWaiting = expired; // the expired ones, chained for the loop below
-                expired = head;
+                _waiting.Remove(head);
+                (expired ??= []).Add(head);
             }
 
-            if (_head is { } next)
+            if (_waiting.First is { } next)
             {
                 Arm(next.DueMs);
             }
         }
 
-        while (expired is not null)
+        foreach (var wait in expired ?? [])
         {
-            var wait = expired;
-            expired = wait.NextWaiting;
-            wait.NextWaiting = null;
             wait.TimeOut();
         }
-    }
-
-    private void Unlink(SessionOpening wait)
-    {
-        if (wait.PreviousWaiting is { } previous)
-        {
-            previous.NextWaiting = wait.NextWaiting;
-        }
-        else
-        {
-            _head = wait.NextWaiting;
-        }
-
-        if (wait.NextWaiting is { } next)
-        {
-            next.PreviousWaiting = wait.PreviousWaiting;
-        }
-        else
-        {
-            _tail = wait.PreviousWaiting;
-        }
-
-        wait.PreviousWaiting = wait.NextWaiting = null;
-        wait.IsWaiting = false;
     }
 
     private void Arm(long dueMs)

@@ -11,7 +11,7 @@ namespace Broker.Transport.Connections;
 /// connection (the timeout is on the node's <see cref="SessionOpenTimeouts"/> list), no task or async state machine
 /// of its own. Made per CONNECT and dropped once answered: an idle connection does not hold it.
 /// </summary>
-internal sealed class SessionOpening : IActorRef, IValueTaskSource<bool>
+internal sealed class SessionOpening : IActorRef, IValueTaskSource<bool>, IIntrusiveNode<SessionOpening>
 {
     private const int Waiting = 0;
     private const int Answered = 1;
@@ -45,14 +45,12 @@ internal sealed class SessionOpening : IActorRef, IValueTaskSource<bool>
     /// <summary>Made only when asked (a dead letter, a log line): nothing sends to this reference by its path.</summary>
     public ActorPath Path => ActorPath.Root(_system.Address).Child("temp").Child("session-opening");
 
-    // Links and due time in the timeouts' list, guarded by its lock.
-    internal SessionOpening? PreviousWaiting { get; set; }
-
-    internal SessionOpening? NextWaiting { get; set; }
-
+    // Due time and links in the timeouts' list, guarded by its lock.
     internal long DueMs { get; set; }
 
-    internal bool IsWaiting { get; set; }
+    SessionOpening? IIntrusiveNode<SessionOpening>.Previous { get; set; }
+
+    SessionOpening? IIntrusiveNode<SessionOpening>.Next { get; set; }
 
     /// <summary>Starts the timeout and returns what completes with true once the session answered, false when it did not in time.</summary>
     public ValueTask<bool> Start()

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
+using Broker.Transport.Connections;
 
 namespace Broker.Host.Listeners.Sockets;
 
@@ -24,7 +25,7 @@ namespace Broker.Host.Listeners.Sockets;
 /// <see cref="_wait"/>.
 /// </para>
 /// </summary>
-internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSource<ReadResult>
+internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSource<ReadResult>, IIntrusiveNode<SocketConnection>
 {
     private const int MinimumReceiveSize = 4 * 1024;
 
@@ -61,10 +62,10 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
 
     public PipeWriter Output => _output;
 
-    /// <summary>Used by the listener's list of live connections, so that the list costs no node object.</summary>
-    internal SocketConnection? Previous { get; set; }
+    // The listener's list of live connections, so that the list costs no node object.
+    SocketConnection? IIntrusiveNode<SocketConnection>.Previous { get; set; }
 
-    internal SocketConnection? Next { get; set; }
+    SocketConnection? IIntrusiveNode<SocketConnection>.Next { get; set; }
 
     public Socket Socket => _socket;
 

@@ -37,8 +37,7 @@ internal sealed partial class SocketListener : IDisposable
 
     // The live connections, a list threaded through the connections themselves; guarded by _gate.
     private readonly Lock _gate = new();
-    private SocketConnection? _first;
-    private int _live;
+    private IntrusiveList<SocketConnection> _live;
     private TaskCompletionSource? _allEnded;
 
     public SocketListener(string name, IPEndPoint endpoint, ConnectionLimit limit, MqttConnectionHandler handler, ILogger logger)
@@ -89,7 +88,7 @@ internal sealed partial class SocketListener : IDisposable
         Task allEnded;
         lock (_gate)
         {
-            if (_live == 0)
+            if (_live.Count == 0)
                 return;
             _allEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             allEnded = _allEnded.Task;
@@ -162,11 +161,7 @@ internal sealed partial class SocketListener : IDisposable
     {
         lock (_gate)
         {
-            connection.Next = _first;
-            if (_first is not null)
-                _first.Previous = connection;
-            _first = connection;
-            _live++;
+            _live.AddFirst(connection);
         }
     }
 
@@ -175,14 +170,7 @@ internal sealed partial class SocketListener : IDisposable
         TaskCompletionSource? allEnded = null;
         lock (_gate)
         {
-            if (connection.Previous is { } previous)
-                previous.Next = connection.Next;
-            else
-                _first = connection.Next;
-            if (connection.Next is { } next)
-                next.Previous = connection.Previous;
-            connection.Previous = connection.Next = null;
-            if (--_live == 0)
+            if (_live.Remove(connection) && _live.Count == 0)
                 allEnded = _allEnded;
         }
 
@@ -195,7 +183,7 @@ internal sealed partial class SocketListener : IDisposable
         List<SocketConnection> live = [];
         lock (_gate)
         {
-            for (var connection = _first; connection is not null; connection = connection.Next)
+            for (var connection = _live.First; connection is not null; connection = ((IIntrusiveNode<SocketConnection>)connection).Next)
                 live.Add(connection);
         }
 
