@@ -23,7 +23,7 @@ namespace Broker.Transport.Connections;
 /// <c>MqttConnection.Writing.cs</c>, the keep-alive timer in <c>MqttConnection.KeepAlive.cs</c>.
 /// </para>
 /// </summary>
-public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget, IAfterRun, IIntrusiveNode<MqttConnection>
+public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.ITarget, IAfterRun, IIntrusiveNode<MqttConnection>, IThreadPoolWorkItem
 {
     /// <summary>How long the session registry may take to open a session before the connection gives up.</summary>
     internal static readonly TimeSpan SessionOpenTimeout = TimeSpan.FromSeconds(30);
