@@ -36,6 +36,7 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
     private readonly SocketOutput _output;
     private readonly ReadinessWait _wait;
     private ManualResetValueTaskSourceCore<ReadResult> _pending;
+    private (Task Task, SocketListener Listener) _served;
     private CancellationTokenRegistration _readCancellation;
 
     private byte[]? _buffer;
@@ -68,6 +69,19 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
     SocketConnection? IIntrusiveNode<SocketConnection>.Next { get; set; }
 
     public Socket Socket => _socket;
+
+    /// <summary>Tells <paramref name="listener"/> when <paramref name="served"/>, this connection's handler, ends.</summary>
+    internal void WhenServed(Task served, SocketListener listener)
+    {
+        if (served.IsCompleted)
+        {
+            listener.Served(this, served);
+            return;
+        }
+
+        _served = (served, listener);
+        served.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnServed);
+    }
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -185,6 +199,8 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
 
         _socket.Dispose();
     }
+
+    private void OnServed() => _served.Listener.Served(this, _served.Task);
 
     ReadResult IValueTaskSource<ReadResult>.GetResult(short token)
     {
