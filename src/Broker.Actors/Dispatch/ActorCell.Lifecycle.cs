@@ -114,7 +114,7 @@ internal sealed partial class ActorCell
         t_constructing = this;
         try
         {
-            _actor = _props.Factory();
+            _actor = _props.NewActor();
         }
         finally
         {

@@ -55,31 +55,25 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     /// <summary>The Deliver just handled was queued and its publisher's credit kept by the state: not returned now.</summary>
     private bool _creditKept;
 
-    /// <param name="storage">Whether sessions that outlive their connection are kept in storage, and how acknowledgements wait for it.</param>
-    /// <param name="persistenceId">This incarnation's id in the journal, for a session to recover; null for a new one.</param>
-    /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
-    public SessionActor(
-        string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger,
-        SessionStorage storage, string? persistenceId, bool recover)
+    private SessionActor(SessionStart start)
     {
-        _router = router;
-        _logger = logger;
-        _storage = storage;
-        _persistenceId = persistenceId;
-        _recover = recover;
-        _state = new SessionState(clientId, Self, router, settings, metrics)
+        var environment = start.Environment;
+        _router = environment.Router;
+        _logger = environment.Logger;
+        _storage = environment.Storage;
+        _persistenceId = start.PersistenceId;
+        _recover = start.Recover;
+        _state = new SessionState(start.ClientId, Self, environment.Router, environment.Settings, environment.Metrics)
         {
-            AcknowledgeAfterCommit = storage.Durability == SessionDurability.Sync,
+            AcknowledgeAfterCommit = environment.Storage.Durability == SessionDurability.Sync,
         };
     }
 
-    public static Props Props(
-        string clientId, IRouter router, MqttSettings settings, BrokerMetrics metrics, ILogger logger,
-        SessionStorage? storage = null, string? persistenceId = null, bool recover = false)
-    {
-        storage ??= SessionStorage.None;
-        return Broker.Actors.Props.Create(() => new SessionActor(clientId, router, settings, metrics, logger, storage, persistenceId, recover));
-    }
+    /// <param name="environment">What every session of a registry shares.</param>
+    /// <param name="persistenceId">This incarnation's id in the journal, for a session to recover; null for a new one.</param>
+    /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
+    internal static Props Props(SessionEnvironment environment, string clientId, string? persistenceId, bool recover) =>
+        Broker.Actors.Props.Create(static start => new SessionActor(start), new SessionStart(environment, clientId, persistenceId, recover));
 
     /// <summary>Made when first needed: a session that never becomes durable never pays for it.</summary>
     public override string PersistenceId => _persistenceId ??= SessionStorage.NewPersistenceId(ClientId);

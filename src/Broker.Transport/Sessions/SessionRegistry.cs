@@ -31,7 +31,7 @@ public sealed partial class SessionRegistry : ActorBase
     private readonly MqttSettings _settings;
     private readonly BrokerMetrics _metrics;
     private readonly SessionStorage _storage;
-    private readonly ILogger _sessionLogger;
+    private readonly SessionEnvironment _sessionEnvironment;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Entry> _byClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byRef = [];
@@ -42,7 +42,7 @@ public sealed partial class SessionRegistry : ActorBase
         _settings = settings;
         _metrics = metrics;
         _storage = storage;
-        _sessionLogger = loggerFactory.CreateLogger<SessionActor>();
+        _sessionEnvironment = new SessionEnvironment(router, settings, metrics, loggerFactory.CreateLogger<SessionActor>(), storage);
         _logger = loggerFactory.CreateLogger<SessionRegistry>();
     }
 
@@ -141,7 +141,7 @@ public sealed partial class SessionRegistry : ActorBase
 
     private IActorRef Create(string clientId, string? persistenceId, bool recover)
     {
-        var props = SessionActor.Props(clientId, _router, _settings, _metrics, _sessionLogger, _storage, persistenceId, recover);
+        var props = SessionActor.Props(_sessionEnvironment, clientId, persistenceId, recover);
         var session = Context.Spawn(props, ActorName.Escape(clientId));
         Context.Watch(session);
         if (_byClientId.TryGetValue(clientId, out var entry))
