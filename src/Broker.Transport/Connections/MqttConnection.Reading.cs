@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Broker.Actors;
 using Broker.Transport.Channels;
 using Broker.Transport.Mqtt;
@@ -20,10 +21,9 @@ public sealed partial class MqttConnection
     private bool IsClosing => Volatile.Read(ref _closeRequested) == 1;
 
     /// <summary>
-    /// Kestrel's loop: read, decode every whole packet, hand each to the channel, then
-    /// <c>AdvanceTo(consumed, examined)</c> in <c>finally</c> so that a partial packet stays buffered.
-    /// Ends at end of stream, on a transport error, when the channel closes, or when <see cref="Close"/>
-    /// cancels the pending read; then ends the connection.
+    /// Kestrel's loop: read, hand what was read to <see cref="HandleReadAsync"/>, read again. Ends at end of stream,
+    /// on a transport error, when the channel closes, or when <see cref="Close"/> cancels the pending read; then
+    /// ends the connection.
     /// </summary>
     private async Task ReadLoopAsync()
     {
@@ -35,54 +35,9 @@ public sealed partial class MqttConnection
                 // No cancellation token: Kestrel's ConnectionClosed fires at the client's FIN, while what it sent
                 // before (PUBLISHes, then DISCONNECT) may still be in the pipe. The pipe itself ends when read out.
                 var result = await input.ReadAsync().ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var consumed = buffer.Start;
-                try
+                if (!await HandleReadAsync(input, result).ConfigureAwait(false))
                 {
-                    if (result.IsCanceled)
-                    {
-                        return;
-                    }
-
-                    var nowMs = NowMs();
-                    while (!IsClosing)
-                    {
-                        var status = _decoder.TryDecode(ref buffer, out var packet, out var error);
-                        if (status == DecodeStatus.Incomplete)
-                        {
-                            break;
-                        }
-
-                        consumed = buffer.Start;
-                        Volatile.Write(ref _lastReceivedMs, nowMs);
-                        ChannelResult outcome;
-                        lock (_channelGate)
-                        {
-                            outcome = status == DecodeStatus.Decoded
-                                ? _channel.HandleIn(packet!, nowMs)
-                                : _channel.HandleDecodeError(error, _decoder.ProtocolVersion);
-                            if (_version == MqttProtocolVersion.Unknown)
-                            {
-                                _version = _channel.ProtocolVersion;
-                            }
-                        }
-
-                        // The packet's payload is a slice of this buffer: the channel copied what outlives the read.
-                        if (!await CarryOutAsync(outcome).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        // End of stream, possibly inside a packet: the client went away without DISCONNECT.
-                        return;
-                    }
-                }
-                finally
-                {
-                    input.AdvanceTo(consumed, buffer.End);
+                    return;
                 }
             }
         }
@@ -94,6 +49,63 @@ public sealed partial class MqttConnection
         finally
         {
             await EndAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Decodes every whole packet of one read and hands each to the channel, then <c>AdvanceTo(consumed, examined)</c>
+    /// in <c>finally</c> so that a partial packet stays buffered. A method of its own so that the buffer's positions
+    /// are kept only while a packet waits (for its session to open, for inbound credit): the read loop that an idle
+    /// connection keeps holds none of them (issue 5, memory per idle connection).
+    /// </summary>
+    /// <returns>false when reading is to stop.</returns>
+    private async ValueTask<bool> HandleReadAsync(PipeReader input, ReadResult result)
+    {
+        var buffer = result.Buffer;
+        var consumed = buffer.Start;
+        try
+        {
+            if (result.IsCanceled)
+            {
+                return false;
+            }
+
+            var nowMs = NowMs();
+            while (!IsClosing)
+            {
+                var status = _decoder.TryDecode(ref buffer, out var packet, out var error);
+                if (status == DecodeStatus.Incomplete)
+                {
+                    break;
+                }
+
+                consumed = buffer.Start;
+                Volatile.Write(ref _lastReceivedMs, nowMs);
+                ChannelResult outcome;
+                lock (_channelGate)
+                {
+                    outcome = status == DecodeStatus.Decoded
+                        ? _channel.HandleIn(packet!, nowMs)
+                        : _channel.HandleDecodeError(error, _decoder.ProtocolVersion);
+                    if (_version == MqttProtocolVersion.Unknown)
+                    {
+                        _version = _channel.ProtocolVersion;
+                    }
+                }
+
+                // The packet's payload is a slice of this buffer: the channel copied what outlives the read.
+                if (!await CarryOutAsync(outcome).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            // End of stream, possibly inside a packet: the client went away without DISCONNECT.
+            return !result.IsCompleted;
+        }
+        finally
+        {
+            input.AdvanceTo(consumed, buffer.End);
         }
     }
 
