@@ -39,4 +39,18 @@ public static class ActorName
 
         return builder.Length == 0 ? "%" : builder.ToString();
     }
+
+    /// <summary>The text <see cref="Escape"/> made <paramref name="name"/> from.</summary>
+    public static string Unescape(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name == "%")
+        {
+            return "";
+        }
+
+        return name.Contains('%')
+            ? name.Replace("%2F", "/", StringComparison.Ordinal).Replace("%24", "$", StringComparison.Ordinal).Replace("%25", "%", StringComparison.Ordinal)
+            : name;
+    }
 }

@@ -34,7 +34,6 @@ public sealed partial class SessionRegistry : ActorBase
     private readonly SessionEnvironment _sessionEnvironment;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Entry> _byClientId = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, string> _byRef = [];
 
     public SessionRegistry(IRouter router, MqttSettings settings, BrokerMetrics metrics, ILoggerFactory loggerFactory, SessionStorage storage)
     {
@@ -153,7 +152,6 @@ public sealed partial class SessionRegistry : ActorBase
             _byClientId[clientId] = entry = new Entry(session, persistenceId);
         }
 
-        _byRef[session] = clientId;
         return session;
     }
 
@@ -177,7 +175,9 @@ public sealed partial class SessionRegistry : ActorBase
     /// </summary>
     private void SessionStopped(IActorRef session)
     {
-        if (!_byRef.Remove(session, out var clientId) || !_byClientId.TryGetValue(clientId, out var entry))
+        // The session's name is its client id, escaped: no map from session to client id (issue 5, memory per idle connection).
+        var clientId = ActorName.Unescape(session.Path.Name);
+        if (!_byClientId.TryGetValue(clientId, out var entry) || !ReferenceEquals(entry.Session, session))
         {
             return;
         }

@@ -162,10 +162,20 @@ public sealed class NamingTests : ActorTestKit
     [InlineData("", "%")]
     [InlineData("/", "%2F")]
     [InlineData("%2F", "%252F")]
-    public void Escape_makes_any_text_a_valid_name(string text, string escaped)
+    public void Escape_makes_any_text_a_valid_name_and_Unescape_gives_the_text_back(string text, string escaped)
     {
         Assert.Equal(escaped, ActorName.Escape(text));
         ActorName.Validate(escaped);
+        Assert.Equal(text, ActorName.Unescape(escaped));
+    }
+
+    [Fact]
+    public void Unescape_inverts_Escape_for_texts_made_of_the_escaped_characters()
+    {
+        var alphabet = new[] { "%", "/", "$", "2", "4", "5", "F", "a" };
+        var texts = from a in alphabet from b in alphabet from c in alphabet from d in alphabet select a + b + c + d;
+
+        Assert.All(texts, text => Assert.Equal(text, ActorName.Unescape(ActorName.Escape(text))));
     }
 
     [Fact]
