@@ -9,19 +9,17 @@ namespace Broker.Actors.Persistence.PostgreSql;
 /// one upsert over arrays of every pending value (<c>unnest</c> with <c>ON CONFLICT DO UPDATE</c>) and one
 /// delete over arrays of every pending deletion, sent as one batch, which PostgreSQL runs as one transaction.
 /// </summary>
-public sealed class PostgresDurableStateStore : IDurableStateStore
+public sealed class PostgresDurableStateStore : GroupCommittedStateStore
 {
     private readonly PostgresDatabase _database;
-    private readonly GroupCommitWriter<DurableStateWrite> _writer;
     private readonly string _upsert;
     private readonly string _delete;
     private readonly string _load;
-    private int _disposed;
 
     public PostgresDurableStateStore(PostgresDatabase database, DurableStateOptions? options = null)
+        : base(options)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
-        options ??= DurableStateOptions.Default;
         var schema = database.Schema;
         _upsert = $"""
             INSERT INTO {schema}.durable_state (kind, key, manifest, payload)
@@ -33,32 +31,9 @@ public sealed class PostgresDurableStateStore : IDurableStateStore
             WHERE s.kind = d.kind AND s.key = d.key
             """;
         _load = $"SELECT key, manifest, payload FROM {schema}.durable_state WHERE kind = @kind";
-        // A failed commit is the database's failure (no write can be refused on its own): retrying each
-        // write alone would only fail each of them again, one connection timeout at a time.
-        _writer = new GroupCommitWriter<DurableStateWrite>(
-            CommitAsync, _ => 1, options.MaxWritesPerCommit, retryOneByOne: false, options.CommitInterval, options.TimeProvider);
     }
 
-    public DurableStateStatistics Statistics =>
-        _writer.Statistics is var s ? new DurableStateStatistics(s.Commits, s.Writes, s.FailedCommits) : default;
-
-    public Task UpsertAsync(string kind, string key, string manifest, byte[] payload)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(kind);
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(payload);
-        return _writer.WriteAsync(new DurableStateWrite(kind, key, manifest, payload));
-    }
-
-    public Task DeleteAsync(string kind, string key)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(kind);
-        ArgumentNullException.ThrowIfNull(key);
-        return _writer.WriteAsync(new DurableStateWrite(kind, key, null, null));
-    }
-
-    private async Task CommitAsync(IReadOnlyList<DurableStateWrite> writes, CancellationToken cancellationToken)
+    private protected override async Task CommitAsync(IReadOnlyList<DurableStateWrite> writes, CancellationToken cancellationToken)
     {
         // One change per key: ON CONFLICT DO UPDATE refuses to touch a row twice in one statement.
         var changes = DurableStateWrite.LastPerKey(writes);
@@ -93,7 +68,7 @@ public sealed class PostgresDurableStateStore : IDurableStateStore
     private static NpgsqlParameter<string[]> TextArray(string name, IEnumerable<string> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
 
-    public async IAsyncEnumerable<DurableStateEntry> LoadAllAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override async IAsyncEnumerable<DurableStateEntry> LoadAllAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ThrowIfDisposed();
@@ -106,17 +81,6 @@ public sealed class PostgresDurableStateStore : IDurableStateStore
             // ReadAsync checks the token only when it has to wait for the socket, not for rows already buffered.
             cancellationToken.ThrowIfCancellationRequested();
             yield return new DurableStateEntry(kind, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2));
-        }
-    }
-
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    /// <summary>Commits what was written before, then stops; the database (its connection pool) is its owner's to dispose.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await _writer.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -8,45 +8,19 @@ namespace Broker.Actors.Persistence.Sqlite;
 /// group-committed by one loop on one connection of its own; loads take pooled connections and, in WAL
 /// mode, run beside the writer.
 /// </summary>
-public sealed class SqliteDurableStateStore : IDurableStateStore
+public sealed class SqliteDurableStateStore : GroupCommittedStateStore
 {
     private readonly SqliteDatabase _database;
-    private readonly GroupCommitWriter<DurableStateWrite> _writer;
     private readonly SqliteCommitConnection _commits;
-    private int _disposed;
 
     public SqliteDurableStateStore(SqliteDatabase database, DurableStateOptions? options = null)
+        : base(options)
     {
         _database = database ?? throw new ArgumentNullException(nameof(database));
         _commits = new SqliteCommitConnection(database);
-        options ??= DurableStateOptions.Default;
-        // A failed commit is the database's failure (no write can be refused on its own): retrying each
-        // write alone would only fail each of them again.
-        _writer = new GroupCommitWriter<DurableStateWrite>(
-            Commit, _ => 1, options.MaxWritesPerCommit, retryOneByOne: false, options.CommitInterval, options.TimeProvider);
     }
 
-    public DurableStateStatistics Statistics =>
-        _writer.Statistics is var s ? new DurableStateStatistics(s.Commits, s.Writes, s.FailedCommits) : default;
-
-    public Task UpsertAsync(string kind, string key, string manifest, byte[] payload)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(kind);
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(payload);
-        return _writer.WriteAsync(new DurableStateWrite(kind, key, manifest, payload));
-    }
-
-    public Task DeleteAsync(string kind, string key)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(kind);
-        ArgumentNullException.ThrowIfNull(key);
-        return _writer.WriteAsync(new DurableStateWrite(kind, key, null, null));
-    }
-
-    /// <summary>Runs on the writer loop only, one call at a time.</summary>
-    private Task Commit(IReadOnlyList<DurableStateWrite> writes, CancellationToken cancellationToken)
+    private protected override Task CommitAsync(IReadOnlyList<DurableStateWrite> writes, CancellationToken cancellationToken)
     {
         _commits.Commit((connection, transaction) =>
         {
@@ -87,7 +61,7 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<DurableStateEntry> LoadAllAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override async IAsyncEnumerable<DurableStateEntry> LoadAllAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ThrowIfDisposed();
@@ -106,17 +80,6 @@ public sealed class SqliteDurableStateStore : IDurableStateStore
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    /// <summary>Commits what was written before, then closes the write connection.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        _commits.Dispose();
-    }
+    /// <summary>The write connection closes after the last commit.</summary>
+    protected override void OnDisposed() => _commits.Dispose();
 }
