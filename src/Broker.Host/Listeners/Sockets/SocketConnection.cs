@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using Broker.Transport.Connections;
@@ -69,6 +70,22 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
     SocketConnection? IIntrusiveNode<SocketConnection>.Next { get; set; }
 
     public Socket Socket => _socket;
+
+    /// <summary>The peer's address, or null once the socket is closed (an aborted connection's, say).</summary>
+    internal EndPoint? RemoteEndPoint
+    {
+        get
+        {
+            try
+            {
+                return _socket.RemoteEndPoint;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>Tells <paramref name="listener"/> when <paramref name="served"/>, this connection's handler, ends.</summary>
     internal void WhenServed(Task served, SocketListener listener)

@@ -161,15 +161,21 @@ internal sealed partial class SocketListener : IDisposable
     /// <summary>The handler of <paramref name="connection"/> ended (<paramref name="served"/> is complete).</summary>
     internal void Served(SocketConnection connection, Task served)
     {
-        var failure = served.IsFaulted ? served.Exception!.InnerException : served.IsCanceled ? new OperationCanceledException() : null;
-        if (failure is not null && (failure is not OperationCanceledException || !_aborted.IsCancellationRequested))
+        try
         {
-            ListenerConnections.HandlerFailed(_logger, _name, connection.Socket.RemoteEndPoint, failure);
+            var failure = served.IsFaulted ? served.Exception!.InnerException : served.IsCanceled ? new OperationCanceledException() : null;
+            if (failure is not null && (failure is not OperationCanceledException || !_aborted.IsCancellationRequested))
+            {
+                ListenerConnections.HandlerFailed(_logger, _name, connection.RemoteEndPoint, failure);
+            }
         }
-
-        connection.Close();
-        Remove(connection);
-        _limit.Release();
+        finally
+        {
+            // Whatever the log does: a connection left in the list would hold the listener's shutdown for good.
+            connection.Close();
+            Remove(connection);
+            _limit.Release();
+        }
     }
 
     private void Add(SocketConnection connection)
