@@ -70,10 +70,7 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
 
-    if not args.no_build:
-        subprocess.run(["dotnet", "build", "-c", "Release", str(REPO / "src/Broker.Host")], check=True)
-    if not BROKER_DLL.exists():
-        sys.exit(f"{BROKER_DLL} is missing: build without --no-build")
+    brokers_module.ensure_release_build(REPO, BROKER_DLL, args.no_build)
 
     open_files = brokers_module.raise_open_files_limit(args.connections + 500)
     run_dir = Path(tempfile.mkdtemp(prefix="broker-compare-"))

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from comparison import machine  # noqa: E402
-from comparison.brokers import port_is_free, raise_open_files_limit, tail  # noqa: E402
+from comparison.brokers import ensure_release_build, port_is_free, raise_open_files_limit, tail  # noqa: E402
 from comparison.procstat import cpu_seconds  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,10 +74,7 @@ def main():
     args = parse_args()
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
-    if not args.no_build:
-        subprocess.run(["dotnet", "build", "-c", "Release", str(REPO / "src/Broker.Host")], check=True)
-    if not BROKER_DLL.exists():
-        sys.exit(f"{BROKER_DLL} is missing: build without --no-build")
+    ensure_release_build(REPO, BROKER_DLL, args.no_build)
     if not port_is_free(args.port):
         sys.exit(f"port {args.port} is taken: choose another --port")
     backends = args.backends.split(",")

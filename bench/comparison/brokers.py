@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,3 +162,11 @@ def port_is_free(port):
             return True
         except OSError:
             return False
+
+
+def ensure_release_build(repo, broker_dll, no_build):
+    """Builds the broker in Release unless told not to, and exits naming the fix when the dll is missing."""
+    if not no_build:
+        subprocess.run(["dotnet", "build", "-c", "Release", str(repo / "src/Broker.Host")], check=True)
+    if not broker_dll.exists():
+        sys.exit(f"{broker_dll} is missing: build without --no-build")

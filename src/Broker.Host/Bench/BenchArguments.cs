@@ -163,17 +163,8 @@ public static class BenchArguments
             return value;
         }
 
-        public int Int(string name, int fallback, int min, int max)
-        {
-            if (!values.TryGetValue(name, out var text))
-                return fallback;
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                errors.Add($"{name} '{text}': expected an integer from {min} to {max}");
-                return fallback;
-            }
-            return value;
-        }
+        // Within [min, max], so the narrowing cannot lose anything.
+        public int Int(string name, int fallback, int min, int max) => (int)Long(name, fallback, min, max);
 
         public long Long(string name, long fallback, long min, long max)
         {
