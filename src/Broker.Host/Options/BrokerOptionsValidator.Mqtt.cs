@@ -27,6 +27,7 @@ public static partial class BrokerOptionsValidator
             errors.Add(new("mqtt.shared_subscription_strategy", $"must be one of random, round_robin, sticky, hash_clientid, got {(int)mqtt.SharedSubscriptionStrategy}"));
         Positive(errors, "mqtt.await_rel_timeout", mqtt.AwaitRelTimeout);
         Positive(errors, "mqtt.retry_interval", mqtt.RetryInterval);
+        Positive(errors, "mqtt.slow_subscriber_timeout", mqtt.SlowSubscriberTimeout);
         Positive(errors, "mqtt.idle_timeout", mqtt.IdleTimeout);
         if (mqtt.SessionExpiryInterval > SessionExpiryLimit)
             errors.Add(new("mqtt.session_expiry_interval", $"must be at most {SessionExpiryLimit.Value.TotalSeconds} seconds (the MQTT 5 maximum), got {mqtt.SessionExpiryInterval}"));

@@ -54,6 +54,10 @@ public sealed class MqttOptions
     [ConfigurationKeyName("await_rel_timeout")]
     public Duration AwaitRelTimeout { get; set; } = Duration.FromSeconds(300);
 
+    /// <summary>How long a connected subscriber may acknowledge nothing and still hold its publishers back.</summary>
+    [ConfigurationKeyName("slow_subscriber_timeout")]
+    public Duration SlowSubscriberTimeout { get; set; } = Duration.FromSeconds(5);
+
     [ConfigurationKeyName("retry_interval")]
     public Duration RetryInterval { get; set; } = Duration.FromSeconds(30);
 

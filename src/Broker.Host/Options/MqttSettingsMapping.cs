@@ -21,6 +21,7 @@ public static class MqttSettingsMapping
         MaxInflight = mqtt.MaxInflight,
         MaxQueueLength = mqtt.MaxMqueueLen,
         QueueQoS0 = mqtt.MqueueStoreQos0,
+        SlowSubscriberTimeout = mqtt.SlowSubscriberTimeout.Value,
         MaxAwaitingRel = mqtt.MaxAwaitingRel,
         AwaitRelTimeout = mqtt.AwaitRelTimeout.Value,
         RetryInterval = mqtt.RetryInterval.Value,

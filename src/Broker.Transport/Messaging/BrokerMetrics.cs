@@ -12,8 +12,7 @@ public sealed class BrokerMetrics
     private long _protocolErrors;
     private long _messagesReceived;
     private long _messagesDelivered;
-    private long _messagesDropped;
-    private long _messagesExpired;
+    private readonly long[] _dropped = new long[DropReasons.All.Count];
     private long _publishesRefused;
 
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
@@ -22,8 +21,14 @@ public sealed class BrokerMetrics
     public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
     public long MessagesReceived => Volatile.Read(ref _messagesReceived);
     public long MessagesDelivered => Volatile.Read(ref _messagesDelivered);
-    public long MessagesDropped => Volatile.Read(ref _messagesDropped);
-    public long MessagesExpired => Volatile.Read(ref _messagesExpired);
+
+    /// <summary>Messages that matched a subscription and did not reach it (EMQX's <c>delivery.dropped</c>).</summary>
+    public long MessagesDropped =>
+        Dropped(DropReason.Expired) + Dropped(DropReason.QueueFull) + Dropped(DropReason.QoS0Message) + Dropped(DropReason.TooLarge);
+
+    public long MessagesExpired => Dropped(DropReason.Expired);
+
+    public long Dropped(DropReason reason) => Volatile.Read(ref _dropped[(int)reason]);
 
     /// <summary>QoS 1/2 publishes not acknowledged because storage could not keep them (0x80, or closed on 3.x).</summary>
     public long PublishesRefused => Volatile.Read(ref _publishesRefused);
@@ -34,7 +39,7 @@ public sealed class BrokerMetrics
     public void ProtocolError() => Interlocked.Increment(ref _protocolErrors);
     public void MessageReceived() => Interlocked.Increment(ref _messagesReceived);
     public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
-    public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
-    public void MessageExpired() => Interlocked.Increment(ref _messagesExpired);
+    public void MessageDropped(DropReason reason) => Interlocked.Increment(ref _dropped[(int)reason]);
+    public void MessageExpired() => MessageDropped(DropReason.Expired);
     public void PublishRefused() => Interlocked.Increment(ref _publishesRefused);
 }

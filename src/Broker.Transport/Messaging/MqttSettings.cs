@@ -37,6 +37,12 @@ public sealed record MqttSettings
     /// <summary>Messages queued per session while the window is full or the client is away; 0 for no limit.</summary>
     public int MaxQueueLength { get; init; } = 1000;
 
+    /// <summary>
+    /// How long a connected subscriber with messages in flight may acknowledge nothing before it stops holding its
+    /// publishers back: its queue then goes back to <see cref="MaxQueueLength"/>, the rest dropped and counted.
+    /// </summary>
+    public TimeSpan SlowSubscriberTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether QoS 0 messages are queued for offline clients.</summary>
     public bool QueueQoS0 { get; init; } = true;
 

@@ -24,4 +24,7 @@ public sealed record Deliver(
 
     /// <summary>Set for a durable subscriber under sync durability: the session leaves it once this delivery's effect is committed.</summary>
     public PublishCommit? Commit { get; init; }
+
+    /// <summary>Set when the subscriber was full as the message was routed: the session leaves it once the message has room in its queue.</summary>
+    public PublishCommit? Admission { get; init; }
 }

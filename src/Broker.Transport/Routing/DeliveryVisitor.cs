@@ -40,7 +40,8 @@ internal struct DeliveryVisitor(
             subscription.Session.Tell(new Deliver(message, subscription.Filter, subscription.Options, subscription.SubscriptionId, null)
             {
                 Credit = credit,
-                Commit = Joined(subscription),
+                Commit = JoinedForStorage(subscription),
+                Admission = JoinedForRoom(subscription),
             });
             Delivered++;
         }
@@ -53,7 +54,8 @@ internal struct DeliveryVisitor(
                 member.Session.Tell(new Deliver(message, member.Filter, member.Options, member.SubscriptionId, group.Name)
                 {
                     Credit = credit,
-                    Commit = Joined(member),
+                    Commit = JoinedForStorage(member),
+                    Admission = JoinedForRoom(member),
                 });
                 Delivered++;
             }
@@ -61,9 +63,16 @@ internal struct DeliveryVisitor(
     }
 
     /// <summary>A durable subscriber that receives the message at QoS 1 or 2 keeps it in storage: the publish waits for that.</summary>
-    private readonly PublishCommit? Joined(LocalSubscription subscription)
+    private readonly PublishCommit? JoinedForStorage(LocalSubscription subscription) =>
+        Join(commit is { WaitsForStorage: true } && subscription.Durable && subscription.Options.MaximumQoS != Mqtt.QualityOfService.AtMostOnce);
+
+    /// <summary>A subscriber with no room for another QoS 1/2 message: the publish is acknowledged once it has some.</summary>
+    private readonly PublishCommit? JoinedForRoom(LocalSubscription subscription) =>
+        Join(subscription.Room is { IsFull: true } && subscription.Options.MaximumQoS != Mqtt.QualityOfService.AtMostOnce);
+
+    private readonly PublishCommit? Join(bool joins)
     {
-        if (commit is null || !subscription.Durable || subscription.Options.MaximumQoS == Mqtt.QualityOfService.AtMostOnce)
+        if (commit is null || !joins)
         {
             return null;
         }

@@ -14,9 +14,10 @@ public interface IRouter
     /// Adds the subscription, or replaces the options of the client's existing one to the same
     /// filter [MQTT-3.8.4-3]. <paramref name="filter"/> is as the client sent it, <c>$share/g/f</c>
     /// and <c>$queue/f</c> included. <paramref name="durable"/>: the session is kept in storage, so a
-    /// publish given a <see cref="PublishCommit"/> waits for it. Returns true when it is new.
+    /// publish given a <see cref="PublishCommit"/> waits for it under sync durability; while <paramref name="room"/>
+    /// says the session is full, every QoS 1/2 publish to it does. Returns true when it is new.
     /// </summary>
-    bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false);
+    bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false, ISubscriberRoom? room = null);
 
     /// <summary>Returns false when the client had no such subscription.</summary>
     bool Unsubscribe(string clientId, string filter);
@@ -31,9 +32,9 @@ public interface IRouter
     /// <summary>
     /// <see cref="Publish(ApplicationMessage)"/> for a message a client published: takes one of the
     /// publishing connection's <paramref name="credit"/>s for each <see cref="Deliver"/>, which carries it.
-    /// With <paramref name="commit"/> (a QoS 1/2 publish under sync durability), every durable subscriber's
-    /// session and the retained store (when retained messages are kept in storage and RETAIN is set) join it;
-    /// the caller seals it once this returns. Deliveries are sent before it returns, whatever storage does.
+    /// With <paramref name="commit"/> (a QoS 1/2 publish), every full subscriber's session joins it and, when it
+    /// <see cref="PublishCommit.WaitsForStorage"/>, every durable subscriber's session and the retained store (when
+    /// retained messages are kept in storage and RETAIN is set); the caller seals it once this returns. Deliveries are sent before it returns, whatever storage does.
     /// </summary>
     int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null) => Publish(message);
 

@@ -6,6 +6,7 @@ namespace Broker.Transport.Routing;
 /// <summary>One subscription of a session on this node, as the local table holds it.</summary>
 /// <param name="Filter">As the client sent it, <c>$share/g/</c> included: what <see cref="Deliver.Filter"/> carries.</param>
 /// <param name="Durable">The session outlives restarts: a QoS 1/2 publish waits for its commit under sync durability.</param>
+/// <param name="Room">The session's room for QoS 1/2 messages: a publish routed while it is full waits for it to be acknowledged.</param>
 public sealed record LocalSubscription(
     string ClientId,
     IActorRef Session,
@@ -13,4 +14,5 @@ public sealed record LocalSubscription(
     SubscriptionOptions Options,
     int SubscriptionId,
     string? ShareGroup,
-    bool Durable = false);
+    bool Durable = false,
+    ISubscriberRoom? Room = null);

@@ -65,7 +65,7 @@ public sealed class Router : IRouter
     /// <summary>How many filters have local subscribers.</summary>
     public int LocalFilterCount => _local.Count;
 
-    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false)
+    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false, ISubscriberRoom? room = null)
     {
         if (!TopicValidator.IsValidFilter(filter))
         {
@@ -73,7 +73,7 @@ public sealed class Router : IRouter
         }
 
         SharedFilter.TryParse(filter, out var group, out var topicFilter);
-        var subscription = new LocalSubscription(clientId, session, filter, options, subscriptionId, group, durable);
+        var subscription = new LocalSubscription(clientId, session, filter, options, subscriptionId, group, durable, room);
         lock (_lock)
         {
             if (!_local.TryGetValue(topicFilter, out var entry))
@@ -125,7 +125,7 @@ public sealed class Router : IRouter
     public int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null)
     {
         var delivered = Publish(message, credit, commit, out var retainedWrite);
-        if (commit is not null && retainedWrite is not null)
+        if (commit is { WaitsForStorage: true } && retainedWrite is not null)
         {
             commit.Join();
             retainedWrite.ContinueWith(
@@ -170,6 +170,11 @@ public sealed class Router : IRouter
 
         var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message, credit, commit);
         Routes.Match(message.Topic, ref visitor);
+        if (visitor.Delivered == 0)
+        {
+            _metrics.MessageDropped(DropReason.NoSubscribers);
+        }
+
         return visitor.Delivered;
     }
 

@@ -33,11 +33,15 @@ public sealed class MessageQueue
 
     public bool IsFull => MaxLength > 0 && Count >= MaxLength;
 
+    /// <summary>Past the limit: a connected subscriber that makes progress keeps its QoS 1/2 messages beyond it.</summary>
+    public bool IsOverLimit => MaxLength > 0 && Count > MaxLength;
+
     /// <summary>Queued QoS 0 messages: a new QoS 0 message may only bypass the queue when this is 0, to keep their order.</summary>
     public int AtMostOnceCount => _qos0?.Count ?? 0;
 
     /// <summary>Queues <paramref name="item"/>; returns the message dropped to make room (possibly <paramref name="item"/> itself), or null.</summary>
-    public QueuedDelivery? Enqueue(QueuedDelivery item)
+    /// <param name="overflow">A QoS 1/2 message goes past the limit rather than push the oldest one out (QoS 0 ones still go first).</param>
+    public QueuedDelivery? Enqueue(QueuedDelivery item, bool overflow = false)
     {
         ArgumentNullException.ThrowIfNull(item);
         QueuedDelivery? dropped = null;
@@ -51,7 +55,7 @@ public sealed class MessageQueue
             {
                 return item;
             }
-            else
+            else if (!overflow)
             {
                 dropped = _qos12!.Dequeue().Item;
             }
@@ -102,6 +106,23 @@ public sealed class MessageQueue
 
         item = _qos0.Dequeue().Item;
         return true;
+    }
+
+    /// <summary>Back to the limit after an overflow: the oldest QoS 0 messages go first, then the oldest others.</summary>
+    public IReadOnlyList<QueuedDelivery> TrimToLimit()
+    {
+        if (!IsOverLimit)
+        {
+            return [];
+        }
+
+        var dropped = new List<QueuedDelivery>(Count - MaxLength);
+        while (Count > MaxLength)
+        {
+            dropped.Add((_qos0 is { Count: > 0 } ? _qos0 : _qos12!).Dequeue().Item);
+        }
+
+        return dropped;
     }
 
     /// <summary>Takes out the messages that match, keeping the order of the rest.</summary>

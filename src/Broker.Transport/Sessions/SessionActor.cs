@@ -30,7 +30,8 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private static readonly object AwaitRelKey = "await-rel";
     private static readonly object WillKey = "will-delay";
     private static readonly object ExpiryKey = "expiry";
-    private static readonly object CreditStallKey = "credit-stall";
+    private static readonly object StallKey = "slow-subscriber";
+    private static readonly object DropReportKey = "drop-report";
 
     private readonly IRouter _router;
     private readonly ILogger _logger;
@@ -95,6 +96,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
             ReceiveWhenActive(message);
         }
 
+        ReportDrops();
         EndTurn();
         if (_creditKept)
         {
@@ -171,10 +173,12 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
                 _state.ExpireAwaitingRel(Now);
                 ArmTimers();
                 break;
-            case Tick.CreditStall:
-                _state.ReleaseCreditsIfStalled(Now);
+            case Tick.Stall:
+                _state.CheckStalled(Now);
                 ArmTimers();
                 break;
+            case Tick.DropReport:
+                break; // reported after every turn
             case Tick.WillDelay:
                 PublishPendingWill();
                 break;
@@ -205,7 +209,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
 
         _ended = true;
         _state.Connection?.Close();
-        _state.ReleaseHeldCredits();
+        _state.ReleaseHeld();
         if (IsDurable)
         {
             SettleOutstandingCommits(committed: false);
@@ -220,8 +224,10 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     {
         switch (message)
         {
-            case Deliver { Commit: { } commit }:
-                commit.Succeed(); // the session is over: nothing is owed to it
+            case Deliver deliver:
+                // The session is over: nothing is owed to it.
+                deliver.Commit?.Succeed();
+                deliver.Admission?.Succeed();
                 break;
             case AttachSession attach:
                 // Sent before the registry heard that this session ended: it opens the next session.
@@ -230,6 +236,24 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
             case GetSessionStats:
                 Sender?.Tell(Stats(), Self);
                 break;
+        }
+    }
+
+    /// <summary>A rate-limited warning with what this session dropped, per reason; a timer brings the rest once the interval has passed.</summary>
+    private void ReportDrops()
+    {
+        if (_state.NextDropReportMs() is not { } dueAt)
+        {
+            return;
+        }
+
+        if (_state.TakeDropReport(Now) is { } report)
+        {
+            LogDropped(ClientId, report, _state.IsConnected);
+        }
+        else if (!IsTimerActive(DropReportKey))
+        {
+            StartTimer(DropReportKey, Tick.DropReport, Delay(dueAt));
         }
     }
 
@@ -283,7 +307,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
             _expirySeconds = expiry;
         }
 
-        Redispatch(_state.Detach());
+        Redispatch(_state.Detach(Now));
         CancelTimer(RetryKey);
         var will = _will;
         _will = null;
@@ -424,9 +448,9 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
             StartTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
         }
 
-        if (!IsTimerActive(CreditStallKey) && _state.NextCreditStallCheckMs() is { } stallAt)
+        if (!IsTimerActive(StallKey) && _state.NextStallCheckMs() is { } stallAt)
         {
-            StartTimer(CreditStallKey, Tick.CreditStall, Delay(stallAt));
+            StartTimer(StallKey, Tick.Stall, Delay(stallAt));
         }
     }
 
@@ -462,6 +486,9 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {ClientId} taken over: connection {OldConnection} closed for connection {NewConnection}")]
     private partial void LogTakenOver(string clientId, long oldConnection, long newConnection);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Messages dropped for client {ClientId} (connected: {Connected}): {Drops}")]
+    private partial void LogDropped(string clientId, string drops, bool connected);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {ClientId} expired")]
     private partial void LogExpired(string clientId);
 
@@ -473,7 +500,8 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     {
         Retry,
         AwaitRel,
-        CreditStall,
+        Stall,
+        DropReport,
         WillDelay,
         Expiry,
     }

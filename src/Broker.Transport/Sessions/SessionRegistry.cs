@@ -74,6 +74,7 @@ public sealed partial class SessionRegistry : ActorBase
             case DeadLetter dead:
                 SessionActor.ReturnCredit(dead.Message);
                 (dead.Message as Deliver)?.Commit?.Fail();
+                (dead.Message as Deliver)?.Admission?.Succeed(); // a stopped subscriber has no queue to wait for
                 break;
             case OpenSession open:
                 Open(open, Sender);

@@ -5,28 +5,32 @@ using Broker.Transport.Mqtt.Packets;
 namespace Broker.Transport.Sessions;
 
 /// <summary>
-/// Acknowledging inbound QoS 1/2 publishes under <c>sync</c> durability: PUBACK/PUBREC waits for the
-/// <see cref="PublishCommit"/> of every durable subscriber (and the retained store), and they go out in the
-/// order the PUBLISH packets came. A commit that failed is refused: 0x80 on 5.0; on 3.x, which has no way
+/// Acknowledging inbound QoS 1/2 publishes: PUBACK/PUBREC waits for the <see cref="PublishCommit"/> of the
+/// publish (a full subscriber's room; under <c>sync</c> durability, every durable subscriber and the retained
+/// store), and they go out in the order the PUBLISH packets came. A commit that failed is refused: 0x80 on 5.0; on 3.x, which has no way
 /// to say it, the connection is closed unacknowledged so that the client sends it again. Nothing is
 /// acknowledged that a crash could still lose.
 /// </summary>
 public sealed partial class SessionState
 {
     private Queue<PendingAcknowledgement>? _pendingAcks;
+    private PublishCommit? _spareCommit;
 
-    /// <summary>Under sync durability: route with a <see cref="PublishCommit"/> and acknowledge once it completes.</summary>
+    /// <summary>Under sync durability: durable subscribers join the <see cref="PublishCommit"/> of every QoS 1/2 publish.</summary>
     public bool AcknowledgeAfterCommit { get; set; }
 
-    /// <summary>Inbound publishes routed but not yet acknowledged, waiting for storage.</summary>
+    /// <summary>Inbound publishes routed but not yet acknowledged, waiting for their commit.</summary>
     public int PendingAcknowledgementCount => _pendingAcks?.Count ?? 0;
 
     private void RouteAndAcknowledge(ApplicationMessage message, ushort packetId, IInboundCredit? credit)
     {
-        var commit = AcknowledgeAfterCommit ? new PublishCommit(_self, packetId) : null;
+        var commit = (_spareCommit ?? new PublishCommit(_self, AcknowledgeAfterCommit)).Begin(packetId);
         var delivered = _router.Publish(message, credit, commit);
-        var pending = new PendingAcknowledgement(packetId, message.QoS, delivered, commit, _connection?.Id ?? 0);
-        if (commit is null || (commit.Seal() && PendingAcknowledgementCount == 0))
+        var complete = commit.Seal();
+        var reusable = complete && !commit.Failed; // nobody joined, or all have left: nobody holds it any more
+        _spareCommit = reusable ? commit : null;
+        var pending = new PendingAcknowledgement(packetId, message.QoS, delivered, reusable ? null : commit, _connection?.Id ?? 0);
+        if (complete && PendingAcknowledgementCount == 0)
         {
             Acknowledge(pending);
             return;

@@ -42,6 +42,11 @@ public sealed partial class SessionState
     public int ExpireAwaitingRel(long nowMs)
     {
         var expired = RemoveAwaitingRelBefore(nowMs - (long)_settings.AwaitRelTimeout.TotalMilliseconds);
+        foreach (var _ in expired)
+        {
+            CountDrop(DropReason.AwaitPubRelTimeout);
+        }
+
         return expired.Count;
     }
 

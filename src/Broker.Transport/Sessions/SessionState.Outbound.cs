@@ -1,4 +1,5 @@
 using System.Buffers;
+using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Codec;
 using Broker.Transport.Mqtt.Packets;
@@ -13,12 +14,33 @@ public sealed partial class SessionState
     /// <summary>
     /// A message the router matched to one of this session's subscriptions. Sent now when the client is
     /// connected and there is room (QoS 0: the connection is writable; QoS 1/2: the window has room and
-    /// nothing is queued before it), queued otherwise.
+    /// nothing is queued before it), queued otherwise. Returns true when the session kept the delivery's
+    /// inbound credit (SessionState.PushBack.cs): the caller must not return it.
     /// </summary>
     public bool Deliver(Deliver deliver, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(deliver);
+        var queued = Accept(deliver, nowMs);
+        var creditHeld = queued && TryHoldCredit(deliver, nowMs);
+        if (deliver.Admission is { } admission)
+        {
+            if (queued)
+            {
+                HoldAdmission(admission);
+            }
+            else
+            {
+                admission.Succeed();
+            }
+        }
 
+        UpdatePushBack(nowMs);
+        return creditHeld;
+    }
+
+    /// <summary>Sends, queues or drops the message; true when it was queued.</summary>
+    private bool Accept(Deliver deliver, long nowMs)
+    {
         // A delivery already on its way when the subscription went is not sent [MQTT-3.10.4-2].
         if (!_subscriptions.ContainsKey(deliver.Filter))
         {
@@ -27,7 +49,7 @@ public sealed partial class SessionState
 
         if (deliver.Message.IsExpired(nowMs))
         {
-            _metrics.MessageExpired(); // [MQTT-3.3.2-5]
+            CountDrop(DropReason.Expired); // [MQTT-3.3.2-5]
             return false;
         }
 
@@ -45,7 +67,7 @@ public sealed partial class SessionState
             // the mailbox, behind deliveries from many publishers: the queue goes now, not after them.
             if (_queue.AtMostOnceCount > 0 && connection.IsWritable)
             {
-                Drain(nowMs);
+                DrainQueue(connection, nowMs);
             }
 
             // Nothing overtakes a queued message of its own QoS [MQTT-4.6.0-6].
@@ -58,20 +80,18 @@ public sealed partial class SessionState
                 return false;
             }
 
-            Enqueue(new QueuedDelivery(deliver, qos));
-            var held = TryHoldCredit(deliver, qos, nowMs);
-            ReleaseCredits();
-            return held;
+            Enqueue(new QueuedDelivery(deliver, qos), overflow: HoldsPublishers(nowMs));
+            return true;
         }
 
         if (qos == QualityOfService.AtMostOnce && !_settings.QueueQoS0)
         {
-            CountDrop();
+            CountDrop(DropReason.QoS0Message);
             return false;
         }
 
         Enqueue(new QueuedDelivery(deliver, qos));
-        return false;
+        return true;
     }
 
     /// <summary>Sends queued messages while the connection and the window take them, in queue order.</summary>
@@ -83,7 +103,7 @@ public sealed partial class SessionState
         }
 
         DrainQueue(connection, nowMs);
-        ReleaseCredits();
+        UpdatePushBack(nowMs);
     }
 
     private void DrainQueue(IClientConnection connection, long nowMs)
@@ -117,7 +137,7 @@ public sealed partial class SessionState
     {
         if (queued.Deliver.Message.IsExpired(nowMs))
         {
-            _metrics.MessageExpired(); // [MQTT-3.3.2-5]: expired while it waited
+            CountDrop(DropReason.Expired); // [MQTT-3.3.2-5]: expired while it waited
             Discarded(queued);
             return;
         }
@@ -243,7 +263,7 @@ public sealed partial class SessionState
         // [MQTT-3.1.2-25]: too large for the client: discarded, as if it had been delivered.
         if ((uint)MqttEncoder.GetSize(packet, _client.ProtocolVersion) > _client.MaximumPacketSize)
         {
-            CountDrop();
+            CountDrop(DropReason.TooLarge);
             Discarded(queuedId);
             return;
         }

@@ -154,7 +154,7 @@ public sealed partial class SessionState
     {
         foreach (var (filter, subscription) in _subscriptions)
         {
-            _router.Subscribe(ClientId, _self, filter, subscription.Options, subscription.SubscriptionId, Journal is not null);
+            _router.Subscribe(ClientId, _self, filter, subscription.Options, subscription.SubscriptionId, Journal is not null, this);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed partial class SessionState
             var granted = (QualityOfService)Math.Min((byte)requested.MaximumQoS, (byte)_settings.MaximumQoS);
             var subscription = new SessionSubscription(requested with { MaximumQoS = granted }, subscriptionId);
             var isNew = !_subscriptions.ContainsKey(filter);
-            _router.Subscribe(ClientId, _self, filter, subscription.Options, subscriptionId, Journal is not null);
+            _router.Subscribe(ClientId, _self, filter, subscription.Options, subscriptionId, Journal is not null, this);
             AddSubscription(filter, subscription);
             codes[i] = (ReasonCode)(byte)granted;
             if (WantsRetained(filter, subscription.Options.RetainHandling, isNew))

@@ -35,6 +35,7 @@ public sealed partial class SessionState
     private readonly MessageQueue _queue;
     private readonly AwaitingRelSet _awaitingRel;
     private readonly PacketIdAllocator _packetIds = new();
+    private DropWarnings _dropWarnings;
     private Func<ushort, bool>? _isInflight;
     private IClientConnection? _connection;
     private ClientCapabilities _client = new(MqttProtocolVersion.V311);
@@ -77,7 +78,7 @@ public sealed partial class SessionState
 
     public int AwaitingRelCount => _awaitingRel.Count;
 
-    /// <summary>Messages this session discarded: queue overflow, QoS 0 for an absent client, too large for the client.</summary>
+    /// <summary>Messages this session discarded, whatever the reason (<see cref="DropReason"/>).</summary>
     public long DroppedMessages { get; private set; }
 
     /// <summary>
@@ -103,18 +104,19 @@ public sealed partial class SessionState
     /// or sent and unacknowledged) are taken out and returned, for the router to give to another member
     /// of their group. QoS 2 messages already past PUBREC stay: the client has them.
     /// </summary>
-    public IReadOnlyList<SharedRedispatch> Detach()
+    public IReadOnlyList<SharedRedispatch> Detach(long nowMs)
     {
         _connection = null;
-        ReleaseCredits();
-        return TakeSharedMessages();
+        var shared = TakeSharedMessages();
+        UpdatePushBack(nowMs);
+        return shared;
     }
 
     /// <summary>The session ends: its subscriptions leave the router. Returns the shared messages to redispatch.</summary>
     public IReadOnlyList<SharedRedispatch> End()
     {
         _connection = null;
-        ReleaseCredits();
+        ReleaseHeld();
         foreach (var filter in _subscriptions.Keys.ToArray())
         {
             _router.Unsubscribe(ClientId, filter);
@@ -140,15 +142,22 @@ public sealed partial class SessionState
         return shared;
     }
 
+    /// <summary>The drops since the last report, per reason, when a report is due (at most one per 10 s); null otherwise.</summary>
+    public string? TakeDropReport(long nowMs) => _dropWarnings.Take(nowMs);
+
+    /// <summary>When <see cref="TakeDropReport"/> next has something to say; null while nothing was dropped.</summary>
+    public long? NextDropReportMs() => _dropWarnings.NextReportMs;
+
     private int InflightCapacity(ushort receiveMaximum) =>
         Math.Clamp(Math.Min(_settings.MaxInflight, receiveMaximum), 1, ushort.MaxValue);
 
     private void Send(MqttPacket packet) => _connection?.Send(packet);
 
-    private void CountDrop()
+    private void CountDrop(DropReason reason)
     {
         DroppedMessages++;
-        _metrics.MessageDropped();
+        _metrics.MessageDropped(reason);
+        _dropWarnings.Count(reason);
     }
 
     // ---- Mutators: the only places that change the persistent state (see the class comment). ----
@@ -176,6 +185,12 @@ public sealed partial class SessionState
     /// <param name="queuedId">The message's id when it comes out of the queue (already journaled); 0 when it is new.</param>
     private void AddInflight(InflightMessage message, long queuedId)
     {
+        // A window that was empty starts the slow-subscriber clock now, not at the last acknowledgement, long ago.
+        if (_inflight.Count == 0)
+        {
+            Progressed(message.SentAtMs);
+        }
+
         _inflight.Add(message);
         if (Journal is { } journal)
         {
@@ -220,7 +235,7 @@ public sealed partial class SessionState
         return removed;
     }
 
-    private void Enqueue(QueuedDelivery delivery)
+    private void Enqueue(QueuedDelivery delivery, bool overflow = false)
     {
         if (Journal is { } journal && delivery.QoS != QualityOfService.AtMostOnce && delivery.Id == 0)
         {
@@ -228,9 +243,9 @@ public sealed partial class SessionState
             journal.Record(new MessageStored(delivery.Id, delivery.Deliver, delivery.QoS, 0));
         }
 
-        if (_queue.Enqueue(delivery) is { } dropped)
+        if (_queue.Enqueue(delivery, overflow) is { } dropped)
         {
-            CountDrop();
+            CountDrop(dropped.QoS == QualityOfService.AtMostOnce ? DropReason.QoS0Message : DropReason.QueueFull);
             Discarded(dropped);
         }
     }

@@ -29,6 +29,7 @@ public class MqttSettingsMappingTests
         KeepaliveMultiplier = 2,
         ServerKeepalive = 30,
         IdleTimeout = Duration.FromSeconds(3),
+        SlowSubscriberTimeout = Duration.FromSeconds(7),
         IgnoreLoopDeliver = true,
         StrictMode = true,
     };
@@ -57,6 +58,7 @@ public class MqttSettingsMappingTests
         Assert.Equal(2, settings.KeepAliveMultiplier);
         Assert.Equal(30, settings.ServerKeepAlive);
         Assert.Equal(TimeSpan.FromSeconds(3), settings.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(7), settings.SlowSubscriberTimeout);
         Assert.True(settings.IgnoreLoopDeliver);
         Assert.True(settings.StrictMode);
     }

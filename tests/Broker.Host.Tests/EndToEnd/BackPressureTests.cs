@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Broker.Host.Configuration;
 using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
@@ -21,6 +22,10 @@ public sealed class BackPressureTests
         }
     }
 
+    /// <summary>
+    /// Until slow_subscriber_timeout passes, the publishes past its queue wait for their PUBACK; then it holds the
+    /// publisher back no longer, and keeps its window and its queue.
+    /// </summary>
     [Fact]
     public async Task A_subscriber_that_never_acknowledges_holds_its_window_and_queue_and_the_rest_is_dropped_and_counted()
     {
@@ -28,6 +33,7 @@ public sealed class BackPressureTests
         {
             m.MaxMqueueLen = QueueLength;
             m.MaxInflight = 5;
+            m.SlowSubscriberTimeout = Duration.FromMilliseconds(500);
         });
         var stalled = await broker.ConnectAsync("stalled");
         await stalled.SubscribeAsync("t");

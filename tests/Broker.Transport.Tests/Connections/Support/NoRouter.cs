@@ -8,7 +8,7 @@ namespace Broker.Transport.Tests.Connections.Support;
 /// <summary>The connection never routes: sessions do. Any call is a test failure.</summary>
 internal sealed class NoRouter : IRouter
 {
-    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false) => throw Unexpected();
+    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false, ISubscriberRoom? room = null) => throw Unexpected();
 
     public bool Unsubscribe(string clientId, string filter) => throw Unexpected();
 

@@ -329,7 +329,7 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
         /// <summary>A QoS 1 delivery whose commit the publisher probe is told of.</summary>
         public PublishCommit Deliver(IActorRef session, string topic)
         {
-            var commit = new PublishCommit(_publisher.Ref, 1);
+            var commit = new PublishCommit(_publisher.Ref, waitsForStorage: true).Begin(1);
             commit.Join();
             session.Tell(new Deliver(Message(topic, QualityOfService.AtLeastOnce), "t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce), 0, null)
             {

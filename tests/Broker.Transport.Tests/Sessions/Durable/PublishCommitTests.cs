@@ -8,7 +8,7 @@ public class PublishCommitTests : ActorTestKit
     [Fact]
     public void Nobody_joining_completes_at_seal_without_telling_the_publisher()
     {
-        var commit = new PublishCommit(TestActor.Ref, 1);
+        var commit = new PublishCommit(TestActor.Ref, waitsForStorage: true).Begin(1);
 
         Assert.True(commit.Seal());
         Assert.True(commit.IsComplete);
@@ -19,7 +19,7 @@ public class PublishCommitTests : ActorTestKit
     [Fact]
     public void The_last_participant_to_leave_after_the_seal_tells_the_publisher_once()
     {
-        var commit = new PublishCommit(TestActor.Ref, 7);
+        var commit = new PublishCommit(TestActor.Ref, waitsForStorage: true).Begin(7);
         commit.Join();
         commit.Join();
 
@@ -36,7 +36,7 @@ public class PublishCommitTests : ActorTestKit
     [Fact]
     public void Participants_leaving_before_the_seal_complete_it_at_the_seal_and_one_failure_fails_it()
     {
-        var commit = new PublishCommit(TestActor.Ref, 1);
+        var commit = new PublishCommit(TestActor.Ref, waitsForStorage: true).Begin(1);
         commit.Join();
         commit.Join();
         commit.Fail();

@@ -37,6 +37,7 @@ public class SessionJournalReplayTests
         session.State.HandlePublish(SessionHarness.Message("in/1", QualityOfService.ExactlyOnce), 77, session.NowMs);
         session.State.HandlePublish(SessionHarness.Message("in/2", QualityOfService.ExactlyOnce), 78, session.NowMs);
         session.Ack(new PubRelPacket { PacketId = 77 });
+        session.Detach();
 
         var replayed = new SessionHarness().State;
         foreach (var @event in journal.Events)
@@ -45,8 +46,9 @@ public class SessionJournalReplayTests
         }
 
         Assert.Equal(Describe(session.State.TakeSnapshot()), Describe(replayed.TakeSnapshot()));
-        // 10 delivered into a window of 3 and a queue of 5 (2 dropped), then one acknowledged: 3 in flight, 4 queued.
-        Assert.Equal((3, 4, 1), (session.State.InflightCount, session.State.QueueLength, session.State.AwaitingRelCount));
+        // 10 delivered into a window of 3 and a queue of 5 (past it while connected), one acknowledged: 3 in flight,
+        // 6 queued; then the client went away: back to the limit of 5, the oldest dropped.
+        Assert.Equal((3, 5, 1), (session.State.InflightCount, session.State.QueueLength, session.State.AwaitingRelCount));
     }
 
     private static string Describe(SessionStateSnapshot snapshot) => string.Join(

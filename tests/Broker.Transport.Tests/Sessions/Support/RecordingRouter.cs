@@ -41,7 +41,7 @@ internal sealed class RecordingRouter : IRouter
         }
     }
 
-    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false) =>
+    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false, ISubscriberRoom? room = null) =>
         Record(_subscribed, new SubscribeCall(clientId, session, filter, options, subscriptionId, durable), true);
 
     public bool Unsubscribe(string clientId, string filter) => Record(_unsubscribed, filter, false);

@@ -41,7 +41,7 @@ internal sealed class SessionHarness
         return Connection;
     }
 
-    public IReadOnlyList<SharedRedispatch> Detach() => State.Detach();
+    public IReadOnlyList<SharedRedispatch> Detach() => State.Detach(NowMs);
 
     /// <summary>Subscribes one filter and returns the SUBACK code; retained messages sent after it stay unread.</summary>
     public ReasonCode Subscribe(string filter, SubscriptionOptions options, int subscriptionId = 0, ReasonCode? refused = null)
