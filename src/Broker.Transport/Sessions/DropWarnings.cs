@@ -22,10 +22,10 @@ internal struct DropWarnings
 
     public void Count(DropReason reason) => (_counts ??= new int[DropReasons.All.Count])[(int)reason]++;
 
-    /// <summary>What was dropped since the last report, when one is due; null otherwise.</summary>
-    public string? Take(long nowMs)
+    /// <summary>What was dropped since the last report, when one is due (always when <paramref name="final"/>); null otherwise.</summary>
+    public string? Take(long nowMs, bool final)
     {
-        if (_counts is not { } counts || nowMs < _nextReportMs)
+        if (_counts is not { } counts || (nowMs < _nextReportMs && !final))
         {
             return null;
         }

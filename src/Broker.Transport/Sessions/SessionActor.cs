@@ -208,6 +208,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         }
 
         _ended = true;
+        ReportDrops(final: true);
         _state.Connection?.Close();
         _state.ReleaseHeld();
         if (IsDurable)
@@ -240,14 +241,15 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     }
 
     /// <summary>A rate-limited warning with what this session dropped, per reason; a timer brings the rest once the interval has passed.</summary>
-    private void ReportDrops()
+    /// <param name="final">The session is ending: what is left is reported now, interval or not.</param>
+    private void ReportDrops(bool final = false)
     {
         if (_state.NextDropReportMs() is not { } dueAt)
         {
             return;
         }
 
-        if (_state.TakeDropReport(Now) is { } report)
+        if (_state.TakeDropReport(Now, final) is { } report)
         {
             LogDropped(ClientId, report, _state.IsConnected);
         }
@@ -373,6 +375,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private void End()
     {
         _ended = true;
+        ReportDrops(final: true);
         if (_timersStarted)
         {
             Context.Timers.CancelAll();

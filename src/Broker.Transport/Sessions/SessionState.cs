@@ -142,8 +142,8 @@ public sealed partial class SessionState
         return shared;
     }
 
-    /// <summary>The drops since the last report, per reason, when a report is due (at most one per 10 s); null otherwise.</summary>
-    public string? TakeDropReport(long nowMs) => _dropWarnings.Take(nowMs);
+    /// <summary>The drops since the last report, per reason, when a report is due (at most one per 10 s, unless <paramref name="final"/>); null otherwise.</summary>
+    public string? TakeDropReport(long nowMs, bool final = false) => _dropWarnings.Take(nowMs, final);
 
     /// <summary>When <see cref="TakeDropReport"/> next has something to say; null while nothing was dropped.</summary>
     public long? NextDropReportMs() => _dropWarnings.NextReportMs;

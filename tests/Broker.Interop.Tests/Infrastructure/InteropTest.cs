@@ -25,6 +25,9 @@ public abstract class InteropTest : IClassFixture<InteropBroker>, IDisposable
 
     protected BrokerEndpoint Endpoint => _broker.Endpoint;
 
+    /// <summary>What the class's broker logged since this test began; null for an external broker.</summary>
+    protected IReadOnlyList<string>? BrokerLogSinceStart => _broker.Process?.Output.TranscriptSince(_brokerMark);
+
     public void Dispose()
     {
         Clients.Dispose();

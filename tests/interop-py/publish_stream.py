@@ -1,0 +1,30 @@
+"""Publishes --count numbered messages ("<client id>:<n>") at --qos to --topic, with up to --inflight of them
+unacknowledged at a time (paho's send window: the next goes out as an acknowledgement comes back), then
+reports how many the broker acknowledged (PUBACK for QoS 1, PUBCOMP for QoS 2) and disconnects.
+"""
+from common import connect, disconnect, emit, fail, new_client, parser
+
+
+def main():
+    p = parser(__doc__)
+    p.add_argument("--topic", required=True)
+    p.add_argument("--qos", type=int, default=1)
+    p.add_argument("--count", type=int, default=1000)
+    p.add_argument("--inflight", type=int, default=64)
+    args = p.parse_args()
+
+    client = new_client(args)
+    client.max_inflight_messages_set(args.inflight)
+    client.max_queued_messages_set(0)
+    connect(client, args)
+    sent = [client.publish(args.topic, "%s:%d" % (args.client_id, i), qos=args.qos) for i in range(args.count)]
+    for i, info in enumerate(sent):
+        info.wait_for_publish(args.timeout)
+        if not info.is_published():
+            fail("message %d not acknowledged within %s s" % (i, args.timeout), status=2)
+    emit("acknowledged", count=len(sent))
+    disconnect(client)
+
+
+if __name__ == "__main__":
+    main()
