@@ -79,8 +79,9 @@ public sealed class BenchRun
         await OpenSubscribersAsync(connectDeadline, stop.Token);
         await OpenPublishersAsync(connectDeadline, stop.Token);
         var window = await MeasureAsync(cancellationToken);
-        var receivedInWindow = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received);
+        // Delivered first: a tracker counts a message received before delivered, so the two readings stay consistent.
         var deliveredInWindow = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Delivered);
+        var receivedInWindow = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received);
         var ackedInWindow = _publishers.Sum(p => p?.Acked ?? 0);
         var drained = await DrainAsync(cancellationToken);
 
