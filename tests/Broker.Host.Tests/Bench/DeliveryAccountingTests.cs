@@ -146,6 +146,36 @@ public sealed class DeliveryAccountingTests
         Assert.Equal(1, tracker.Foreign);
     }
 
+    [Fact]
+    public void The_summary_reports_acknowledged_loss_and_rates_over_the_window()
+    {
+        var summary = new BenchSummary
+        {
+            Scenario = "pubsub",
+            QoS = 1,
+            DurationSeconds = 2,
+            DrainSeconds = 1.5,
+            Sent = 1000,
+            Acked = 900,
+            AckedInWindow = 800,
+            Received = 310,
+            ReceivedInWindow = 210,
+            Delivered = 300,
+            DeliveredInWindow = 200,
+            AckedDeliveries = 900,
+            AckedLost = 600,
+        };
+        using var json = System.Text.Json.JsonDocument.Parse(summary.ToJson());
+        var root = json.RootElement;
+        Assert.Equal(100, root.GetProperty("delivered_per_s").GetDouble());
+        Assert.Equal(105, root.GetProperty("received_per_s").GetDouble());
+        Assert.Equal(400, root.GetProperty("acked_per_s").GetDouble());
+        Assert.Equal(300, root.GetProperty("acked_received").GetInt64());
+        Assert.Equal(600, root.GetProperty("acked_lost").GetInt64());
+        Assert.Equal(66.667, root.GetProperty("acked_lost_pct").GetDouble());
+        Assert.Equal(1.5, root.GetProperty("drain_s").GetDouble());
+    }
+
     [Theory]
     [InlineData("bench/#", "bench/1", true)]
     [InlineData("bench/#", "bench", true)] // [MQTT-4.7.1-2]: # includes the parent level
