@@ -3,10 +3,14 @@
 time, and writes the figures side by side into docs/PERFORMANCE.md (between the compare markers)
 and the raw JSON lines into bench/results/<date>.jsonl.
 
-    python3 bench/compare.py            # 10 s per scenario, about 10 minutes with the build
-    python3 bench/compare.py --quick    # 3 s per scenario
+    python3 bench/compare.py            # each scenario its own length (fan-in 15 s, the others 10 s), about 15 minutes
+    python3 bench/compare.py --quick --scenarios 1,2,2b
+        # smoke run, under a minute: 2 s per scenario, 2 s drain, figures printed, not written to docs/PERFORMANCE.md
     python3 bench/compare.py --fake-generator --no-build --quick
         # tests this script with canned figures: nothing is written to docs/PERFORMANCE.md
+
+Our broker runs with its default configuration (hocon/broker.conf); only its listeners are set for the harness
+(loopback, the run's port, no WebSocket listener). What differs from each broker's defaults is listed in the report.
 
 Needs mosquitto, nats-server (with JetStream, for its MQTT listener) and the .NET SDK;
 mosquitto_pub, when present, checks that each broker answers MQTT before the first scenario.
@@ -32,14 +36,20 @@ REPO = Path(__file__).resolve().parent.parent
 BROKER_DLL = REPO / "src/Broker.Host/bin/Release/net10.0/broker.dll"
 FAKE_GENERATOR = Path(__file__).resolve().parent / "comparison/fake_generator.py"
 MQTT_VERSION_NAMES = {"5": "5.0", "4": "3.1.1", "3": "3.1"}
-# Beyond the scenario's duration: connecting 19,000 clients, draining, printing.
+# Beyond the scenario's duration and drain: connecting 19,000 clients, printing.
 GENERATOR_GRACE_S = 120
+QUICK_DURATION_S, QUICK_DRAIN_S, QUICK_SETTLE_S = 2, 2, 0.5
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--duration", type=float, default=10, help="seconds per scenario (default 10)")
-    p.add_argument("--quick", action="store_true", help="3 s per scenario")
+    p.add_argument("--duration", type=float, default=None,
+                   help="seconds of publishing per scenario (default: the scenario's own, 15 for fan-in, 10 for the others)")
+    p.add_argument("--drain", type=float, default=None,
+                   help="seconds the generator may wait after publishing for what is still on its way (default 10)")
+    p.add_argument("--quick", action="store_true",
+                   help=f"smoke run: {QUICK_DURATION_S} s per scenario, {QUICK_DRAIN_S} s drain, short warm-up and rests; "
+                        "implies --no-doc and writes the JSONL to a temporary directory")
     p.add_argument("--brokers", default="ours,mosquitto,nats", help="which brokers, comma-separated")
     p.add_argument("--scenarios", default="", help="scenarios to run, by number (1, 2, 2b, 3, 4, 5) or id (fanin-qos0...), comma-separated (default all)")
     p.add_argument("--connections", type=int, default=19000, help="idle connections in scenario 5")
@@ -47,7 +57,7 @@ def parse_args():
     p.add_argument("--mqtt-version", default="4", choices=MQTT_VERSION_NAMES, help="5, 4 (3.1.1) or 3")
     p.add_argument("--base-port", type=int, default=18830,
                    help="ours on +1, mosquitto on +2, NATS MQTT on +3, NATS client port on +4, null broker on +5")
-    p.add_argument("--settle", type=float, default=3, help="seconds of rest after each run")
+    p.add_argument("--settle", type=float, default=None, help="seconds of rest after each run (default 3)")
     p.add_argument("--no-build", action="store_true", help="use the existing Release build")
     p.add_argument("--no-warmup", action="store_true")
     p.add_argument("--no-baseline", action="store_true",
@@ -58,10 +68,22 @@ def parse_args():
                         "implies --no-doc and writes the JSONL to a temporary directory")
     args = p.parse_args()
     if args.quick:
-        args.duration = 3
+        args.duration = QUICK_DURATION_S if args.duration is None else args.duration
+        args.drain = QUICK_DRAIN_S if args.drain is None else args.drain
+        args.settle = QUICK_SETTLE_S if args.settle is None else args.settle
+        # Smoke figures are not measurements: they never reach docs/PERFORMANCE.md or bench/results.
+        args.no_doc = True
+    if args.settle is None:
+        args.settle = 3
+    if args.drain is None:
+        args.drain = 10
     if args.fake_generator:
         args.no_doc = True
     return args
+
+
+def scenario_duration(args, scenario):
+    return args.duration if args.duration is not None else scenario.duration_s
 
 
 def main():
@@ -117,10 +139,11 @@ def start_brokers(brokers, base_port, run_dir):
 def run_all(args, brokers, baseline, run_dir, open_files):
     now = datetime.now(timezone.utc)
     run_id = now.strftime("%Y-%m-%dT%H%M%SZ")
-    # Fake figures stay out of the repository; the run directory is removed at the end, so not there.
-    results_dir = Path(tempfile.gettempdir()) if args.fake_generator else REPO / "bench/results"
+    # Fake and quick figures stay out of the repository; the run directory is removed at the end, so not there.
+    results_dir = Path(tempfile.gettempdir()) if args.fake_generator or args.quick else REPO / "bench/results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    jsonl = results_dir / f"{'broker-compare-FAKE-' if args.fake_generator else ''}{run_id}.jsonl"
+    prefix = "broker-compare-FAKE-" if args.fake_generator else "broker-compare-QUICK-" if args.quick else ""
+    jsonl = results_dir / f"{prefix}{run_id}.jsonl"
     # The generator runs for seconds, too short for tiered compilation to pay: its first code would run
     # unoptimized while a background thread recompiles it, a third of its CPU in scenario 5. Fully optimized
     # at the first call, it needs a fifth less CPU (docs/PERFORMANCE.md, "Connection rate").
@@ -129,17 +152,20 @@ def run_all(args, brokers, baseline, run_dir, open_files):
 
     info = machine.describe(open_files)
     command = "python3 bench/compare.py " + " ".join(sys.argv[1:])
+    chosen = chosen_scenarios(args)
     run = {"type": "run", "run": run_id, "date": now.strftime("%Y-%m-%d %H:%M UTC"), "command": command.strip(),
-           "fake_generator": args.fake_generator, "duration_s": args.duration,
+           "fake_generator": args.fake_generator, "quick": args.quick,
+           "duration_s": {s.id: scenario_duration(args, s) for s in chosen}, "drain_s": args.drain,
            "mqtt_version": args.mqtt_version, "mqtt_version_name": MQTT_VERSION_NAMES[args.mqtt_version],
            "machine": info,
-           "brokers": {b.key: {"argv": b.argv, "config": b.config_text} for b in brokers + ([baseline] if baseline else [])},
+           "brokers": {b.key: {"argv": b.argv, "config": b.config_text, "settings": b.settings}
+                       for b in brokers + ([baseline] if baseline else [])},
            "jsonl": str(jsonl.relative_to(REPO)) if jsonl.is_relative_to(REPO) else str(jsonl)}
     write_jsonl(jsonl, run)
 
-    chosen = chosen_scenarios(args)
     if not args.no_warmup:
-        warm_up(brokers + ([baseline] if baseline else []), args, generator, run_dir)
+        connections = any(s.kind == "connections" for s in chosen)
+        warm_up(brokers + ([baseline] if baseline else []), args, generator, run_dir, connections)
 
     # The idle connections run first, on brokers fresh from the warm-up, so that the memory read
     # before them is an idle broker's and not one still holding queues from the flat-out runs.
@@ -190,26 +216,32 @@ def median_round(rounds):
     return chosen
 
 
-def warm_up(brokers, args, generator, run_dir):
+def warm_up(brokers, args, generator, run_dir, connections):
+    """`connections`: also the connection warm-up, which only scenario 5 needs."""
+    seconds = 1 if args.quick else 2
     for b in brokers:
         print(f"warm-up: {b.label}")
-        for i, warmup in enumerate([WARMUP, WARMUP_CONNECTIONS]):
-            _, error = run_generator(generator + ["bench"] + warmup + common_args(b, args, min(args.duration, 2)),
-                                     run_dir / f"warmup-{b.key}-{i}.stderr", 2 + GENERATOR_GRACE_S)
+        for i, warmup in enumerate([WARMUP] + ([WARMUP_CONNECTIONS] if connections else [])):
+            _, error = run_generator(generator + ["bench"] + warmup + common_args(b, args, seconds),
+                                     run_dir / f"warmup-{b.key}-{i}.stderr", seconds + GENERATOR_GRACE_S)
             if error:
                 print(f"warning: the warm-up against {b.label} failed: {error}")
         time.sleep(args.settle)
 
 
-def common_args(broker, args, duration_s):
-    return ["--host", "127.0.0.1", "--port", str(broker.port), "--version", args.mqtt_version,
-            "--duration", f"{duration_s:g}s"]
+def common_args(broker, args, duration_s, scenario=None):
+    version = (scenario.mqtt_version if scenario else None) or args.mqtt_version
+    common = ["--host", "127.0.0.1", "--port", str(broker.port), "--version", version, "--duration", f"{duration_s:g}s"]
+    if scenario is not None and scenario.args[0] == "pubsub":
+        common += ["--drain", f"{args.drain:g}s"]
+    return common
 
 
 def run_scenario(broker, scenario, args, generator, run_dir):
-    argv = generator + ["bench"] + scenario.args + common_args(broker, args, args.duration)
+    duration = scenario_duration(args, scenario)
+    argv = generator + ["bench"] + scenario.args + common_args(broker, args, duration, scenario)
     record = {"type": "scenario", "broker": broker.key, "scenario": scenario.id, "command": argv,
-              "duration_s": args.duration, "result": None, "error": None}
+              "duration_s": duration, "drain_s": args.drain, "result": None, "error": None}
     if scenario.qos == 2 and not broker.supports_qos2:
         record["status"] = "not supported"
         return record
@@ -220,7 +252,7 @@ def run_scenario(broker, scenario, args, generator, run_dir):
     cpu_before, rss_before = cpu_seconds(broker.pid), rss_kb(broker.pid)
     with PeakRssSampler(broker.pid) as rss:
         result, error = run_generator(argv, run_dir / f"{broker.key}-{scenario.id}.stderr",
-                                      args.duration + GENERATOR_GRACE_S)
+                                      duration + args.drain + GENERATOR_GRACE_S)
     if broker.process.poll() is not None:
         record.update(status="failed", result=result,
                       error=f"the broker exited with {broker.process.returncode} during the run: "
@@ -275,9 +307,12 @@ def summary_line(broker, scenario, record):
                 f"{r.get('conn_per_s', 0):,.0f}/s, {record.get('kb_per_connection')} KB each, "
                 f"broker CPU {record['broker_cpu_s']:.2f} s, generator CPU {r.get('cpu_s', 0):.2f} s")
     p99 = (r.get("latency_us") or {}).get("p99")
-    return (f"{scenario.id:>17} {broker.label:>9}: {r.get('received_per_s', 0):,.0f} msg/s received, "
-            f"{r.get('lost', 0):,} lost, p99 {p99} us, broker CPU {record['broker_cpu_s']:.2f} s, "
-            f"generator CPU {r.get('cpu_s', 0):.2f} s")
+    delivered = r.get("delivered_per_s", r.get("received_per_s", 0))
+    acked = (f"{r.get('acked_per_s', 0):,.0f} msg/s acked, acked_lost {r.get('acked_lost', 0):,} "
+             f"({r.get('acked_lost_pct', 0):.1f} %), " if scenario.qos > 0 else "")
+    return (f"{scenario.id:>17} {broker.label:>9}: {delivered:,.0f} msg/s delivered, {acked}"
+            f"{r.get('lost', 0):,} lost, {r.get('duplicates', 0):,} duplicates, p99 {p99} us, "
+            f"broker CPU {record['broker_cpu_s']:.2f} s, generator CPU {r.get('cpu_s', 0):.2f} s")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ class Broker:
     port: int           # its MQTT port on 127.0.0.1
     argv: list
     config_text: str = ""        # the generated configuration file, shown in the report
+    # What differs from the broker's defaults, said beside the figures: one line per setting or group of settings.
+    settings: list = field(default_factory=list)
     supports_qos2: bool = True
     process: subprocess.Popen = field(default=None, repr=False)
     log_path: Path = None
@@ -104,7 +106,14 @@ def mosquitto(port, run_dir):
     ])
     path = run_dir / "mosquitto.conf"
     path.write_text(conf)
-    return Broker("mosquitto", "mosquitto", port, ["mosquitto", "-c", str(path)], conf)
+    settings = [
+        f"`listener {port} 127.0.0.1`, `allow_anonymous true` (2.0 refuses anonymous clients by default), "
+        "`max_connections -1` (the default: no limit)",
+        "`max_queued_messages 1000000` (default 1000), `max_inflight_messages 1000` (default 20)",
+        "`persistence false` (the default), `set_tcp_nodelay true` (default false)",
+        "logging: errors and warnings only, `connection_messages false`",
+    ]
+    return Broker("mosquitto", "mosquitto", port, ["mosquitto", "-c", str(path)], conf, settings)
 
 
 def nats(port, client_port, run_dir):
@@ -119,18 +128,29 @@ def nats(port, client_port, run_dir):
     ])
     path = run_dir / "nats.conf"
     path.write_text(conf)
+    settings = [
+        f"`listen: 127.0.0.1:{client_port}`, `mqtt {{ listen: 127.0.0.1:{port} }}`",
+        "JetStream on (its MQTT listener needs it), store in a temporary directory; `server_name` (JetStream needs one)",
+    ]
     # NATS MQTT has no QoS 2 (v2.9: "publish QoS=2 not supported").
-    return Broker("nats", "NATS", port, ["nats-server", "-c", str(path)], conf, supports_qos2=False)
+    return Broker("nats", "NATS", port, ["nats-server", "-c", str(path)], conf, settings, supports_qos2=False)
 
 
 def ours(port, broker_dll, run_dir):
+    # The broker's DEFAULT configuration (hocon/broker.conf) except what the harness needs: the tcp listener on
+    # loopback and the run's port, and the WebSocket listener (on by default, 0.0.0.0:8083) not opened. No mqtt.*
+    # setting is changed: max_inflight 32, max_mqueue_len 1000, max_awaiting_rel 100 as shipped. Its data_dir is
+    # the default `data`, under the run directory it starts in (the working directory).
     argv = ["dotnet", str(broker_dll),
             "--listeners.tcp.bind=127.0.0.1", f"--listeners.tcp.port={port}",
-            "--listeners.ws.enabled=false",
-            # The same windows and queues as mosquitto's above (defaults: 32, 1000, 100).
-            "--mqtt.max_inflight=1000", "--mqtt.max_mqueue_len=1000000", "--mqtt.max_awaiting_rel=1000",
-            "--log.level=warning", f"--node.data_dir={run_dir / 'data'}"]
-    return Broker("ours", "ours", port, argv)
+            "--listeners.ws.enabled=false"]
+    settings = [
+        f"`listeners.tcp.bind=127.0.0.1`, `listeners.tcp.port={port}`, `listeners.ws.enabled=false` (the harness: "
+        "loopback only, the run's port, no WebSocket listener on 0.0.0.0:8083); nothing else: every `mqtt.*`, "
+        "`persistence.*` and `log.*` setting is the default of hocon/broker.conf (max_inflight 32, "
+        "max_mqueue_len 1000, max_awaiting_rel 100, log level info)",
+    ]
+    return Broker("ours", "ours", port, argv, settings=settings)
 
 
 def null_broker(port, broker_dll):

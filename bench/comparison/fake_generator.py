@@ -41,6 +41,7 @@ def parse():
         pubsub.add_argument(name, type=int, default=default)
     pubsub.add_argument("--pub-topic", default="bench/%i")
     pubsub.add_argument("--sub-topic", default="bench/#")
+    pubsub.add_argument("--drain", default="10s")
     return root.parse_args()
 
 
@@ -88,8 +89,10 @@ def open_connections(args):
 def main():
     args = parse()
     duration = seconds(args.duration)
-    result = {"scenario": args.scenario, "fake": True, "sent": 0, "received": 0, "sent_per_s": 0,
-              "received_per_s": 0, "lost": 0, "duplicates": 0, "out_of_order": 0,
+    result = {"scenario": args.scenario, "fake": True, "qos": getattr(args, "qos", 0), "duration_s": duration,
+              "drain_s": 0, "sent": 0, "acked": 0, "received": 0, "delivered": 0, "sent_per_s": 0, "acked_per_s": 0,
+              "received_per_s": 0, "delivered_per_s": 0, "acked_deliveries": 0, "acked_received": 0, "acked_lost": 0,
+              "acked_lost_pct": 0, "lost": 0, "duplicates": 0, "out_of_order": 0,
               "latency_us": {"p50": 0, "p90": 0, "p99": 0, "p999": 0, "max": 0},
               "connections": 0, "connect_failures": 0, "conn_per_s": 0, "cpu_s": 0,
               "errors": ["FAKE GENERATOR: canned figures"]}
@@ -106,7 +109,11 @@ def main():
         sent = int(per_s * duration)
         deliveries = args.subs if args.sub_topic == args.pub_topic.replace("%i", "0") or "%" not in args.sub_topic \
             and "#" not in args.sub_topic else 1
-        result.update(sent=sent, received=sent * deliveries, sent_per_s=per_s, received_per_s=per_s * deliveries,
+        acked = sent if args.qos > 0 else 0
+        result.update(sent=sent, received=sent * deliveries, delivered=sent * deliveries, sent_per_s=per_s,
+                      received_per_s=per_s * deliveries, delivered_per_s=per_s * deliveries,
+                      acked=acked, acked_per_s=per_s if args.qos > 0 else 0, acked_deliveries=acked * deliveries,
+                      acked_received=acked * deliveries,
                       latency_us={"p50": 100 + args.qos * 50, "p90": 200, "p99": 400 + args.qos * 100,
                                   "p999": 900, "max": 2000},
                       connections=args.pubs + args.subs)

@@ -1,5 +1,7 @@
 """The markdown written between the markers in docs/PERFORMANCE.md."""
 
+from comparison.scenarios import delivered_rate
+
 BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
 
 
@@ -25,19 +27,28 @@ def _latency(key):
     return get
 
 
-def _machine_share(nproc, duration_s):
+def _machine_share(nproc):
     def get(f):
+        # The generator's measured window and drain (its JSON); the CPU counters also cover connecting.
+        seconds = (f.get("duration_s") or 0) + (f.get("drain_s") or 0)
         cpu = (f.get("broker_cpu_s") or 0) + (f.get("cpu_s") or 0)
-        return 100 * cpu / (nproc * duration_s)
+        return 100 * cpu / (nproc * seconds) if seconds else None
     return get
 
 
-def _rows(scenario, nproc, duration_s):
+def _acknowledged(getter):
+    """A figure that exists at QoS 1 and 2 only."""
+    def get(f):
+        return getter(f) if (f.get("qos") or 0) > 0 else None
+    return get
+
+
+def _rows(scenario, nproc):
     """(label, getter, decimals, show the ratio?) for each row of a scenario's table."""
     common_tail = [
         ("broker CPU s", lambda f: f.get("broker_cpu_s"), 2, True),
         ("generator CPU s", lambda f: f.get("cpu_s"), 2, False),
-        (f"broker + generator CPU, % of {nproc} cores", _machine_share(nproc, duration_s), 0, False),
+        (f"broker + generator CPU, % of {nproc} cores (publishing and drain)", _machine_share(nproc), 0, False),
         ("generator errors", lambda f: len(f.get("errors") or []), 0, False),
     ]
     if scenario.kind == "connections":
@@ -49,11 +60,18 @@ def _rows(scenario, nproc, duration_s):
             ("broker RSS peak, MiB", lambda f: (f.get("broker_rss_peak_kb") or 0) / 1024, 1, False),
             ("KB per connection", lambda f: f.get("kb_per_connection"), 2, True),
         ] + common_tail
+    acknowledged = [
+        ("acked msg/s (PUBACK; PUBREC at QoS 2; within the window)", _acknowledged(lambda f: f.get("acked_per_s")), 0, True),
+        ("acknowledged, drain included", _acknowledged(lambda f: f.get("acked")), 0, False),
+        ("**acked_lost** (acknowledged, never received)", _acknowledged(lambda f: f.get("acked_lost")), 0, False),
+        ("acked_lost, % of acknowledged", _acknowledged(lambda f: f.get("acked_lost_pct")), 1, False),
+    ] if scenario.qos > 0 else []
     return [
-        ("received msg/s (within the window)", lambda f: f.get("received_per_s"), 0, True),
+        ("delivered msg/s (distinct, within the window)", delivered_rate, 0, True),
+        *acknowledged,
         ("sent msg/s", lambda f: f.get("sent_per_s"), 0, True),
         ("late (received during the drain)", lambda f: f.get("late"), 0, False),
-        ("lost", lambda f: f.get("lost"), 0, False),
+        ("lost (sent, never received)", lambda f: f.get("lost"), 0, False),
         ("duplicates", lambda f: f.get("duplicates"), 0, False),
         ("out of order", lambda f: f.get("out_of_order"), 0, False),
         ("latency p50, µs", _latency("p50"), 0, True),
@@ -79,7 +97,7 @@ def _ratio(ours, other, getter):
     return f"{x / y:.2f}x"
 
 
-def scenario_table(scenario, records, brokers, nproc, duration_s):
+def scenario_table(scenario, records, brokers, nproc):
     by_broker = {key: records.get((key, scenario.id)) for key in ("ours", "mosquitto", "nats", "null")}
     labels = {b.key: b.label for b in brokers}
     # The null broker's column, when it ran: the generator's own floor, next to the brokers it bounds.
@@ -87,7 +105,7 @@ def scenario_table(scenario, records, brokers, nproc, duration_s):
     lines = [f"| | {labels.get('ours', 'ours')} | mosquitto | NATS | ours / mosquitto | ours / NATS |"
              + (" null broker (generator floor) |" if floor else ""),
              "|---|---:|---:|---:|---:|---:|" + ("---:|" if floor else "")]
-    for label, getter, decimals, with_ratio in _rows(scenario, nproc, duration_s):
+    for label, getter, decimals, with_ratio in _rows(scenario, nproc):
         cells = [_cell(by_broker[k], getter, decimals) for k in ("ours", "mosquitto", "nats")]
         ratios = ([_ratio(by_broker["ours"], by_broker[k], getter) for k in ("mosquitto", "nats")]
                   if with_ratio else ["", ""])
@@ -139,46 +157,62 @@ def _notes(scenario, records):
     return notes
 
 
-def target_verdict(scenario, records):
-    ours = figures(records.get(("ours", scenario.id)))
-    mosquitto = figures(records.get(("mosquitto", scenario.id)))
-    met, measured = scenario.target.check(ours, mosquitto, scenario)
-    verdict = {True: "**pass**", False: "**FAIL**", None: "–"}[met]
+def target_verdict(scenario, target, records):
+    by_broker = {key: figures(records.get((key, scenario.id))) for key in ("ours", "mosquitto", "nats", "null")}
+    met, measured = target.check(by_broker, scenario)
+    verdict = {True: "met", False: "**not met**", None: "–"}[met]
     return verdict, measured
+
+
+def _duration(scenario, run):
+    durations = run["duration_s"]
+    return durations.get(scenario.id) if isinstance(durations, dict) else durations
 
 
 def render(run, scenarios, records, brokers, machine, generator_argv, shorten=str, baseline=None):
     """`shorten` turns an absolute path in a command into what a reader types from the repository."""
-    nproc, duration_s = machine["nproc"], run["duration_s"]
+    nproc = machine["nproc"]
     out = [BEGIN, "",
            f"_Written by `{run['command']}` on {run['date']}; raw figures in "
            f"`{run['jsonl']}`. The next run replaces everything between the `compare` markers._", ""]
 
-    out += ["### Targets", "", "| # | scenario | target | measured | met? |", "|---|---|---|---|---|"]
+    out += ["### Targets", "", "| # | scenario | target | issue | measured | met? |", "|---|---|---|---|---|---|"]
     for s in scenarios:
-        if s.target:
-            verdict, measured = target_verdict(s, records)
+        for target in s.targets:
+            verdict, measured = target_verdict(s, target, records)
             null = figures(records.get(("null", s.id)))
             if null is not None and s.kind == "messages":
                 p99 = (null.get("latency_us") or {}).get("p99")
                 measured += f" (generator floor, null broker: p99 {_number(p99)} us)"
-            out.append(f"| {s.number} | {s.title} | {s.target.text} | {measured} | {verdict} |")
+            out.append(f"| {s.number} | {s.title} | {target.text} | {target.issue} | {measured} | {verdict} |")
     out.append("")
+
+    out += ["### Settings that differ from each broker's defaults", ""]
+    for b in brokers:
+        out += [f"- **{b.label}**: " + "; ".join(shorten(line) for line in b.settings)] if b.settings else []
+    out += ["- **the generator** (`broker bench`, the same for every broker): its subscriber acknowledges each QoS 1 "
+            "PUBLISH with its PUBACK, each QoS 2 PUBLISH with its PUBREC and each PUBREL with its PUBCOMP, each written "
+            "as soon as its packet is read, as an ordinary client does; each publisher keeps at most `--inflight` "
+            "PUBLISH unacknowledged and sends a new one as each PUBACK (PUBCOMP) arrives. After publishing, the "
+            f"subscriber reads on for up to {run.get('drain_s', 10):g} s (`--drain`) before acknowledged loss is "
+            "counted. Rates count what happened within the publishing window.", ""]
 
     out += ["### Machine", "",
             f"- {machine['nproc']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, {machine['os']}, "
             f"kernel {machine['kernel']}; load average {machine['load_average_at_start']} when the run started.",
             f"- .NET SDK {machine['dotnet_sdk']}, runtime {machine['dotnet_runtime']}; "
             f"{machine['mosquitto']}; nats-server {machine['nats_server']}.",
-            f"- Open files limit {machine['open_files_limit']:,}. Every scenario lasts {duration_s:g} s, "
-            f"MQTT {run['mqtt_version_name']}, all traffic on loopback. The brokers and the generator "
-            f"share the same {nproc} cores: the last CPU rows show when the machine, not the broker, was the limit.",
+            f"- Open files limit {machine['open_files_limit']:,}. Each scenario's length is under its heading; "
+            f"MQTT {run['mqtt_version_name']} unless the scenario names its version, all traffic on loopback. The brokers "
+            f"and the generator share the same {nproc} cores: the last CPU rows show when the machine, not the broker, "
+            "was the limit.",
             ""]
 
     for s in scenarios:
+        version = {"5": "5.0", "4": "3.1.1", "3": "3.1"}.get(s.mqtt_version or run["mqtt_version"], "?")
         out += [f"### {s.number}. {s.title}", "",
-                f"`broker bench {' '.join(_quote(a) for a in s.args)}`", ""]
-        out.append(scenario_table(s, records, brokers, nproc, duration_s))
+                f"`broker bench {' '.join(_quote(a) for a in s.args)}`: {_duration(s, run):g} s, MQTT {version}", ""]
+        out.append(scenario_table(s, records, brokers, nproc))
         notes = _notes(s, records)
         for note in reversed([n for n in (floor_note(s, records), rounds_note(s, records)) if n]):
             notes = [note] + ([""] + notes if notes else [])
@@ -194,9 +228,10 @@ def render(run, scenarios, records, brokers, machine, generator_argv, shorten=st
     for b in brokers:
         if b.config_text:
             out += [f"{b.label}'s generated configuration:", "", "```", shorten(b.config_text.rstrip()), "```", ""]
-    out += ["Each scenario, against each broker's port in turn (the other brokers idle):", "", "```sh",
+    out += ["Each scenario, against each broker's port in turn (the other brokers idle), with the length and "
+            "MQTT version under its heading (`--drain` for `pubsub` scenarios only):", "", "```sh",
             " ".join(_quote(shorten(a)) for a in generator_argv) + " bench <scenario arguments above> --host 127.0.0.1 "
-            f"--port <broker port> --version {run['mqtt_version']} --duration {duration_s:g}s",
+            f"--port <broker port> --version <4 for 3.1.1> --duration <seconds>s --drain {run.get('drain_s', 10):g}s",
             "```", "", END]
     return "\n".join(out)
 

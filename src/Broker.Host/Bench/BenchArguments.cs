@@ -17,12 +17,13 @@ public static class BenchArguments
     private static readonly Dictionary<BenchScenario, string[]> Specific = new()
     {
         [BenchScenario.Conn] = ["-c"],
-        [BenchScenario.Pub] = ["-c", "--topic", "--qos", "--size", "--rate", "--inflight"],
-        [BenchScenario.Sub] = ["-c", "--topic", "--qos", "--sub-clean", "--sub-session-expiry"],
-        [BenchScenario.PubSub] = ["--pubs", "--subs", "--pub-topic", "--sub-topic", "--qos", "--size", "--rate", "--inflight", "--sub-clean", "--sub-session-expiry"],
+        [BenchScenario.Pub] = ["-c", "--topic", "--qos", "--size", "--rate", "--inflight", "--drain", "--coalesce-acks"],
+        [BenchScenario.Sub] = ["-c", "--topic", "--qos", "--sub-clean", "--sub-session-expiry", "--coalesce-acks"],
+        [BenchScenario.PubSub] = ["--pubs", "--subs", "--pub-topic", "--sub-topic", "--qos", "--size", "--rate", "--inflight", "--drain",
+            "--sub-clean", "--sub-session-expiry", "--coalesce-acks"],
     };
 
-    private static readonly HashSet<string> Flags = ["--tls", "--insecure"];
+    private static readonly HashSet<string> Flags = ["--tls", "--insecure", "--coalesce-acks"];
 
     public static BenchArgumentsResult Parse(IReadOnlyList<string> args)
     {
@@ -75,6 +76,8 @@ public static class BenchArguments
             Size = reader.Int("--size", 64, PayloadHeader.Size, 256 * 1024 * 1024),
             Rate = reader.Int("--rate", 0, 0, int.MaxValue),
             Inflight = reader.Int("--inflight", 100, 1, 65535),
+            Drain = reader.Duration("--drain", TimeSpan.FromSeconds(10), allowZero: true),
+            CoalesceAcks = reader.Bool("--coalesce-acks", false),
         };
         Check(options, errors);
         return new BenchArgumentsResult(errors.Count == 0 ? options : null, errors);

@@ -33,11 +33,20 @@ public static class BenchCommand
           --keepalive 60  --clean true  --progress 1s (0 = no progress lines)
 
         Publish options: --qos 0|1|2 (0)  --size 64 (bytes, at least 20)  --rate 0 (messages/s per publisher,
-          0 = as fast as possible)  --inflight 100 (QoS 1/2 messages awaiting acknowledgement per publisher)
+          0 = as fast as possible)  --inflight 100 (QoS 1/2 messages awaiting acknowledgement per publisher, fewer
+          if the broker's 5.0 CONNACK sets a lower Receive Maximum; a new one goes as each PUBACK/PUBCOMP arrives)
+          --drain 10s (pub, pubsub: after publishing, how long subscribers go on reading and publishers taking
+          acknowledgements before the figures are taken; ends sooner when all arrived or nothing moves)
+
+        Acknowledgements: as an ordinary client, each one is written as soon as its packet is read (subscribers:
+          PUBACK per QoS 1 PUBLISH, PUBREC per QoS 2 PUBLISH, PUBCOMP per PUBREL; publishers: PUBREL per PUBREC).
+          --coalesce-acks writes those of one read in one write instead (fewer system calls; not an ordinary client).
 
         %i in a topic is the client's index within its role, from 0. Every payload starts with a 20-byte header
         (publisher index, sequence, send time) that subscribers use for loss, duplicates, order and latency.
         Loss in pubsub: each subscriber expects every message of each publisher whose topic its filter matches.
+        acked_lost (QoS 1/2, pubsub): messages the broker acknowledged (PUBACK; PUBREC at QoS 2) that a matching
+        subscriber never received, drain included. Rates count what happened within --duration only.
         At most 19,500 connections per process (the open-file limit is 20,000): run several processes for more.
         """;
 

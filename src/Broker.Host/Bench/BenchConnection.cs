@@ -45,6 +45,12 @@ public sealed class BenchConnection : IAsyncDisposable
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    /// <summary>
+    /// The broker's Receive Maximum from its 5.0 CONNACK: how many QoS 1 and 2 PUBLISH it accepts unacknowledged from
+    /// this client [MQTT-3.3.4-9]; null on 3.x, or when the broker sent none (65,535).
+    /// </summary>
+    public ushort? ReceiveMaximum { get; private set; }
+
     /// <param name="bulk">Whether this connection will carry a message stream (bigger read buffers) or sit idle.</param>
     /// <exception cref="BenchConnectException">The socket, TLS or MQTT handshake failed, or CONNACK refused.</exception>
     public static async Task<BenchConnection> OpenAsync(
@@ -77,6 +83,7 @@ public sealed class BenchConnection : IAsyncDisposable
                 throw new BenchConnectException(reply is null ? "the broker closed the connection before CONNACK" : $"expected CONNACK, got {reply.Type}");
             if (connAck.ReasonCode != ReasonCode.Success)
                 throw new BenchConnectException($"CONNACK refused: {connAck.ReasonCode} (0x{(byte)connAck.ReasonCode:X2})");
+            connection.ReceiveMaximum = connAck.Properties.ReceiveMaximum;
             return connection;
         }
         catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException or BenchConnectException)
@@ -169,9 +176,11 @@ public sealed class BenchConnection : IAsyncDisposable
     public void MarkClosed() => Volatile.Write(ref _closed, 1);
 
     /// <summary>
-    /// Reads until the broker closes or <paramref name="cancellationToken"/> stops the run: each read is
-    /// decoded whole by <paramref name="decode"/>, and the acknowledgements it wrote go back in one send; after a short
-    /// read, <paramref name="coalescing"/> may wait before the next one.
+    /// Reads until the broker closes or <paramref name="cancellationToken"/> stops the run. <paramref name="decode"/>
+    /// decodes what a read brought and returns whenever it has written replies (after every packet that needs one, as an
+    /// ordinary client acknowledges each message as it reads it; or, with --coalesce-acks, after the whole read): they are
+    /// sent at once, and decoding resumes after them. After a short read, <paramref name="coalescing"/> may wait before
+    /// the next one.
     /// </summary>
     public async Task ReadLoopAsync(
         string role, ReplyDecoder decode, byte[] replies, BenchErrors errors, CancellationToken cancellationToken, ReadCoalescing coalescing = default)
@@ -183,10 +192,10 @@ public sealed class BenchConnection : IAsyncDisposable
                 var result = await Reader.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
                 var bytesRead = buffer.Length;
-                var replyLength = decode(ref buffer, ref replies);
-                Reader.AdvanceTo(buffer.Start, buffer.End);
-                if (replyLength > 0)
+                int replyLength;
+                while ((replyLength = decode(ref buffer, ref replies)) > 0)
                     await SendAsync(replies.AsMemory(0, replyLength), cancellationToken);
+                Reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
                     if (!cancellationToken.IsCancellationRequested)

@@ -63,8 +63,21 @@ public sealed record BenchOptions
     /// <summary>Messages per second per publisher; 0: as fast as possible.</summary>
     public int Rate { get; init; }
 
-    /// <summary>Unacknowledged QoS 1 and 2 messages a publisher may have out.</summary>
+    /// <summary>Unacknowledged QoS 1 and 2 messages a publisher may have out (fewer if the broker's 5.0 Receive Maximum is lower).</summary>
     public int Inflight { get; init; } = 100;
+
+    /// <summary>
+    /// After publishing stops, how long subscribers may go on reading what is still on its way (and publishers their
+    /// acknowledgements) before the figures are taken; the drain ends sooner once everything arrived, or when nothing
+    /// moved for a while.
+    /// </summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Send the acknowledgements of one read in one write (subscribers' PUBACK, PUBREC and PUBCOMP, publishers' PUBREL)
+    /// rather than each as soon as its packet is decoded, as an ordinary client does. Off by default.
+    /// </summary>
+    public bool CoalesceAcks { get; init; }
 
     public int TotalSockets => Connections + Publishers + Subscribers;
 }

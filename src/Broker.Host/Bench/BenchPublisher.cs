@@ -9,8 +9,14 @@ namespace Broker.Host.Bench;
 /// <summary>
 /// One publishing client. The send loop fills a buffer with as many PUBLISH packets as are due (all of them when
 /// running flat out, up to ~64 KB), sends it in one write, and waits only on the socket (its send buffer full), on the
-/// rate, or on the QoS 1/2 in-flight window. The read loop takes the broker's acknowledgements in batches, frees
-/// their packet identifiers, answers PUBREC with PUBREL, and wakes the send loop when the window had been full.
+/// rate, or on the QoS 1/2 in-flight window: at most --inflight PUBLISH unacknowledged, fewer when the broker's 5.0
+/// CONNACK sets a lower Receive Maximum [MQTT-3.3.4-9]. The read loop frees a packet identifier at each PUBACK (QoS 1)
+/// or PUBCOMP (QoS 2), answers each PUBREC with its PUBREL as soon as it is decoded, and wakes the send loop when the
+/// window had been full, which sends one new PUBLISH per identifier freed.
+/// <para>
+/// What the broker acknowledged (PUBACK at QoS 1, PUBREC at QoS 2: from then on the message is the broker's to
+/// deliver) is kept by sequence number in <see cref="AckedSequences"/>, for the acknowledged-loss count.
+/// </para>
 /// </summary>
 public sealed class BenchPublisher
 {
@@ -23,13 +29,17 @@ public sealed class BenchPublisher
     private readonly int _rate;
     private readonly BenchErrors _errors;
     private readonly InflightWindow? _window;
+    // The sequence number each packet identifier in flight carries, to record what the broker acknowledged.
+    private readonly long[]? _sequenceOf;
     private readonly AckFrames _acks;
+    private readonly bool _coalesceAcks;
     private readonly object _gate = new();
     private TaskCompletionSource? _windowFreed;
     private byte[]? _pacedBatch;
     private int _pacedWriting;
     private long _sent;
     private long _acked;
+    private long _completed;
 
     public BenchPublisher(BenchConnection connection, int index, string topic, BenchOptions options, BenchErrors errors)
     {
@@ -42,8 +52,14 @@ public sealed class BenchPublisher
         _rate = options.Rate;
         _errors = errors;
         _template = PublishTemplate.Create(topic, options.QoS, options.Size, connection.Version);
-        _window = options.QoS == QualityOfService.AtMostOnce ? null : new InflightWindow(options.Inflight);
+        if (options.QoS != QualityOfService.AtMostOnce)
+        {
+            _window = new InflightWindow(Math.Min(options.Inflight, connection.ReceiveMaximum ?? ushort.MaxValue));
+            _sequenceOf = new long[ushort.MaxValue + 1];
+            AckedSequences = new SequenceSet();
+        }
         _acks = new AckFrames(connection.Version);
+        _coalesceAcks = options.CoalesceAcks;
     }
 
     public int Index { get; }
@@ -55,8 +71,17 @@ public sealed class BenchPublisher
     /// <summary>PUBLISH packets written to the socket.</summary>
     public long Sent => Volatile.Read(ref _sent);
 
-    /// <summary>PUBACKs (QoS 1) or PUBCOMPs (QoS 2) received.</summary>
+    /// <summary>Messages the broker acknowledged: PUBACKs (QoS 1) or PUBRECs (QoS 2) with a success reason.</summary>
     public long Acked => Volatile.Read(ref _acked);
+
+    /// <summary>PUBCOMPs received (QoS 2).</summary>
+    public long Completed => Volatile.Read(ref _completed);
+
+    /// <summary>The sequence numbers of the messages the broker acknowledged; null at QoS 0. Read it once the read loop has ended.</summary>
+    public SequenceSet? AckedSequences { get; }
+
+    /// <summary>PUBLISH this publisher may have unacknowledged: --inflight, or the broker's Receive Maximum if lower; 0 at QoS 0.</summary>
+    public int InflightLimit => _window?.Capacity ?? 0;
 
     public int InFlight
     {
@@ -192,7 +217,11 @@ public sealed class BenchPublisher
         lock (_gate)
         {
             for (; filled < count && _window.Free > 0; filled++)
-                length += _template.WriteTo(batch.AsSpan(length), new PayloadHeader(Index, sequence++, BenchClock.NowNs()), _window.Acquire());
+            {
+                var packetId = _window.Acquire();
+                _sequenceOf![packetId] = sequence;
+                length += _template.WriteTo(batch.AsSpan(length), new PayloadHeader(Index, sequence++, BenchClock.NowNs()), packetId);
+            }
             if (filled == 0)
                 _windowFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -213,16 +242,26 @@ public sealed class BenchPublisher
                 switch (packet)
                 {
                     case PubAckPacket ack when _qos == QualityOfService.AtLeastOnce:
-                        freed |= Complete(ack.PacketId, ack.ReasonCode);
+                        if (Acknowledged(ack.PacketId, ack.ReasonCode))
+                            freed |= Release(ack.PacketId);
                         break;
                     case PubRecPacket rec when _qos == QualityOfService.ExactlyOnce:
-                        if ((byte)rec.ReasonCode >= 0x80)
-                            freed |= Complete(rec.PacketId, rec.ReasonCode);
-                        else
-                            length = _acks.Append(ref replies, length, PacketType.PubRel, rec.PacketId);
+                        if (Acknowledged(rec.PacketId, rec.ReasonCode))
+                        {
+                            if ((byte)rec.ReasonCode >= 0x80)
+                                freed |= Release(rec.PacketId);
+                            else
+                                length = _acks.Append(ref replies, length, PacketType.PubRel, rec.PacketId);
+                        }
                         break;
                     case PubCompPacket comp when _qos == QualityOfService.ExactlyOnce:
-                        freed |= Complete(comp.PacketId, comp.ReasonCode);
+                        if (comp.ReasonCode != ReasonCode.Success)
+                            _errors.Add($"publisher: PUBCOMP {comp.ReasonCode}");
+                        if (Release(comp.PacketId))
+                        {
+                            freed = true;
+                            Volatile.Write(ref _completed, _completed + 1);
+                        }
                         break;
                     case PingRespPacket:
                         break;
@@ -233,6 +272,9 @@ public sealed class BenchPublisher
                         _errors.Add($"publisher: unexpected {packet!.Type}");
                         break;
                 }
+                // Each PUBREL goes as soon as its PUBREC is read: the read loop sends it and calls again for the rest.
+                if (length > 0 && !_coalesceAcks)
+                    break;
             }
             if (status == DecodeStatus.Failed)
                 throw new InvalidOperationException($"malformed packet from the broker: {error}");
@@ -242,18 +284,31 @@ public sealed class BenchPublisher
         return length;
     }
 
-    private bool Complete(ushort packetId, ReasonCode reason)
+    /// <summary>
+    /// A PUBACK or PUBREC for <paramref name="packetId"/>: records its message as acknowledged when the reason is a
+    /// success. False when the identifier is not in flight (an acknowledgement the broker should not have sent).
+    /// </summary>
+    private bool Acknowledged(ushort packetId, ReasonCode reason)
     {
-        if (!_window!.Release(packetId))
+        if (!_window!.InUse(packetId))
         {
             _errors.Add("publisher: acknowledgement for a packet identifier not in flight");
             return false;
         }
         if ((byte)reason >= 0x80)
             _errors.Add($"publisher: the broker refused a message: {reason}");
-        else
+        else if (AckedSequences!.Add(_sequenceOf![packetId]))
             Volatile.Write(ref _acked, _acked + 1);
         return true;
+    }
+
+    /// <summary>Frees the identifier at the end of its exchange; false (an error) when it was not in flight.</summary>
+    private bool Release(ushort packetId)
+    {
+        if (_window!.Release(packetId))
+            return true;
+        _errors.Add("publisher: acknowledgement for a packet identifier not in flight");
+        return false;
     }
 
     private void WakeSender()

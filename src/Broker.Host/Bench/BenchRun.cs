@@ -8,17 +8,20 @@ namespace Broker.Host.Bench;
 /// <code>
 ///   resolve -> first connection alone (failure: unreachable) -> subscribers connect and subscribe
 ///   -> publishers connect -> publish for --duration (conn: connect and hold for --duration)
-///   -> drain: subscribers get up to 10 s, until every expected message arrived or nothing arrived for 500 ms
-///   -> stop the read loops -> summary -> DISCONNECT everyone
+///   -> drain: publishers send nothing new; subscribers go on reading (acknowledging) and publishers go on taking
+///      acknowledgements for up to --drain (10 s), until every expected message arrived and nothing is in flight, or
+///      nothing moved for 500 ms (QoS 0) or 2 s (QoS 1 and 2)
+///   -> stop the read loops -> summary (acknowledged but never received: acked_lost) -> DISCONNECT everyone
 /// </code>
 /// Every wait is bounded by the duration or a fixed grace period.
 /// </summary>
 public sealed class BenchRun
 {
     // A broker that queues rather than drops (mosquitto at QoS 0) is seconds behind at the end of a flat-out run: what
-    // still arrives is late, not lost, so the drain goes on while messages keep coming.
-    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
+    // still arrives is late, not lost, so the drain goes on while messages keep coming, up to --drain. At QoS 1 and 2 a
+    // message missing at the end was acknowledged and is counted lost: the drain waits longer for a pause to end.
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan DrainQuietAcknowledged = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly BenchOptions _options;
@@ -76,15 +79,24 @@ public sealed class BenchRun
         await OpenSubscribersAsync(connectDeadline, stop.Token);
         await OpenPublishersAsync(connectDeadline, stop.Token);
         var window = await MeasureAsync(cancellationToken);
+        // Delivered first: a tracker counts a message received before delivered, so the two readings stay consistent.
+        var deliveredInWindow = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Delivered);
         var receivedInWindow = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received);
-        await DrainAsync(cancellationToken);
+        var ackedInWindow = _publishers.Sum(p => p?.Acked ?? 0);
+        var drained = await DrainAsync(cancellationToken);
 
         await stop.CancelAsync();
         Task[] loops;
         lock (_loops)
             loops = [.. _loops, .. background];
         await WhenAllBounded(loops);
-        var summary = Summarize(window) with { ReceivedInWindow = receivedInWindow };
+        var summary = Summarize(window) with
+        {
+            ReceivedInWindow = receivedInWindow,
+            DeliveredInWindow = deliveredInWindow,
+            AckedInWindow = ackedInWindow,
+            DrainSeconds = drained.TotalSeconds,
+        };
         await DisconnectAllAsync();
         return new BenchOutcome(summary with { CpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds }, null);
     }
@@ -142,7 +154,7 @@ public sealed class BenchRun
         switch (role)
         {
             case "sub":
-                var subscriber = new BenchSubscriber(connection, index, TopicFilter.Expand(_options.SubscribeFilter, index), _errors);
+                var subscriber = new BenchSubscriber(connection, index, TopicFilter.Expand(_options.SubscribeFilter, index), _errors, _options.CoalesceAcks);
                 try
                 {
                     await subscriber.SubscribeAsync(_options.QoS, cancellationToken);
@@ -216,32 +228,40 @@ public sealed class BenchRun
         return done.Task;
     }
 
-    /// <summary>Lets the last messages and acknowledgements arrive: done when all expected are in, when nothing moved for 500 ms, or after 10 s.</summary>
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Lets the last messages and acknowledgements arrive: done when every expected message arrived and no publisher
+    /// has one in flight, when nothing moved for a quiet period, or after --drain. Returns how long it took.
+    /// </summary>
+    private async Task<TimeSpan> DrainAsync(CancellationToken cancellationToken)
     {
-        if (_options.Scenario is BenchScenario.Conn or BenchScenario.Sub)
-            return;
-        var expected = Expected();
         var began = Stopwatch.GetTimestamp();
+        if (_options.Scenario is BenchScenario.Conn or BenchScenario.Sub)
+            return TimeSpan.Zero;
+        var expected = Expected();
+        var quiet = _options.QoS == QualityOfService.AtMostOnce ? DrainQuiet : DrainQuietAcknowledged;
         var lastChange = began;
-        var last = (-1L, -1L);
-        while (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(began) < DrainLimit)
+        var last = (-1L, -1L, -1L);
+        while (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(began) < _options.Drain)
         {
-            var received = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received);
+            var delivered = _subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Delivered);
             var inFlight = _publishers.OfType<BenchPublisher>().Sum(p => (long)p.InFlight);
-            if (received >= expected && inFlight == 0)
-                return;
-            if ((received, inFlight) != last)
+            var acked = _publishers.OfType<BenchPublisher>().Sum(p => p.Acked + p.Completed);
+            if (delivered >= expected && inFlight == 0)
+                break;
+            if ((delivered, inFlight, acked) != last)
             {
-                last = (received, inFlight);
+                last = (delivered, inFlight, acked);
                 lastChange = Stopwatch.GetTimestamp();
             }
-            else if (Stopwatch.GetElapsedTime(lastChange) >= DrainQuiet)
+            else if (Stopwatch.GetElapsedTime(lastChange) >= quiet)
             {
-                return;
+                break;
             }
-            await Task.Delay(20, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var left = _options.Drain - Stopwatch.GetElapsedTime(began);
+            if (left > TimeSpan.Zero)
+                await Task.Delay(left < TimeSpan.FromMilliseconds(20) ? left : TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        return Stopwatch.GetElapsedTime(began);
     }
 
     private long Expected()
@@ -264,9 +284,11 @@ public sealed class BenchRun
         var inProcess = _options.Scenario == BenchScenario.PubSub;
         var publisherTopics = Enumerable.Range(0, _publishers.Length).Select(i => _publishers[i]?.Topic ?? "").ToList();
         var sent = _publishers.Select(p => p?.Sent ?? 0).ToList();
+        var acked = _publishers.Select(p => p?.AckedSequences).ToList();
         var totals = DeliveryTotals.Compute(
             subscribers.Select(s => s.Tracker).ToList(), subscribers.Select(s => s.Filter).ToList(),
-            inProcess ? publisherTopics : null, inProcess ? sent : null);
+            inProcess ? publisherTopics : null, inProcess ? sent : null,
+            inProcess && _options.QoS != QualityOfService.AtMostOnce ? acked : null);
         if (totals.Foreign > 0)
             _errors.Add($"{totals.Foreign} messages without a bench payload header");
         return new BenchSummary
@@ -279,8 +301,13 @@ public sealed class BenchRun
             Subscribers = _options.Subscribers,
             DurationSeconds = window.TotalSeconds,
             Sent = sent.Sum(),
+            Inflight = _publishers.OfType<BenchPublisher>().Select(p => p.InflightLimit).DefaultIfEmpty(0).Min(),
             Acked = _publishers.Sum(p => p?.Acked ?? 0),
+            Completed = _publishers.Sum(p => p?.Completed ?? 0),
             Received = totals.Received,
+            Delivered = totals.Delivered,
+            AckedDeliveries = totals.AckedDeliveries,
+            AckedLost = totals.AckedLost,
             Expected = totals.Expected,
             Lost = totals.Lost,
             Duplicates = totals.Duplicates,

@@ -6,11 +6,14 @@ using Broker.Transport.Mqtt.Packets;
 namespace Broker.Host.Bench;
 
 /// <summary>
-/// One subscribing client. Its read loop decodes everything the pipe holds in one pass, records each PUBLISH's
-/// payload header in its <see cref="DeliveryTracker"/> with one clock reading per batch (the time the batch was
-/// read), and answers QoS 1 and 2 with one write of all the batch's acknowledgements.
+/// One subscribing client, acknowledging as an ordinary client does: its read loop decodes the packets a read brought
+/// one after the other, records each PUBLISH's payload header in its <see cref="DeliveryTracker"/> (one clock reading
+/// per decoding pass), and answers each QoS 1 PUBLISH with its PUBACK, each QoS 2 PUBLISH with its
+/// PUBREC and each PUBREL with its PUBCOMP, written as soon as that packet is decoded, before the next one is. Nothing is
+/// held back for a timer or for more messages. With <paramref name="coalesceAcks"/> (--coalesce-acks, not what an
+/// ordinary client does) the acknowledgements of one read go in one write after it is decoded.
 /// </summary>
-public sealed class BenchSubscriber(BenchConnection connection, int index, string filter, BenchErrors errors)
+public sealed class BenchSubscriber(BenchConnection connection, int index, string filter, BenchErrors errors, bool coalesceAcks = false)
 {
     private readonly AckFrames _acks = new(connection.Version);
 
@@ -71,6 +74,9 @@ public sealed class BenchSubscriber(BenchConnection connection, int index, strin
                     errors.Add($"subscriber: unexpected {packet!.Type}");
                     break;
             }
+            // Acknowledge this packet now: the read loop sends it and calls again for the rest of the read.
+            if (length > 0 && !coalesceAcks)
+                return length;
         }
         if (status == DecodeStatus.Failed)
             throw new InvalidOperationException($"malformed packet from the broker: {error}");

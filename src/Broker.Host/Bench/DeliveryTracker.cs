@@ -14,11 +14,15 @@ public sealed class DeliveryTracker
 
     private PublisherStream?[] _streams = new PublisherStream?[16];
     private long _received;
+    private long _delivered;
 
     public LatencyHistogram Latency { get; } = new();
 
     /// <summary>Every PUBLISH received, duplicates included.</summary>
     public long Received => Volatile.Read(ref _received);
+
+    /// <summary>Distinct messages received: duplicates and foreign payloads left out.</summary>
+    public long Delivered => Volatile.Read(ref _delivered);
 
     /// <summary>Payloads without a valid header (shorter than 20 bytes, or an index or sequence out of range).</summary>
     public long Foreign { get; private set; }
@@ -37,11 +41,20 @@ public sealed class DeliveryTracker
     public void Record(in PayloadHeader header, long nowNs)
     {
         Volatile.Write(ref _received, _received + 1);
-        if ((uint)header.Publisher >= MaxPublishers || !Stream(header.Publisher).Record(header.Sequence))
+        if ((uint)header.Publisher >= MaxPublishers)
         {
             Foreign++;
             return;
         }
+        var stream = Stream(header.Publisher);
+        var before = stream.Unique;
+        if (!stream.Record(header.Sequence))
+        {
+            Foreign++;
+            return;
+        }
+        if (stream.Unique != before)
+            Volatile.Write(ref _delivered, _delivered + 1);
         Latency.Record((nowNs - header.TimestampNs) / 1000);
     }
 

@@ -37,6 +37,8 @@ public sealed class InflightWindow
         return id;
     }
 
+    public bool InUse(ushort packetId) => _used[packetId];
+
     /// <returns>False when the identifier was not in flight (an acknowledgement the broker should not have sent).</returns>
     public bool Release(ushort packetId)
     {

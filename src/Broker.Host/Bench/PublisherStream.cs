@@ -1,19 +1,19 @@
 namespace Broker.Host.Bench;
 
 /// <summary>
-/// What one subscriber received from one publisher: a bit per sequence number tells a duplicate (seen before)
-/// from a first delivery, and an out-of-order delivery is one whose sequence is lower than the last one seen
-/// from this publisher on this subscriber (duplicates are not counted again as out of order).
-/// The bitmap grows with the highest sequence: one bit per message sent.
+/// What one subscriber received from one publisher: the set of sequences seen tells a duplicate (seen before) from a
+/// first delivery, and an out-of-order delivery is one whose sequence is lower than the last one seen from this
+/// publisher on this subscriber (duplicates are not counted again as out of order).
 /// </summary>
 public sealed class PublisherStream
 {
-    /// <summary>Sequences beyond this are not from this bench (a bitmap of 256 MB); they are counted as foreign.</summary>
-    public const long MaxSequence = (1L << 31) - 1;
+    /// <summary>Sequences beyond this are not from this bench; they are counted as foreign.</summary>
+    public const long MaxSequence = SequenceSet.MaxSequence;
 
-    private ulong[] _seen = new ulong[16];
+    /// <summary>The distinct sequences received.</summary>
+    public SequenceSet Seen { get; } = new();
 
-    public long Unique { get; private set; }
+    public long Unique => Seen.Count;
 
     public long Duplicates { get; private set; }
 
@@ -33,18 +33,12 @@ public sealed class PublisherStream
     {
         if (sequence < 0 || sequence > MaxSequence)
             return false;
-        var word = (int)(sequence >> 6);
-        if (word >= _seen.Length)
-            Array.Resize(ref _seen, Math.Max(word + 1, _seen.Length * 2));
-        var bit = 1UL << (int)(sequence & 63);
-        if ((_seen[word] & bit) != 0)
+        if (!Seen.Add(sequence))
         {
             Duplicates++;
         }
         else
         {
-            _seen[word] |= bit;
-            Unique++;
             if (sequence < Last)
                 OutOfOrder++;
             Lowest = Math.Min(Lowest, sequence);

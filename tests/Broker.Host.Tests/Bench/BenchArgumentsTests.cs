@@ -31,8 +31,10 @@ public sealed class BenchArgumentsTests
         Assert.Equal((10, 1, "bench/%i", "bench/#"), (options.Publishers, options.Subscribers, options.PublishTopic, options.SubscribeFilter));
         Assert.Equal((QualityOfService.AtMostOnce, 64, 0, 100), (options.QoS, options.Size, options.Rate, options.Inflight));
         Assert.Equal(TimeSpan.FromSeconds(10), options.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Drain);
         Assert.Equal(TimeSpan.FromSeconds(1), options.Progress);
         Assert.True(options.Clean);
+        Assert.False(options.CoalesceAcks);
         Assert.Empty(options.SourceAddresses);
     }
 
@@ -42,7 +44,7 @@ public sealed class BenchArgumentsTests
         var options = Valid("pubsub", "--host", "localhost", "--port=21883", "--version", "5", "--tls", "--insecure",
             "--source-ips", "127.0.0.1-127.0.0.4,127.0.1.1", "--duration", "500ms", "--client-prefix", "b2", "--conn-rate=100",
             "--keepalive", "30", "--clean", "false", "--progress", "0", "--pubs", "3", "--subs=2", "--pub-topic", "t/%i",
-            "--sub-topic", "t/+", "--qos", "2", "--size", "1024", "--rate", "50", "--inflight", "10");
+            "--sub-topic", "t/+", "--qos", "2", "--size", "1024", "--rate", "50", "--inflight", "10", "--drain=0", "--coalesce-acks");
         Assert.Equal(("localhost", 21883, MqttProtocolVersion.V500, true, true), (options.Host, options.Port, options.Version, options.Tls, options.Insecure));
         Assert.Equal(5, options.SourceAddresses.Count);
         Assert.Equal(IPAddress.Parse("127.0.0.4"), options.SourceAddresses[3]);
@@ -50,6 +52,17 @@ public sealed class BenchArgumentsTests
         Assert.Equal(("b2", 100, (ushort)30, false, TimeSpan.Zero), (options.ClientPrefix, options.ConnectRate, options.KeepAliveSeconds, options.Clean, options.Progress));
         Assert.Equal((3, 2, "t/%i", "t/+"), (options.Publishers, options.Subscribers, options.PublishTopic, options.SubscribeFilter));
         Assert.Equal((QualityOfService.ExactlyOnce, 1024, 50, 10), (options.QoS, options.Size, options.Rate, options.Inflight));
+        Assert.Equal((TimeSpan.Zero, true), (options.Drain, options.CoalesceAcks));
+    }
+
+    [Fact]
+    public void The_drain_is_for_scenarios_that_publish_and_coalesced_acks_for_those_that_acknowledge()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3), Valid("pub", "--drain", "3s").Drain);
+        Assert.True(Valid("sub", "--coalesce-acks").CoalesceAcks);
+        Assert.False(Valid("pubsub", "--coalesce-acks=false").CoalesceAcks);
+        Assert.Contains("--drain is not an option of bench sub", Invalid("sub", "--drain", "1s"));
+        Assert.Contains("--coalesce-acks is not an option of bench conn", Invalid("conn", "--coalesce-acks"));
     }
 
     [Fact]
@@ -107,6 +120,8 @@ public sealed class BenchArgumentsTests
     [InlineData("--source-ips", "127.0.0.9-127.0.0.1")]
     [InlineData("--source-ips", "nowhere")]
     [InlineData("--inflight", "0")]
+    [InlineData("--drain", "-1s")]
+    [InlineData("--drain", "later")]
     public void A_bad_value_is_reported_by_option_name(string name, string value)
     {
         var errors = Invalid("pubsub", name, value);

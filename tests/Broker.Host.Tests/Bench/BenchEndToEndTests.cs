@@ -59,9 +59,29 @@ public sealed class BenchEndToEndTests : IAsyncLifetime
         Assert.Equal(0, summary.Duplicates);
         Assert.Equal(0, summary.OutOfOrder);
         Assert.Equal(qos == 0 ? 0 : summary.Sent, summary.Acked);
+        Assert.Equal(qos == 2 ? summary.Sent : 0, summary.Completed);
+        Assert.Equal(summary.Received, summary.Delivered);
+        Assert.InRange(summary.DeliveredInWindow, 1, summary.Delivered);
+        Assert.Equal(qos == 0 ? 0 : 2 * summary.Acked, summary.AckedDeliveries);
+        Assert.Equal(0, summary.AckedLost);
+        Assert.Equal(qos == 0 ? 0 : 10, summary.Inflight);
         Assert.Equal(5, summary.Connections);
         Assert.InRange(summary.P50, 0, summary.Max);
         Assert.True(summary.CpuSeconds > 0);
+    }
+
+    [Fact]
+    public async Task A_5_0_publisher_keeps_no_more_in_flight_than_the_brokers_Receive_Maximum()
+    {
+        // The broker's Receive Maximum is its mqtt.max_inflight, 32 by default.
+        var summary = await Run("pubsub", "--pubs", "1", "--subs", "1", "--qos", "1", "--version", "5", "--inflight", "64",
+            "--rate", "0", "--duration", "500ms", "--drain", "5s");
+        Assert.Equal(new BrokerOptions().Mqtt.MaxInflight, summary.Inflight);
+        Assert.DoesNotContain(summary.Errors, e => e.Contains("publisher", StringComparison.Ordinal));
+        Assert.True(summary.Acked > 0);
+        Assert.InRange(summary.DrainSeconds, 0, 5.5);
+        var v311 = await Run("pubsub", "--pubs", "1", "--subs", "1", "--qos", "1", "--inflight", "64", "--rate", "100", "--duration", "200ms");
+        Assert.Equal(64, v311.Inflight);
     }
 
     [Fact]
