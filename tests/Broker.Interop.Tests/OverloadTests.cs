@@ -16,18 +16,20 @@ public sealed class OverloadTests(InteropBroker broker, ITestOutputHelper output
     /// message before acknowledging it: 5,000 messages pass the subscriber's queue limit (max_mqueue_len 1,000)
     /// within a second, so it holds its publishers back instead of dropping what was acknowledged.
     /// </summary>
+    /// <param name="shared">The subscriber is the one member of a <c>$share</c> group.</param>
     [InteropTheory(Tools.Paho)]
-    [InlineData("311", 1)]
-    [InlineData("311", 2)]
-    [InlineData("5", 1)]
-    [InlineData("5", 2)]
-    public async Task Fan_in_to_a_slower_subscriber_delivers_every_acknowledged_message_once(string version, int qos)
+    [InlineData("311", 1, false)]
+    [InlineData("311", 2, false)]
+    [InlineData("5", 1, false)]
+    [InlineData("5", 2, false)]
+    [InlineData("5", 1, true)]
+    public async Task Fan_in_to_a_slower_subscriber_delivers_every_acknowledged_message_once(string version, int qos, bool shared)
     {
         const int perPublisher = 500;
         var topic = Names.Topic("fan-in");
         var subscriberId = Names.ClientId("fan-in");
         var publisherIds = Enumerable.Range(0, Publishers).Select(i => Names.ClientId($"p{i}")).ToList();
-        var subscriber = Clients.Paho("collect.py", "--version", version, "--client-id", subscriberId, "--topic", topic + "/#",
+        var subscriber = Clients.Paho("collect.py", "--version", version, "--client-id", subscriberId, "--topic", (shared ? "$share/g/" : "") + topic + "/#",
             "--qos", $"{qos}", "--publishers", string.Join(',', publisherIds), "--count", $"{perPublisher}", "--delay-ms", "0.5",
             "--timeout", "120");
         await subscriber.WaitForLineAsync(ClientEvent.Named("subscribed"), Deadline, "SUBACK");
