@@ -6,7 +6,9 @@ namespace Broker.Transport.Sessions;
 /// The messages a session holds while its client is away, its inflight window is full or its
 /// connection is not writable (EMQX's mqueue, VerneMQ's offline queue). FIFO, bounded by
 /// <c>max_mqueue_len</c> (0: unbounded). When full, the oldest QoS 0 message goes first, the new one
-/// included if it is QoS 0; only when none is QoS 0 does the oldest message go. QoS 0 and QoS 1/2
+/// included if it is QoS 0; only when none is QoS 0 does the oldest message go, unless the session lets its
+/// QoS 1/2 messages overflow the limit (a connected subscriber that makes progress: SessionState.PushBack.cs)
+/// and trims them back later (<see cref="TrimToLimit"/>). QoS 0 and QoS 1/2
 /// messages are kept in two FIFOs stamped with one sequence, so that both the dequeue order and
 /// "oldest QoS 0" are O(1).
 /// <para>
