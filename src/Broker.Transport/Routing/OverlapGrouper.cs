@@ -20,6 +20,10 @@ internal sealed class OverlapGrouper
 {
     private const int MaxCachedClients = 1024;
 
+    // Up to this many clients, one is found by comparing client ids, which costs less than hashing them: most
+    // publishes that match several filters reach a few clients.
+    private const int ScanLimit = 8;
+
     [ThreadStatic]
     private static OverlapGrouper? t_cached;
 
@@ -64,8 +68,8 @@ internal sealed class OverlapGrouper
 
         var link = _linkCount++;
         _links[link] = new Link(subscription, -1);
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_clientIndex, subscription.ClientId, out var known);
-        if (known)
+        var index = IndexOf(subscription.ClientId);
+        if (index >= 0)
         {
             ref var client = ref _clients[index];
             _links[client.Last].Next = link;
@@ -81,6 +85,37 @@ internal sealed class OverlapGrouper
 
         index = _clientCount++;
         _clients[index] = new Client(link, link, 1);
+        if (_clientCount > ScanLimit)
+        {
+            _clientIndex[subscription.ClientId] = index;
+        }
+    }
+
+    /// <summary>The client's index, -1 when it is new; past <see cref="ScanLimit"/> clients, from the dictionary, filled once then.</summary>
+    private int IndexOf(string clientId)
+    {
+        if (_clientCount > ScanLimit)
+        {
+            return _clientIndex.TryGetValue(clientId, out var index) ? index : -1;
+        }
+
+        for (var i = 0; i < _clientCount; i++)
+        {
+            if (string.Equals(_links[_clients[i].First].Subscription.ClientId, clientId, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        if (_clientCount == ScanLimit)
+        {
+            for (var i = 0; i < _clientCount; i++)
+            {
+                _clientIndex[_links[_clients[i].First].Subscription.ClientId] = i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>
