@@ -24,7 +24,8 @@ public interface IRouter
 
     /// <summary>
     /// Stores or deletes the retained message when RETAIN is set, then tells a <see cref="Deliver"/>
-    /// to the session of every matching subscription (one member per shared group). Returns how many
+    /// to the session of every client with matching plain subscriptions (one for all of a client's
+    /// overlapping ones [MQTT-3.3.4-2]) and to one member of every matching shared group. Returns how many
     /// deliveries were sent, so that 5.0 PUBACK can say 0x10 No matching subscribers.
     /// </summary>
     int Publish(ApplicationMessage message);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Broker.Actors;
 using Broker.Transport.Mqtt.Packets;
 
@@ -15,4 +16,14 @@ public sealed record LocalSubscription(
     int SubscriptionId,
     string? ShareGroup,
     bool Durable = false,
-    ISubscriberRoom? Room = null);
+    ISubscriberRoom? Room = null)
+{
+    /// <summary>
+    /// This subscription as <see cref="Deliver.Matches"/>, made once per subscription so that a delivery to a client
+    /// with one matching subscription, the common case, allocates nothing but its <see cref="Deliver"/>. (Made from
+    /// the positional values: a copy <c>with</c> other ones would keep the old array; the router makes new ones.)
+    /// </summary>
+    public ImmutableArray<SubscriptionMatch> SoleMatch { get; } = [new SubscriptionMatch(Filter, Options, SubscriptionId)];
+
+    public SubscriptionMatch Match => SoleMatch[0];
+}

@@ -19,7 +19,8 @@ namespace Broker.Transport.Routing;
 /// client id and shared ones by group, then client id.</item>
 /// </list>
 /// A publish matches the topic in the trie, keeps the routes that name this node, looks each filter up
-/// in the local table and tells the sessions. Publishing takes no lock; subscribing and unsubscribing
+/// in the local table and tells the sessions, one copy per client for its plain subscriptions and one per
+/// shared group (<see cref="DeliveryVisitor"/>). Publishing takes no lock; subscribing and unsubscribing
 /// take one lock, so that the 0 → 1 and 1 → 0 changes of a filter and its route happen together.
 /// </summary>
 public sealed class Router : IRouter
@@ -170,6 +171,7 @@ public sealed class Router : IRouter
 
         var visitor = new DeliveryVisitor(_nodeName, _local, _picker, message, credit, commit);
         Routes.Match(message.Topic, ref visitor);
+        visitor.DeliverToSubscribers();
         if (visitor.Delivered == 0)
         {
             _metrics.MessageDropped(DropReason.NoSubscribers);
@@ -265,7 +267,7 @@ public sealed class Router : IRouter
             return false;
         }
 
-        member.Session.Tell(new Deliver(message, member.Filter, member.Options, member.SubscriptionId, group.Name));
+        member.Session.Tell(new Deliver(message, member.SoleMatch, group.Name));
         return true;
     }
 

@@ -12,7 +12,7 @@ namespace Broker.Transport.Sessions;
 public sealed partial class SessionState
 {
     /// <summary>
-    /// A message the router matched to one of this session's subscriptions. Sent now when the client is
+    /// A message the router matched to this session's subscriptions. Sent now when the client is
     /// connected and there is room (QoS 0: the connection is writable; QoS 1/2: the window has room and
     /// nothing is queued before it), queued otherwise. Returns true when the session kept the delivery's
     /// inbound credit (SessionState.PushBack.cs): the caller must not return it.
@@ -41,26 +41,22 @@ public sealed partial class SessionState
     /// <summary>Sends, queues or drops the message; true when it was queued.</summary>
     private bool Accept(Deliver deliver, long nowMs)
     {
-        // A delivery already on its way when the subscription went is not sent [MQTT-3.10.4-2].
-        if (!_subscriptions.ContainsKey(deliver.Filter))
+        // Subscriptions removed on its way [MQTT-3.10.4-2] and No Local ones [MQTT-3.8.3-3] no longer match; how
+        // the rest combine into one copy: SessionState.Matches.cs.
+        if (StillMatching(deliver) is not { } matching)
         {
             return false;
         }
 
+        deliver = matching;
         if (deliver.Message.IsExpired(nowMs))
         {
             CountDrop(DropReason.Expired); // [MQTT-3.3.2-5]
             return false;
         }
 
-        // [MQTT-3.8.3-3]: not to the publisher's own subscription with No Local; the broker may also impose it.
-        if ((deliver.Options.NoLocal || _settings.IgnoreLoopDeliver) && deliver.Message.PublisherId == ClientId)
-        {
-            return false;
-        }
-
-        // [MQTT-3.8.4-8]: the minimum of the published QoS and the subscription's granted QoS.
-        var qos = (QualityOfService)Math.Min((byte)deliver.Message.QoS, (byte)deliver.Options.MaximumQoS);
+        // [MQTT-3.8.4-8]: the minimum of the published QoS and the granted QoS, the highest of the matches [MQTT-3.3.4-2].
+        var qos = (QualityOfService)Math.Min((byte)deliver.Message.QoS, (byte)deliver.MaximumQoS);
         if (_connection is { } connection)
         {
             // The connection drained below its low-water mark; its ConnectionWritable may still be far behind in
@@ -294,7 +290,7 @@ public sealed partial class SessionState
 
             // Retained messages sent for a new subscription keep RETAIN [MQTT-3.3.1-8]; live ones carry it
             // only with Retain As Published [MQTT-3.3.1-12], [MQTT-3.3.1-13].
-            Retain = deliver.FromRetained || (deliver.Options.RetainAsPublished && message.Retain),
+            Retain = deliver.FromRetained || (deliver.RetainAsPublished && message.Retain),
             Payload = new ReadOnlySequence<byte>(message.Payload),
             Properties = _client.IsV5 ? ForwardedProperties(deliver, nowMs) : MqttProperties.Empty,
         };
@@ -310,10 +306,10 @@ public sealed partial class SessionState
             properties = properties with { MessageExpiryInterval = remaining };
         }
 
-        // [MQTT-3.3.4-3]: the identifier of the subscription that matched.
-        if (deliver.SubscriptionId != 0)
+        // [MQTT-3.3.4-3], [MQTT-3.3.4-4]: the identifiers of every subscription that matched, in the one copy sent.
+        if (deliver.SubscriptionIdentifiers() is { Length: > 0 } identifiers)
         {
-            properties = properties with { SubscriptionIdentifiers = [deliver.SubscriptionId] };
+            properties = properties with { SubscriptionIdentifiers = identifiers };
         }
 
         return properties;

@@ -80,7 +80,7 @@ public sealed partial class SessionState : ISubscriberRoom
     {
         if (deliver.Credit is not { } credit
             || deliver.Message.QoS == QualityOfService.AtMostOnce
-            || deliver.Options.MaximumQoS == QualityOfService.AtMostOnce
+            || deliver.MaximumQoS == QualityOfService.AtMostOnce
             || !HoldsPublishers(nowMs)
             || ReferenceEquals(credit, _connection!.InboundCredit))
         {

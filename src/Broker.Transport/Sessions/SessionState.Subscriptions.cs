@@ -46,7 +46,7 @@ public sealed partial class SessionState
         {
             foreach (var message in _router.GetRetained(filter))
             {
-                Deliver(new Deliver(message, filter, subscription.Options, subscription.SubscriptionId, null, FromRetained: true), nowMs);
+                Deliver(new Deliver(message, filter, subscription.Options, subscription.SubscriptionId, null, fromRetained: true), nowMs);
             }
         }
     }

@@ -25,6 +25,33 @@ public sealed class SubscriptionOptionTests
         Assert.Equal([300], (await subscriber.ReceivePublishAsync("to b")).Properties.SubscriptionIdentifiers);
     }
 
+    /// <summary>
+    /// Overlapping subscriptions give one PUBLISH, at the highest granted QoS, with both identifiers. The marker
+    /// published after it by the same publisher comes next: no second copy is on its way.
+    /// </summary>
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public async Task MQTT_3_3_4_4_overlapping_subscriptions_get_one_copy_carrying_every_identifier(MqttProtocolVersion version)
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        var subscriber = await broker.ConnectAsync("subscriber", version: version);
+        var v5 = version == MqttProtocolVersion.V500;
+        await subscriber.SubscribeAsync(new TopicSubscription("a/+", new SubscriptionOptions(QualityOfService.AtMostOnce)), subscriptionId: v5 ? 2 : 0);
+        await subscriber.SubscribeAsync(Filter("a/#"), subscriptionId: v5 ? 3 : 0);
+        await subscriber.SubscribeAsync(Filter("marker"));
+        var publisher = await broker.ConnectAsync("publisher");
+
+        await publisher.PublishAcknowledgedAsync("a/b", "once");
+        await publisher.PublishAcknowledgedAsync("marker", "after");
+
+        var once = await subscriber.ReceivePublishAsync("once");
+        Assert.Equal(QualityOfService.AtLeastOnce, once.QoS);
+        Assert.Equal(v5 ? [2, 3] : [], once.Properties.SubscriptionIdentifiers.Order());
+        await subscriber.SendAsync(new PubAckPacket { PacketId = once.PacketId });
+        await subscriber.ReceivePublishAsync("after");
+    }
+
     [Fact]
     public async Task MQTT_3_8_3_3_No_Local_keeps_a_client_own_messages_from_it()
     {

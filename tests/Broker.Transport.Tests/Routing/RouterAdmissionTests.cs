@@ -49,6 +49,20 @@ public sealed class RouterAdmissionTests
     }
 
     [Fact]
+    public void A_full_client_on_overlapping_filters_joins_its_one_delivery_once()
+    {
+        var room = new Room { IsFull = true };
+        var session = Subscribe("full", room);
+        _f.Router.Subscribe("full", session, "plant/+/press", RouterFixture.QoS1, 0, room: room);
+
+        var commit = Publish();
+
+        Assert.False(commit.Seal());
+        Assert.Single(session.Delivered).Admission!.Succeed();
+        Assert.True(commit.IsComplete);
+    }
+
+    [Fact]
     public void A_full_subscriber_granted_QoS_0_does_not_hold_the_publish()
     {
         Subscribe("qos0", new Room { IsFull = true }, QualityOfService.AtMostOnce);

@@ -49,7 +49,7 @@ public sealed class SharedSubscriptionTests
         Assert.False(f.Router.Subscribe("c1", session, "$share/g1/t", RouterFixture.QoS1, 4));
 
         Assert.Equal(3, f.Router.Publish(f.Message("t")));
-        Assert.Equal([2, 3, 4], session.Delivered.Select(d => d.SubscriptionId).Order());
+        Assert.Equal([2, 3, 4], session.Delivered.Select(d => Assert.Single(d.Matches).SubscriptionId).Order());
 
         Assert.True(f.Router.Unsubscribe("c1", "$share/g1/t"));
         Assert.Equal(2, f.Router.Publish(f.Message("t")));

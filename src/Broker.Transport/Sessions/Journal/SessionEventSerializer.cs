@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using Broker.Actors.Persistence.Serialization;
 using Broker.Transport.Messaging;
@@ -14,10 +15,21 @@ namespace Broker.Transport.Sessions.Journal;
 /// type, then the fields; messages in <see cref="ApplicationMessageFormat"/>. Compact because a durable
 /// subscriber writes an event per message. Anything unexpected (version, tag, a value out of range, bytes
 /// left over) is an <see cref="InvalidDataException"/>: the row is corrupt, and recovery reports it.
+/// <para>
+/// Versions. 1: a stored delivery has one subscription (filter, options, identifier), then FROM-RETAINED, then a
+/// byte saying whether a share group follows. 2: that byte is a set of flags, bit 0 a share group follows, bit 1
+/// the further subscriptions of a delivery that matched several follow (a count, then each one as the first); the
+/// rest is as in 1. Both are read. A value is written in the lowest version that holds it, so that what has no
+/// merged delivery stays readable by a broker that reads only 1, and one that has is refused by it as unknown,
+/// never misread.
+/// </para>
 /// </summary>
 public sealed class SessionEventSerializer : IEventSerializer
 {
-    private const byte Version = 1;
+    private const byte Version1 = 1;
+    private const byte Version = 2;
+    private const byte ShareGroupFlag = 1 << 0;
+    private const byte MoreMatchesFlag = 1 << 1;
 
     public static readonly SessionEventSerializer Instance = new();
 
@@ -75,7 +87,7 @@ public sealed class SessionEventSerializer : IEventSerializer
         try
         {
             stream.SetLength(0);
-            writer.Write(Version);
+            writer.Write(HasMergedDelivery(value) ? Version : Version1);
             Write(writer, value);
             writer.Flush();
             return stream.ToArray();
@@ -97,12 +109,12 @@ public sealed class SessionEventSerializer : IEventSerializer
             using var stream = new MemoryStream(bytes.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, StrictUtf8);
             var version = reader.ReadByte();
-            if (version != Version)
+            if (version is not (Version1 or Version))
             {
                 throw new InvalidDataException($"Unknown session event format version {version}.");
             }
 
-            var value = Read(reader);
+            var value = Read(reader, version);
             if (stream.Position != stream.Length)
             {
                 throw new InvalidDataException($"{stream.Length - stream.Position} bytes left after a session event.");
@@ -177,11 +189,20 @@ public sealed class SessionEventSerializer : IEventSerializer
         }
     }
 
-    private static object Read(BinaryReader reader) => (Tag)reader.ReadByte() switch
+    /// <summary>Whether the value holds a delivery of several subscriptions: only version 2 can hold it.</summary>
+    private static bool HasMergedDelivery(object value) => value switch
+    {
+        MessageStored stored => stored.Deliver.Matches.Length > 1,
+        SessionSnapshot snapshot => snapshot.State.Queued.Any(static q => q.Deliver.Matches.Length > 1)
+            || snapshot.State.Inflight.Any(static i => i.Message.Deliver.Matches.Length > 1),
+        _ => false,
+    };
+
+    private static object Read(BinaryReader reader, byte version) => (Tag)reader.ReadByte() switch
     {
         Tag.SubscriptionAdded => ReadSubscription(reader),
         Tag.SubscriptionRemoved => new SubscriptionRemoved(reader.ReadString()),
-        Tag.MessageStored => ReadStored(reader),
+        Tag.MessageStored => ReadStored(reader, version),
         Tag.MessageSent => new MessageSent(ReadId(reader), reader.ReadUInt16()),
         Tag.MessageReleased => new MessageReleased(reader.ReadUInt16()),
         Tag.MessageCompleted => new MessageCompleted(reader.ReadUInt16()),
@@ -190,7 +211,7 @@ public sealed class SessionEventSerializer : IEventSerializer
         Tag.AwaitingRelRemoved => new AwaitingRelRemoved(reader.ReadUInt16()),
         Tag.SessionAttached => new SessionAttached(reader.ReadUInt32(), ReadWill(reader)),
         Tag.SessionDetached => new SessionDetached(reader.ReadInt64(), reader.ReadUInt32(), ReadWill(reader)),
-        Tag.Snapshot => ReadSnapshot(reader),
+        Tag.Snapshot => ReadSnapshot(reader, version),
         var tag => throw new InvalidDataException($"Unknown session event tag {(byte)tag}."),
     };
 
@@ -215,31 +236,54 @@ public sealed class SessionEventSerializer : IEventSerializer
         writer.Write((byte)stored.QoS);
         writer.Write(stored.PacketId);
         var deliver = stored.Deliver;
+        var matches = deliver.Matches;
         ApplicationMessageFormat.Write(writer, deliver.Message);
-        writer.Write(deliver.Filter);
-        writer.Write(OptionsByte(deliver.Options));
-        writer.Write7BitEncodedInt(deliver.SubscriptionId);
+        WriteMatch(writer, matches[0]);
         writer.Write(deliver.FromRetained);
-        writer.Write(deliver.ShareGroup is not null);
+        writer.Write((byte)((deliver.ShareGroup is null ? 0 : ShareGroupFlag) | (matches.Length > 1 ? MoreMatchesFlag : 0)));
         if (deliver.ShareGroup is { } group)
         {
             writer.Write(group);
         }
+
+        if (matches.Length > 1)
+        {
+            writer.Write7BitEncodedInt(matches.Length - 1);
+            for (var i = 1; i < matches.Length; i++)
+            {
+                WriteMatch(writer, matches[i]);
+            }
+        }
     }
 
-    private static MessageStored ReadStored(BinaryReader reader)
+    private static MessageStored ReadStored(BinaryReader reader, byte version)
     {
         var id = ReadId(reader);
         var qos = ReadQoS(reader.ReadByte());
         var packetId = reader.ReadUInt16();
         var message = ApplicationMessageFormat.Read(reader);
-        var filter = reader.ReadString();
-        var options = ReadOptions(reader.ReadByte());
-        var subscriptionId = reader.Read7BitEncodedInt();
+        var first = ReadMatch(reader);
         var fromRetained = reader.ReadBoolean();
-        var group = reader.ReadBoolean() ? reader.ReadString() : null;
-        return new MessageStored(id, new Deliver(message, filter, options, subscriptionId, group, fromRetained), qos, packetId);
+        var flags = reader.ReadByte();
+        if ((flags & ~(version == Version1 ? ShareGroupFlag : ShareGroupFlag | MoreMatchesFlag)) != 0)
+        {
+            throw new InvalidDataException($"Invalid stored delivery flags 0x{flags:X2} in version {version}.");
+        }
+
+        var group = (flags & ShareGroupFlag) != 0 ? reader.ReadString() : null;
+        var matches = (flags & MoreMatchesFlag) != 0 ? [first, .. ReadList(reader, ReadMatch)] : ImmutableArray.Create(first);
+        return new MessageStored(id, new Deliver(message, matches, group, fromRetained), qos, packetId);
     }
+
+    private static void WriteMatch(BinaryWriter writer, SubscriptionMatch match)
+    {
+        writer.Write(match.Filter);
+        writer.Write(OptionsByte(match.Options));
+        writer.Write7BitEncodedInt(match.SubscriptionId);
+    }
+
+    private static SubscriptionMatch ReadMatch(BinaryReader reader) =>
+        new(reader.ReadString(), ReadOptions(reader.ReadByte()), reader.Read7BitEncodedInt());
 
     private static void WriteRel(BinaryWriter writer, AwaitingRelAdded rel)
     {
@@ -309,11 +353,11 @@ public sealed class SessionEventSerializer : IEventSerializer
         WriteWill(writer, snapshot.PendingWill);
     }
 
-    private static SessionSnapshot ReadSnapshot(BinaryReader reader)
+    private static SessionSnapshot ReadSnapshot(BinaryReader reader, byte version)
     {
         var subscriptions = ReadList(reader, ReadSubscription);
-        var queued = ReadList(reader, ReadStored);
-        var inflight = ReadList(reader, static r => new InflightSnapshot(ReadStored(r), ReadPhase(r.ReadByte())));
+        var queued = ReadList(reader, r => ReadStored(r, version));
+        var inflight = ReadList(reader, r => new InflightSnapshot(ReadStored(r, version), ReadPhase(r.ReadByte())));
         var rel = ReadList(reader, ReadRel);
         var nextId = ReadId(reader);
         var state = new SessionStateSnapshot(subscriptions, queued, inflight, rel, nextId);

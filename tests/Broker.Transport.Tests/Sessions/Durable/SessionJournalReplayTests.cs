@@ -51,6 +51,31 @@ public class SessionJournalReplayTests
         Assert.Equal((3, 5, 1), (session.State.InflightCount, session.State.QueueLength, session.State.AwaitingRelCount));
     }
 
+    [Fact]
+    public void MQTT_3_3_4_4_a_delivery_of_overlapping_subscriptions_read_back_from_storage_is_resent_with_every_identifier()
+    {
+        var session = new SessionHarness();
+        var journal = new RecordingJournal();
+        session.State.BeginJournal(journal);
+        var options = new SubscriptionOptions(QualityOfService.AtLeastOnce);
+        session.Subscribe("a/+", options, subscriptionId: 2);
+        session.Subscribe("a/#", options, subscriptionId: 3);
+        session.DeliverOverlapping(SessionHarness.Message("a/b"), new("a/+", options, 2), new("a/#", options, 3));
+        var sent = Assert.Single(session.SentPublishes());
+
+        var replayed = new SessionHarness();
+        foreach (var @event in journal.Events)
+        {
+            var stored = SessionEventSerializer.Instance.ToBytes(@event);
+            replayed.State.Apply((SessionEvent)SessionEventSerializer.Instance.FromBytes(stored), replayed.NowMs);
+        }
+
+        replayed.Attach();
+        var resent = Assert.Single(replayed.SentPublishes());
+        Assert.Equal((sent.PacketId, true, QualityOfService.AtLeastOnce), (resent.PacketId, resent.Dup, resent.QoS));
+        Assert.Equal([2, 3], resent.Properties.SubscriptionIdentifiers.Order());
+    }
+
     private static string Describe(SessionStateSnapshot snapshot) => string.Join(
         "\n",
         snapshot.Subscriptions.Select(s => $"sub {s.Filter} {s.Subscription.Options.MaximumQoS}")

@@ -66,6 +66,10 @@ internal sealed class SessionHarness
         State.Deliver(new Deliver(message, filter, effective, subscriptionId, shareGroup, fromRetained), NowMs);
     }
 
+    /// <summary>One delivery for several of the client's subscriptions, as the router sends when they overlap.</summary>
+    public void DeliverOverlapping(ApplicationMessage message, params SubscriptionMatch[] matches) =>
+        State.Deliver(new Deliver(message, [.. matches], null), NowMs);
+
     public IReadOnlyList<MqttPacket> Sent() => Connection.TakeSent();
 
     public IReadOnlyList<PublishPacket> SentPublishes() => [.. Connection.TakeSent().OfType<PublishPacket>()];
