@@ -33,7 +33,8 @@ public static class BenchCommand
           --keepalive 60  --clean true  --progress 1s (0 = no progress lines)
 
         Publish options: --qos 0|1|2 (0)  --size 64 (bytes, at least 20)  --rate 0 (messages/s per publisher,
-          0 = as fast as possible)  --inflight 100 (QoS 1/2 messages awaiting acknowledgement per publisher)
+          0 = as fast as possible)  --inflight 100 (QoS 1/2 messages awaiting acknowledgement per publisher;
+          on --version 5 at most the broker's Receive Maximum)
 
         %i in a topic is the client's index within its role, from 0. Every payload starts with a 20-byte header
         (publisher index, sequence, send time) that subscribers use for loss, duplicates, order and latency.

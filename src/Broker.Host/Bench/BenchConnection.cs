@@ -39,6 +39,9 @@ public sealed class BenchConnection : IAsyncDisposable
 
     public MqttProtocolVersion Version { get; }
 
+    /// <summary>The broker's Receive Maximum from a 5.0 CONNACK (65535 when absent, and on 3.x): a publisher's window never exceeds it [MQTT-3.3.4-7].</summary>
+    public ushort ServerReceiveMaximum { get; private set; } = ushort.MaxValue;
+
     public PipeReader Reader { get; }
 
     public MqttDecoder Decoder { get; }
@@ -77,6 +80,7 @@ public sealed class BenchConnection : IAsyncDisposable
                 throw new BenchConnectException(reply is null ? "the broker closed the connection before CONNACK" : $"expected CONNACK, got {reply.Type}");
             if (connAck.ReasonCode != ReasonCode.Success)
                 throw new BenchConnectException($"CONNACK refused: {connAck.ReasonCode} (0x{(byte)connAck.ReasonCode:X2})");
+            connection.ServerReceiveMaximum = connAck.Properties.ReceiveMaximum ?? ushort.MaxValue;
             return connection;
         }
         catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException or BenchConnectException)

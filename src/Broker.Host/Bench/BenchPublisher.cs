@@ -42,7 +42,7 @@ public sealed class BenchPublisher
         _rate = options.Rate;
         _errors = errors;
         _template = PublishTemplate.Create(topic, options.QoS, options.Size, connection.Version);
-        _window = options.QoS == QualityOfService.AtMostOnce ? null : new InflightWindow(options.Inflight);
+        _window = options.QoS == QualityOfService.AtMostOnce ? null : new InflightWindow(Math.Min(options.Inflight, connection.ServerReceiveMaximum));
         _acks = new AckFrames(connection.Version);
     }
 

@@ -65,6 +65,16 @@ public sealed class BenchEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_5_0_publisher_keeps_its_window_within_the_brokers_receive_maximum()
+    {
+        // QoS 2 holds each place until PUBCOMP, so a window of 100 would pass the broker's 32 within the first batch.
+        var summary = await Run("pubsub", "--pubs", "1", "--subs", "1", "--qos", "2", "--version", "5", "--inflight", "100", "--duration", "1s");
+        Assert.Empty(summary.Errors);
+        Assert.Equal(summary.Sent, summary.Acked);
+        Assert.Equal(summary.Expected, summary.Received);
+    }
+
+    [Fact]
     public async Task Pairs_of_percent_i_topics_each_get_their_own_publisher()
     {
         var summary = await Run("pubsub", "--pubs", "2", "--subs", "2", "--sub-topic", "bench/%i", "--qos", "1", "--rate", "200", "--duration", "1s");
