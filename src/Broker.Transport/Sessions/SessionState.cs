@@ -91,6 +91,7 @@ public sealed partial class SessionState
         ArgumentNullException.ThrowIfNull(client);
         _connection = connection;
         _client = client;
+        _receiveQuota = null;
         _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
         Progressed(nowMs);
         RebuildRecoveredPackets(nowMs);
@@ -106,6 +107,7 @@ public sealed partial class SessionState
     public IReadOnlyList<SharedRedispatch> Detach()
     {
         _connection = null;
+        _receiveQuota = null;
         ReleaseCredits();
         return TakeSharedMessages();
     }
