@@ -33,7 +33,7 @@ internal sealed partial class StartupReport(BrokerConfigurationResult configurat
         }
         var mqtt = options.Mqtt;
         Limits(mqtt.MaxPacketSize, mqtt.MaxClientIdLen, mqtt.MaxTopicLevels, mqtt.MaxQosAllowed, mqtt.MaxTopicAlias,
-            mqtt.MaxInflight, mqtt.MaxMqueueLen, mqtt.MaxAwaitingRel);
+            mqtt.MaxInflight, mqtt.ReceiveMaximum, mqtt.MaxMqueueLen, mqtt.MaxAwaitingRel);
         Sessions(mqtt.SessionExpiryInterval, mqtt.RetryInterval, mqtt.AwaitRelTimeout, mqtt.KeepaliveMultiplier,
             mqtt.ServerKeepalive, mqtt.IdleTimeout);
         Features(Flag(mqtt.RetainAvailable), Flag(mqtt.WildcardSubscription), Flag(mqtt.SharedSubscription),
@@ -65,9 +65,9 @@ internal sealed partial class StartupReport(BrokerConfigurationResult configurat
     [LoggerMessage(Level = LogLevel.Information, Message =
         "MQTT limits: max_packet_size {MaxPacketSize}, max_clientid_len {MaxClientIdLen}, max_topic_levels {MaxTopicLevels}, " +
         "max_qos_allowed {MaxQosAllowed}, max_topic_alias {MaxTopicAlias}, max_inflight {MaxInflight}, " +
-        "max_mqueue_len {MaxMqueueLen}, max_awaiting_rel {MaxAwaitingRel}")]
+        "receive_maximum {ReceiveMaximum}, max_mqueue_len {MaxMqueueLen}, max_awaiting_rel {MaxAwaitingRel}")]
     private partial void Limits(ByteSize maxPacketSize, int maxClientIdLen, int maxTopicLevels, int maxQosAllowed,
-        int maxTopicAlias, int maxInflight, int maxMqueueLen, int maxAwaitingRel);
+        int maxTopicAlias, int maxInflight, int receiveMaximum, int maxMqueueLen, int maxAwaitingRel);
 
     [LoggerMessage(Level = LogLevel.Information, Message =
         "MQTT sessions: session_expiry_interval {SessionExpiryInterval}, retry_interval {RetryInterval}, " +

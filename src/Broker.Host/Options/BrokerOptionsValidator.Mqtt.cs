@@ -20,7 +20,11 @@ public static partial class BrokerOptionsValidator
         Range(errors, "mqtt.max_topic_alias", mqtt.MaxTopicAlias, 0, 65535);
         Range(errors, "mqtt.max_inflight", mqtt.MaxInflight, 1, 65535);
         Range(errors, "mqtt.max_mqueue_len", mqtt.MaxMqueueLen, 0, int.MaxValue);
+        Range(errors, "mqtt.receive_maximum", mqtt.ReceiveMaximum, 1, 65535);
         Range(errors, "mqtt.max_awaiting_rel", mqtt.MaxAwaitingRel, 1, 65535);
+        // Else an MQTT 5 client that keeps to the Receive Maximum we gave it could still be disconnected for it.
+        if (mqtt.MaxAwaitingRel < mqtt.ReceiveMaximum && mqtt.MaxAwaitingRel >= 1 && mqtt.ReceiveMaximum <= 65535)
+            errors.Add(new("mqtt.max_awaiting_rel", $"must be at least mqtt.receive_maximum ({mqtt.ReceiveMaximum}), got {mqtt.MaxAwaitingRel}"));
         Range(errors, "mqtt.server_keepalive", mqtt.ServerKeepalive, 0, 65535);
         // The binder only produces named values; a value set from code may be any number.
         if (!Enum.IsDefined(mqtt.SharedSubscriptionStrategy))

@@ -36,9 +36,16 @@ public sealed class MqttOptions
     [ConfigurationKeyName("shared_subscription_strategy")]
     public SharedSubscriptionStrategyName SharedSubscriptionStrategy { get; set; } = SharedSubscriptionStrategyName.Random;
 
-    /// <summary>QoS 1 and 2 deliveries awaiting acknowledgement per session (Receive Maximum towards the client).</summary>
+    /// <summary>QoS 1 and 2 deliveries awaiting acknowledgement per session (never more than the client's Receive Maximum).</summary>
     [ConfigurationKeyName("max_inflight")]
     public int MaxInflight { get; set; } = 32;
+
+    /// <summary>
+    /// Receive Maximum given to MQTT 5 clients in CONNACK: QoS 1 and 2 publishes a client may have unanswered (no
+    /// PUBACK or PUBCOMP yet) on its connection; one more gets DISCONNECT 0x93. 32 as EMQX advertises.
+    /// </summary>
+    [ConfigurationKeyName("receive_maximum")]
+    public int ReceiveMaximum { get; set; } = 32;
 
     /// <summary>Messages queued per session while the inflight window is full or the client is offline; 0 for no limit (as in EMQX).</summary>
     [ConfigurationKeyName("max_mqueue_len")]
@@ -47,7 +54,11 @@ public sealed class MqttOptions
     [ConfigurationKeyName("mqueue_store_qos0")]
     public bool MqueueStoreQos0 { get; set; } = true;
 
-    /// <summary>Incoming QoS 2 messages awaiting PUBREL per session.</summary>
+    /// <summary>
+    /// Incoming QoS 2 messages awaiting PUBREL per session: 3.x clients, which have no Receive Maximum, are bounded by
+    /// this alone; at least <see cref="ReceiveMaximum"/>, so that an MQTT 5 client keeping to it meets this bound only with ids
+    /// earlier connections left unreleased.
+    /// </summary>
     [ConfigurationKeyName("max_awaiting_rel")]
     public int MaxAwaitingRel { get; set; } = 100;
 

@@ -19,6 +19,7 @@ public static class MqttSettingsMapping
         SharedSubscriptionAvailable = mqtt.SharedSubscription,
         SharedSubscriptionStrategy = mqtt.SharedSubscriptionStrategy.ToStrategy(),
         MaxInflight = mqtt.MaxInflight,
+        ReceiveMaximum = checked((ushort)mqtt.ReceiveMaximum),
         MaxQueueLength = mqtt.MaxMqueueLen,
         QueueQoS0 = mqtt.MqueueStoreQos0,
         SlowSubscriberTimeout = mqtt.SlowSubscriberTimeout.Value,

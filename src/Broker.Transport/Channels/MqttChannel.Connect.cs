@@ -152,7 +152,8 @@ public sealed partial class MqttChannel
     /// </summary>
     private MqttProperties ConnAckProperties(string? assignedClientId, uint? cappedSessionExpiry) => new()
     {
-        ReceiveMaximum = (ushort)Math.Clamp(_settings.MaxInflight, 1, ushort.MaxValue),
+        // Enforced by the session (ReceiveQuota); max_inflight is the window the other way.
+        ReceiveMaximum = _settings.ReceiveMaximum,
         // [MQTT-3.2.2-9]: only 0 and 1 can be sent; absent means 2.
         MaximumQoS = _settings.MaximumQoS < QualityOfService.ExactlyOnce ? _settings.MaximumQoS : null,
         RetainAvailable = _settings.RetainAvailable ? null : false,

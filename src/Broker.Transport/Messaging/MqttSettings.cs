@@ -31,8 +31,18 @@ public sealed record MqttSettings
 
     public SharedSubscriptionStrategy SharedSubscriptionStrategy { get; init; } = SharedSubscriptionStrategy.Random;
 
-    /// <summary>Outgoing QoS 1/2 messages awaiting acknowledgement; also our Receive Maximum to clients.</summary>
+    /// <summary>Outgoing QoS 1/2 messages awaiting acknowledgement, per session (and never more than the client's Receive Maximum).</summary>
     public int MaxInflight { get; init; } = 32;
+
+    /// <summary>
+    /// Receive Maximum given to 5.0 clients in CONNACK, 1..65535: QoS 1/2 PUBLISH packets a client may have sent on
+    /// its connection and not yet had PUBACK or PUBCOMP for; one more is DISCONNECT 0x93.
+    /// </summary>
+    public ushort ReceiveMaximum
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "A Receive Maximum of 0 is a protocol error (3.2.2.3.3).");
+    } = 32;
 
     /// <summary>Messages queued per session while the window is full or the client is away; 0 for no limit.</summary>
     public int MaxQueueLength { get; init; } = 1000;
@@ -46,7 +56,11 @@ public sealed record MqttSettings
     /// <summary>Whether QoS 0 messages are queued for offline clients.</summary>
     public bool QueueQoS0 { get; init; } = true;
 
-    /// <summary>Inbound QoS 2 messages awaiting PUBREL.</summary>
+    /// <summary>
+    /// Inbound QoS 2 messages awaiting PUBREL, per session: the only bound on them for 3.x clients, which have no
+    /// Receive Maximum; for 5.0 ones, also those left unreleased by earlier connections. The host keeps it at least
+    /// <see cref="ReceiveMaximum"/>, so that a 5.0 client keeping to its Receive Maximum meets it only with ids earlier connections left.
+    /// </summary>
     public int MaxAwaitingRel { get; init; } = 100;
 
     public TimeSpan AwaitRelTimeout { get; init; } = TimeSpan.FromSeconds(300);

@@ -87,9 +87,15 @@ public sealed partial class SessionState
         }
 
         var reason = RoutedReason(pending.Delivered);
-        Send(pending.QoS == QualityOfService.AtLeastOnce
-            ? new PubAckPacket { PacketId = pending.PacketId, ReasonCode = reason }
-            : new PubRecPacket { PacketId = pending.PacketId, ReasonCode = reason });
+        if (pending.QoS == QualityOfService.AtLeastOnce)
+        {
+            Send(new PubAckPacket { PacketId = pending.PacketId, ReasonCode = reason });
+            GiveBackReceiveQuota(pending.PacketId);
+        }
+        else
+        {
+            Send(new PubRecPacket { PacketId = pending.PacketId, ReasonCode = reason });
+        }
     }
 
     private void Refuse(PendingAcknowledgement pending, bool current)
@@ -116,6 +122,7 @@ public sealed partial class SessionState
         Send(pending.QoS == QualityOfService.AtLeastOnce
             ? new PubAckPacket { PacketId = pending.PacketId, ReasonCode = ReasonCode.UnspecifiedError }
             : new PubRecPacket { PacketId = pending.PacketId, ReasonCode = ReasonCode.UnspecifiedError });
+        GiveBackReceiveQuota(pending.PacketId);
     }
 
     private readonly record struct PendingAcknowledgement(

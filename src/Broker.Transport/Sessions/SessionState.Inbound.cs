@@ -7,16 +7,27 @@ namespace Broker.Transport.Sessions;
 /// <summary>Incoming PUBLISH and PUBREL: routing, acknowledgement, exactly-once for QoS 2.</summary>
 public sealed partial class SessionState
 {
+    // The current connection's; null until its first QoS 1/2 PUBLISH, and for 3.x clients.
+    private ReceiveQuota? _receiveQuota;
+
     /// <summary>
     /// A PUBLISH from the client. QoS 0 is routed; QoS 1 routed and acknowledged with PUBACK; QoS 2
     /// routed once and acknowledged with PUBREC, its id then kept until PUBREL, so that a resent PUBLISH
-    /// is acknowledged again but not routed again [MQTT-4.3.3-10]. More unreleased QoS 2 messages than
-    /// <c>max_awaiting_rel</c> is treated as exceeding the Receive Maximum: DISCONNECT 0x93.
+    /// is acknowledged again but not routed again [MQTT-4.3.3-10]. A 5.0 client with more QoS 1/2 PUBLISH
+    /// unanswered than our Receive Maximum [MQTT-3.3.4-7], or any client with more unreleased QoS 2
+    /// messages than <c>max_awaiting_rel</c>, gets DISCONNECT 0x93 (3.x: the connection is closed), and
+    /// that PUBLISH is not routed.
     /// </summary>
     /// <param name="credit">The publishing connection's flow control, passed on to the deliveries.</param>
     public void HandlePublish(ApplicationMessage message, ushort packetId, long nowMs, IInboundCredit? credit = null)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.QoS != QualityOfService.AtMostOnce && !TakeReceiveQuota(packetId))
+        {
+            ReceiveMaximumExceeded();
+            return;
+        }
+
         switch (message.QoS)
         {
             case QualityOfService.AtMostOnce:
@@ -74,10 +85,15 @@ public sealed partial class SessionState
 
                 break;
             case AwaitingRelAddResult.Full:
-                _metrics.ProtocolError();
-                _connection?.Close(ReasonCode.ReceiveMaximumExceeded);
+                ReceiveMaximumExceeded();
                 break;
         }
+    }
+
+    private void ReceiveMaximumExceeded()
+    {
+        _metrics.ProtocolError();
+        _connection?.Close(ReasonCode.ReceiveMaximumExceeded);
     }
 
     /// <summary>PUBREL ends an inbound QoS 2 exchange with PUBCOMP; an unknown id gets 0x92 on 5.0.</summary>
@@ -85,7 +101,15 @@ public sealed partial class SessionState
     {
         var known = RemoveAwaitingRel(packetId);
         Send(new PubCompPacket { PacketId = packetId, ReasonCode = known ? ReasonCode.Success : NotFoundOnV5() });
+        GiveBackReceiveQuota(packetId);
     }
+
+    // 3.x has no Receive Maximum: only max_awaiting_rel bounds what its clients leave unanswered.
+    private bool TakeReceiveQuota(ushort packetId) =>
+        !_client.IsV5 || (_receiveQuota ??= new ReceiveQuota(_settings.ReceiveMaximum)).TryTake(packetId);
+
+    /// <summary>A PUBACK, a PUBCOMP or a refusing PUBREC went to the current connection.</summary>
+    private void GiveBackReceiveQuota(ushort packetId) => _receiveQuota?.GiveBack(packetId);
 
     /// <summary>5.0 tells the publisher when nobody subscribed (0x10); 3.x acknowledgements carry no reason.</summary>
     private ReasonCode RoutedReason(int delivered) =>

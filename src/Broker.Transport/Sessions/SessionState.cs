@@ -92,6 +92,7 @@ public sealed partial class SessionState
         ArgumentNullException.ThrowIfNull(client);
         _connection = connection;
         _client = client;
+        _receiveQuota = null;
         _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
         Progressed(nowMs);
         RebuildRecoveredPackets(nowMs);
@@ -107,6 +108,7 @@ public sealed partial class SessionState
     public IReadOnlyList<SharedRedispatch> Detach(long nowMs)
     {
         _connection = null;
+        _receiveQuota = null;
         var shared = TakeSharedMessages();
         UpdatePushBack(nowMs);
         return shared;

@@ -20,6 +20,7 @@ public class MqttSettingsMappingTests
         SharedSubscription = false,
         SharedSubscriptionStrategy = SharedSubscriptionStrategyName.HashClientid,
         MaxInflight = 8,
+        ReceiveMaximum = 7,
         MaxMqueueLen = 50,
         MqueueStoreQos0 = false,
         MaxAwaitingRel = 9,
@@ -49,6 +50,7 @@ public class MqttSettingsMappingTests
         Assert.False(settings.SharedSubscriptionAvailable);
         Assert.Equal(SharedSubscriptionStrategy.HashClientId, settings.SharedSubscriptionStrategy);
         Assert.Equal(8, settings.MaxInflight);
+        Assert.Equal(7, settings.ReceiveMaximum);
         Assert.Equal(50, settings.MaxQueueLength);
         Assert.False(settings.QueueQoS0);
         Assert.Equal(9, settings.MaxAwaitingRel);

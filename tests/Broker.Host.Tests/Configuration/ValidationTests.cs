@@ -92,10 +92,20 @@ public sealed class ValidationTests : IDisposable
         Assert.Equal("mqtt.max_topic_alias: must be between 0 and 65535, got 65536", Error(o => o.Mqtt.MaxTopicAlias = 65536));
         Assert.Equal("mqtt.max_inflight: must be between 1 and 65535, got 0", Error(o => o.Mqtt.MaxInflight = 0));
         Assert.Equal("mqtt.max_mqueue_len: must be between 0 and 2147483647, got -1", Error(o => o.Mqtt.MaxMqueueLen = -1));
+        Assert.Equal("mqtt.receive_maximum: must be between 1 and 65535, got 0", Error(o => o.Mqtt.ReceiveMaximum = 0));
+        Assert.Equal("mqtt.receive_maximum: must be between 1 and 65535, got 65536", Error(o => o.Mqtt.ReceiveMaximum = 65536));
         Assert.Equal("mqtt.max_awaiting_rel: must be between 1 and 65535, got 0", Error(o => o.Mqtt.MaxAwaitingRel = 0));
         Assert.Equal("mqtt.server_keepalive: must be between 0 and 65535, got 65536", Error(o => o.Mqtt.ServerKeepalive = 65536));
         Valid(o => o.Mqtt.MaxTopicAlias = 0);
         Valid(o => o.Mqtt.MaxQosAllowed = 0);
+    }
+
+    [Fact]
+    public void Max_awaiting_rel_is_at_least_the_receive_maximum_so_that_a_5_0_client_keeping_to_it_is_not_disconnected()
+    {
+        Assert.Equal("mqtt.max_awaiting_rel: must be at least mqtt.receive_maximum (64), got 63",
+            Error(o => (o.Mqtt.ReceiveMaximum, o.Mqtt.MaxAwaitingRel) = (64, 63)));
+        Valid(o => (o.Mqtt.ReceiveMaximum, o.Mqtt.MaxAwaitingRel) = (64, 64));
     }
 
     [Fact]

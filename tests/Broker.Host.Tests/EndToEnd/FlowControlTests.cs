@@ -31,6 +31,28 @@ public sealed class FlowControlTests
     }
 
     [Fact]
+    public async Task MQTT_3_3_4_7_a_publisher_past_the_Receive_Maximum_that_answers_each_PUBREC_reads_them_all_then_DISCONNECT_0x93()
+    {
+        await using var broker = await InProcessBroker.StartAsync(m => m.ReceiveMaximum = 2);
+        var publisher = await broker.OpenAsync();
+        Assert.Equal((ushort)2, (await publisher.ConnectAsync("eager")).Properties.ReceiveMaximum);
+        for (var i = 1; i <= 3; i++)
+        {
+            await publisher.PublishAsync("t", $"m{i}", QualityOfService.ExactlyOnce);
+        }
+
+        // As Paho's test_flow_control2: the client goes on with the exchanges while the broker closes the connection.
+        for (var i = 1; i <= 2; i++)
+        {
+            var pubRec = await publisher.ReceiveAsync<PubRecPacket>();
+            await publisher.SendAsync(new PubRelPacket { PacketId = pubRec.PacketId });
+        }
+
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, (await publisher.ReceiveAsync<DisconnectPacket>()).ReasonCode);
+        await publisher.ExpectClosedAsync();
+    }
+
+    [Fact]
     public async Task MQTT_3_1_2_25_a_message_larger_than_the_client_Maximum_Packet_Size_is_not_sent_to_it()
     {
         await using var broker = await InProcessBroker.StartAsync();

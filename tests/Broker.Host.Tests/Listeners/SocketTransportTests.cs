@@ -110,6 +110,33 @@ public sealed class SocketTransportTests : ListenerTestBase
     }
 
     [Fact]
+    public async Task A_client_still_sending_when_the_handler_ends_reads_its_last_bytes_and_the_end_and_is_not_reset()
+    {
+        // As a publisher past the Receive Maximum: it has more on its way when the broker answers DISCONNECT 0x93.
+        var server = await Start(Sockets(), async (transport, _, _) =>
+        {
+            var result = await transport.Input.ReadAsync();
+            transport.Input.AdvanceTo(result.Buffer.End);
+            await transport.Output.WriteAsync(new byte[] { 0xE0, 0x01, 0x93 });
+            await transport.Output.CompleteAsync();
+            await transport.Input.CompleteAsync();
+        });
+        using var client = await Connect(server.EndPoint("tcp"));
+        var stream = client.GetStream();
+        await stream.WriteAsync(new byte[] { 0x34 }, Timeout.Token);
+
+        var received = new byte[3];
+        await stream.ReadExactlyAsync(received, Timeout.Token);
+        Assert.Equal(new byte[] { 0xE0, 0x01, 0x93 }, received);
+        Assert.Equal(0, await stream.ReadAsync(new byte[1], Timeout.Token));
+        // Each write reaches a socket the broker has done with: a closed one answers the first with a reset, which
+        // fails the next. A linger bounded by seconds outlasts these writes on any machine.
+        for (var i = 0; i < 200; i++)
+            await stream.WriteAsync(new byte[] { 0x62, 0x02, 0x00, (byte)i }, Timeout.Token);
+        client.Client.Shutdown(SocketShutdown.Send);
+    }
+
+    [Fact]
     public async Task A_client_gone_mid_frame_ends_the_stream_with_what_it_sent()
     {
         var ended = new TaskCompletionSource<ReadResult>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -56,7 +56,8 @@ public sealed class ConnectTests
     {
         var settings = MqttSettings.Default with
         {
-            MaxInflight = 16,
+            ReceiveMaximum = 16,
+            MaxInflight = 3,
             MaximumQoS = QualityOfService.AtLeastOnce,
             RetainAvailable = false,
             MaxPacketSize = 4096,

@@ -30,6 +30,9 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
 {
     private const int MinimumReceiveSize = 4 * 1024;
 
+    // What a lingering connection receives is dropped here: shared, as nobody reads it.
+    private static readonly byte[] Discarded = new byte[MinimumReceiveSize];
+
     // A busy connection's receives grow up to this, so that a publisher flat out costs few system calls.
     private const int MaximumReceiveSize = 64 * 1024;
 
@@ -195,6 +198,34 @@ internal sealed class SocketConnection : PipeReader, IDuplexPipe, IValueTaskSour
             return;
         _completed = true;
         ReturnBuffer();
+    }
+
+    /// <summary>The client's end of the stream (or a reset) has been read: it sends nothing more.</summary>
+    internal bool ClientEnded => Volatile.Read(ref _ended);
+
+    /// <summary>
+    /// The handler is done but the client may not be: it is closed by the broker (a DISCONNECT with a reason, a
+    /// protocol error, a takeover) and may have more on its way, as a publisher past the Receive Maximum has by
+    /// definition. Closed now, the socket would answer that with a reset, and the client's next write would fail
+    /// before it reads the DISCONNECT that says why. So, as the lingering close of HTTP servers: the end of what was
+    /// sent goes out (FIN), then whatever still comes is read and dropped until the client closes too, for
+    /// <paramref name="limit"/> at most, or until <paramref name="stop"/>. The caller closes the socket afterwards.
+    /// </summary>
+    internal async Task LingerAsync(TimeSpan limit, CancellationToken stop)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            deadline.CancelAfter(limit);
+            while (await _socket.ReceiveAsync(Discarded, SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Reset, closed by the listener's abort, or past the limit: nothing more to wait for.
+        }
     }
 
     /// <summary>Both sides are done, or the listener aborts: closes the socket, which also ends a pending wait.</summary>

@@ -16,6 +16,10 @@ namespace Broker.Host.Listeners.Sockets;
 /// connections alone; <see cref="StopAsync"/> waits for them to end and, once its token is cancelled, aborts
 /// those left (the handlers' shared token fires and their sockets close).
 /// </para>
+/// <para>
+/// A connection whose handler ended before its client closed lingers (<see cref="SocketConnection.LingerAsync"/>):
+/// it counts against <c>max_connections</c> until the client closes too, 5 s at most, or the listener stops.
+/// </para>
 /// </summary>
 internal sealed partial class SocketListener : IDisposable
 {
@@ -32,8 +36,14 @@ internal sealed partial class SocketListener : IDisposable
     private readonly Socket _listening;
     private readonly IPEndPoint? _sharedLocalEndPoint;
 
+    // How long a connection the broker closed waits for its client to close too (SocketConnection.LingerAsync).
+    private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
+
     // One token for every connection: it fires only when the listener aborts them all, so no connection needs its own.
     private readonly CancellationTokenSource _aborted = new();
+
+    // Fires when the listener stops: the connections it closed have been told, and stopping waits for no client.
+    private readonly CancellationTokenSource _stopLingering = new();
 
     // The live connections, a list threaded through the connections themselves; guarded by _gate.
     private readonly Lock _gate = new();
@@ -85,6 +95,7 @@ internal sealed partial class SocketListener : IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         StopAccepting();
+        _stopLingering.Cancel();
         Task allEnded;
         lock (_gate)
         {
@@ -158,9 +169,13 @@ internal sealed partial class SocketListener : IDisposable
         connection.WhenServed(served, this);
     }
 
-    /// <summary>The handler of <paramref name="connection"/> ended (<paramref name="served"/> is complete).</summary>
+    /// <summary>
+    /// The handler of <paramref name="connection"/> ended (<paramref name="served"/> is complete): the connection is
+    /// closed and forgotten, after lingering when the client has not closed its end (see <see cref="SocketConnection.LingerAsync"/>).
+    /// </summary>
     internal void Served(SocketConnection connection, Task served)
     {
+        var forget = true;
         try
         {
             var failure = served.IsFaulted ? served.Exception!.InnerException : served.IsCanceled ? new OperationCanceledException() : null;
@@ -168,14 +183,38 @@ internal sealed partial class SocketListener : IDisposable
             {
                 ListenerConnections.HandlerFailed(_logger, _name, connection.RemoteEndPoint, failure);
             }
+
+            if (!connection.ClientEnded)
+            {
+                _ = LingerThenForgetAsync(connection);
+                forget = false;
+            }
         }
         finally
         {
             // Whatever the log does: a connection left in the list would hold the listener's shutdown for good.
-            connection.Close();
-            Remove(connection);
-            _limit.Release();
+            if (forget)
+                Forget(connection);
         }
+    }
+
+    private async Task LingerThenForgetAsync(SocketConnection connection)
+    {
+        try
+        {
+            await connection.LingerAsync(LingerLimit, _stopLingering.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Forget(connection);
+        }
+    }
+
+    private void Forget(SocketConnection connection)
+    {
+        connection.Close();
+        Remove(connection);
+        _limit.Release();
     }
 
     private void Add(SocketConnection connection)

@@ -17,8 +17,15 @@ internal sealed class RecordingRouter : IRouter
     private readonly List<RedispatchCall> _redispatched = [];
     private readonly Dictionary<string, List<ApplicationMessage>> _retained = [];
 
-    /// <summary>What <see cref="Publish"/> answers: the number of deliveries.</summary>
+    private readonly List<PublishCommit> _commits = [];
+
+    /// <summary>What <see cref="Publish(ApplicationMessage)"/> answers: the number of deliveries.</summary>
     public int PublishResult { get; set; } = 1;
+
+    /// <summary>Joins every <see cref="PublishCommit"/> it is given, as a durable subscriber would, so that the test completes it.</summary>
+    public bool JoinCommits { get; set; }
+
+    public IReadOnlyList<PublishCommit> Commits => Snapshot(_commits);
 
     public IReadOnlyList<ApplicationMessage> Published => Snapshot(_published);
 
@@ -47,6 +54,17 @@ internal sealed class RecordingRouter : IRouter
     public bool Unsubscribe(string clientId, string filter) => Record(_unsubscribed, filter, false);
 
     public int Publish(ApplicationMessage message) => Record(_published, message, PublishResult);
+
+    public int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit)
+    {
+        if (JoinCommits && commit is not null)
+        {
+            commit.Join();
+            Record(_commits, commit, 0);
+        }
+
+        return Publish(message);
+    }
 
     public bool RedispatchShared(string shareGroup, string filter, ApplicationMessage message, string excludeClientId) =>
         Record(_redispatched, new RedispatchCall(shareGroup, filter, message, excludeClientId), true);

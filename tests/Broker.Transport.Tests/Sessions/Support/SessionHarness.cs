@@ -1,4 +1,5 @@
 using System.Text;
+using Broker.Actors;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
@@ -15,10 +16,11 @@ internal sealed class SessionHarness
 
     private long _nextConnectionId = 1;
 
-    public SessionHarness(MqttSettings? settings = null, MqttProtocolVersion version = MqttProtocolVersion.V500, ushort receiveMaximum = ushort.MaxValue, uint maximumPacketSize = uint.MaxValue)
+    /// <param name="self">The session's own reference; by default one that refuses every message.</param>
+    public SessionHarness(MqttSettings? settings = null, MqttProtocolVersion version = MqttProtocolVersion.V500, ushort receiveMaximum = ushort.MaxValue, uint maximumPacketSize = uint.MaxValue, IActorRef? self = null)
     {
         Settings = settings ?? MqttSettings.Default;
-        State = new SessionState(ClientId, NoActor.Instance, Router, Settings, Metrics);
+        State = new SessionState(ClientId, self ?? NoActor.Instance, Router, Settings, Metrics);
         Connection = Attach(version, receiveMaximum, maximumPacketSize);
     }
 
