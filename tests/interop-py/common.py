@@ -59,6 +59,8 @@ def connect(client, args, clean_start=True, session_expiry=None):
     def on_connect(_client, _userdata, flags, rc, properties=None):
         result["rc"] = rc
         result["session_present"] = bool(flags.get("session present"))
+        # MQTT 5: how many unacknowledged QoS 1/2 PUBLISH the server takes [MQTT-3.3.4-7]; paho 1.6 does not apply it.
+        client.server_receive_maximum = getattr(properties, "ReceiveMaximum", None) if properties else None
         connected.set()
 
     client.on_connect = on_connect

@@ -1,5 +1,6 @@
 """Publishes --count numbered messages ("<client id>:<n>") at --qos to --topic, with up to --inflight of them
-unacknowledged at a time (paho's send window: the next goes out as an acknowledgement comes back), then
+unacknowledged at a time (paho's send window: the next goes out as an acknowledgement comes back; on MQTT 5 no
+more than the Receive Maximum of the server's CONNACK), then
 reports how many the broker acknowledged (PUBACK for QoS 1, PUBCOMP for QoS 2) and disconnects.
 """
 from common import connect, disconnect, emit, fail, new_client, parser
@@ -14,9 +15,10 @@ def main():
     args = p.parse_args()
 
     client = new_client(args)
-    client.max_inflight_messages_set(args.inflight)
     client.max_queued_messages_set(0)
     connect(client, args)
+    # A 5.0 client keeps to the server's Receive Maximum, which paho 1.6 does not do by itself.
+    client.max_inflight_messages_set(min(args.inflight, client.server_receive_maximum or args.inflight))
     sent = [client.publish(args.topic, "%s:%d" % (args.client_id, i), qos=args.qos) for i in range(args.count)]
     for i, info in enumerate(sent):
         info.wait_for_publish(args.timeout)
