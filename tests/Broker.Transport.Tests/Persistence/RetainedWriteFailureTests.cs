@@ -28,7 +28,9 @@ public sealed class RetainedWriteFailureTests
         Assert.Equal(1, delivered);
         Assert.Single(subscriber.Delivered);
         await Assert.ThrowsAsync<IOException>(() => write!);
-        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("a/b") && l.Message.Contains("disk gone"));
+        Assert.True(
+            logger.WaitFor(l => l.Level == LogLevel.Warning && l.Message.Contains("a/b") && l.Message.Contains("disk gone"), TimeSpan.FromSeconds(5)),
+            $"No warning naming the topic and the cause; logged: {string.Join(" | ", logger.Lines.Select(l => l.Message))}");
     }
 
     [Fact]
