@@ -50,15 +50,16 @@ internal static class DurableClients
 
     /// <summary>
     /// Publishes <paramref name="count"/> messages at <paramref name="qos"/> (1 or 2), at most
-    /// <paramref name="window"/> unacknowledged at a time (by default the broker's Receive Maximum,
-    /// mqtt.receive_maximum, which a 5.0 client must not exceed), and returns once every one is acknowledged with
-    /// success: PUBACK at QoS 1; PUBREC, then PUBREL answered by PUBCOMP at QoS 2.
+    /// <paramref name="window"/> unacknowledged at a time (never more than the broker's Receive Maximum
+    /// [MQTT-3.3.4-7]), and returns once every one is acknowledged with success: PUBACK at QoS 1; PUBREC, then
+    /// PUBREL answered by PUBCOMP at QoS 2.
     /// </summary>
     public static async Task PublishManyAsync(
         this MqttTestClient publisher, string topic, int count, QualityOfService qos,
-        string payloadPrefix = "m", bool retain = false, int window = 32)
+        string payloadPrefix = "m", bool retain = false, int window = 50)
     {
         Assert.True(qos is QualityOfService.AtLeastOnce or QualityOfService.ExactlyOnce, "PublishManyAsync waits for acknowledgements: QoS 1 or 2");
+        window = Math.Min(window, publisher.ServerReceiveMaximum);
         var unacknowledged = new HashSet<ushort>();
         var sent = 0;
         var completed = 0;

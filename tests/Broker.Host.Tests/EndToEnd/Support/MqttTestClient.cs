@@ -44,6 +44,9 @@ internal sealed class MqttTestClient : IDisposable
 
     public Socket Socket => _socket.Client;
 
+    /// <summary>The broker's Receive Maximum from the last 5.0 CONNACK (65535 when absent, and on 3.x): QoS 1/2 publishes this client may have unanswered [MQTT-3.3.4-7].</summary>
+    public ushort ServerReceiveMaximum { get; private set; } = ushort.MaxValue;
+
     /// <summary>
     /// From now on this client takes no more bytes off its socket, as a stalled device: the receive
     /// window fills and the broker's writes back up. A read already waiting still takes one chunk.
@@ -90,7 +93,9 @@ internal sealed class MqttTestClient : IDisposable
     public async Task<ConnAckPacket> SendConnectAsync(ConnectPacket connect)
     {
         await SendAsync(connect with { ProtocolVersion = _version });
-        return await ReceiveAsync<ConnAckPacket>();
+        var connAck = await ReceiveAsync<ConnAckPacket>();
+        ServerReceiveMaximum = connAck.Properties.ReceiveMaximum ?? ushort.MaxValue;
+        return connAck;
     }
 
     /// <summary>CONNECT with a keep-alive of 0 (none) and Clean Start 1 unless customized; the CONNACK must accept it.</summary>
