@@ -10,7 +10,7 @@ namespace Broker.Transport.Tests.Routing;
 public sealed class RouterAdmissionTests
 {
     private readonly RouterFixture _f = new();
-    private readonly PublisherDouble _publisher = new();
+    private readonly RecordingActor _publisher = new();
 
     private sealed class Room : ISubscriberRoom
     {
@@ -45,7 +45,7 @@ public sealed class RouterAdmissionTests
 
         full.Delivered.Single().Admission!.Succeed();
         Assert.True(commit.IsComplete);
-        Assert.Equal(1, _publisher.Completions);
+        Assert.Same(commit, Assert.Single(_publisher.Told));
     }
 
     [Fact]

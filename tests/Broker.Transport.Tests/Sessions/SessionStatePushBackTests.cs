@@ -18,7 +18,7 @@ public class SessionStatePushBackTests
     private static readonly TimeSpan SlowTimeout = TimeSpan.FromSeconds(5);
     private readonly SessionHarness _session = new(new MqttSettings { MaxInflight = 1, MaxQueueLength = Limit, SlowSubscriberTimeout = SlowTimeout });
     private readonly CountingCredit _credit = new();
-    private readonly PublisherDouble _publisher = new();
+    private readonly RecordingActor _publisher = new();
 
     public SessionStatePushBackTests() => _session.Subscribe("t/#", QualityOfService.ExactlyOnce);
 
@@ -34,7 +34,14 @@ public class SessionStatePushBackTests
         },
         _session.NowMs);
 
-    private PublishCommit RoutedWhileFull() => _publisher.RoutedWhileFull();
+    /// <summary>A publish routed while the subscriber was full: the router joined its commit before telling the session.</summary>
+    private PublishCommit RoutedWhileFull()
+    {
+        var commit = new PublishCommit(_publisher, waitsForStorage: false).Begin(1);
+        commit.Join();
+        Assert.False(commit.Seal());
+        return commit;
+    }
 
     private void AckNext()
     {
@@ -110,7 +117,7 @@ public class SessionStatePushBackTests
 
         AckNext();
         Assert.True(second.IsComplete);
-        Assert.Equal(2, _publisher.Completions);
+        Assert.Equal([first, second], _publisher.Told);
         Assert.True(IsFull); // t/last-with-room, t/over-1, t/over-2: the limit, no room for another
 
         AckNext();
