@@ -49,18 +49,12 @@ public sealed class MessageQueue
         QueuedDelivery? dropped = null;
         if (IsFull)
         {
-            if (_qos0 is { Count: > 0 })
-            {
-                dropped = _qos0.Dequeue().Item;
-            }
-            else if (item.QoS == QualityOfService.AtMostOnce)
+            if (item.QoS == QualityOfService.AtMostOnce && AtMostOnceCount == 0)
             {
                 return item;
             }
-            else if (!overflow)
-            {
-                dropped = _qos12!.Dequeue().Item;
-            }
+
+            dropped = DropOldest(keepAtLeastOnce: overflow);
         }
 
         var queue = item.QoS == QualityOfService.AtMostOnce ? _qos0 ??= new() : _qos12 ??= new();
@@ -121,11 +115,17 @@ public sealed class MessageQueue
         var dropped = new List<QueuedDelivery>(Count - MaxLength);
         while (Count > MaxLength)
         {
-            dropped.Add((_qos0 is { Count: > 0 } ? _qos0 : _qos12!).Dequeue().Item);
+            dropped.Add(DropOldest(keepAtLeastOnce: false)!);
         }
 
         return dropped;
     }
+
+    /// <summary>The oldest QoS 0 message, else (unless <paramref name="keepAtLeastOnce"/>) the oldest QoS 1/2 one; null when none goes.</summary>
+    private QueuedDelivery? DropOldest(bool keepAtLeastOnce) =>
+        _qos0 is { Count: > 0 } ? _qos0.Dequeue().Item
+        : keepAtLeastOnce ? null
+        : _qos12!.Dequeue().Item;
 
     /// <summary>Takes out the messages that match, keeping the order of the rest.</summary>
     public IReadOnlyList<QueuedDelivery> RemoveWhere(Func<QueuedDelivery, bool> predicate)

@@ -53,15 +53,7 @@ public sealed partial class SessionState : ISubscriberRoom
     public void ReleaseHeld()
     {
         _full = false;
-        while (_heldCredits?.TryDequeue(out var credit) == true)
-        {
-            credit.Return();
-        }
-
-        while (_heldAdmissions?.TryDequeue(out var admission) == true)
-        {
-            admission.Succeed();
-        }
+        ReleaseDownTo(credits: 0, admissions: 0);
     }
 
     private long SlowSubscriberTimeoutMs => (long)_settings.SlowSubscriberTimeout.TotalMilliseconds;
@@ -109,26 +101,29 @@ public sealed partial class SessionState : ISubscriberRoom
 
         var queued = _queue.Count - _queue.AtMostOnceCount;
         var limit = _queue.MaxLength;
-        while (_heldCredits is { Count: > 0 } credits && credits.Count > (holding ? queued : 0))
-        {
-            credits.Dequeue().Return();
-        }
-
-        var overLimit = holding && limit > 0 ? Math.Max(0, queued - limit) : 0;
-        while (_heldAdmissions is { Count: > 0 } admissions && admissions.Count > overLimit)
-        {
-            admissions.Dequeue().Succeed();
-        }
-
+        ReleaseDownTo(credits: holding ? queued : 0, admissions: holding && limit > 0 ? Math.Max(0, queued - limit) : 0);
         _full = holding && limit > 0 && queued >= limit;
+    }
+
+    /// <summary>Gives back the oldest credits and acknowledgements held until no more than these are left.</summary>
+    private void ReleaseDownTo(int credits, int admissions)
+    {
+        while (_heldCredits is { Count: > 0 } held && held.Count > credits)
+        {
+            held.Dequeue().Return();
+        }
+
+        while (_heldAdmissions is { Count: > 0 } waiting && waiting.Count > admissions)
+        {
+            waiting.Dequeue().Succeed();
+        }
     }
 
     private void TrimQueue()
     {
         foreach (var dropped in _queue.TrimToLimit())
         {
-            CountDrop(dropped.QoS == QualityOfService.AtMostOnce ? DropReason.QoS0Message : DropReason.QueueFull);
-            Discarded(dropped);
+            DroppedFromQueue(dropped);
         }
     }
 }

@@ -247,9 +247,15 @@ public sealed partial class SessionState
 
         if (_queue.Enqueue(delivery, overflow) is { } dropped)
         {
-            CountDrop(dropped.QoS == QualityOfService.AtMostOnce ? DropReason.QoS0Message : DropReason.QueueFull);
-            Discarded(dropped);
+            DroppedFromQueue(dropped);
         }
+    }
+
+    /// <summary>Pushed out of a full queue: counted by its QoS, and gone from the journal.</summary>
+    private void DroppedFromQueue(QueuedDelivery dropped)
+    {
+        CountDrop(dropped.QoS == QualityOfService.AtMostOnce ? DropReason.QoS0Message : DropReason.QueueFull);
+        Discarded(dropped);
     }
 
     private bool TryDequeue(out QueuedDelivery delivery) => _queue.TryDequeue(out delivery);
