@@ -8,6 +8,9 @@ and the raw JSON lines into bench/results/<date>.jsonl.
         # smoke run, under a minute: 2 s per scenario, 2 s drain, figures printed, not written to docs/PERFORMANCE.md
     python3 bench/compare.py --fake-generator --no-build --quick
         # tests this script with canned figures: nothing is written to docs/PERFORMANCE.md
+    python3 bench/compare.py --before 261c7ea --brokers ours,mosquitto
+        # a change's guard: the broker built from another revision runs every scenario in the same run, and a
+        # "before and after" table gives each figure's ratio and whether it is within 5 %
 
 Our broker runs with its default configuration (hocon/broker.conf); only its listeners are set for the harness
 (loopback, the run's port, no WebSocket listener). What differs from each broker's defaults is listed in the report.
@@ -57,6 +60,9 @@ def parse_args():
     p.add_argument("--mqtt-version", default="4", choices=MQTT_VERSION_NAMES, help="5, 4 (3.1.1) or 3")
     p.add_argument("--base-port", type=int, default=18830,
                    help="ours on +1, mosquitto on +2, NATS MQTT on +3, NATS client port on +4, null broker on +5")
+    p.add_argument("--before", metavar="REV", default=None,
+                   help="also run our broker built from git revision REV (in a temporary worktree), on base port +6, "
+                        "and add a before-and-after table")
     p.add_argument("--settle", type=float, default=None, help="seconds of rest after each run (default 3)")
     p.add_argument("--no-build", action="store_true", help="use the existing Release build")
     p.add_argument("--no-warmup", action="store_true")
@@ -103,6 +109,12 @@ def main():
         "nats": lambda: brokers_module.nats(args.base_port + 3, args.base_port + 4, run_dir),
     }
     brokers = [all_brokers[key]() for key in all_brokers if key in wanted]
+    before_tree = None
+    if args.before:
+        before_tree = run_dir / "before-tree"
+        before_dll = brokers_module.build_revision(REPO, args.before, before_tree)
+        brokers.append(brokers_module.ours(args.base_port + 6, before_dll, run_dir, key="before",
+                                           label=f"ours@{args.before}"))
     baseline = None
     if not args.no_baseline and any(s.baseline for s in chosen_scenarios(args)):
         baseline = brokers_module.null_broker(args.base_port + 5, BROKER_DLL)
@@ -114,6 +126,8 @@ def main():
     finally:
         for b in started:
             b.stop()
+        if before_tree:
+            brokers_module.remove_worktree(REPO, before_tree)
         if failed:
             print(f"logs and configurations kept in {run_dir}")
         else:
@@ -126,7 +140,7 @@ def chosen_scenarios(args):
 
 
 def start_brokers(brokers, base_port, run_dir):
-    for port in range(base_port + 1, base_port + 6):
+    for port in range(base_port + 1, base_port + 7):
         if not brokers_module.port_is_free(port):
             sys.exit(f"port {port} on 127.0.0.1 is taken: choose another --base-port")
     for b in brokers:

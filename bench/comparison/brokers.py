@@ -22,6 +22,8 @@ class Broker:
     # What differs from the broker's defaults, said beside the figures: one line per setting or group of settings.
     settings: list = field(default_factory=list)
     supports_qos2: bool = True
+    # Its working directory under the run directory: two builds of our broker must not share one data_dir.
+    subdir: str = ""
     process: subprocess.Popen = field(default=None, repr=False)
     log_path: Path = None
 
@@ -31,9 +33,11 @@ class Broker:
 
     def start(self, run_dir):
         self.log_path = run_dir / f"{self.key}.log"
+        cwd = run_dir / self.subdir
+        cwd.mkdir(exist_ok=True)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, cwd=run_dir)
+                                            stdin=subprocess.DEVNULL, cwd=cwd)
 
     def wait_ready(self, timeout_s=60):
         """Waits for the MQTT port to accept TCP connections, then for a real MQTT exchange."""
@@ -136,7 +140,7 @@ def nats(port, client_port, run_dir):
     return Broker("nats", "NATS", port, ["nats-server", "-c", str(path)], conf, settings, supports_qos2=False)
 
 
-def ours(port, broker_dll, run_dir):
+def ours(port, broker_dll, run_dir, key="ours", label="ours"):
     # The broker's DEFAULT configuration (hocon/broker.conf) except what the harness needs: the tcp listener on
     # loopback and the run's port, and the WebSocket listener (on by default, 0.0.0.0:8083) not opened. No mqtt.*
     # setting is changed: max_inflight 32, max_mqueue_len 1000, max_awaiting_rel 100 as shipped. Its data_dir is
@@ -150,7 +154,7 @@ def ours(port, broker_dll, run_dir):
         "`persistence.*` and `log.*` setting is the default of hocon/broker.conf (max_inflight 32, "
         "max_mqueue_len 1000, max_awaiting_rel 100, log level info)",
     ]
-    return Broker("ours", "ours", port, argv, settings=settings)
+    return Broker(key, label, port, argv, settings=settings, subdir="" if key == "ours" else key)
 
 
 def null_broker(port, broker_dll):
@@ -190,3 +194,17 @@ def ensure_release_build(repo, broker_dll, no_build):
         subprocess.run(["dotnet", "build", "-c", "Release", str(repo / "src/Broker.Host")], check=True)
     if not broker_dll.exists():
         sys.exit(f"{broker_dll} is missing: build without --no-build")
+
+
+def build_revision(repo, revision, tree):
+    """Checks `revision` out into a detached worktree at `tree` and builds its broker in Release; returns its dll."""
+    subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), revision], check=True)
+    subprocess.run(["dotnet", "build", "-c", "Release", str(tree / "src/Broker.Host")], check=True)
+    dll = tree / "src/Broker.Host/bin/Release/net10.0/broker.dll"
+    if not dll.exists():
+        sys.exit(f"{dll} is missing after building {revision}")
+    return dll
+
+
+def remove_worktree(repo, tree):
+    subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], check=False)

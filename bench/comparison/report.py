@@ -114,6 +114,34 @@ def scenario_table(scenario, records, brokers, nproc):
     return "\n".join(lines)
 
 
+# A change passes its guard when no figure that has a direction moved the wrong way by more than this.
+BEFORE_AFTER_TOLERANCE = 0.05
+# Rows where a smaller figure is the better one.
+LOWER_IS_BETTER = ("latency", "CPU", "KB per connection")
+
+
+def before_after_table(scenarios, records, nproc, before_label):
+    """Each ratioed figure of each scenario, ours (this tree) against the build of another revision in the same run."""
+    lines = [f"| scenario | figure | ours | {before_label} | ours / before | within 5 %? |",
+             "|---|---|---:|---:|---:|---|"]
+    for s in scenarios:
+        ours, before = records.get(("ours", s.id)), records.get(("before", s.id))
+        for label, getter, decimals, with_ratio in _rows(s, nproc):
+            if not with_ratio:
+                continue
+            a, b = figures(ours), figures(before)
+            x, y = (getter(a) if a else None), (getter(b) if b else None)
+            if x is None or not y:
+                verdict = "–"
+            else:
+                lower = any(word in label for word in LOWER_IS_BETTER)
+                worse = x / y - 1 if lower else 1 - x / y
+                verdict = "yes" if worse <= BEFORE_AFTER_TOLERANCE else "**no**"
+            lines.append(f"| {s.number} | {label} | {_cell(ours, getter, decimals)} | {_cell(before, getter, decimals)} "
+                         f"| {_ratio(ours, before, getter)} | {verdict} |")
+    return "\n".join(lines)
+
+
 def floor_note(scenario, records):
     """One sentence under a scenario run against the null broker too, or None."""
     null = figures(records.get(("null", scenario.id)))
@@ -143,7 +171,7 @@ def rounds_note(scenario, records):
 
 def _notes(scenario, records):
     notes = []
-    for key in ("ours", "mosquitto", "nats", "null"):
+    for key in ("ours", "before", "mosquitto", "nats", "null"):
         record = records.get((key, scenario.id))
         if record is None:
             continue
@@ -186,6 +214,14 @@ def render(run, scenarios, records, brokers, machine, generator_argv, shorten=st
                 measured += f" (generator floor, null broker: p99 {_number(p99)} us)"
             out.append(f"| {s.number} | {s.title} | {target.text} | {target.issue} | {measured} | {verdict} |")
     out.append("")
+
+    before = next((b for b in brokers if b.key == "before"), None)
+    if before:
+        out += ["### Before and after", "",
+                f"Our broker from this tree against {before.label}, built from that revision, in the same run at the "
+                "same defaults. Latency, CPU and memory rows count a rise as worse, the others a fall; single "
+                "short runs on a shared 2-core machine vary by a few percent on their own.", "",
+                before_after_table(scenarios, records, nproc, before.label), ""]
 
     out += ["### Settings that differ from each broker's defaults", ""]
     for b in brokers:
