@@ -16,6 +16,9 @@ public sealed partial class MqttChannel
     /// <summary>The Topic Alias Maximum the 5.0 client granted us; 0 means no outgoing aliases [MQTT-3.1.2-30].</summary>
     public ushort ClientTopicAliasMaximum { get; private set; }
 
+    /// <summary>The Maximum Packet Size the 5.0 client set: the broker sends nothing larger [MQTT-3.1.2-24]. Absent: no limit.</summary>
+    public uint ClientMaximumPacketSize { get; private set; } = uint.MaxValue;
+
     /// <summary>
     /// Accepts or refuses CONNECT. Accepted: <see cref="OpenSession"/> carrying the negotiated
     /// <see cref="ConnectRequest"/> and the CONNACK that the session sends once it knows Session Present.
@@ -38,6 +41,7 @@ public sealed partial class MqttChannel
         // [MQTT-3.1.2-23]: a Server Keep Alive replaces the client's; 3.x has no way to say it.
         KeepAliveSeconds = IsV5 && _settings.ServerKeepAlive != 0 ? _settings.ServerKeepAlive : connect.KeepAlive;
         ClientTopicAliasMaximum = properties.TopicAliasMaximum ?? 0;
+        ClientMaximumPacketSize = properties.MaximumPacketSize ?? uint.MaxValue;
         ClientId = clientId;
         State = ChannelState.Connected;
 
@@ -49,7 +53,7 @@ public sealed partial class MqttChannel
             SessionExpirySeconds = sessionExpiry,
             // Absent means 65,535 (3.1.2.11.3); the decoder refused 0.
             ReceiveMaximum = properties.ReceiveMaximum ?? ushort.MaxValue,
-            MaximumPacketSize = properties.MaximumPacketSize ?? uint.MaxValue,
+            MaximumPacketSize = ClientMaximumPacketSize,
             RequestProblemInformation = properties.RequestProblemInformation ?? true,
             Will = connect.Will,
             UserName = connect.UserName,

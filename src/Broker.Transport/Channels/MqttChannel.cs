@@ -9,14 +9,21 @@ namespace Broker.Transport.Channels;
 /// <summary>
 /// The MQTT protocol state machine of one network connection, as EMQX's <c>emqx_channel</c>: each
 /// decoded packet (or decoding failure, or timeout) goes in, a <see cref="ChannelResult"/> comes out,
-/// saying what to write back, what to tell the session and whether to close. It owns the rules that
-/// need no session state: CONNECT validation and negotiation, topic aliases, the broker's limits,
-/// keep-alive. No sockets, threads or clocks: the caller passes the time. Not thread-safe: one
-/// reader drives it.
+/// saying what to write back, what to tell the session and whether to close; each packet the broker
+/// sends goes through <see cref="HandleOut"/> on its way to the encoder. It owns the rules that
+/// need no session state: CONNECT validation and negotiation, topic aliases both ways, the broker's
+/// limits and the client's, keep-alive, which packets may go out when. No sockets, threads or clocks:
+/// the caller passes the time.
+/// <para>
+/// Not thread-safe; two parts, each driven by one thread at a time: the inbound part (<see cref="HandleIn"/>,
+/// <see cref="HandleDecodeError"/>, keep-alive) by the connection's read loop and its keep-alive check,
+/// the outbound part (<see cref="HandleOut"/>) by the connection's writer. They share only what CONNECT
+/// negotiated, which the inbound part sets before the CONNACK exists (see <c>MqttChannel.Outgoing.cs</c>).
+/// </para>
 /// <para>
 /// Split by concern: CONNECT in <c>MqttChannel.Connect.cs</c>, PUBLISH and SUBSCRIBE in
 /// <c>MqttChannel.Publish.cs</c> and <c>MqttChannel.Subscribe.cs</c>, keep-alive in
-/// <c>MqttChannel.KeepAlive.cs</c>.
+/// <c>MqttChannel.KeepAlive.cs</c>, outgoing packets in <c>MqttChannel.Outgoing.cs</c>.
 /// </para>
 /// </summary>
 public sealed partial class MqttChannel

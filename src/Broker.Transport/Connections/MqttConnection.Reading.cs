@@ -56,7 +56,7 @@ public sealed partial class MqttConnection
     /// Decodes every whole packet of one read and hands each to the channel, then <c>AdvanceTo(consumed, examined)</c>
     /// in <c>finally</c> so that a partial packet stays buffered. A method of its own so that the buffer's positions
     /// are kept only while a packet waits (for its session to open, for inbound credit): the read loop that an idle
-    /// connection keeps holds none of them (issue 5, memory per idle connection).
+    /// connection keeps holds none of them (memory per idle connection).
     /// </summary>
     /// <returns>false when reading is to stop.</returns>
     private async ValueTask<bool> HandleReadAsync(PipeReader input, ReadResult result)
@@ -150,7 +150,7 @@ public sealed partial class MqttConnection
                 if (full)
                 {
                     // Only while waiting does the transport's end matter: it opens the window so that reading ends.
-                    // Registered here, not for the connection's life: a registration costs an idle connection ~80 B.
+                    // Registered here, not for the connection's life: a registration would cost every idle connection memory.
                     await using (_aborted.UnsafeRegister(static state => ((InboundWindow)state!).Open(), _inbound).ConfigureAwait(false))
                     {
                         await _inbound.WaitAsync().ConfigureAwait(false);
@@ -180,11 +180,6 @@ public sealed partial class MqttConnection
     /// </summary>
     private ValueTask<bool> OpenSessionAsync(OpenSession open)
     {
-        if (_version == MqttProtocolVersion.V500 && _channel.ClientTopicAliasMaximum > 0)
-        {
-            _outboundAliases = new OutboundTopicAliases(_channel.ClientTopicAliasMaximum);
-        }
-
         var opening = new SessionOpening(_context.System, _context.SessionOpenTimeouts, this);
         var opened = opening.Start();
         // An idle registry opens the session on this thread, and the session it creates runs next on it too.

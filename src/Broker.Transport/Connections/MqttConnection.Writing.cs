@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Broker.Actors;
 using Broker.Transport.Channels;
+using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Codec;
 using Broker.Transport.Mqtt.Packets;
@@ -14,12 +16,11 @@ namespace Broker.Transport.Connections;
 public sealed partial class MqttConnection
 {
     // Above either high-water mark the connection reports itself unwritable, and the session keeps QoS 0
-    // messages in its own bounded queue. 4 MiB of payload bounds what a stalled client pins; the packet mark
-    // bounds the per-packet objects of small messages (16 Ki packets of a few hundred bytes each). The packet
-    // mark must be large: at 1000 packets a fast subscriber of small messages emptied its buffer in well
-    // under a millisecond, faster than the writer's thread-pool hops refill it, and the session dropped the
-    // rest (docs/PERFORMANCE.md, "Fan-in under overload"). Writable again only below the low-water marks,
-    // so that the session is not told every time one packet leaves.
+    // messages in its own bounded queue. The byte mark bounds the payload a stalled client pins; the packet mark
+    // bounds the per-packet objects of small messages. The packet mark must be large: with a small one a fast
+    // subscriber of small messages emptied its buffer faster than the writer's thread-pool hops refill it, and
+    // the session dropped the rest (docs/PERFORMANCE.md, "Fan-in under overload"). Writable again only below the
+    // low-water marks, so that the session is not told every time one packet leaves.
     internal const int HighWaterPackets = 16 * 1024;
     internal const long HighWaterBytes = 4 * 1024 * 1024;
     internal const int LowWaterPackets = 4 * 1024;
@@ -33,7 +34,7 @@ public sealed partial class MqttConnection
     private const int ChunkPackets = 64;
 
     // The outbox: packets waiting for the writer. An idle connection keeps neither a queue nor a writer task
-    // (issue 5, memory per idle connection): the first packet after a quiet spell creates both, and the
+    // (memory per idle connection): the first packet after a quiet spell creates both, and the
     // writer ends, dropping the queue, once it has flushed everything. One writer at a time holds _writing
     // (guarded by _outboxGate); a packet queued from an actor's turn leaves the writer to the end of that
     // actor's run (AfterRun), which writes on its own thread if the actor has nothing more to do, so that a
@@ -48,10 +49,10 @@ public sealed partial class MqttConnection
     private bool _writing;
     private bool _outboxCompleted;
     private TaskCompletionSource? _writerEnded;
-    // A connection that has written nothing for this long is quiet: see IAfterRun.RunAfter. Streams of more than
-    // 200 packets a second are not quiet: 1,000 subscribers at 1,000 msg/s each (scenario 3) cost 1.1 us a delivery
-    // with a writer that coalesces what arrived while it waited for a thread, while a system call per packet
-    // saturated both cores and delivered less than half; 10 msg/s (scenario 4) is quiet.
+    // A connection that has written nothing for this long is quiet: see IAfterRun.RunAfter. A steady stream is not
+    // quiet: many subscribers of such streams (scenario 3) cost less with a writer that coalesces what arrived while
+    // it waited for a thread than with a system call per packet, which saturated the cores; a message now and then
+    // (scenario 4) is quiet.
     private static readonly long QuietTicks = Stopwatch.Frequency / 200;
 
     // When the last writer run ended (Stopwatch ticks).
@@ -60,9 +61,7 @@ public sealed partial class MqttConnection
     private long _pendingBytes;
     private int _unwritable;
     private int _closeRequested;
-    private bool _connAckQueued;
     private volatile MqttProtocolVersion _version;
-    private volatile OutboundTopicAliases? _outboundAliases;
 
     public bool IsWritable => Volatile.Read(ref _unwritable) == 0;
 
@@ -72,7 +71,11 @@ public sealed partial class MqttConnection
         Enqueue(packet);
     }
 
-    /// <summary>Queues for the writer, starting it if none runs; after the outbox is completed (closing), the packet is dropped.</summary>
+    /// <summary>
+    /// Queues for the writer, starting it if none runs; after the outbox is completed (closing), the packet is dropped.
+    /// Whether a packet may go to the client at all is the channel's to say, when the writer takes it
+    /// (<see cref="MqttChannel.HandleOut"/>): here every packet is queued in the order it came.
+    /// </summary>
     private void Enqueue(MqttPacket packet)
     {
         long size = packet is PublishPacket publish ? publish.Payload.Length : 0;
@@ -82,11 +85,6 @@ public sealed partial class MqttConnection
         if (packets >= HighWaterPackets || bytes >= HighWaterBytes)
         {
             Volatile.Write(ref _unwritable, 1);
-        }
-
-        if (packet is ConnAckPacket { ReasonCode: < ReasonCode.UnspecifiedError })
-        {
-            Volatile.Write(ref _connAckQueued, true);
         }
 
         lock (_outboxGate)
@@ -133,7 +131,13 @@ public sealed partial class MqttConnection
     /// <see cref="QuietTicks"/>) of an idle actor is written on this thread now: one packet now and then, which a
     /// writer on another thread would only delay by a wake-up (scenario 4). A busy one goes to a writer beside the
     /// actor: while that writer waits for a thread, more packets join its batch, and the actor's next run overlaps
-    /// its encoding and system calls (fan-in: one write per packet on the actor's thread cut the rate by four).
+    /// its encoding and system calls (fan-in: one write per packet on the actor's thread cut the rate).
+    /// <para>
+    /// This is the runtime's explicit end-of-run hook. The runtime calls it from a <c>finally</c> that follows its
+    /// catch-all, and user code's exceptions are caught per message before that, so no socket I/O runs while one
+    /// unwinds; the <c>finally</c> stays because the hook must run whatever the run did: <c>_writing</c> was set
+    /// when the write was deferred, and no other writer starts until this one has.
+    /// </para>
     /// </summary>
     void IAfterRun.RunAfter(bool actorIdle)
     {
@@ -157,7 +161,7 @@ public sealed partial class MqttConnection
     /// <summary>
     /// An outbox for a writer run: the spare of this thread, if it has one. A connection drops its outbox when the
     /// writer has emptied it, so that an idle one holds none, and a new one per message (a quiet connection: one
-    /// packet per run) was 88 B of garbage per message; the writer leaves the emptied one here instead.
+    /// packet per run) would be garbage per message; the writer leaves the emptied one here instead.
     /// </summary>
     private static Queue<MqttPacket> RentOutbox()
     {
@@ -191,7 +195,8 @@ public sealed partial class MqttConnection
     }
 
     /// <summary>
-    /// The single writer: takes whatever is queued, encodes it into the pipe, flushes once per batch.
+    /// The single writer: takes whatever is queued, lets the channel's outbound part decide what goes out
+    /// (<see cref="MqttChannel.HandleOut"/>, which only this writer calls), encodes it into the pipe, flushes once per batch.
     /// Ends when the outbox is empty (a later packet starts a new writer), and for good when the outbox
     /// was completed (closing) or the transport stops taking bytes.
     /// </summary>
@@ -277,9 +282,6 @@ public sealed partial class MqttConnection
 
     private (int Packets, long Bytes) WriteBatch(PipeWriter output, MqttPacket[] chunk)
     {
-        // Only the CONNACK refusing an unknown protocol level is written before the level is known: in the 3.1.1 layout.
-        var version = _version == MqttProtocolVersion.Unknown ? MqttProtocolVersion.V311 : _version;
-        var aliases = _outboundAliases;
         var packets = 0;
         long bytes = 0;
         var written = 0;
@@ -288,7 +290,7 @@ public sealed partial class MqttConnection
         {
             for (var i = 0; i < taken; i++)
             {
-                written += Write(output, chunk[i], version, aliases, ref bytes);
+                written += Write(output, chunk[i], ref bytes);
                 chunk[i] = null!;
             }
 
@@ -298,17 +300,24 @@ public sealed partial class MqttConnection
         return (packets, bytes);
     }
 
-    private int Write(PipeWriter output, MqttPacket packet, MqttProtocolVersion version, OutboundTopicAliases? aliases, ref long bytes)
+    private int Write(PipeWriter output, MqttPacket packet, ref long bytes)
     {
         if (packet is PublishPacket publish)
         {
+            // What Enqueue counted against the water marks, whatever the channel does with it.
             bytes += publish.Payload.Length;
-            packet = aliases is null ? publish : aliases.Apply(publish);
+        }
+
+        var outgoing = _channel.HandleOut(packet);
+        if (outgoing.Packet is not { } toWrite)
+        {
+            OnOutgoingDropped(packet, outgoing.Drop);
+            return 0;
         }
 
         try
         {
-            return MqttEncoder.Write(output, packet, version);
+            return MqttEncoder.Write(output, toWrite, _channel.OutgoingVersion);
         }
         catch (ArgumentException e)
         {
@@ -316,5 +325,17 @@ public sealed partial class MqttConnection
             _logger.LogWarning("{Connection}: dropped a {Type} that cannot be encoded: {Message}", this, packet.Type, e.Message);
             return 0;
         }
+    }
+
+    /// <summary>A packet the channel kept from the client: a PUBLISH too large for it is counted as a dropped delivery.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnOutgoingDropped(MqttPacket packet, OutgoingDrop drop)
+    {
+        if (drop == OutgoingDrop.TooLarge && packet is PublishPacket)
+        {
+            _context.Metrics.MessageDropped(DropReason.TooLarge);
+        }
+
+        _logger.LogDebug("{Connection}: not sent: {Type}, {Drop}", this, packet.Type, drop);
     }
 }

@@ -15,8 +15,9 @@ namespace Broker.Transport.Connections;
 /// <summary>
 /// One client's network connection, as EMQX's <c>emqx_connection</c>: it owns the duplex pipe and
 /// nothing else. A read loop decodes packets and hands them to the <see cref="MqttChannel"/>, whose
-/// results it carries out (write a reply, tell the session, close); a writer loop encodes what the
-/// session <see cref="Send"/>s in batches with one flush each; a timer checks keep-alive. The
+/// results it carries out (write a reply, tell the session, close); a writer loop passes what the
+/// session <see cref="Send"/>s through the channel's outbound part and encodes what it lets go, in
+/// batches with one flush each; a timer checks keep-alive. The
 /// connection lives as long as <see cref="RunAsync"/>'s task, as a Kestrel connection handler's does.
 /// <para>
 /// Split by concern: the read loop in <c>MqttConnection.Reading.cs</c>, the writer and its water marks in
@@ -119,8 +120,8 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
             return;
         }
 
-        // [MQTT-3.14.0-1]: no DISCONNECT before a successful CONNACK; 3.x servers never send one.
-        if (reason is { } code && _version == MqttProtocolVersion.V500 && Volatile.Read(ref _connAckQueued))
+        // The channel's outbound part drops it on 3.x and before a successful CONNACK [MQTT-3.14.0-1].
+        if (reason is { } code)
         {
             var properties = reasonString is null ? MqttProperties.Empty : new MqttProperties { ReasonString = reasonString };
             Enqueue(new DisconnectPacket { ReasonCode = code, Properties = properties });
@@ -140,7 +141,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     /// <summary>
     /// Starts the connection and returns its read loop, which ends it (<see cref="EndAsync"/>): one async state
-    /// machine lives as long as the connection, not one waiting on another (issue 5, memory per idle connection).
+    /// machine lives as long as the connection, not one waiting on another (memory per idle connection).
     /// </summary>
     private Task RunCoreAsync()
     {

@@ -134,18 +134,16 @@ public sealed class MqttConnectionTests : ActorTestKit
     }
 
     [Fact]
-    public async Task Outgoing_PUBLISH_packets_use_the_topic_aliases_the_client_granted()
+    public async Task A_PUBLISH_the_channel_finds_too_large_for_the_client_is_not_written_and_is_counted()
     {
-        var (client, _, running) = Start();
-        var connection = await ConnectAsync(client, new MqttProperties { TopicAliasMaximum = 2 });
+        var (client, context, running) = Start();
+        var connection = await ConnectAsync(client, new MqttProperties { MaximumPacketSize = 64 });
 
-        connection.Send(new PublishPacket { Topic = "long/topic/name" });
-        connection.Send(new PublishPacket { Topic = "long/topic/name" });
+        connection.Send(new PublishPacket { Topic = "big", Payload = new ReadOnlySequence<byte>(new byte[100]) });
+        connection.Send(new PublishPacket { Topic = "small", Payload = new ReadOnlySequence<byte>(new byte[10]) });
 
-        var first = await client.ReceiveAsync<PublishPacket>();
-        var second = await client.ReceiveAsync<PublishPacket>();
-        Assert.Equal(("long/topic/name", (ushort?)1), (first.Topic, first.Properties.TopicAlias));
-        Assert.Equal(("", (ushort?)1), (second.Topic, second.Properties.TopicAlias));
+        Assert.Equal("small", (await client.ReceiveAsync<PublishPacket>()).Topic);
+        Assert.Equal(1, context.Metrics.Dropped(DropReason.TooLarge));
         await client.HangUpAsync();
         await running;
     }

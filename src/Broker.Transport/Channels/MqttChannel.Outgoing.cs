@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using Broker.Transport.Mqtt;
+using Broker.Transport.Mqtt.Codec;
+using Broker.Transport.Mqtt.Packets;
+
+namespace Broker.Transport.Channels;
+
+/// <summary>Why the channel's outbound part did not let a packet go to the client.</summary>
+public enum OutgoingDrop : byte
+{
+    None,
+    /// <summary>Nothing but CONNACK goes before a successful CONNACK [MQTT-3.2.0-1], no DISCONNECT either [MQTT-3.14.0-1].</summary>
+    BeforeConnAck,
+    /// <summary>One CONNACK per network connection [MQTT-3.2.0-2].</summary>
+    SecondConnAck,
+    /// <summary>Nothing follows a DISCONNECT [MQTT-3.14.4-1] or a refusing CONNACK, after which the connection closes [MQTT-3.2.2-7].</summary>
+    AfterClose,
+    /// <summary>A DISCONNECT to a 3.x client, which has no such packet from the server.</summary>
+    NotInProtocol,
+    /// <summary>
+    /// Larger than the client's Maximum Packet Size [MQTT-3.1.2-24]; a PUBLISH so dropped counts as
+    /// <c>delivery.dropped.too_large</c> [MQTT-3.1.2-25].
+    /// </summary>
+    TooLarge,
+}
+
+/// <summary>What the writer does with one outgoing packet: encode <see cref="Packet"/> (aliased, or trimmed, it may not be the one given), or drop it for <see cref="Drop"/>.</summary>
+public readonly record struct OutgoingResult(MqttPacket? Packet, OutgoingDrop Drop)
+{
+    public static OutgoingResult Write(MqttPacket packet) => new(packet, OutgoingDrop.None);
+
+    public static OutgoingResult Dropped(OutgoingDrop drop) => new(null, drop);
+}
+
+/// <summary>
+/// The outbound part of the channel, as EMQX's <c>emqx_channel:handle_out</c>: every packet the broker sends this
+/// client (the session's, the channel's own replies, the connection's DISCONNECT) passes <see cref="HandleOut"/>
+/// on its way to the encoder, which applies the rules that hold for the stream of packets as it goes out: CONNACK
+/// first, nothing after DISCONNECT, outbound topic aliases, the client's Maximum Packet Size.
+/// <para>
+/// Threading: this part's state (the fields below) belongs to the connection's writer, the inbound part's to the
+/// read loop. The connection has one writer at a time, each taking packets from the outbox under its lock, so that
+/// one writer run happens before the next. The only inbound state read here is what CONNECT negotiated (protocol
+/// level, the client's Topic Alias Maximum and Maximum Packet Size), read once, when the CONNACK passes: the read
+/// loop set it before it made that CONNACK, or the <see cref="OpenSession"/> whose session sends it, and never
+/// changes it afterwards.
+/// </para>
+/// </summary>
+public sealed partial class MqttChannel
+{
+    // Set by HandleOut alone, on the writer.
+    private OutboundState _outState;
+    private MqttProtocolVersion _outVersion;
+    private uint _outMaximumPacketSize = uint.MaxValue;
+    private OutboundTopicAliases? _outAliases;
+
+    private enum OutboundState : byte
+    {
+        AwaitingConnAck,
+        Connected,
+        Ended,
+    }
+
+    /// <summary>The protocol level the writer encodes in: set when the CONNACK passes <see cref="HandleOut"/>, before which nothing else does.</summary>
+    public MqttProtocolVersion OutgoingVersion => _outVersion;
+
+    /// <summary>
+    /// Decides what goes to the client for <paramref name="packet"/>, in the order the packets are written. Called by
+    /// the connection's writer only (see the threading note above). Allocates only what aliasing allocated before:
+    /// the aliased copy of a PUBLISH.
+    /// </summary>
+    public OutgoingResult HandleOut(MqttPacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (_outState != OutboundState.Connected)
+        {
+            return HandleOutOfConnected(packet);
+        }
+
+        return packet switch
+        {
+            PublishPacket publish => HandlePublishOut(publish),
+            ConnAckPacket => OutgoingResult.Dropped(OutgoingDrop.SecondConnAck),
+            DisconnectPacket disconnect => HandleDisconnectOut(disconnect),
+            // Acknowledgements, SUBACK, PINGRESP: only the size check, which costs nothing when the client set no maximum.
+            _ => Fits(packet) ? OutgoingResult.Write(packet) : OutgoingResult.Dropped(OutgoingDrop.TooLarge),
+        };
+    }
+
+    /// <summary>Before the CONNACK only the CONNACK goes; after a DISCONNECT or a refusal, nothing.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OutgoingResult HandleOutOfConnected(MqttPacket packet)
+    {
+        if (_outState == OutboundState.Ended)
+        {
+            return OutgoingResult.Dropped(OutgoingDrop.AfterClose);
+        }
+
+        if (packet is not ConnAckPacket connAck)
+        {
+            return OutgoingResult.Dropped(OutgoingDrop.BeforeConnAck);
+        }
+
+        // The read loop decided the level before it made this CONNACK, or the OpenSession behind it. A CONNACK
+        // refusing an unknown level was given the 3.1.1 layout, which every client can read.
+        _outVersion = ProtocolVersion == MqttProtocolVersion.Unknown ? MqttProtocolVersion.V311 : ProtocolVersion;
+        if ((byte)connAck.ReasonCode >= 0x80)
+        {
+            _outState = OutboundState.Ended;
+            return OutgoingResult.Write(connAck);
+        }
+
+        _outState = OutboundState.Connected;
+        if (_outVersion == MqttProtocolVersion.V500)
+        {
+            _outMaximumPacketSize = ClientMaximumPacketSize;
+            if (ClientTopicAliasMaximum > 0)
+            {
+                _outAliases = new OutboundTopicAliases(ClientTopicAliasMaximum);
+            }
+        }
+
+        // The client's maximum counts for the CONNACK too [MQTT-3.1.2-24]; the broker's never reaches it in practice.
+        return Fits(connAck) ? OutgoingResult.Write(connAck) : OutgoingResult.Dropped(OutgoingDrop.TooLarge);
+    }
+
+    /// <summary>
+    /// The alias the client knows, or a new one with the topic; but an alias never makes a PUBLISH too large for the
+    /// client (a new one adds its property, a known one may cost more than a short topic): then it goes in full,
+    /// and the table is left as it was. A PUBLISH too large even so is dropped [MQTT-3.1.2-25]; the session, which
+    /// checks its messages before giving them a packet id, sends none such.
+    /// </summary>
+    private OutgoingResult HandlePublishOut(PublishPacket publish)
+    {
+        if (_outAliases is { } aliases && publish.Topic.Length != 0)
+        {
+            var known = aliases.Find(publish.Topic);
+            var aliased = known != 0
+                ? publish with { Topic = "", Properties = publish.Properties with { TopicAlias = known } }
+                : publish with { Properties = publish.Properties with { TopicAlias = aliases.Next } };
+            if (Fits(aliased))
+            {
+                if (known == 0)
+                {
+                    aliases.Assign(publish.Topic);
+                }
+
+                return OutgoingResult.Write(aliased);
+            }
+        }
+
+        return Fits(publish) ? OutgoingResult.Write(publish) : OutgoingResult.Dropped(OutgoingDrop.TooLarge);
+    }
+
+    /// <summary>
+    /// 3.x has no DISCONNECT from the server. A 5.0 one too large for the client goes without its Reason String and
+    /// User Properties [MQTT-3.14.2-3, MQTT-3.14.2-4]. Nothing is written after it [MQTT-3.14.4-1].
+    /// </summary>
+    private OutgoingResult HandleDisconnectOut(DisconnectPacket disconnect)
+    {
+        if (_outVersion != MqttProtocolVersion.V500)
+        {
+            return OutgoingResult.Dropped(OutgoingDrop.NotInProtocol);
+        }
+
+        _outState = OutboundState.Ended;
+        if (Fits(disconnect))
+        {
+            return OutgoingResult.Write(disconnect);
+        }
+
+        var bare = disconnect with { Properties = disconnect.Properties with { ReasonString = null, UserProperties = [] } };
+        return Fits(bare) ? OutgoingResult.Write(bare) : OutgoingResult.Dropped(OutgoingDrop.TooLarge);
+    }
+
+    /// <summary>Within the client's Maximum Packet Size; the size is computed only when the client set one.</summary>
+    private bool Fits(MqttPacket packet) =>
+        _outMaximumPacketSize == uint.MaxValue || (uint)MqttEncoder.GetSize(packet, _outVersion) <= _outMaximumPacketSize;
+}
