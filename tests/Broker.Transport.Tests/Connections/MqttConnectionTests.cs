@@ -296,6 +296,30 @@ public sealed class MqttConnectionTests : ActorTestKit
     }
 
     [Fact]
+    public async Task MQTT_3_14_0_1_a_keep_alive_expiry_while_the_session_opens_writes_no_DISCONNECT_before_the_CONNACK()
+    {
+        var context = new BrokerContext
+        {
+            System = Sys,
+            Sessions = _opened.Ref, // records the OpenSession and never answers
+            Router = new NoRouter(),
+            Settings = MqttSettings.Default with { IdleTimeout = TimeSpan.FromSeconds(15) },
+            Metrics = new BrokerMetrics(),
+            LoggerFactory = NullLoggerFactory.Instance,
+        };
+        var (client, _, running) = Start(context: context);
+        await client.SendAsync(Connect(keepAlive: 10));
+        _opened.ExpectMsg<OpenSession>();
+
+        // The channel closes on keep-alive (DISCONNECT 0x8D on 5.0), but no CONNACK went out: nothing is written.
+        Time.Advance(TimeSpan.FromMilliseconds(15_001));
+        Time.Advance(TimeSpan.FromMilliseconds(15_000));
+
+        await client.ExpectClosedAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task CloseAll_sends_server_shutting_down_and_waits_for_every_connection()
     {
         var (first, context, firstRunning) = Start();
