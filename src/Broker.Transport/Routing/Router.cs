@@ -56,7 +56,7 @@ public sealed class Router : IRouter
 
     public string NodeName => _nodeName;
 
-    public RouteTable Routes { get; } = new();
+    public NodeTable Routes { get; } = new();
 
     public RetainedStore Retained { get; } = new();
 

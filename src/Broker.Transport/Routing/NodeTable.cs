@@ -6,7 +6,7 @@ namespace Broker.Transport.Routing;
 /// This is the part a cluster replicates; which local sessions subscribed lives in the local table.
 /// A filter whose last node leaves is removed from the trie.
 /// </summary>
-public sealed class RouteTable
+public sealed class NodeTable
 {
     private readonly TopicTrie<Route> _trie = new();
     private readonly Lock _lock = new();
