@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Broker.Actors;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Topics;
@@ -116,7 +117,7 @@ public sealed class RouteTable
     }
 
     /// <summary>This node's subscriptions to a filter (shared prefix stripped); lock-free.</summary>
-    internal bool TryGetLocal(string topicFilter, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LocalFilter? entry) =>
+    internal bool TryGetLocal(string topicFilter, [NotNullWhen(true)] out LocalFilter? entry) =>
         _local.TryGetValue(topicFilter, out entry);
 
     /// <summary>This node's own routes follow its local table only, or the two would disagree.</summary>
