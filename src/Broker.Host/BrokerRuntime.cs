@@ -15,8 +15,8 @@ namespace Broker.Host;
 
 /// <summary>
 /// The single composition point: the one place where the broker's parts (actor system, route table,
-/// dispatcher and retainer behind the router, session registry) are made, joined, and later stopped. The listeners only see
-/// <see cref="Handler"/>; <c>broker run</c> drives the lifetime:
+/// dispatcher and retainer behind the router, session registry) are made, joined, and later stopped.
+/// The listeners only see <see cref="Handler"/>; <c>broker run</c> drives the lifetime:
 /// <code>
 ///   CreateAsync (storage opened and checked) -> listeners started with Handler
 ///   shutdown: listeners stop accepting -> CloseConnectionsAsync -> listeners stopped -> DisposeAsync
