@@ -5,7 +5,7 @@ using Broker.Host.Persistence;
 using Broker.Transport.Connections;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
-using Broker.Transport.Persistence;
+using Broker.Transport.Retained;
 using Broker.Transport.Routing;
 using Broker.Transport.Sessions;
 using Broker.Transport.Sessions.Journal;
@@ -14,9 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Host;
 
 /// <summary>
-/// The single composition point: the one place where the broker's parts (actor system, router,
-/// session registry) are made, joined, and later stopped. The listeners only see
-/// <see cref="Handler"/>; <c>broker run</c> drives the lifetime:
+/// The single composition point: the one place where the broker's parts (actor system, route table,
+/// dispatcher and retainer behind the router, session registry) are made, joined, and later stopped.
+/// The listeners only see <see cref="Handler"/>; <c>broker run</c> drives the lifetime:
 /// <code>
 ///   CreateAsync (storage opened and checked) -> listeners started with Handler
 ///   shutdown: listeners stop accepting -> CloseConnectionsAsync -> listeners stopped -> DisposeAsync
@@ -33,15 +33,15 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     private readonly BrokerContext _context;
     private readonly ICancelable _retainedPurge;
-    private readonly Router _router;
+    private readonly Retainer _retainer;
 
-    private BrokerRuntime(BrokerContext context, Router router, BrokerPersistence persistence)
+    private BrokerRuntime(BrokerContext context, Retainer retainer, BrokerPersistence persistence)
     {
         _context = context;
-        _router = router;
+        _retainer = retainer;
         Persistence = persistence;
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
-            () => _ = router.PurgeExpiredRetainedAsync());
+            () => _ = retainer.PurgeExpiredAsync());
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
     }
 
@@ -91,14 +91,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     /// <summary>The retained messages kept in storage, before any listener opens: a new subscription must find them.</summary>
     private async Task LoadRetainedAsync(ILogger logger, CancellationToken cancellationToken)
     {
-        if (_router.RetainedPersistence is not { } retained)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (await _retainer.LoadAsync(cancellationToken).ConfigureAwait(false) is not { } result)
         {
             return;
         }
 
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await retained.LoadIntoAsync(_router.Retained, _context.Time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)
-            .ConfigureAwait(false);
         LogRetainedLoaded(logger, result.Loaded, result.Expired, result.Unreadable, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -148,12 +146,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         // Before the first actor that may be persistent: they find their stores in the system.
         persistence.Install(system);
         var metrics = new BrokerMetrics();
-        var router = new Router(options.Node.Name, settings.SharedSubscriptionStrategy, system.Settings.TimeProvider, metrics)
-        {
-            RetainedPersistence = persistence.State is { } state
-                ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>())
-                : null,
-        };
+        var routes = new RouteTable(options.Node.Name);
+        var retainer = new Retainer(
+            system.Settings.TimeProvider,
+            persistence.State is { } state ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>()) : null);
+        var router = new Router(
+            routes, new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics), retainer, system.Settings.TimeProvider, metrics);
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         return new BrokerRuntime(new BrokerContext
         {
@@ -163,7 +161,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, router, persistence);
+        }, retainer, persistence);
     }
 
     /// <summary>

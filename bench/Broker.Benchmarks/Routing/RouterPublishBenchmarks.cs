@@ -3,12 +3,13 @@ using Broker.Actors;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Retained;
 using Broker.Transport.Routing;
 
 namespace Broker.Benchmarks.Routing;
 
 /// <summary>
-/// <see cref="Router.Publish(ApplicationMessage)"/> from the trie match to the last <see cref="Deliver"/> told, on
+/// <see cref="Router.Publish"/> from the trie match to the last <see cref="Deliver"/> told, on
 /// a small table: what a PUBLISH costs the router apart from the sessions. The subscribers' references drop what
 /// they are told, so the figures are the router's own, <see cref="Deliver"/> records included.
 /// <list type="bullet">
@@ -38,7 +39,10 @@ public class RouterPublishBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _router = new Router("n1", SharedSubscriptionStrategy.Random, TimeProvider.System, new BrokerMetrics());
+        var metrics = new BrokerMetrics();
+        var routes = new RouteTable("n1");
+        _router = new Router(
+            routes, new Dispatcher(routes, SharedSubscriptionStrategy.Random, metrics), new Retainer(TimeProvider.System), TimeProvider.System, metrics);
         var qos1 = new SubscriptionOptions(QualityOfService.AtLeastOnce);
         switch (Subscribers)
         {

@@ -12,7 +12,7 @@ namespace Broker.Benchmarks.Routing;
 [MemoryDiagnoser]
 public class TopicTrieBenchmarks
 {
-    private RouteTable _table = null!;
+    private NodeTable _table = null!;
 
     [Params(TrieShape.Exact, TrieShape.Mixed)]
     public TrieShape Shape { get; set; }

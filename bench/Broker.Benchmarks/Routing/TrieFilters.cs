@@ -43,9 +43,9 @@ internal static class TrieFilters
         };
     }
 
-    public static RouteTable Build(TrieShape shape)
+    public static NodeTable Build(TrieShape shape)
     {
-        var table = new RouteTable();
+        var table = new NodeTable();
         for (var n = 0; n < Count; n++)
         {
             table.Add(Filter(shape, n), Node);

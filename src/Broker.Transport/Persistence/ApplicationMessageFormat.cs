@@ -94,7 +94,7 @@ public static class ApplicationMessageFormat
         try
         {
             CheckVersion(reader.ReadByte());
-            var bodyLength = ReadStreamVarint(reader);
+            var bodyLength = ReadStreamLength(reader);
             return ReadBody(ReadExactly(reader, bodyLength));
         }
         catch (EndOfStreamException e)
@@ -111,25 +111,22 @@ public static class ApplicationMessageFormat
         }
     }
 
-    private static int ReadStreamVarint(BinaryReader reader)
+    /// <summary>
+    /// The body's length from a stream: its varint's bytes are gathered (the last one has no continuation bit, and
+    /// there are at most 5), then read by <see cref="SpanReader.Length"/>, the one varint reader of this format.
+    /// </summary>
+    private static int ReadStreamLength(BinaryReader reader)
     {
-        uint value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
+        Span<byte> varint = stackalloc byte[5];
+        var count = 0;
+        do
         {
-            var b = reader.ReadByte();
-            if (shift == 28 && b > 0x07)
-            {
-                throw new InvalidDataException("Stored message has a length that overflows 31 bits.");
-            }
-
-            value |= (uint)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return (int)value;
-            }
+            varint[count] = reader.ReadByte();
         }
+        while ((varint[count++] & 0x80) != 0 && count < varint.Length);
 
-        throw new InvalidDataException("Stored message has a length that overflows 31 bits.");
+        var cursor = new SpanReader(varint[..count]);
+        return cursor.Length();
     }
 
     private static byte[] ReadExactly(BinaryReader reader, int count)

@@ -6,13 +6,13 @@ using Broker.Transport.Mqtt.Packets;
 namespace Broker.Transport.Routing;
 
 /// <summary>
-/// The router's message to a subscriber's session: one copy of a message for one client. The session applies
+/// The dispatcher's message to a subscriber's session: one copy of a message for one client. The session applies
 /// the options (QoS, No Local, Retain As Published, subscription identifiers).
 /// </summary>
 /// <param name="Matches">
 /// The client's subscriptions the message matched, never empty. One for a shared subscription, which is always
 /// a delivery of its own (4.8.2), and in the common case. Several when the client's non-shared subscriptions
-/// overlap: the router sends one copy for all of them rather than one per subscription [MQTT-3.3.4-2]; how their
+/// overlap: the dispatcher sends one copy for all of them rather than one per subscription [MQTT-3.3.4-2]; how their
 /// options combine is written where the session applies them (SessionState.Matches.cs).
 /// </param>
 /// <param name="ShareGroup">The group of a shared subscription, null otherwise.</param>
@@ -23,7 +23,7 @@ public sealed record Deliver(
     string? ShareGroup,
     bool FromRetained = false)
 {
-    /// <summary>A delivery for one subscription. Allocates its match: the router uses <see cref="LocalSubscription.SoleMatch"/> instead.</summary>
+    /// <summary>A delivery for one subscription. Allocates its match: the dispatcher uses <see cref="LocalSubscription.SoleMatch"/> instead.</summary>
     public Deliver(ApplicationMessage message, string filter, SubscriptionOptions options, int subscriptionId, string? shareGroup, bool fromRetained = false)
         : this(message, [new SubscriptionMatch(filter, options, subscriptionId)], shareGroup, fromRetained)
     {

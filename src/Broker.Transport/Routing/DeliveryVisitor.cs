@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Broker.Actors;
 using Broker.Transport.Messaging;
@@ -9,17 +8,16 @@ namespace Broker.Transport.Routing;
 /// <summary>
 /// What a publish does for each matching route: if this node is on the route, look the filter up in the local
 /// table, tell one <see cref="Deliver"/> to one member of every shared group at once, and keep the plain
-/// subscribers for <see cref="DeliverToSubscribers"/>, which the router calls when the match is over. A client
-/// gets one copy for all its plain subscriptions the message matched [MQTT-3.3.4-2], so they can only be told
-/// once every filter is known: when one filter has plain subscribers (the common case) each of them is told with
-/// its own <see cref="LocalSubscription.SoleMatch"/>; when several do, they are grouped by client first
-/// (<see cref="OverlapGrouper"/>). Shared subscriptions
-/// stay deliveries of their own (4.8.2). A struct handed to the trie by reference, so a publish to clients that
-/// do not overlap allocates only the <see cref="Deliver"/> records themselves.
+/// subscribers for <see cref="DeliverToSubscribers"/>, which the <see cref="Dispatcher"/> calls when the match is
+/// over. A client gets one copy for all its plain subscriptions the message matched [MQTT-3.3.4-2], so they can
+/// only be told once every filter is known: when one filter has plain subscribers (the common case) each of them
+/// is told with its own <see cref="LocalSubscription.SoleMatch"/>; when several do, they are grouped by client
+/// first (<see cref="OverlapGrouper"/>). Shared subscriptions stay deliveries of their own (4.8.2). A struct
+/// handed to the trie by reference, so a publish to clients that do not overlap allocates only the
+/// <see cref="Deliver"/> records themselves.
 /// </summary>
 internal struct DeliveryVisitor(
-    string nodeName,
-    ConcurrentDictionary<string, LocalFilter> local,
+    RouteTable routes,
     SharedMemberPicker picker,
     ApplicationMessage message,
     IInboundCredit? credit,
@@ -35,7 +33,7 @@ internal struct DeliveryVisitor(
     public void Visit(Route route)
     {
         // Routes of other nodes only: forwarding to them is the cluster's part (not built yet).
-        if (!route.HasNode(nodeName) || !local.TryGetValue(route.Filter, out var entry))
+        if (!route.HasNode(routes.NodeName) || !routes.TryGetLocal(route.Filter, out var entry))
         {
             return;
         }

@@ -1,10 +1,10 @@
 namespace Broker.Transport.Routing;
 
 /// <summary>
-/// Where the router reports that this node started or stopped having subscribers for a filter, so
+/// Where the route table reports that this node started or stopped having subscribers for a filter, so
 /// that a cluster can tell the other nodes (as EMQX's route table is replicated). Called under the
-/// router's subscription lock, in order: an implementation must not block (tell an actor).
-/// The other direction, routes of other nodes, comes in through <see cref="Router.AddRemoteRoute"/>.
+/// route table's subscription lock, in order: an implementation must not block (tell an actor).
+/// The other direction, routes of other nodes, comes in through <see cref="RouteTable.AddRemoteRoute"/>.
 /// </summary>
 public interface IRouteReplicator
 {

@@ -27,17 +27,15 @@ public interface IRouter
     /// to the session of every client with matching plain subscriptions (one for all of a client's
     /// overlapping ones [MQTT-3.3.4-2]) and to one member of every matching shared group. Returns how many
     /// deliveries were sent, so that 5.0 PUBACK can say 0x10 No matching subscribers.
+    /// <para>
+    /// For a message a client published, each <see cref="Deliver"/> takes one of the publishing connection's
+    /// <paramref name="credit"/>s and carries it; a will has neither credit nor commit. With <paramref name="commit"/>
+    /// (a QoS 1/2 publish), every full subscriber's session joins it and, when it <see cref="PublishCommit.WaitsForStorage"/>,
+    /// every durable subscriber's session and the retained store (when retained messages are kept in storage and RETAIN
+    /// is set); the caller seals it once this returns. Deliveries are sent before it returns, whatever storage does.
+    /// </para>
     /// </summary>
-    int Publish(ApplicationMessage message);
-
-    /// <summary>
-    /// <see cref="Publish(ApplicationMessage)"/> for a message a client published: takes one of the
-    /// publishing connection's <paramref name="credit"/>s for each <see cref="Deliver"/>, which carries it.
-    /// With <paramref name="commit"/> (a QoS 1/2 publish), every full subscriber's session joins it and, when it
-    /// <see cref="PublishCommit.WaitsForStorage"/>, every durable subscriber's session and the retained store (when
-    /// retained messages are kept in storage and RETAIN is set); the caller seals it once this returns. Deliveries are sent before it returns, whatever storage does.
-    /// </summary>
-    int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit = null) => Publish(message);
+    int Publish(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null);
 
     /// <summary>
     /// Gives a message of a shared subscription that <paramref name="excludeClientId"/> left

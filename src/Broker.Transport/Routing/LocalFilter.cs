@@ -2,7 +2,7 @@ namespace Broker.Transport.Routing;
 
 /// <summary>
 /// The local table's entry for one topic filter (shared prefix stripped): this node's plain
-/// subscribers and its shared groups. Changed by the router's writer under its lock; a publish
+/// subscribers and its shared groups. Changed by the route table's writer under its lock; a publish
 /// reads both arrays without a lock.
 /// </summary>
 internal sealed class LocalFilter(string filter)

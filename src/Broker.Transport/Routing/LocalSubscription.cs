@@ -21,7 +21,7 @@ public sealed record LocalSubscription(
     /// <summary>
     /// This subscription as <see cref="Deliver.Matches"/>, made once per subscription so that a delivery to a client
     /// with one matching subscription, the common case, allocates nothing but its <see cref="Deliver"/>. (Made from
-    /// the positional values: a copy <c>with</c> other ones would keep the old array; the router makes new ones.)
+    /// the positional values: a copy <c>with</c> other ones would keep the old array; the route table makes new ones.)
     /// </summary>
     public ImmutableArray<SubscriptionMatch> SoleMatch { get; } = [new SubscriptionMatch(Filter, Options, SubscriptionId)];
 

@@ -2,7 +2,7 @@ namespace Broker.Transport.Routing;
 
 /// <summary>
 /// One entry of the node table: a topic filter and the nodes that have subscribers for it. The node
-/// array is immutable and replaced as a whole by the route table's writer, so a publish reads it
+/// array is immutable and replaced as a whole by the node table's writer, so a publish reads it
 /// without a lock; a cluster has few nodes, so it stays small.
 /// </summary>
 public sealed class Route
@@ -30,7 +30,7 @@ public sealed class Route
         return false;
     }
 
-    /// <summary>Writer only (the route table's lock). <paramref name="single"/> is a shared one-element array for the common case.</summary>
+    /// <summary>Writer only (the node table's lock). <paramref name="single"/> is a shared one-element array for the common case.</summary>
     internal bool AddNode(string node, string[]? single)
     {
         var nodes = _nodes;

@@ -2,7 +2,7 @@ namespace Broker.Transport.Routing;
 
 /// <summary>
 /// The local members of one shared subscription group on one filter, and the state the member
-/// choice keeps between messages. Members are changed by the router's writer only; the choice
+/// choice keeps between messages. Members are changed by the route table's writer only; the choice
 /// state is changed by publishers with interlocked operations.
 /// </summary>
 internal sealed class SharedGroup(string name)

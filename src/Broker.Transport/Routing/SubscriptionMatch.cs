@@ -4,7 +4,7 @@ using Broker.Transport.Mqtt.Packets;
 
 namespace Broker.Transport.Routing;
 
-/// <summary>One subscription of the receiving client that a message matched, as the router saw it when it matched.</summary>
+/// <summary>One subscription of the receiving client that a message matched, as the dispatcher saw it when it matched.</summary>
 /// <param name="Filter">As the client subscribed it, <c>$share/g/...</c> included: what the session looks up when the delivery arrives.</param>
 /// <param name="Options">As granted.</param>
 /// <param name="SubscriptionId">The 5.0 subscription identifier, 0 when none was given.</param>

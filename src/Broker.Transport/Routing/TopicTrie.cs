@@ -1,7 +1,7 @@
 namespace Broker.Transport.Routing;
 
 /// <summary>
-/// The topic filters of the route table, as a trie of their levels, matched against topic names.
+/// The topic filters of the node table, as a trie of their levels, matched against topic names.
 ///
 /// <para><b>Shape.</b> A filter is split at '/' into levels; each level is one node below the previous
 /// one, and the filter's value sits on the node of its last level. A '+' level is the node's

@@ -76,17 +76,9 @@ internal sealed class TrieNode<TValue>
         }
 
         var node = new TrieNode<TValue>();
-        switch (level)
+        if (!TrySetWildcard(level, node))
         {
-            case "+":
-                Volatile.Write(ref _plus, node);
-                break;
-            case "#":
-                Volatile.Write(ref _hash, node);
-                break;
-            default:
-                AddChild(level, node);
-                break;
+            AddChild(level, node);
         }
 
         return node;
@@ -95,14 +87,9 @@ internal sealed class TrieNode<TValue>
     /// <summary>Unlinks the child of that level. Writer only.</summary>
     public void Remove(string level)
     {
-        switch (level)
+        if (TrySetWildcard(level, null))
         {
-            case "+":
-                Volatile.Write(ref _plus, null);
-                return;
-            case "#":
-                Volatile.Write(ref _hash, null);
-                return;
+            return;
         }
 
         if (_children is Child[] small)
@@ -184,6 +171,22 @@ internal sealed class TrieNode<TValue>
         }
 
         return removed;
+    }
+
+    /// <summary>Sets the '+' or '#' child, which have fields of their own; false for a literal level.</summary>
+    private bool TrySetWildcard(string level, TrieNode<TValue>? node)
+    {
+        switch (level)
+        {
+            case "+":
+                Volatile.Write(ref _plus, node);
+                return true;
+            case "#":
+                Volatile.Write(ref _hash, node);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private void AddChild(string level, TrieNode<TValue> node)

@@ -22,10 +22,10 @@ public sealed class OverlappingSubscriptionTests
     public void MQTT_3_3_4_4_two_overlapping_filters_of_one_client_make_one_deliver_with_both_subscriptions()
     {
         var session = new RecordingSession("c1");
-        _f.Router.Subscribe("c1", session, "a/+", RouterFixture.QoS1, 2);
-        _f.Router.Subscribe("c1", session, "a/#", RouterFixture.QoS1, 3);
+        _f.Routes.Subscribe("c1", session, "a/+", RouterFixture.QoS1, 2);
+        _f.Routes.Subscribe("c1", session, "a/#", RouterFixture.QoS1, 3);
 
-        Assert.Equal(1, _f.Router.Publish(_f.Message("a/b")));
+        Assert.Equal(1, _f.Dispatcher.Dispatch(_f.Message("a/b")));
 
         var delivered = Assert.Single(session.Delivered);
         Assert.Equal([new SubscriptionMatch("a/+", RouterFixture.QoS1, 2), new SubscriptionMatch("a/#", RouterFixture.QoS1, 3)], delivered.Matches.OrderBy(m => m.SubscriptionId));
@@ -37,11 +37,11 @@ public sealed class OverlappingSubscriptionTests
     public void MQTT_3_3_4_2_the_one_deliver_carries_the_highest_granted_QoS_of_the_matches()
     {
         var session = new RecordingSession("c1");
-        _f.Router.Subscribe("c1", session, "a/b", QoS0, 0);
-        _f.Router.Subscribe("c1", session, "a/+", QoS2, 0);
-        _f.Router.Subscribe("c1", session, "#", RouterFixture.QoS1, 0);
+        _f.Routes.Subscribe("c1", session, "a/b", QoS0, 0);
+        _f.Routes.Subscribe("c1", session, "a/+", QoS2, 0);
+        _f.Routes.Subscribe("c1", session, "#", RouterFixture.QoS1, 0);
 
-        Assert.Equal(1, _f.Router.Publish(_f.Message("a/b")));
+        Assert.Equal(1, _f.Dispatcher.Dispatch(_f.Message("a/b")));
 
         var delivered = Assert.Single(session.Delivered);
         Assert.Equal(3, delivered.Matches.Length);
@@ -55,12 +55,12 @@ public sealed class OverlappingSubscriptionTests
         var one = new RecordingSession("c1");
         var two = new RecordingSession("c2");
         var three = new RecordingSession("c3");
-        _f.Router.Subscribe("c1", one, "a/b", RouterFixture.QoS1, 1);
-        _f.Router.Subscribe("c2", two, "a/b", RouterFixture.QoS1, 2);
-        _f.Router.Subscribe("c2", two, "a/+", RouterFixture.QoS1, 3);
-        _f.Router.Subscribe("c3", three, "a/#", RouterFixture.QoS1, 4);
+        _f.Routes.Subscribe("c1", one, "a/b", RouterFixture.QoS1, 1);
+        _f.Routes.Subscribe("c2", two, "a/b", RouterFixture.QoS1, 2);
+        _f.Routes.Subscribe("c2", two, "a/+", RouterFixture.QoS1, 3);
+        _f.Routes.Subscribe("c3", three, "a/#", RouterFixture.QoS1, 4);
 
-        Assert.Equal(3, _f.Router.Publish(_f.Message("a/b")));
+        Assert.Equal(3, _f.Dispatcher.Dispatch(_f.Message("a/b")));
 
         Assert.Equal([1], Assert.Single(one.Delivered).SubscriptionIdentifiers());
         Assert.Equal([2, 3], Assert.Single(two.Delivered).SubscriptionIdentifiers().Order());
@@ -71,11 +71,11 @@ public sealed class OverlappingSubscriptionTests
     public void Shared_and_plain_subscriptions_of_one_client_stay_two_deliveries()
     {
         var session = new RecordingSession("c1");
-        _f.Router.Subscribe("c1", session, "$share/g/a/+", RouterFixture.QoS1, 1);
-        _f.Router.Subscribe("c1", session, "a/b", RouterFixture.QoS1, 2);
-        _f.Router.Subscribe("c1", session, "a/#", RouterFixture.QoS1, 3);
+        _f.Routes.Subscribe("c1", session, "$share/g/a/+", RouterFixture.QoS1, 1);
+        _f.Routes.Subscribe("c1", session, "a/b", RouterFixture.QoS1, 2);
+        _f.Routes.Subscribe("c1", session, "a/#", RouterFixture.QoS1, 3);
 
-        Assert.Equal(2, _f.Router.Publish(_f.Message("a/b")));
+        Assert.Equal(2, _f.Dispatcher.Dispatch(_f.Message("a/b")));
 
         var shared = Assert.Single(session.Delivered, d => d.ShareGroup is not null);
         Assert.Equal(("g", "$share/g/a/+", 1), (shared.ShareGroup, shared.Filter, Assert.Single(shared.Matches).SubscriptionId));
@@ -87,14 +87,14 @@ public sealed class OverlappingSubscriptionTests
     public void MQTT_3_8_3_3_a_no_local_subscription_adds_nothing_to_the_copy_of_the_clients_own_message()
     {
         var session = new RecordingSession("c1");
-        _f.Router.Subscribe("c1", session, "a/#", new SubscriptionOptions(QualityOfService.ExactlyOnce, NoLocal: true), 1);
-        _f.Router.Subscribe("c1", session, "a/b", QoS0, 2);
+        _f.Routes.Subscribe("c1", session, "a/#", new SubscriptionOptions(QualityOfService.ExactlyOnce, NoLocal: true), 1);
+        _f.Routes.Subscribe("c1", session, "a/b", QoS0, 2);
 
-        Assert.Equal(1, _f.Router.Publish(_f.Message("a/b", publisher: "c1")));
+        Assert.Equal(1, _f.Dispatcher.Dispatch(_f.Message("a/b", publisher: "c1")));
         Assert.Equal(new SubscriptionMatch("a/b", QoS0, 2), Assert.Single(Assert.Single(session.Delivered).Matches));
 
         session.Clear();
-        Assert.Equal(1, _f.Router.Publish(_f.Message("a/b", publisher: "other")));
+        Assert.Equal(1, _f.Dispatcher.Dispatch(_f.Message("a/b", publisher: "other")));
         Assert.Equal(2, Assert.Single(session.Delivered).Matches.Length);
     }
 
@@ -102,12 +102,12 @@ public sealed class OverlappingSubscriptionTests
     public void Credit_and_commit_are_taken_once_per_deliver_told_not_per_match()
     {
         var session = new RecordingSession("c1");
-        _f.Router.Subscribe("c1", session, "a/+", RouterFixture.QoS1, 1, durable: true);
-        _f.Router.Subscribe("c1", session, "a/#", QoS0, 2, durable: true);
+        _f.Routes.Subscribe("c1", session, "a/+", RouterFixture.QoS1, 1, durable: true);
+        _f.Routes.Subscribe("c1", session, "a/#", QoS0, 2, durable: true);
         var credit = new CountingCredit();
         var commit = new PublishCommit(new RecordingSession("publisher"), waitsForStorage: true).Begin(1);
 
-        Assert.Equal(1, _f.Router.Publish(_f.Message("a/b"), credit, commit));
+        Assert.Equal(1, _f.Dispatcher.Dispatch(_f.Message("a/b"), credit, commit));
 
         var delivered = Assert.Single(session.Delivered);
         Assert.Equal(1, credit.Taken);
@@ -126,13 +126,13 @@ public sealed class OverlappingSubscriptionTests
             sessions[i] = _f.Subscribe($"c{i}", "f/+", subscriptionId: 1);
             if (i % 2 == 0)
             {
-                _f.Router.Subscribe($"c{i}", sessions[i], "f/#", RouterFixture.QoS1, 2);
+                _f.Routes.Subscribe($"c{i}", sessions[i], "f/#", RouterFixture.QoS1, 2);
             }
         }
 
         for (var round = 1; round <= 2; round++)
         {
-            Assert.Equal(sessions.Length, _f.Router.Publish(_f.Message("f/x")));
+            Assert.Equal(sessions.Length, _f.Dispatcher.Dispatch(_f.Message("f/x")));
             Assert.All(sessions, (s, i) => Assert.Equal(i % 2 == 0 ? [1, 2] : [1], s.Delivered[^1].SubscriptionIdentifiers().Order()));
             Assert.All(sessions, s => Assert.Equal(round, s.Delivered.Count));
         }
@@ -142,13 +142,13 @@ public sealed class OverlappingSubscriptionTests
     public void Publishes_after_a_grouped_one_start_from_an_empty_grouping()
     {
         var session = new RecordingSession("c1");
-        _f.Router.Subscribe("c1", session, "a/+", RouterFixture.QoS1, 1);
-        _f.Router.Subscribe("c1", session, "a/#", RouterFixture.QoS1, 2);
+        _f.Routes.Subscribe("c1", session, "a/+", RouterFixture.QoS1, 1);
+        _f.Routes.Subscribe("c1", session, "a/#", RouterFixture.QoS1, 2);
         var other = _f.Subscribe("c2", "x/+", subscriptionId: 3);
         _f.Subscribe("c3", "x/#", subscriptionId: 4);
 
-        _f.Router.Publish(_f.Message("a/b"));
-        Assert.Equal(2, _f.Router.Publish(_f.Message("x/y")));
+        _f.Dispatcher.Dispatch(_f.Message("a/b"));
+        Assert.Equal(2, _f.Dispatcher.Dispatch(_f.Message("x/y")));
 
         Assert.Equal([1, 2], Assert.Single(session.Delivered).SubscriptionIdentifiers().Order());
         Assert.Equal([3], Assert.Single(other.Delivered).SubscriptionIdentifiers());

@@ -2,16 +2,25 @@ using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Properties;
+using Broker.Transport.Retained;
 using Broker.Transport.Routing;
 
 namespace Broker.Transport.Tests.Routing;
 
-/// <summary>A router on node "n1" with a clock that only moves when a test moves it, and message helpers.</summary>
+/// <summary>
+/// The route table, dispatcher and retainer of node "n1" and the router made of them, with a clock that only moves
+/// when a test moves it, and message helpers.
+/// </summary>
 internal sealed class RouterFixture
 {
-    public RouterFixture(SharedSubscriptionStrategy strategy = SharedSubscriptionStrategy.Random, int seed = 7)
+    /// <param name="retained">Where the retainer stores retained messages; memory only when null.</param>
+    public RouterFixture(
+        SharedSubscriptionStrategy strategy = SharedSubscriptionStrategy.Random, int seed = 7, RetainedMessagePersistence? retained = null, IRouteReplicator? replicator = null)
     {
-        Router = new Router("n1", strategy, Clock, Metrics, new Random(seed));
+        Routes = new RouteTable("n1", replicator);
+        Dispatcher = new Dispatcher(Routes, strategy, Metrics, new Random(seed));
+        Retainer = new Retainer(Clock, retained);
+        Router = new Router(Routes, Dispatcher, Retainer, Clock, Metrics);
     }
 
     public static SubscriptionOptions QoS1 { get; } = new(QualityOfService.AtLeastOnce);
@@ -20,6 +29,12 @@ internal sealed class RouterFixture
 
     public BrokerMetrics Metrics { get; } = new();
 
+    public RouteTable Routes { get; }
+
+    public Dispatcher Dispatcher { get; }
+
+    public Retainer Retainer { get; }
+
     public Router Router { get; }
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -27,7 +42,7 @@ internal sealed class RouterFixture
     public RecordingSession Subscribe(string clientId, string filter, SubscriptionOptions? options = null, int subscriptionId = 0)
     {
         var session = new RecordingSession(clientId);
-        Router.Subscribe(clientId, session, filter, options ?? QoS1, subscriptionId);
+        Routes.Subscribe(clientId, session, filter, options ?? QoS1, subscriptionId);
         return session;
     }
 

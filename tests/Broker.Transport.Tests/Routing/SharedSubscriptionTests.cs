@@ -16,7 +16,7 @@ public sealed class SharedSubscriptionTests
 
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(3, f.Router.Publish(f.Message("t/x")));
+            Assert.Equal(3, f.Dispatcher.Dispatch(f.Message("t/x")));
         }
 
         Assert.Equal(10, g1.Sum(s => s.Delivered.Count));
@@ -31,7 +31,7 @@ public sealed class SharedSubscriptionTests
         var f = new RouterFixture();
         var members = new[] { f.Subscribe("q1", "$queue/jobs"), f.Subscribe("q2", "$queue/jobs") };
 
-        Assert.Equal(1, f.Router.Publish(f.Message("jobs")));
+        Assert.Equal(1, f.Dispatcher.Dispatch(f.Message("jobs")));
 
         var delivered = Assert.Single(members.SelectMany(m => m.Delivered));
         Assert.Equal(("$queue", "$queue/jobs"), (delivered.ShareGroup, delivered.Filter));
@@ -43,16 +43,16 @@ public sealed class SharedSubscriptionTests
         var f = new RouterFixture();
         var session = new RecordingSession("c1");
 
-        Assert.True(f.Router.Subscribe("c1", session, "$share/g1/t", RouterFixture.QoS1, 1));
-        Assert.True(f.Router.Subscribe("c1", session, "$share/g2/t", RouterFixture.QoS1, 2));
-        Assert.True(f.Router.Subscribe("c1", session, "t", RouterFixture.QoS1, 3));
-        Assert.False(f.Router.Subscribe("c1", session, "$share/g1/t", RouterFixture.QoS1, 4));
+        Assert.True(f.Routes.Subscribe("c1", session, "$share/g1/t", RouterFixture.QoS1, 1));
+        Assert.True(f.Routes.Subscribe("c1", session, "$share/g2/t", RouterFixture.QoS1, 2));
+        Assert.True(f.Routes.Subscribe("c1", session, "t", RouterFixture.QoS1, 3));
+        Assert.False(f.Routes.Subscribe("c1", session, "$share/g1/t", RouterFixture.QoS1, 4));
 
-        Assert.Equal(3, f.Router.Publish(f.Message("t")));
+        Assert.Equal(3, f.Dispatcher.Dispatch(f.Message("t")));
         Assert.Equal([2, 3, 4], session.Delivered.Select(d => Assert.Single(d.Matches).SubscriptionId).Order());
 
-        Assert.True(f.Router.Unsubscribe("c1", "$share/g1/t"));
-        Assert.Equal(2, f.Router.Publish(f.Message("t")));
+        Assert.True(f.Routes.Unsubscribe("c1", "$share/g1/t"));
+        Assert.Equal(2, f.Dispatcher.Dispatch(f.Message("t")));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class SharedSubscriptionTests
 
         for (var i = 0; i < 400; i++)
         {
-            f.Router.Publish(f.Message("t"));
+            f.Dispatcher.Dispatch(f.Message("t"));
         }
 
         Assert.All(members, m => Assert.InRange(m.Delivered.Count, 50, 150));
@@ -77,7 +77,7 @@ public sealed class SharedSubscriptionTests
 
         for (var i = 0; i < 9; i++)
         {
-            f.Router.Publish(f.Message("t"));
+            f.Dispatcher.Dispatch(f.Message("t"));
         }
 
         Assert.All(members, m => Assert.Equal(3, m.Delivered.Count));
@@ -91,16 +91,16 @@ public sealed class SharedSubscriptionTests
 
         for (var i = 0; i < 10; i++)
         {
-            f.Router.Publish(f.Message("t"));
+            f.Dispatcher.Dispatch(f.Message("t"));
         }
 
         var chosen = Assert.Single(members, m => m.Delivered.Count > 0);
         Assert.Equal(10, chosen.Delivered.Count);
 
-        f.Router.Unsubscribe(chosen.Path.Name, "$share/g/t");
+        f.Routes.Unsubscribe(chosen.Path.Name, "$share/g/t");
         for (var i = 0; i < 10; i++)
         {
-            f.Router.Publish(f.Message("t"));
+            f.Dispatcher.Dispatch(f.Message("t"));
         }
 
         var next = Assert.Single(members, m => m != chosen && m.Delivered.Count > 0);
@@ -118,7 +118,7 @@ public sealed class SharedSubscriptionTests
         {
             for (var i = 0; i < 5; i++)
             {
-                f.Router.Publish(f.Message("t", publisher: $"publisher-{p}"));
+                f.Dispatcher.Dispatch(f.Message("t", publisher: $"publisher-{p}"));
             }
         }
 
@@ -149,8 +149,8 @@ public sealed class SharedSubscriptionTests
 
         for (var i = 0; i < 10; i++)
         {
-            Assert.True(f.Router.RedispatchShared("g", "$share/g/t", message, excludeClientId: "a"));
-            Assert.True(f.Router.RedispatchShared("g", "t", message, excludeClientId: "b"));
+            Assert.True(f.Dispatcher.Redispatch("g", "$share/g/t", message, excludeClientId: "a"));
+            Assert.True(f.Dispatcher.Redispatch("g", "t", message, excludeClientId: "b"));
         }
 
         Assert.Equal(10, a.Delivered.Count);
@@ -164,24 +164,10 @@ public sealed class SharedSubscriptionTests
         var f = new RouterFixture();
         var only = f.Subscribe("a", "$share/g/t");
 
-        Assert.False(f.Router.RedispatchShared("g", "t", f.Message("t"), excludeClientId: "a"));
-        Assert.False(f.Router.RedispatchShared("other", "t", f.Message("t"), excludeClientId: "a"));
-        Assert.False(f.Router.RedispatchShared("g", "u", f.Message("t"), excludeClientId: "a"));
+        Assert.False(f.Dispatcher.Redispatch("g", "t", f.Message("t"), excludeClientId: "a"));
+        Assert.False(f.Dispatcher.Redispatch("other", "t", f.Message("t"), excludeClientId: "a"));
+        Assert.False(f.Dispatcher.Redispatch("g", "u", f.Message("t"), excludeClientId: "a"));
         Assert.Empty(only.Delivered);
-    }
-
-    [Fact]
-    public void Expired_message_is_not_redispatched()
-    {
-        var f = new RouterFixture();
-        f.Subscribe("a", "$share/g/t");
-        var b = f.Subscribe("b", "$share/g/t");
-        var message = f.Message("t", expirySeconds: 1);
-        f.Clock.Advance(TimeSpan.FromSeconds(1));
-
-        Assert.False(f.Router.RedispatchShared("g", "t", message, excludeClientId: "a"));
-        Assert.Empty(b.Delivered);
-        Assert.Equal(1, f.Metrics.MessagesExpired);
     }
 
     [Fact]
@@ -190,9 +176,9 @@ public sealed class SharedSubscriptionTests
         var f = new RouterFixture();
         f.Subscribe("a", "$share/g/t");
 
-        Assert.True(f.Router.Unsubscribe("a", "$share/g/t"));
-        Assert.False(f.Router.Unsubscribe("a", "$share/g/t"));
-        Assert.Null(f.Router.FindSubscription("a", "$share/g/t"));
-        Assert.Equal(0, f.Router.Routes.FilterCount);
+        Assert.True(f.Routes.Unsubscribe("a", "$share/g/t"));
+        Assert.False(f.Routes.Unsubscribe("a", "$share/g/t"));
+        Assert.Null(f.Routes.FindSubscription("a", "$share/g/t"));
+        Assert.Equal(0, f.Routes.Nodes.FilterCount);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class NoRouter : IRouter
 
     public bool Unsubscribe(string clientId, string filter) => throw Unexpected();
 
-    public int Publish(ApplicationMessage message) => throw Unexpected();
+    public int Publish(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null) => throw Unexpected();
 
     public bool RedispatchShared(string shareGroup, string filter, ApplicationMessage message, string excludeClientId) => throw Unexpected();
 

@@ -19,7 +19,7 @@ internal sealed class RecordingRouter : IRouter
 
     private readonly List<PublishCommit> _commits = [];
 
-    /// <summary>What <see cref="Publish(ApplicationMessage)"/> answers: the number of deliveries.</summary>
+    /// <summary>What <see cref="Publish"/> answers: the number of deliveries.</summary>
     public int PublishResult { get; set; } = 1;
 
     /// <summary>Joins every <see cref="PublishCommit"/> it is given, as a durable subscriber would, so that the test completes it.</summary>
@@ -53,9 +53,7 @@ internal sealed class RecordingRouter : IRouter
 
     public bool Unsubscribe(string clientId, string filter) => Record(_unsubscribed, filter, false);
 
-    public int Publish(ApplicationMessage message) => Record(_published, message, PublishResult);
-
-    public int Publish(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit)
+    public int Publish(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null)
     {
         if (JoinCommits && commit is not null)
         {
@@ -63,7 +61,7 @@ internal sealed class RecordingRouter : IRouter
             Record(_commits, commit, 0);
         }
 
-        return Publish(message);
+        return Record(_published, message, PublishResult);
     }
 
     public bool RedispatchShared(string shareGroup, string filter, ApplicationMessage message, string excludeClientId) =>

@@ -6,7 +6,7 @@ namespace Broker.Transport.Tests.Routing;
 /// Publishers match while other threads subscribe and unsubscribe: a stable set of subscriptions,
 /// never touched during the run, must be matched exactly every time, and nothing may throw.
 /// </summary>
-public sealed class RouterConcurrencyTests
+public sealed class RouteTableConcurrencyTests
 {
     [Fact]
     public async Task Publishing_during_subscribe_and_unsubscribe_always_reaches_the_stable_subscribers()
@@ -16,7 +16,7 @@ public sealed class RouterConcurrencyTests
         string[] stableFilters = ["s/+/x", "s/#", "s/k3/x", "+/k3/x"];
         foreach (var filter in stableFilters)
         {
-            f.Router.Subscribe("stable", stable, filter, RouterFixture.QoS1, 0);
+            f.Routes.Subscribe("stable", stable, filter, RouterFixture.QoS1, 0);
         }
 
         using var stop = new CancellationTokenSource();
@@ -29,16 +29,16 @@ public sealed class RouterConcurrencyTests
                 // Filters around the stable ones: siblings grow nodes past the small-array limit and prune them again.
                 for (var i = 0; i < 20; i++)
                 {
-                    f.Router.Subscribe($"c{t}-{i}", session, $"s/k{i}/x", RouterFixture.QoS1, 0);
-                    f.Router.Subscribe($"c{t}-{i}", session, $"s/k{i}/+/#", RouterFixture.QoS1, 0);
-                    f.Router.Subscribe($"c{t}-{i}", session, $"$share/g/s/k{i}/x", RouterFixture.QoS1, 0);
+                    f.Routes.Subscribe($"c{t}-{i}", session, $"s/k{i}/x", RouterFixture.QoS1, 0);
+                    f.Routes.Subscribe($"c{t}-{i}", session, $"s/k{i}/+/#", RouterFixture.QoS1, 0);
+                    f.Routes.Subscribe($"c{t}-{i}", session, $"$share/g/s/k{i}/x", RouterFixture.QoS1, 0);
                 }
 
                 for (var i = 0; i < 20; i++)
                 {
-                    f.Router.Unsubscribe($"c{t}-{i}", $"s/k{i}/x");
-                    f.Router.Unsubscribe($"c{t}-{i}", $"s/k{i}/+/#");
-                    f.Router.Unsubscribe($"c{t}-{i}", $"$share/g/s/k{i}/x");
+                    f.Routes.Unsubscribe($"c{t}-{i}", $"s/k{i}/x");
+                    f.Routes.Unsubscribe($"c{t}-{i}", $"s/k{i}/+/#");
+                    f.Routes.Unsubscribe($"c{t}-{i}", $"$share/g/s/k{i}/x");
                 }
 
                 rounds++;
@@ -53,7 +53,7 @@ public sealed class RouterConcurrencyTests
             for (var i = 0; i < 20_000; i++)
             {
                 stable.Clear();
-                f.Router.Publish(f.Message("s/k3/x"));
+                f.Dispatcher.Dispatch(f.Message("s/k3/x"));
                 // One copy for all four overlapping filters [MQTT-3.3.4-2], carrying each of them.
                 if (stable.Delivered is not [{ Matches.Length: var matched }] || matched != stableFilters.Length)
                 {
@@ -74,10 +74,10 @@ public sealed class RouterConcurrencyTests
         // Everything the churn added is gone again, down to the trie nodes.
         foreach (var filter in stableFilters)
         {
-            f.Router.Unsubscribe("stable", filter);
+            f.Routes.Unsubscribe("stable", filter);
         }
 
-        Assert.Equal(0, f.Router.Routes.RouteCount);
-        Assert.True(f.Router.Routes.IsPruned);
+        Assert.Equal(0, f.Routes.Nodes.RouteCount);
+        Assert.True(f.Routes.Nodes.IsPruned);
     }
 }

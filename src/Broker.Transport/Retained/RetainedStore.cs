@@ -1,7 +1,8 @@
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt.Topics;
+using Broker.Transport.Routing;
 
-namespace Broker.Transport.Routing;
+namespace Broker.Transport.Retained;
 
 /// <summary>
 /// The retained messages, one per topic name, in a trie of topic levels that a new subscription's

@@ -1,6 +1,7 @@
-using Broker.Transport.Routing;
+using Broker.Transport.Retained;
+using Broker.Transport.Tests.Routing;
 
-namespace Broker.Transport.Tests.Routing;
+namespace Broker.Transport.Tests.Retained;
 
 /// <summary>The retained messages and the filters that read them (3.3.1.3, 4.7).</summary>
 public sealed class RetainedStoreTests

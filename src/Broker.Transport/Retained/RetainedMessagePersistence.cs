@@ -1,16 +1,16 @@
 using Broker.Actors.Persistence;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt.Topics;
-using Broker.Transport.Routing;
+using Broker.Transport.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Broker.Transport.Persistence;
+namespace Broker.Transport.Retained;
 
 /// <summary>
 /// The retained messages on disk: one row per topic in an <see cref="IDurableStateStore"/> (kind
 /// <see cref="Kind"/>, key the topic, value the message in <see cref="ApplicationMessageFormat"/>), loaded
-/// into the <see cref="RetainedStore"/> at start and kept in step with it by the <see cref="Router"/>,
+/// into the <see cref="RetainedStore"/> at start and kept in step with it by the <see cref="Retainer"/>,
 /// which queues each row change in the order it changes memory. The store in memory stays the one that
 /// answers subscriptions; this only makes it survive a restart.
 /// </summary>

@@ -7,7 +7,7 @@ using Broker.Transport.Tests.Sessions.Support;
 namespace Broker.Transport.Tests.Routing;
 
 /// <summary>A QoS 1/2 publish is acknowledged only once every matching subscriber that was full when it was routed has room for it.</summary>
-public sealed class RouterAdmissionTests
+public sealed class DispatcherAdmissionTests
 {
     private readonly RouterFixture _f = new();
     private readonly RecordingActor _publisher = new();
@@ -20,14 +20,14 @@ public sealed class RouterAdmissionTests
     private RecordingSession Subscribe(string clientId, Room room, QualityOfService granted = QualityOfService.AtLeastOnce)
     {
         var session = new RecordingSession(clientId);
-        _f.Router.Subscribe(clientId, session, "plant/#", new SubscriptionOptions(granted), 0, room: room);
+        _f.Routes.Subscribe(clientId, session, "plant/#", new SubscriptionOptions(granted), 0, room: room);
         return session;
     }
 
     private PublishCommit Publish(QualityOfService qos = QualityOfService.AtLeastOnce)
     {
         var commit = new PublishCommit(_publisher, waitsForStorage: false).Begin(1);
-        _f.Router.Publish(_f.Message("plant/line1/press") with { QoS = qos }, null, commit);
+        _f.Dispatcher.Dispatch(_f.Message("plant/line1/press") with { QoS = qos }, null, commit);
         return commit;
     }
 
@@ -53,7 +53,7 @@ public sealed class RouterAdmissionTests
     {
         var room = new Room { IsFull = true };
         var session = Subscribe("full", room);
-        _f.Router.Subscribe("full", session, "plant/+/press", RouterFixture.QoS1, 0, room: room);
+        _f.Routes.Subscribe("full", session, "plant/+/press", RouterFixture.QoS1, 0, room: room);
 
         var commit = Publish();
 
@@ -74,7 +74,7 @@ public sealed class RouterAdmissionTests
     public void Durable_subscribers_join_only_a_publish_that_waits_for_storage()
     {
         var session = new RecordingSession("durable");
-        _f.Router.Subscribe("durable", session, "plant/#", RouterFixture.QoS1, 0, durable: true);
+        _f.Routes.Subscribe("durable", session, "plant/#", RouterFixture.QoS1, 0, durable: true);
 
         Assert.True(Publish().Seal());
         Assert.Null(Assert.Single(session.Delivered).Commit);
@@ -83,7 +83,7 @@ public sealed class RouterAdmissionTests
     [Fact]
     public void A_publish_that_matches_no_subscription_is_counted_as_dropped_for_no_subscribers()
     {
-        _f.Router.Publish(_f.Message("nobody/listens"));
+        _f.Dispatcher.Dispatch(_f.Message("nobody/listens"));
 
         Assert.Equal(1, _f.Metrics.Dropped(DropReason.NoSubscribers));
         Assert.Equal(0, _f.Metrics.MessagesDropped);

@@ -7,11 +7,12 @@ using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Properties;
 using Broker.Transport.Persistence;
-using Broker.Transport.Routing;
+using Broker.Transport.Retained;
+using Broker.Transport.Tests.Persistence;
 using Broker.Transport.Tests.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace Broker.Transport.Tests.Persistence;
+namespace Broker.Transport.Tests.Retained;
 
 /// <summary>Retained messages kept on disk and loaded back, on each store (3.3.1.3 retain semantics).</summary>
 public abstract class RetainedMessagePersistenceTests : IAsyncLifetime
@@ -28,8 +29,7 @@ public abstract class RetainedMessagePersistenceTests : IAsyncLifetime
 
     public abstract Task DisposeAsync();
 
-    private Router PersistentRouter() =>
-        new("n1", SharedSubscriptionStrategy.Random, _f.Clock, _f.Metrics) { RetainedPersistence = Persistence };
+    private Retainer PersistentRetainer() => new(_f.Clock, Persistence);
 
     private async Task<RetainedStore> ReloadAsync()
     {
@@ -119,18 +119,16 @@ public abstract class RetainedMessagePersistenceTests : IAsyncLifetime
     }
 
     [StoreFact]
-    public async Task Router_publish_hands_back_the_retained_write_and_the_row_follows_memory()
+    public async Task Retainer_hands_back_the_row_change_and_the_row_follows_memory()
     {
-        var router = PersistentRouter();
+        var retainer = PersistentRetainer();
 
-        router.Publish(_f.Message("a/b", "1", retain: true), null, out var first);
-        router.Publish(_f.Message("a/b", "2", retain: true), null, out var second);
-        router.Publish(_f.Message("a/c", "3", retain: true), null, out var other);
-        router.Publish(_f.Message("a/c", "", retain: true), null, out var deletion);
-        router.Publish(_f.Message("a/d", "not retained"), null, out var none);
+        var first = retainer.Store(_f.Message("a/b", "1", retain: true));
+        var second = retainer.Store(_f.Message("a/b", "2", retain: true));
+        var other = retainer.Store(_f.Message("a/c", "3", retain: true));
+        var deletion = retainer.Store(_f.Message("a/c", "", retain: true));
         await Task.WhenAll(first!, second!, other!, deletion!);
 
-        Assert.Null(none);
         var reloaded = await ReloadAsync();
         Assert.Equal(["2"], reloaded.Match("#", _f.NowMs).Select(Text));
     }
@@ -138,19 +136,19 @@ public abstract class RetainedMessagePersistenceTests : IAsyncLifetime
     [StoreFact]
     public async Task Concurrent_publishers_of_one_topic_leave_on_disk_the_message_left_in_memory()
     {
-        var router = PersistentRouter();
+        var retainer = PersistentRetainer();
         var writes = new Task?[4 * 300];
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(publisher => Task.Run(() =>
         {
             for (var i = 0; i < 300; i++)
             {
-                router.Publish(_f.Message("contended", $"{publisher}/{i}", retain: true), null, out writes[(publisher * 300) + i]);
+                writes[(publisher * 300) + i] = retainer.Store(_f.Message("contended", $"{publisher}/{i}", retain: true));
             }
         })));
         await Task.WhenAll(writes.Select(w => w!));
 
-        var inMemory = Assert.Single(router.Retained.Match("contended", _f.NowMs));
+        var inMemory = Assert.Single(retainer.Messages.Match("contended", _f.NowMs));
         var onDisk = Assert.Single((await ReloadAsync()).Match("contended", _f.NowMs));
         Assert.Equal(Text(inMemory), Text(onDisk));
     }
@@ -158,16 +156,16 @@ public abstract class RetainedMessagePersistenceTests : IAsyncLifetime
     [StoreFact]
     public async Task Purging_expired_retained_messages_deletes_their_rows_too()
     {
-        var router = PersistentRouter();
-        router.Publish(_f.Message("short", retain: true, expirySeconds: 5), null, out var a);
-        router.Publish(_f.Message("long", retain: true, expirySeconds: 500), null, out var b);
-        router.Publish(_f.Message("forever", retain: true), null, out var c);
+        var retainer = PersistentRetainer();
+        var a = retainer.Store(_f.Message("short", retain: true, expirySeconds: 5));
+        var b = retainer.Store(_f.Message("long", retain: true, expirySeconds: 500));
+        var c = retainer.Store(_f.Message("forever", retain: true));
         await Task.WhenAll(a!, b!, c!);
         _f.Clock.Advance(TimeSpan.FromSeconds(6));
 
-        Assert.Equal(1, await router.PurgeExpiredRetainedAsync());
+        Assert.Equal(1, await retainer.PurgeExpiredAsync());
 
-        Assert.Equal(2, router.Retained.Count);
+        Assert.Equal(2, retainer.Messages.Count);
         Assert.Equal(["forever", "long"], (await KeysAsync()).Order(StringComparer.Ordinal));
     }
 
