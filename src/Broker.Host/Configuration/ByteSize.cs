@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 
 namespace Broker.Host.Configuration;
 
