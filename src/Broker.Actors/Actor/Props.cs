@@ -1,8 +1,8 @@
 namespace Broker.Actors;
 
 /// <summary>
-/// How to create an actor: its factory (called again on every restart), and the settings of its mailbox,
-/// its turn on the dispatcher and the strategy it applies to its children. Immutable and shareable.
+/// How to create an actor: its factory (called again on every restart), and the settings of its turn on
+/// the dispatcher and the strategy it applies to its children. Immutable and shareable.
 /// </summary>
 public sealed record Props
 {
@@ -19,8 +19,6 @@ public sealed record Props
 
     /// <summary>A new instance of the actor: at the start and on every restart.</summary>
     internal ActorBase NewActor() => _create(_factory, _state);
-
-    public MailboxOptions Mailbox { get; init; } = MailboxOptions.Unbounded;
 
     /// <summary>Messages processed per turn before the thread goes to another actor; null takes the system's.</summary>
     public int? Throughput { get; init; }
@@ -50,8 +48,6 @@ public sealed record Props
         ArgumentNullException.ThrowIfNull(state);
         return new Props(factory, state, static (f, s) => ((Func<TState, ActorBase>)f)((TState)s!));
     }
-
-    public Props WithMailbox(MailboxOptions mailbox) => this with { Mailbox = mailbox };
 
     public Props WithThroughput(int throughput) =>
         throughput > 0 ? this with { Throughput = throughput } : throw new ArgumentOutOfRangeException(nameof(throughput));
