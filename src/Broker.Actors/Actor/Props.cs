@@ -39,7 +39,7 @@ public sealed record Props
     /// <summary>
     /// For actors made by the thousand (a session per client): a factory that captures nothing (a static lambda,
     /// one for them all) and the state it makes each actor from, so that an actor's props hold its state and no
-    /// closure or delegate of its own (about 150 B an idle session, issue 5). The factory runs again on every restart.
+    /// closure or delegate of its own: memory every idle session would carry. The factory runs again on every restart.
     /// </summary>
     public static Props Create<TState>(Func<TState, ActorBase> factory, TState state)
         where TState : class
