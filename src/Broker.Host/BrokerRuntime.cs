@@ -16,11 +16,15 @@ namespace Broker.Host;
 /// <summary>
 /// The single composition point: the one place where the broker's parts (actor system, route table,
 /// dispatcher and retainer behind the router, session registry) are made, joined, and later stopped.
-/// The listeners only see <see cref="Handler"/>; <c>broker run</c> drives the lifetime:
+/// The listeners only see <see cref="Handler"/>; <c>broker run</c> drives the lifetime. Stopping is the
+/// actor system's <see cref="CoordinatedShutdown"/>, whose phases each part adds its steps to:
 /// <code>
-///   CreateAsync (storage opened and checked) -> listeners started with Handler
-///   shutdown: listeners stop accepting -> CloseConnectionsAsync -> listeners stopped -> DisposeAsync
-///             (actor system terminated, then the storage closed)
+///   CreateAsync (storage opened and checked) -> listeners started with Handler -> StopOnShutdown(listeners)
+///   StopAsync:  service-unbind          listeners stop accepting
+///               service-requests-done   DISCONNECT 0x8B to every client, written before the connection closes
+///               service-stop            listeners stopped, what is still open aborted
+///               actor-system-terminate  actors stopped (sessions hand their last writes to the journal),
+///                                       then the storage closed (the journal commits what it was given first)
 /// </code>
 /// </summary>
 public sealed partial class BrokerRuntime : IAsyncDisposable
@@ -34,6 +38,10 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private readonly BrokerContext _context;
     private readonly ICancelable _retainedPurge;
     private readonly Retainer _retainer;
+    private readonly ILogger _logger;
+
+    // Cancelled at the deadline StopAsync is given: every step gives up then, whatever its phase's timeout.
+    private readonly CancellationTokenSource _stopDeadline = new();
 
     private BrokerRuntime(BrokerContext context, Retainer retainer, BrokerPersistence persistence)
     {
@@ -43,6 +51,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
             () => _ = retainer.PurgeExpiredAsync());
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
+        _logger = context.LoggerFactory.CreateLogger<BrokerRuntime>();
+        AddShutdownStep(ShutdownPhases.ServiceRequestsDone, "disconnect-clients", CloseConnectionsAsync);
+        AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-storage", CloseStorageAsync);
     }
 
     /// <summary>Serves each accepted connection.</summary>
@@ -165,24 +176,69 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// Called once the listeners accept no more connections: each live connection sends DISCONNECT
-    /// 0x8B Server shutting down (5.0 clients; 3.x ones are just closed), flushes it, and ends.
-    /// Returns when they have, or when <paramref name="cancellationToken"/> gives up waiting.
+    /// Adds the listeners' steps to the shutdown, once they have started: they stop accepting first, and stop
+    /// (aborting what is still open) once every client has been told.
     /// </summary>
-    public async Task CloseConnectionsAsync(CancellationToken cancellationToken)
+    public void StopOnShutdown(BrokerServer server)
     {
-        var close = _context.Connections.CloseAllAsync(ReasonCode.ServerShuttingDown, Timeout.InfiniteTimeSpan);
-        await ((Task)close.WaitAsync(cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ArgumentNullException.ThrowIfNull(server);
+        AddShutdownStep(ShutdownPhases.ServiceUnbind, "stop-accepting", server.StopAcceptingAsync);
+        AddShutdownStep(ShutdownPhases.ServiceStop, "stop-listeners", async deadline =>
+        {
+            await server.StopAsync(deadline).ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
+        });
     }
 
     /// <summary>
-    /// Stops the actor system (its coordinated shutdown), after the connections are gone; then closes the
-    /// storage, once no actor can write to it any more (the journal commits what it was given first).
+    /// Runs the coordinated shutdown, or joins the one under way. Each step gives up at its phase's timeout or at
+    /// <paramref name="deadline"/>, whichever comes first.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync(CancellationToken deadline)
+    {
+        using var registration = deadline.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopDeadline);
+        await _context.System.CoordinatedShutdown.RunAsync(new UnknownReason()).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private void AddShutdownStep(string phase, string name, Func<CancellationToken, Task> step) =>
+        _context.System.CoordinatedShutdown.AddTask(phase, name, async timeout =>
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(timeout, _stopDeadline.Token);
+            try
+            {
+                await step(deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!deadline.IsCancellationRequested)
+            {
+                LogShutdownStepFailed(_logger, phase, name, e);
+                throw;
+            }
+        });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown step {Phase}/{Step} failed; the shutdown goes on")]
+    private static partial void LogShutdownStepFailed(ILogger logger, string phase, string step, Exception cause);
+
+    /// <summary>
+    /// Once the listeners accept no more connections: each live connection sends DISCONNECT 0x8B Server
+    /// shutting down (5.0 clients; 3.x ones are just closed), flushes it, and ends. Returns when they have,
+    /// or at the deadline.
+    /// </summary>
+    private async Task CloseConnectionsAsync(CancellationToken deadline)
+    {
+        var close = _context.Connections.CloseAllAsync(ReasonCode.ServerShuttingDown, Timeout.InfiniteTimeSpan);
+        await ((Task)close.WaitAsync(deadline)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// The storage closes once no actor can write to it any more (or at the deadline): the journal commits what
+    /// it was given first. The retained sweep, which writes too, stops at once.
+    /// </summary>
+    private async Task CloseStorageAsync(CancellationToken deadline)
     {
         _retainedPurge.Cancel();
-        await _context.System.Terminate().ConfigureAwait(false);
+        await _context.System.WhenTerminated.WaitAsync(deadline).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Persistence.DisposeAsync().ConfigureAwait(false);
     }
 }

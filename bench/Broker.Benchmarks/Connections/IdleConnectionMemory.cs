@@ -47,6 +47,7 @@ internal static class IdleConnectionMemory
         // --bare: Kestrel's floor, a handler that answers CONNACK and reads until the client goes, no MQTT broker behind it.
         var server = new BrokerServer(options.Listeners, bare ? BareAsync : runtime.Handler, NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
+        runtime.StopOnShutdown(server);
         var port = server.EndPoint("tcp").Port;
 
         using (var warmUp = await StartClientsAsync(port, WarmUpCount))
@@ -78,11 +79,7 @@ internal static class IdleConnectionMemory
         }
 
         await StopClientsAsync(clients, server);
-        await server.StopAcceptingAsync(CancellationToken.None);
-        await runtime.CloseConnectionsAsync(CancellationToken.None);
-        await server.StopAsync(CancellationToken.None);
-        await server.DisposeAsync();
-        await runtime.DisposeAsync();
+        await runtime.StopAsync(CancellationToken.None);
     }
 
     private static async Task BareAsync(IDuplexPipe transport, ConnectionMetadata metadata, CancellationToken aborted)

@@ -65,18 +65,7 @@ public abstract class ActorBase
     // The cell calls the hooks through these, so that subclasses in any assembly override plain protected members.
     // They are virtual for the runtime's own base classes (PersistentActor), which wrap the user's hooks.
 
-    /// <summary>Handles one message with the current behaviour (<paramref name="behavior"/> when Become set one).</summary>
-    internal virtual void AroundReceive(object message, Action<object>? behavior)
-    {
-        if (behavior is not null)
-        {
-            behavior(message);
-        }
-        else
-        {
-            Receive(message);
-        }
-    }
+    internal virtual void AroundReceive(object message) => Receive(message);
 
     internal virtual void InvokePreStart() => PreStart();
 

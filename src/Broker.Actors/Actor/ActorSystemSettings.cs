@@ -10,7 +10,7 @@ public sealed record ActorSystemSettings
     /// </summary>
     public int Throughput { get; init; } = 32;
 
-    /// <summary>The clock of timers, back-off and ask timeouts; tests pass a manual one.</summary>
+    /// <summary>The clock of timers and ask timeouts; tests pass a manual one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>How long <see cref="ActorSystem.DisposeAsync"/> waits for the actors to stop.</summary>

@@ -8,7 +8,6 @@ public sealed class DeadLetterOffice : IActorRef
 {
     private readonly ActorSystem _system;
     private long _deadLetters;
-    private long _dropped;
 
     internal DeadLetterOffice(ActorSystem system)
     {
@@ -20,9 +19,6 @@ public sealed class DeadLetterOffice : IActorRef
 
     /// <summary>Messages that reached no actor.</summary>
     public long DeadLetterCount => Interlocked.Read(ref _deadLetters);
-
-    /// <summary>Messages bounded mailboxes refused or dropped, over the whole system.</summary>
-    public long DroppedCount => Interlocked.Read(ref _dropped);
 
     public void Tell(object message, IActorRef? sender = null) => Publish(message, sender, this);
 
@@ -37,8 +33,6 @@ public sealed class DeadLetterOffice : IActorRef
         Interlocked.Increment(ref _deadLetters);
         _system.EventStream.Publish(new DeadLetter(message, sender, recipient));
     }
-
-    internal void CountDropped() => Interlocked.Increment(ref _dropped);
 
     public override string ToString() => Path.ToString();
 }

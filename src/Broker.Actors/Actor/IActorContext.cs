@@ -27,11 +27,6 @@ public interface IActorContext
 
     void Unwatch(IActorRef actor);
 
-    /// <summary>Replaces the message handler until <see cref="Unbecome"/> or a restart.</summary>
-    void Become(Action<object> behavior);
-
-    void Unbecome();
-
     /// <summary>Timers that deliver messages to this actor and die with it.</summary>
     ITimerScheduler Timers { get; }
 

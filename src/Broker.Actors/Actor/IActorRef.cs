@@ -10,6 +10,6 @@ public interface IActorRef
 {
     ActorPath Path { get; }
 
-    /// <summary>Fire and forget: never blocks (unless the target's mailbox is bounded with back-pressure), never throws.</summary>
+    /// <summary>Fire and forget: never blocks, never throws.</summary>
     void Tell(object message, IActorRef? sender = null);
 }

@@ -1,8 +1,8 @@
 namespace Broker.Actors;
 
 /// <summary>
-/// How to create an actor: its factory (called again on every restart), and the settings of its mailbox,
-/// its turn on the dispatcher and the strategy it applies to its children. Immutable and shareable.
+/// How to create an actor: its factory (called again on every restart), and the settings of its turn on
+/// the dispatcher and the strategy it applies to its children. Immutable and shareable.
 /// </summary>
 public sealed record Props
 {
@@ -19,8 +19,6 @@ public sealed record Props
 
     /// <summary>A new instance of the actor: at the start and on every restart.</summary>
     internal ActorBase NewActor() => _create(_factory, _state);
-
-    public MailboxOptions Mailbox { get; init; } = MailboxOptions.Unbounded;
 
     /// <summary>Messages processed per turn before the thread goes to another actor; null takes the system's.</summary>
     public int? Throughput { get; init; }
@@ -41,7 +39,7 @@ public sealed record Props
     /// <summary>
     /// For actors made by the thousand (a session per client): a factory that captures nothing (a static lambda,
     /// one for them all) and the state it makes each actor from, so that an actor's props hold its state and no
-    /// closure or delegate of its own (about 150 B an idle session, issue 5). The factory runs again on every restart.
+    /// closure or delegate of its own: memory every idle session would carry. The factory runs again on every restart.
     /// </summary>
     public static Props Create<TState>(Func<TState, ActorBase> factory, TState state)
         where TState : class
@@ -50,8 +48,6 @@ public sealed record Props
         ArgumentNullException.ThrowIfNull(state);
         return new Props(factory, state, static (f, s) => ((Func<TState, ActorBase>)f)((TState)s!));
     }
-
-    public Props WithMailbox(MailboxOptions mailbox) => this with { Mailbox = mailbox };
 
     public Props WithThroughput(int throughput) =>
         throughput > 0 ? this with { Throughput = throughput } : throw new ArgumentOutOfRangeException(nameof(throughput));

@@ -5,7 +5,7 @@ internal sealed partial class ActorCell
 {
     public IEnumerable<IActorRef> Children => ChildCells;
 
-    internal ActorCell[] ChildCells
+    private ActorCell[] ChildCells
     {
         get
         {

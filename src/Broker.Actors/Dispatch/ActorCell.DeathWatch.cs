@@ -3,8 +3,8 @@ namespace Broker.Actors;
 /// <summary>
 /// Death watch: who wants to know when this actor stops, and whom this actor watches. The first watcher is
 /// kept in the cell itself, the others in <see cref="CellExtras.WatchedBy"/>: most watched actors have one
-/// watcher (each session, its registry), and a set plus the extras for it cost a few hundred bytes per
-/// session (issue 5, memory per idle connection).
+/// watcher (each session, its registry), and a set plus the extras for it would weigh on the memory of
+/// every idle session.
 /// </summary>
 internal sealed partial class ActorCell
 {

@@ -2,7 +2,7 @@ namespace Broker.Actors;
 
 /// <summary>
 /// Let it crash: a failing actor suspends itself and tells its parent, whose supervisor strategy decides
-/// to resume, restart (at once or after a back-off), stop, or escalate the failure to its own parent.
+/// to resume, restart, stop, or escalate the failure to its own parent.
 /// </summary>
 internal sealed partial class ActorCell
 {
@@ -47,18 +47,10 @@ internal sealed partial class ActorCell
                 child.SendSystemMessage(ResumeActor.Instance);
                 break;
             case Directive.Restart:
-                foreach (var affected in strategy.Affected(this, child))
-                {
-                    RestartChild(affected, failed.Cause, strategy);
-                }
-
+                RestartChild(child, failed.Cause, strategy);
                 break;
             case Directive.Stop:
-                foreach (var affected in strategy.Affected(this, child))
-                {
-                    StopChild(affected);
-                }
-
+                StopChild(child);
                 break;
             default:
                 Extras.EscalatedChild = child;
@@ -85,16 +77,7 @@ internal sealed partial class ActorCell
             return;
         }
 
-        var recreate = new RecreateActor(cause);
-        if (strategy.Backoff is { } backoff)
-        {
-            var delay = backoff.DelayFor(stats.RestartCount, Random.Shared);
-            _system.Scheduler.ScheduleOnce(delay, () => child.SendSystemMessage(recreate));
-        }
-        else
-        {
-            child.SendSystemMessage(recreate);
-        }
+        child.SendSystemMessage(new RecreateActor(cause));
     }
 
     private void HandleResume()

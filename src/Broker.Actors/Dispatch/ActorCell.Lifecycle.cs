@@ -110,7 +110,6 @@ internal sealed partial class ActorCell
 
     private void CreateInstance()
     {
-        _behavior = null;
         t_constructing = this;
         try
         {
@@ -159,7 +158,6 @@ internal sealed partial class ActorCell
 
         _state = LifecycleState.Terminated;
         _actor = null;
-        _behavior = null;
 
         // Stashed messages are still undelivered: they go to dead letters ahead of the mailbox's, in their order.
         _extras?.InternalStash?.UnstashAll();

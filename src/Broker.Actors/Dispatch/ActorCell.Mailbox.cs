@@ -2,8 +2,7 @@ namespace Broker.Actors;
 
 /// <summary>
 /// The mailbox, inline in the cell: ordinary messages in a lock-free multi-producer, single-consumer
-/// <see cref="EnvelopeQueue"/> (or, for a bounded mailbox, a <see cref="BoundedMailbox"/> under its own
-/// lock), system messages on a lock-free stack, and unstashed messages on a stack only the actor's turn
+/// <see cref="EnvelopeQueue"/>, system messages on a lock-free stack, and unstashed messages on a stack only the actor's turn
 /// touches. The cell is its own thread-pool work item: a turn processes the system messages, then up to
 /// <c>throughput</c> ordinary ones, and <see cref="_scheduled"/> makes sure only one turn runs at a time.
 /// <para>No wakeup is lost. A sender first makes its message visible with an interlocked instruction (the
@@ -12,8 +11,7 @@ namespace Broker.Actors;
 /// looks for claimed messages and reschedules itself if there are any. Both sides write, fence, then read
 /// what the other wrote, so they cannot both read the old value: either the turn sees the message, or the
 /// sender sees the flag cleared; both may, and the compare-and-swap in <see cref="Schedule"/> lets only
-/// one of them queue the cell. (The bounded mailbox gets the same from its monitor, which the sender holds
-/// while appending and the turn takes after clearing the flag.)</para>
+/// one of them queue the cell.</para>
 /// </summary>
 internal sealed partial class ActorCell : IThreadPoolWorkItem
 {
@@ -31,19 +29,10 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// <summary>A run of this actor is queued or going on (tests wait for an actor to be idle with it).</summary>
     internal bool IsScheduled => Volatile.Read(ref _scheduled) == 1;
 
-    public long DroppedMessages => _extras is null ? 0 : Interlocked.Read(ref _extras.DroppedMessages);
-
     public void Tell(object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var envelope = new Envelope(message, sender);
-        if (_extras?.Bounded is { } bounded)
-        {
-            TellBounded(bounded, envelope);
-            return;
-        }
-
-        if (_mailbox.TryEnqueue(envelope))
+        if (_mailbox.TryEnqueue(new Envelope(message, sender)))
         {
             // Every send reads the flag (the claim above was the fence), but Schedule only writes it when
             // the cell is idle: under load the cache line stays shared.
@@ -62,7 +51,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     public void TellAndRun(object message, IActorRef? sender)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (_extras?.Bounded is not null || AfterRun.IsOpen || !_mailbox.TryEnqueue(new Envelope(message, sender)))
+        if (AfterRun.IsOpen || !_mailbox.TryEnqueue(new Envelope(message, sender)))
         {
             Tell(message, sender);
             return;
@@ -155,10 +144,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     internal bool HasPendingWork => HasSystemMessages || (CanProcessMessages && HasMessages);
 
     /// <summary>The consumer only.</summary>
-    private bool HasMessages =>
-        _extras is { } extras
-            ? extras.Unstashed is { Count: > 0 } || (extras.Bounded is { } bounded ? bounded.HasMessages : _mailbox.HasClaims)
-            : _mailbox.HasClaims;
+    private bool HasMessages => _extras?.Unstashed is { Count: > 0 } || _mailbox.HasClaims;
 
     private void Schedule()
     {
@@ -171,43 +157,14 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
-    private void TellBounded(BoundedMailbox bounded, in Envelope envelope)
-    {
-        switch (bounded.TryEnqueue(envelope, out var dropped))
-        {
-            case BoundedMailbox.EnqueueResult.Enqueued:
-                if (dropped is { } oldest)
-                {
-                    CountDropped(oldest, "mailbox full: oldest message dropped");
-                }
-
-                Schedule();
-                break;
-            case BoundedMailbox.EnqueueResult.Refused:
-                CountDropped(envelope, $"mailbox full ({_props.Mailbox.Capacity} messages)");
-                break;
-            default:
-                _system.DeadLetters.Publish(envelope.Message, envelope.Sender, this);
-                break;
-        }
-    }
-
     /// <summary>The consumer only: unstashed messages first, then the mailbox.</summary>
     private bool TryDequeue(out Envelope envelope)
     {
-        if (_extras is { } extras)
+        if (_extras?.Unstashed is { Count: > 0 } unstashed)
         {
-            if (extras.Unstashed is { Count: > 0 } unstashed)
-            {
-                envelope = unstashed[^1];
-                unstashed.RemoveAt(unstashed.Count - 1);
-                return true;
-            }
-
-            if (extras.Bounded is { } bounded)
-            {
-                return bounded.TryDequeue(out envelope);
-            }
+            envelope = unstashed[^1];
+            unstashed.RemoveAt(unstashed.Count - 1);
+            return true;
         }
 
         return _mailbox.TryDequeue(out envelope);
@@ -255,20 +212,13 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             _extras.Unstashed = null;
         }
 
-        if (_extras?.Bounded is { } bounded)
+        _mailbox.Close();
+        while (_mailbox.TryDequeue(out var envelope))
         {
-            messages.AddRange(bounded.Close());
+            messages.Add(envelope);
         }
-        else
-        {
-            _mailbox.Close();
-            while (_mailbox.TryDequeue(out var envelope))
-            {
-                messages.Add(envelope);
-            }
 
-            _mailbox.Release();
-        }
+        _mailbox.Release();
 
         var system = Interlocked.Exchange(ref _systemMessages, ClosedSystemMessages);
         return (messages, Reverse(system));
@@ -286,13 +236,6 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
 
         return reversed;
-    }
-
-    private void CountDropped(in Envelope envelope, string reason)
-    {
-        Interlocked.Increment(ref Extras.DroppedMessages);
-        _system.DeadLetters.CountDropped();
-        Publish(new Dropped(envelope.Message, envelope.Sender, this, reason));
     }
 
     private sealed class SystemMessageNode(SystemMessage message)

@@ -21,7 +21,6 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
     private readonly string _name;
     private readonly Props _props;
     private ActorBase? _actor;
-    private Action<object>? _behavior;
     private IActorRef? _sender;
     private object? _message;
     private CellExtras? _extras;
@@ -33,10 +32,6 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
         _parent = parent;
         _name = name;
         _props = props;
-        if (props.Mailbox.Capacity is not null)
-        {
-            _extras = new CellExtras { Bounded = new BoundedMailbox(props.Mailbox) };
-        }
     }
 
     private enum LifecycleState : byte
@@ -73,10 +68,6 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
         }
     }
 
-    public void Become(Action<object> behavior) => _behavior = behavior ?? throw new ArgumentNullException(nameof(behavior));
-
-    public void Unbecome() => _behavior = null;
-
     public ITimerScheduler Timers => Extras.Timers ??= new TimerScheduler(this);
 
     public IStash Stash => Extras.Stash ??= new Stash(this);
@@ -86,8 +77,8 @@ internal sealed partial class ActorCell : IInternalActorRef, IActorContext
 
     public override string ToString() => Path.ToString();
 
-    /// <summary>Runs the current behaviour; a direct call, since a method group would allocate a delegate per message.</summary>
-    private void Dispatch(object message) => _actor!.AroundReceive(message, _behavior);
+    /// <summary>A direct call, since a method group would allocate a delegate per message.</summary>
+    private void Dispatch(object message) => _actor!.AroundReceive(message);
 
     private void Publish(object @event) => _system.EventStream.Publish(@event);
 

@@ -30,11 +30,6 @@ internal sealed class CellExtras
     public int RestartCount;
     public DateTimeOffset RestartWindowStart;
 
-    public long DroppedMessages;
-
     /// <summary>Unstashed messages, to be taken before the mailbox; the next one last. The actor's turn only.</summary>
     public List<Envelope>? Unstashed;
-
-    /// <summary>The mailbox of an actor whose props bound it; such an actor does not use the cell's lock-free queue.</summary>
-    public BoundedMailbox? Bounded;
 }

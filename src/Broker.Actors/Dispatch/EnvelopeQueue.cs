@@ -20,8 +20,8 @@ internal struct EnvelopeQueue
 
     /// <summary>
     /// As ConcurrentQueue's segments. Not lower: a ring is given up only when outgrown, and a queue
-    /// longer than the largest ring would use each further ring once, allocating about 24 bytes per
-    /// message. (A cap of 2,048 slots, to stay off the large object heap, did that in the fan-in benchmark.)
+    /// longer than the largest ring would use each further ring once, allocating for every message.
+    /// (A cap low enough to stay off the large object heap did that in the fan-in benchmark.)
     /// </summary>
     public const int MaxCapacity = 1 << 20;
 

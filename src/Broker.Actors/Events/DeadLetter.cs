@@ -2,6 +2,3 @@ namespace Broker.Actors;
 
 /// <summary>A message sent to an actor that no longer exists (or never did), published on the event stream.</summary>
 public sealed record DeadLetter(object Message, IActorRef? Sender, IActorRef Recipient);
-
-/// <summary>A message a bounded mailbox refused, published on the event stream.</summary>
-public sealed record Dropped(object Message, IActorRef? Sender, IActorRef Recipient, string Reason);

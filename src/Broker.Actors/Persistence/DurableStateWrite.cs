@@ -1,7 +1,7 @@
 namespace Broker.Actors.Persistence;
 
 /// <summary>One queued change of durable state: an upsert, or a delete when <see cref="Payload"/> is null.</summary>
-internal sealed record DurableStateWrite(string Kind, string Key, string? Manifest, byte[]? Payload)
+public sealed record DurableStateWrite(string Kind, string Key, string? Manifest, byte[]? Payload)
 {
     public bool IsDelete => Payload is null;
 
@@ -10,7 +10,7 @@ internal sealed record DurableStateWrite(string Kind, string Key, string? Manife
     /// hold several changes of one key (a retained topic published twice during a commit); only the last
     /// counts, and PostgreSQL refuses to upsert one key twice in one statement anyway.
     /// </summary>
-    public static IReadOnlyList<DurableStateWrite> LastPerKey(IReadOnlyList<DurableStateWrite> writes)
+    internal static IReadOnlyList<DurableStateWrite> LastPerKey(IReadOnlyList<DurableStateWrite> writes)
     {
         if (writes.Count == 1)
         {

@@ -23,13 +23,7 @@ public abstract partial class PersistentActor
 
     /// <summary>Stores the events atomically, each handler running in order once they are; commands wait as with <see cref="Persist{TEvent}"/>.</summary>
     protected void PersistAll<TEvent>(IEnumerable<TEvent> events, Action<TEvent> handler)
-        where TEvent : notnull
-    {
-        foreach (var @event in events)
-        {
-            Add(@event, handler, stashing: true);
-        }
-    }
+        where TEvent : notnull => AddAll(events, handler, stashing: true);
 
     /// <summary>
     /// Stores <paramref name="event"/> and calls <paramref name="handler"/> once it is, without stashing commands
@@ -41,11 +35,14 @@ public abstract partial class PersistentActor
 
     /// <summary><see cref="PersistAsync{TEvent}"/> for several events, stored atomically.</summary>
     protected void PersistAllAsync<TEvent>(IEnumerable<TEvent> events, Action<TEvent> handler)
+        where TEvent : notnull => AddAll(events, handler, stashing: false);
+
+    private void AddAll<TEvent>(IEnumerable<TEvent> events, Action<TEvent> handler, bool stashing)
         where TEvent : notnull
     {
         foreach (var @event in events)
         {
-            Add(@event, handler, stashing: false);
+            Add(@event, handler, stashing);
         }
     }
 

@@ -6,8 +6,7 @@ namespace Broker.Actors.Persistence;
 /// An actor whose state is rebuilt from the events it persisted, as Akka.Persistence does it. On start it
 /// recovers: the latest snapshot is offered to <see cref="ReceiveRecover"/> as a <see cref="SnapshotOffer"/>,
 /// then the events after it, then <see cref="RecoveryCompleted"/>; commands that arrive meanwhile wait.
-/// Commands go to <see cref="ReceiveCommand"/> (or the behaviour set with <c>Context.Become</c>), which
-/// calls <see cref="Persist{TEvent}"/> to store an event and change the state in the handler, once stored.
+/// Commands go to <see cref="ReceiveCommand"/>, which calls <see cref="Persist{TEvent}"/> to store an event and change the state in the handler, once stored.
 /// <code>
 ///   Recovering ──RecoveryCompleted──▶ Ready ◀──────── last stashing handler ran ──┐
 ///   (commands stashed)                  │ Persist                                    │
@@ -15,7 +14,7 @@ namespace Broker.Actors.Persistence;
 ///                                  Persisting (commands stashed until the write is committed)
 /// </code>
 /// A journal that fails a write leaves its state unknown: <see cref="OnPersistFailure"/> runs and the actor
-/// stops; its supervisor may start it again later (with a back-off), and recovery reads what was stored.
+/// stops; whoever owns it may start it again later (with a back-off), and recovery reads what was stored.
 /// Split by concern: Recovery, Writes, Snapshots.
 /// </summary>
 public abstract partial class PersistentActor : ActorBase
@@ -69,7 +68,7 @@ public abstract partial class PersistentActor : ActorBase
     protected virtual void OnRecoveryFailure(Exception cause, object? @event) =>
         ReportError($"recovery of '{PersistenceId}' failed" + (@event is null ? "" : $" on {@event.GetType().Name}"), cause);
 
-    internal override void AroundReceive(object message, Action<object>? behavior)
+    internal override void AroundReceive(object message)
     {
         switch (message)
         {
@@ -101,7 +100,7 @@ public abstract partial class PersistentActor : ActorBase
                     return;
                 }
 
-                base.AroundReceive(message, behavior);
+                base.AroundReceive(message);
                 break;
         }
 

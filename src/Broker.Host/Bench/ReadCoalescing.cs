@@ -4,8 +4,8 @@ namespace Broker.Host.Bench;
 /// When a subscriber's read loop waits a little before reading again, so that one read takes many messages: only in
 /// runs whose publishers are flat out (--rate 0), whose latencies are queueing of seconds anyway, and only after a
 /// short read. A broker that writes each message in its own system call (mosquitto) otherwise wakes the generator,
-/// and makes the kernel receive and acknowledge a segment, once per message: about 10 µs of the generator's CPU per
-/// message on this machine, 18 s of CPU in a 10 s fan-in run. After a pause of 1 ms the next read takes a
+/// and makes the kernel receive and acknowledge a segment, once per message: CPU the generator then lacks for its own
+/// work in a flat-out fan-in run. After a pause of 1 ms the next read takes a
 /// millisecond's worth of messages at once; a read that filled most of the buffer means the bytes are already
 /// waiting, and the loop reads again at once. Paced runs, which measure latency, never pause.
 /// </summary>

@@ -12,13 +12,12 @@ namespace Broker.Host.Commands;
 internal sealed partial class BrokerService(BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger) : IHostedService
 {
     private BrokerRuntime? runtime;
-    private BrokerServer? server;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Storage first: a broker that cannot keep sessions as configured must not accept a client.
         runtime = await BrokerRuntime.CreateAsync(options, loggerFactory, cancellationToken: cancellationToken);
-        server = new BrokerServer(options.Listeners, runtime.Handler, loggerFactory);
+        var server = new BrokerServer(options.Listeners, runtime.Handler, loggerFactory);
         try
         {
             await server.StartAsync(cancellationToken);
@@ -27,24 +26,23 @@ internal sealed partial class BrokerService(BrokerOptions options, ILoggerFactor
         {
             await server.DisposeAsync();
             await runtime.DisposeAsync();
-            server = null;
             runtime = null;
             throw;
         }
+        runtime.StopOnShutdown(server);
         Started(server.Listeners.Count);
     }
 
-    /// <summary><paramref name="cancellationToken"/> is the host's shutdown deadline: connections still open then are aborted.</summary>
+    /// <summary>
+    /// The runtime's coordinated shutdown; <paramref name="cancellationToken"/> is the host's shutdown deadline, at
+    /// which every step still running gives up (connections still open are aborted).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (server is null || runtime is null)
+        if (runtime is null)
             return;
         Stopping();
-        await server.StopAcceptingAsync(cancellationToken);
-        await runtime.CloseConnectionsAsync(cancellationToken);
-        await server.StopAsync(cancellationToken);
-        await server.DisposeAsync();
-        await runtime.DisposeAsync();
+        await runtime.StopAsync(cancellationToken);
         Stopped();
     }
 

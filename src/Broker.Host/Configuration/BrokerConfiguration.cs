@@ -1,5 +1,5 @@
 using System.Collections;
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 using Broker.Host.Options;
 using Microsoft.Extensions.Configuration;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 
 namespace Broker.Host.Configuration;
 
@@ -9,7 +9,7 @@ namespace Broker.Host.Configuration;
 /// (a plain number is bytes) wherever the value comes from. K, KB and KiB all mean 1024, as in
 /// EMQX (see <see cref="HoconSize"/>).
 /// </summary>
-[TypeConverter(typeof(ByteSizeConverter))]
+[TypeConverter(typeof(ParsableConverter<ByteSize>))]
 public readonly record struct ByteSize(long Bytes) : IComparable<ByteSize>, IParsable<ByteSize>
 {
     public static ByteSize FromKilobytes(long kilobytes) => new(kilobytes * 1024);

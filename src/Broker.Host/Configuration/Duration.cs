@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 
 namespace Broker.Host.Configuration;
 
@@ -9,7 +9,7 @@ namespace Broker.Host.Configuration;
 /// (a plain number is milliseconds) wherever the value comes from: file, environment or command line.
 /// The <see cref="TypeConverter"/> lets the standard configuration binder read it too.
 /// </summary>
-[TypeConverter(typeof(DurationConverter))]
+[TypeConverter(typeof(ParsableConverter<Duration>))]
 public readonly record struct Duration(TimeSpan Value) : IComparable<Duration>, IParsable<Duration>
 {
     public static Duration FromMilliseconds(long milliseconds) => new(TimeSpan.FromMilliseconds(milliseconds));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 using Microsoft.Extensions.Configuration;
 
 namespace Broker.Host.Configuration;

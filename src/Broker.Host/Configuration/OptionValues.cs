@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 
 namespace Broker.Host.Configuration;
 

@@ -1,4 +1,4 @@
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 using Microsoft.Extensions.Configuration;
 
 namespace Broker.Host.Configuration;

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace Broker.Host.Options;
 
 /// <summary>
-/// The <c>persistence</c> section: the store of the event journal and snapshots (issue 6), opened at
-/// start by <see cref="Persistence.BrokerPersistence"/>; sessions and retained messages become durable in a later change.
+/// The <c>persistence</c> section: where sessions and retained messages are stored (event journal, snapshots and
+/// durable state), opened at start by <see cref="Persistence.BrokerPersistence"/>.
 /// </summary>
 public sealed class PersistenceOptions
 {

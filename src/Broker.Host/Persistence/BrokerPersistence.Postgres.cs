@@ -1,6 +1,5 @@
 using Broker.Actors.Persistence;
 using Broker.Actors.Persistence.PostgreSql;
-using Broker.Actors.Persistence.Serialization;
 using Broker.Host.Options;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -28,10 +27,8 @@ public sealed partial class BrokerPersistence
             throw new StorageUnavailableException(ConnectionStringKey, $"{server} is not writable ({Describe(e)})", e);
         }
 
-        var extension = new PersistenceExtension(new PostgresJournal(database), new PostgresSnapshotStore(database), new EventSerializerRegistry(), settings);
-        Opened(logger, "postgresql", server, Name(persistence.Durability));
         var state = new PostgresDurableStateStore(database, new DurableStateOptions { CommitInterval = commitInterval });
-        return new BrokerPersistence(persistence, extension, state, null, database, logger);
+        return Composed(persistence, settings, new PostgresJournal(database), new PostgresSnapshotStore(database), state, logger, "postgresql", server, postgres: database);
     }
 
     /// <summary>Retries what may pass (refused, timed out, "the database system is starting up"); a refused password fails at once.</summary>

@@ -1,5 +1,4 @@
 using Broker.Actors.Persistence;
-using Broker.Actors.Persistence.Serialization;
 using Broker.Actors.Persistence.Sqlite;
 using Broker.Host.Options;
 using Microsoft.Data.Sqlite;
@@ -34,10 +33,8 @@ public sealed partial class BrokerPersistence
             throw new StorageUnavailableException(SqlitePathKey, $"{path} is not writable ({Describe(e)})", e);
         }
 
-        var extension = new PersistenceExtension(new SqliteJournal(database), new SqliteSnapshotStore(database), new EventSerializerRegistry(), settings);
-        Opened(logger, "sqlite", path, Name(persistence.Durability));
         var state = new SqliteDurableStateStore(database, new DurableStateOptions { CommitInterval = commitInterval });
-        return new BrokerPersistence(persistence, extension, state, database, null, logger);
+        return Composed(persistence, settings, new SqliteJournal(database), new SqliteSnapshotStore(database), state, logger, "sqlite", path, sqlite: database);
     }
 
     /// <summary>The innermost message, which says what went wrong ("Connection refused", "Permission denied"), without a trailing period.</summary>
@@ -50,6 +47,4 @@ public sealed partial class BrokerPersistence
 
         return e.Message.TrimEnd('.', ' ');
     }
-
-    private static string Name(PersistenceDurability durability) => durability.ToString().ToLowerInvariant();
 }

@@ -91,6 +91,16 @@ public sealed partial class BrokerPersistence : IAsyncDisposable
             : await OpenSqliteAsync(persistence, node, commitInterval, settings, logger, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The stores opened on one database, whichever the backend; says where they are.</summary>
+    private static BrokerPersistence Composed(
+        PersistenceOptions persistence, PersistenceSettings settings, IJournal journal, ISnapshotStore snapshots, IDurableStateStore state,
+        ILogger logger, string backend, string where, SqliteDatabase? sqlite = null, PostgresDatabase? postgres = null)
+    {
+        var extension = new PersistenceExtension(journal, snapshots, new EventSerializerRegistry(), settings);
+        Opened(logger, backend, where, persistence.Durability.ToString().ToLowerInvariant());
+        return new BrokerPersistence(persistence, extension, state, sqlite, postgres, logger);
+    }
+
     /// <summary>Makes the stores those of <paramref name="system"/>'s persistent actors; nothing when nothing is stored.</summary>
     public void Install(ActorSystem system)
     {

@@ -7,8 +7,7 @@ namespace Broker.Transport.Sessions;
 /// <summary>The registry's part in durability: recovery at start, and restarts of sessions whose storage failed.</summary>
 public sealed partial class SessionRegistry
 {
-    private static readonly TimeSpan FirstRestartDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
+    private static readonly Backoff RestartBackoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
     private IActorRef? _recoveryReplyTo;
     private int _recovering;
@@ -207,7 +206,7 @@ public sealed partial class SessionRegistry
     {
         entry.Session = null;
         entry.Restarts++;
-        var delay = TimeSpan.FromTicks(Math.Min(MaxRestartDelay.Ticks, FirstRestartDelay.Ticks << Math.Min(entry.Restarts - 1, 16)));
+        var delay = RestartBackoff.DelayFor(entry.Restarts, Random.Shared);
         LogRestartScheduled(_logger, clientId, delay.TotalSeconds);
         Context.Timers.StartSingleTimer(RestartKey(clientId), new RestartSession(clientId), delay);
     }

@@ -3,7 +3,7 @@ using Broker.Actors.TestKit;
 
 namespace Broker.Actors.Tests.Runtime;
 
-/// <summary>The hooks around an actor's life and what the defaults do; stopping oneself; behaviours.</summary>
+/// <summary>The hooks around an actor's life and what the defaults do; stopping oneself; unhandled messages.</summary>
 public sealed class LifecycleTests : ActorTestKit
 {
     private readonly TestProbe _hooks;
@@ -88,31 +88,11 @@ public sealed class LifecycleTests : ActorTestKit
     }
 
     [Fact]
-    public void Become_replaces_the_behaviour_until_Unbecome_and_a_restart_brings_back_the_original()
-    {
-        var actor = Sys.ActorOf(Props.Create(() => new Moody(TestActor.Ref)));
-
-        actor.Tell("hello");
-        actor.Tell("become");
-        actor.Tell("hello");
-        actor.Tell("unbecome");
-        actor.Tell("hello");
-        actor.Tell("become");
-        actor.Tell("fail");
-        actor.Tell("hello");
-
-        ExpectMsg("calm: hello");
-        ExpectMsg("angry: hello");
-        ExpectMsg("calm: hello");
-        ExpectMsg("calm: hello");
-    }
-
-    [Fact]
     public void An_unhandled_message_is_published()
     {
         var unhandled = CreateTestProbe("unhandled");
         Sys.EventStream.Subscribe(unhandled.Ref, typeof(UnhandledMessage));
-        var actor = Sys.ActorOf(Props.Create(() => new Moody(TestActor.Ref)));
+        var actor = Sys.ActorOf(Props.Create(() => new HelloOnly(TestActor.Ref)));
 
         TestActor.Send(actor, 42);
 
@@ -138,39 +118,17 @@ public sealed class LifecycleTests : ActorTestKit
         }
     }
 
-    private sealed class Moody(IActorRef probe) : ActorBase
+    private sealed class HelloOnly(IActorRef probe) : ActorBase
     {
         protected override void Receive(object message)
         {
-            switch (message)
+            if (message is "hello")
             {
-                case "hello":
-                    probe.Tell("calm: hello");
-                    break;
-                case "become":
-                    Context.Become(Angry);
-                    break;
-                default:
-                    Unhandled(message);
-                    break;
+                probe.Tell("hello");
             }
-        }
-
-        private void Angry(object message)
-        {
-            switch (message)
+            else
             {
-                case "hello":
-                    probe.Tell("angry: hello");
-                    break;
-                case "unbecome":
-                    Context.Unbecome();
-                    break;
-                case "fail":
-                    throw new TestException("angry");
-                default:
-                    Unhandled(message);
-                    break;
+                Unhandled(message);
             }
         }
     }

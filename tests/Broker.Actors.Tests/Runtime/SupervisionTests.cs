@@ -5,7 +5,7 @@ namespace Broker.Actors.Tests.Runtime;
 
 /// <summary>
 /// What a supervisor's directives do to a failing child: restart (a new instance, the failing message
-/// dropped, the mailbox kept), resume, stop, limits on restarts, escalation, all-for-one, and the
+/// dropped, the mailbox kept), resume, stop, limits on restarts, escalation, and the
 /// failures the default strategy stops rather than restarts.
 /// </summary>
 public sealed class SupervisionTests : ActorTestKit
@@ -22,7 +22,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Restart_replaces_the_instance_so_its_state_starts_afresh()
     {
-        var worker = SpawnWorker(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart)));
+        var worker = SpawnWorker(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart)));
         worker.Tell("inc");
         worker.Tell("inc");
         worker.Tell("count");
@@ -39,7 +39,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Restart_drops_the_failing_message_and_processes_the_later_ones_with_the_hooks_in_order()
     {
-        var worker = SpawnWorker(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart)));
+        var worker = SpawnWorker(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart)));
         var failure = new TestException("boom");
         var failing = new Fail(failure);
 
@@ -65,7 +65,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Resume_keeps_the_instance_and_its_state()
     {
-        var worker = SpawnWorker(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Resume)));
+        var worker = SpawnWorker(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Resume)));
         worker.Tell("inc");
         worker.Tell("inc");
         var failure = new TestException("resume me");
@@ -81,7 +81,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Stop_stops_the_child_for_good()
     {
-        var worker = SpawnWorker(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Stop)));
+        var worker = SpawnWorker(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Stop)));
         Watch(worker);
         var failure = new TestException("stop me");
 
@@ -97,7 +97,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void A_child_that_fails_more_often_than_allowed_within_the_window_is_stopped()
     {
-        var strategy = new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart), maxRetries: 2, within: TimeSpan.FromMinutes(1));
+        var strategy = new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart), maxRetries: 2, within: TimeSpan.FromMinutes(1));
         var worker = SpawnWorker(strategy);
         Watch(worker);
 
@@ -115,7 +115,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Restarts_are_counted_afresh_once_the_window_has_passed()
     {
-        var strategy = new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart), maxRetries: 2, within: TimeSpan.FromMinutes(1));
+        var strategy = new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart), maxRetries: 2, within: TimeSpan.FromMinutes(1));
         var worker = SpawnWorker(strategy);
         Watch(worker);
 
@@ -135,7 +135,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Escalation_fails_the_parent_whose_supervisor_restarts_it_and_whose_default_PreRestart_stops_its_children()
     {
-        var top = Sys.ActorOf(Supervisor.PropsWith(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart))), "top");
+        var top = Sys.ActorOf(Supervisor.PropsWith(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart))), "top");
         var parentProbe = CreateTestProbe("parent");
         var parent = Supervisor.Spawn(TestActor, top, Escalator.PropsFor(parentProbe.Ref, Worker.PropsFor(_worker.Ref)), "parent");
         var firstChild = parentProbe.ExpectMsg<IActorRef>();
@@ -159,8 +159,8 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void After_an_escalation_resuming_the_parent_resumes_the_failed_child_with_its_state()
     {
-        var top = Sys.ActorOf(Supervisor.PropsWith(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Resume))), "top");
-        var parent = Supervisor.Spawn(TestActor, top, Supervisor.PropsWith(new OneForOneStrategy(_ => Directive.Escalate)), "parent");
+        var top = Sys.ActorOf(Supervisor.PropsWith(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Resume))), "top");
+        var parent = Supervisor.Spawn(TestActor, top, Supervisor.PropsWith(new SupervisorStrategy(_ => Directive.Escalate)), "parent");
         var child = Supervisor.Spawn(TestActor, parent, Worker.PropsFor(_worker.Ref), "child");
         _worker.ExpectMsg(new Hook("PreStart", 1));
         child.Tell("inc");
@@ -176,7 +176,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void After_an_escalation_a_parent_restarted_without_stopping_its_children_restarts_the_failed_child()
     {
-        var top = Sys.ActorOf(Supervisor.PropsWith(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart))), "top");
+        var top = Sys.ActorOf(Supervisor.PropsWith(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart))), "top");
         var parent = Supervisor.Spawn(TestActor, top, Props.Create(() => new EscalatesAndKeepsChildren()), "parent");
         var child = Supervisor.Spawn(TestActor, parent, Worker.PropsFor(_worker.Ref), "child");
         _worker.ExpectMsg(new Hook("PreStart", 1));
@@ -197,55 +197,9 @@ public sealed class SupervisionTests : ActorTestKit
     }
 
     [Fact]
-    public void All_for_one_restarts_the_siblings_of_the_failing_child_too()
-    {
-        var siblingProbe = CreateTestProbe("sibling");
-        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new AllForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Restart))));
-        var failing = Supervisor.Spawn(TestActor, supervisor, Worker.PropsFor(_worker.Ref), "failing");
-        var sibling = Supervisor.Spawn(TestActor, supervisor, Worker.PropsFor(siblingProbe.Ref), "sibling");
-        _worker.ExpectMsg(new Hook("PreStart", 1));
-        siblingProbe.ExpectMsg(new Hook("PreStart", 1));
-        sibling.Tell("inc");
-        var failure = new TestException("all of you");
-        var message = new Fail(failure);
-
-        failing.Tell(message);
-
-        _decisions.ExpectMsg(new Decided(failure, Directive.Restart));
-        _worker.ExpectMsg(new Hook("PreRestart", 1, failure, message));
-        _worker.ExpectMsg(new Hook("PostStop", 1));
-        _worker.ExpectMsg(new Hook("PostRestart", 2, failure));
-        _worker.ExpectMsg(new Hook("PreStart", 2));
-        siblingProbe.ExpectMsg(new Hook("PreRestart", 1, failure, null));
-        siblingProbe.ExpectMsg(new Hook("PostStop", 1));
-        siblingProbe.ExpectMsg(new Hook("PostRestart", 2, failure));
-        siblingProbe.ExpectMsg(new Hook("PreStart", 2));
-        sibling.Tell("count");
-        siblingProbe.ExpectMsg(new Counted(2, 0));
-    }
-
-    [Fact]
-    public void All_for_one_stops_the_siblings_of_the_failing_child_too()
-    {
-        var siblingProbe = CreateTestProbe("sibling");
-        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new AllForOneStrategy(Supervisor.Reporting(_decisions.Ref, Directive.Stop))));
-        var failing = Supervisor.Spawn(TestActor, supervisor, Worker.PropsFor(_worker.Ref), "failing");
-        var sibling = Supervisor.Spawn(TestActor, supervisor, Worker.PropsFor(siblingProbe.Ref), "sibling");
-        Watch(failing);
-        Watch(sibling);
-
-        failing.Tell(new Fail(new TestException("stop all of you")));
-
-        _decisions.ExpectMsg<Decided>(d => d.Directive == Directive.Stop);
-        var stopped = new[] { ExpectMsg<Terminated>().Actor, ExpectMsg<Terminated>().Actor };
-        Assert.Contains(failing, stopped);
-        Assert.Contains(sibling, stopped);
-    }
-
-    [Fact]
     public void A_constructor_that_throws_fails_with_ActorInitializationException_and_the_default_strategy_stops_the_actor()
     {
-        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, SupervisorStrategy.DefaultDecider))));
+        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, SupervisorStrategy.DefaultDecider))));
         var child = Supervisor.Spawn(TestActor, supervisor, Props.Create(() => new ThrowsInConstructor()));
         Watch(child);
 
@@ -277,7 +231,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void Kill_fails_the_actor_with_ActorKilledException_and_the_default_strategy_stops_it()
     {
-        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, SupervisorStrategy.DefaultDecider))));
+        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, SupervisorStrategy.DefaultDecider))));
         var worker = Supervisor.Spawn(TestActor, supervisor, Worker.PropsFor(_worker.Ref));
         _worker.ExpectMsg(new Hook("PreStart", 1));
         Watch(worker);
@@ -307,7 +261,7 @@ public sealed class SupervisionTests : ActorTestKit
     [Fact]
     public void A_watcher_that_does_not_handle_Terminated_dies_of_DeathPactException()
     {
-        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new OneForOneStrategy(Supervisor.Reporting(_decisions.Ref, SupervisorStrategy.DefaultDecider))));
+        var supervisor = Sys.ActorOf(Supervisor.PropsWith(new SupervisorStrategy(Supervisor.Reporting(_decisions.Ref, SupervisorStrategy.DefaultDecider))));
         var watched = Sys.ActorOf(Props.Create(() => new Forwarder(_worker.Ref)), "watched");
         var watcher = Supervisor.Spawn(TestActor, supervisor, Props.Create(() => new HandlesNothing(watched)), "watcher");
         Watch(watcher);
@@ -352,7 +306,7 @@ public sealed class SupervisionTests : ActorTestKit
     /// <summary>Escalates every failure of its children; creates one child, "child", in PreStart and tells the probe.</summary>
     private sealed class Escalator(IActorRef probe, Props child, int instance) : ActorBase
     {
-        public override SupervisorStrategy SupervisorStrategy { get; } = new OneForOneStrategy(_ => Directive.Escalate);
+        public override SupervisorStrategy SupervisorStrategy { get; } = new SupervisorStrategy(_ => Directive.Escalate);
 
         public static Props PropsFor(IActorRef probe, Props child)
         {
@@ -374,7 +328,7 @@ public sealed class SupervisionTests : ActorTestKit
     /// <summary>Escalates its children's failures and keeps them when it restarts; creates children as a <see cref="Supervisor"/> does.</summary>
     private sealed class EscalatesAndKeepsChildren : ActorBase
     {
-        public override SupervisorStrategy SupervisorStrategy { get; } = new OneForOneStrategy(_ => Directive.Escalate);
+        public override SupervisorStrategy SupervisorStrategy { get; } = new SupervisorStrategy(_ => Directive.Escalate);
 
         protected override void PreRestart(Exception reason, object? message)
         {

@@ -356,12 +356,7 @@ public class CoordinatedShutdownTests
     [Fact]
     public async Task The_default_phases_are_the_brokers_in_order_and_run_when_empty()
     {
-        string[] expected =
-        [
-            "before-service-unbind", "service-unbind", "service-requests-done", "service-stop",
-            "before-cluster-shutdown", "cluster-sharding-shutdown-region", "cluster-leave", "cluster-exiting",
-            "cluster-exiting-done", "cluster-shutdown", "before-actor-system-terminate", "actor-system-terminate",
-        ];
+        string[] expected = ["service-unbind", "service-requests-done", "service-stop", "actor-system-terminate"];
         Assert.Equal(expected, ShutdownPhases.Default.Select(p => p.Name));
         Assert.All(ShutdownPhases.Default, p => Assert.Equal(TimeSpan.FromSeconds(10), p.Timeout));
         Assert.Equal(ShutdownPhases.ActorSystemTerminate, ShutdownPhases.Default[^1].Name);

@@ -27,16 +27,13 @@ public sealed class BenchEndToEndTests : IAsyncLifetime
         _server = new BrokerServer(options.Listeners, _runtime.Handler, NullLoggerFactory.Instance);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _server.StartAsync(timeout.Token);
+        _runtime.StopOnShutdown(_server);
     }
 
     public async Task DisposeAsync()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _server.StopAcceptingAsync(deadline.Token);
-        await _runtime.CloseConnectionsAsync(deadline.Token);
-        await _server.StopAsync(deadline.Token);
-        await _server.DisposeAsync();
-        await _runtime.DisposeAsync();
+        await _runtime.StopAsync(deadline.Token);
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-using Broker.Actors.Configuration.Hocon;
+using Broker.Host.Configuration.Hocon;
 using Broker.Host.Configuration;
 using Broker.Host.Options;
 

@@ -7,19 +7,18 @@ namespace Broker.Actors.Persistence.PostgreSql;
 /// The journal in PostgreSQL. A group commit is one round trip: one INSERT over arrays of every pending
 /// event (<c>unnest</c>), in one transaction, so its cost barely grows with the number of events.
 /// </summary>
-public sealed class PostgresJournal : IJournal
+public sealed class PostgresJournal : GroupCommittedJournal
 {
     private readonly PostgresDatabase _database;
-    private readonly GroupCommitWriter<AtomicWrite> _writer;
     private readonly string _insert;
     private readonly string _replay;
     private readonly string _highest;
     private readonly string _delete;
-    private int _disposed;
 
     public PostgresJournal(PostgresDatabase database)
+        : base((database ?? throw new ArgumentNullException(nameof(database))).Options.MaxEventsPerCommit, database.Options.CommitInterval)
     {
-        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _database = database;
         var schema = database.Schema;
         _insert = $"""
             INSERT INTO {schema}.journal (persistence_id, sequence_nr, manifest, payload)
@@ -45,19 +44,9 @@ public sealed class PostgresJournal : IJournal
             INSERT INTO {schema}.journal_metadata (persistence_id, deleted_to) SELECT @id, nr FROM highest
             ON CONFLICT (persistence_id) DO UPDATE SET deleted_to = GREATEST({schema}.journal_metadata.deleted_to, excluded.deleted_to)
             """;
-        _writer = new GroupCommitWriter<AtomicWrite>(
-            CommitAsync, write => write.Entries.Count, database.Options.MaxEventsPerCommit, commitInterval: database.Options.CommitInterval);
     }
 
-    public JournalStatistics Statistics => _writer.Statistics;
-
-    public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return _writer.WriteAsync(write);
-    }
-
-    private async Task CommitAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
+    private protected override async Task CommitAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
     {
         var count = writes.Sum(w => w.Entries.Count);
         var ids = new string[count];
@@ -86,16 +75,10 @@ public sealed class PostgresJournal : IJournal
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<JournalEntry>> ReplayAsync(
-        string persistenceId, long fromSequenceNr, long toSequenceNr, int max, CancellationToken cancellationToken = default)
+    private protected override async Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(
+        string persistenceId, long fromSequenceNr, long toSequenceNr, int max, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
         var entries = new List<JournalEntry>();
-        if (max <= 0 || fromSequenceNr > toSequenceNr)
-        {
-            return entries;
-        }
-
         await using var command = _database.DataSource.CreateCommand(_replay);
         command.Parameters.AddWithValue("id", persistenceId);
         command.Parameters.AddWithValue("from", fromSequenceNr);
@@ -110,7 +93,7 @@ public sealed class PostgresJournal : IJournal
         return entries;
     }
 
-    public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
+    public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         await using var command = _database.DataSource.CreateCommand(_highest);
@@ -118,7 +101,7 @@ public sealed class PostgresJournal : IJournal
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
+    public override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         await using var command = _database.DataSource.CreateCommand(_delete);
@@ -127,7 +110,7 @@ public sealed class PostgresJournal : IJournal
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
+    public override async Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         await using var command = _database.DataSource.CreateCommand(
@@ -136,20 +119,9 @@ public sealed class PostgresJournal : IJournal
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         return _database.ReadPersistenceIdsAsync("journal", prefix, cancellationToken);
-    }
-
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    /// <summary>Commits what was written before, then stops; the database (its connection pool) is its owner's to dispose.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await _writer.DisposeAsync().ConfigureAwait(false);
-        }
     }
 }

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Broker.Actors.Persistence.PostgreSql;
 
 /// <summary>Snapshots in PostgreSQL, beside the journal.</summary>
@@ -40,7 +38,7 @@ public sealed class PostgresSnapshotStore : ISnapshotStore
     {
         ThrowIfDisposed();
         await using var command = _database.DataSource.CreateCommand(_load);
-        AddCriteria(command, persistenceId, criteria);
+        criteria.AddParameters(command, "", persistenceId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -55,7 +53,7 @@ public sealed class PostgresSnapshotStore : ISnapshotStore
     {
         ThrowIfDisposed();
         await using var command = _database.DataSource.CreateCommand(_delete);
-        AddCriteria(command, persistenceId, criteria);
+        criteria.AddParameters(command, "", persistenceId);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,15 +61,6 @@ public sealed class PostgresSnapshotStore : ISnapshotStore
     {
         ThrowIfDisposed();
         return _database.ReadPersistenceIdsAsync("snapshots", prefix, cancellationToken);
-    }
-
-    private static void AddCriteria(NpgsqlCommand command, string persistenceId, SnapshotSelectionCriteria criteria)
-    {
-        command.Parameters.AddWithValue("id", persistenceId);
-        command.Parameters.AddWithValue("min", criteria.MinSequenceNr);
-        command.Parameters.AddWithValue("max", criteria.MaxSequenceNr);
-        command.Parameters.AddWithValue("maxAt", criteria.MaxTimestamp == DateTimeOffset.MaxValue ? long.MaxValue
-            : criteria.MaxTimestamp == DateTimeOffset.MinValue ? long.MinValue : criteria.MaxTimestamp.ToUnixTimeMilliseconds());
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

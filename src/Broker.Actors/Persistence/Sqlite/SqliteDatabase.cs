@@ -42,8 +42,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
         );
         """;
 
-    private static int s_initialized;
-
     private readonly string _connectionString;
     private readonly string _pragmas;
 
@@ -90,11 +88,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
     public static SqliteDatabase Open(SqliteStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (Interlocked.Exchange(ref s_initialized, 1) == 0)
-        {
-            SQLitePCL.Batteries_V2.Init();
-        }
-
         var path = System.IO.Path.GetFullPath(options.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var database = new SqliteDatabase(options, path);

@@ -7,31 +7,19 @@ namespace Broker.Actors.Persistence.Sqlite;
 /// single writer anyway, so one connection loses nothing and saves the lock hand-offs); reads take pooled
 /// connections and, in WAL mode, run beside the writer.
 /// </summary>
-public sealed class SqliteJournal : IJournal
+public sealed class SqliteJournal : GroupCommittedJournal
 {
     private readonly SqliteDatabase _database;
-    private readonly GroupCommitWriter<AtomicWrite> _writer;
     private readonly SqliteCommitConnection _commits;
-    private int _disposed;
 
     public SqliteJournal(SqliteDatabase database)
+        : base((database ?? throw new ArgumentNullException(nameof(database))).Options.MaxEventsPerCommit, database.Options.CommitInterval)
     {
-        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _database = database;
         _commits = new SqliteCommitConnection(database);
-        _writer = new GroupCommitWriter<AtomicWrite>(
-            Commit, write => write.Entries.Count, database.Options.MaxEventsPerCommit, commitInterval: database.Options.CommitInterval);
     }
 
-    public JournalStatistics Statistics => _writer.Statistics;
-
-    public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return _writer.WriteAsync(write);
-    }
-
-    /// <summary>Runs on the writer loop only, one call at a time.</summary>
-    private Task Commit(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
+    private protected override Task CommitAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
     {
         _commits.Commit((connection, transaction) =>
         {
@@ -59,16 +47,10 @@ public sealed class SqliteJournal : IJournal
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<JournalEntry>> ReplayAsync(
-        string persistenceId, long fromSequenceNr, long toSequenceNr, int max, CancellationToken cancellationToken = default)
+    private protected override Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(
+        string persistenceId, long fromSequenceNr, long toSequenceNr, int max, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
         var entries = new List<JournalEntry>();
-        if (max <= 0 || fromSequenceNr > toSequenceNr)
-        {
-            return Task.FromResult<IReadOnlyList<JournalEntry>>(entries);
-        }
-
         using var connection = _database.OpenConnection();
         using var select = connection.CreateCommand();
         select.CommandText = """
@@ -89,7 +71,7 @@ public sealed class SqliteJournal : IJournal
         return Task.FromResult<IReadOnlyList<JournalEntry>>(entries);
     }
 
-    public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
+    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         using var connection = _database.OpenConnection();
@@ -109,7 +91,7 @@ public sealed class SqliteJournal : IJournal
         return (long)select.ExecuteScalar()!;
     }
 
-    public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
+    public override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         using var turn = _database.EnterWrite();
@@ -131,7 +113,7 @@ public sealed class SqliteJournal : IJournal
         return Task.CompletedTask;
     }
 
-    public Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
+    public override Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         using var turn = _database.EnterWrite();
@@ -149,24 +131,13 @@ public sealed class SqliteJournal : IJournal
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         using var connection = _database.OpenConnection();
         return Task.FromResult(SqliteDatabase.ReadPersistenceIds(connection, "journal", prefix));
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    /// <summary>Commits what was written before, then closes the write connection.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        _commits.Dispose();
-    }
+    /// <summary>The write connection closes after the last commit.</summary>
+    protected override void OnDisposed() => _commits.Dispose();
 }

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Broker.Actors.Persistence.Sqlite;
 
 /// <summary>Snapshots in the SQLite file, beside the journal; each call on its own pooled connection.</summary>
@@ -36,7 +34,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStor
             WHERE persistence_id = $id AND sequence_nr >= $min AND sequence_nr <= $max AND created_at <= $maxAt
             ORDER BY sequence_nr DESC LIMIT 1
             """;
-        AddCriteria(select, persistenceId, criteria);
+        criteria.AddParameters(select, "$", persistenceId);
         using var reader = select.ExecuteReader();
         if (!reader.Read())
         {
@@ -57,7 +55,7 @@ public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStor
             DELETE FROM snapshots
             WHERE persistence_id = $id AND sequence_nr >= $min AND sequence_nr <= $max AND created_at <= $maxAt
             """;
-        AddCriteria(delete, persistenceId, criteria);
+        criteria.AddParameters(delete, "$", persistenceId);
         delete.ExecuteNonQuery();
         return Task.CompletedTask;
     }
@@ -68,17 +66,6 @@ public sealed class SqliteSnapshotStore(SqliteDatabase database) : ISnapshotStor
         using var connection = database.OpenConnection();
         return Task.FromResult(SqliteDatabase.ReadPersistenceIds(connection, "snapshots", prefix));
     }
-
-    private static void AddCriteria(SqliteCommand command, string persistenceId, SnapshotSelectionCriteria criteria)
-    {
-        command.Parameters.AddWithValue("$id", persistenceId);
-        command.Parameters.AddWithValue("$min", criteria.MinSequenceNr);
-        command.Parameters.AddWithValue("$max", criteria.MaxSequenceNr);
-        command.Parameters.AddWithValue("$maxAt", ToUnixMilliseconds(criteria.MaxTimestamp));
-    }
-
-    private static long ToUnixMilliseconds(DateTimeOffset timestamp) =>
-        timestamp == DateTimeOffset.MaxValue ? long.MaxValue : timestamp == DateTimeOffset.MinValue ? long.MinValue : timestamp.ToUnixTimeMilliseconds();
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 

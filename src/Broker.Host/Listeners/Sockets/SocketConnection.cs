@@ -9,7 +9,7 @@ namespace Broker.Host.Listeners.Sockets;
 
 /// <summary>
 /// One accepted socket as the <see cref="IDuplexPipe"/> the MQTT handler reads and writes, and also its input side,
-/// to save an object per connection (issue 5: memory per idle connection). What an idle connection holds is this
+/// to save an object per idle connection. What an idle connection holds is this
 /// object, its <see cref="SocketOutput"/>, one <see cref="ReadinessWait"/> and the socket: no buffer. Reading
 /// waits with a zero-byte receive (Kestrel's <c>WaitForDataBeforeAllocatingBuffer</c>), then takes what arrived
 /// with non-blocking receives into one contiguous buffer rented from <see cref="ArrayPool{T}.Shared"/>, returned

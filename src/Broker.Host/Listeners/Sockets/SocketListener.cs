@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Host.Listeners.Sockets;
 
 /// <summary>
-/// The broker's own transport for a plain TCP listener, in place of Kestrel's (issue 5: Kestrel's socket
-/// transport alone costs 4.3 KB of heap per idle connection, more than the broker's whole budget). A listening
+/// The broker's own transport for a plain TCP listener, in place of Kestrel's, whose socket transport alone holds
+/// more heap per idle connection than the broker's whole budget for one (docs/PERFORMANCE.md). A listening
 /// socket with <see cref="AcceptLoops"/> accepts outstanding, for the connection rate; each accepted socket is
 /// a <see cref="SocketConnection"/> handed to the MQTT handler, as Kestrel's connection middleware did: refused at
 /// once past <c>max_connections</c>, Nagle off, the handler's task the connection's life.
@@ -150,7 +150,7 @@ internal sealed partial class SocketListener : IDisposable
     /// <summary>
     /// Runs the handler and, when it ends, closes the connection and forgets it. A continuation on the handler's
     /// task, not an async method: an idle connection would keep the method's state machine and its continuation
-    /// delegate (about 220 B, issue 5: memory per idle connection) where it now keeps one delegate.
+    /// delegate where it now keeps one delegate.
     /// </summary>
     private void Serve(SocketConnection connection)
     {

@@ -47,6 +47,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
         var server = new BrokerServer(options.Listeners, runtime.Handler, NullLoggerFactory.Instance);
         using var deadline = new CancellationTokenSource(MqttTestClient.Deadline);
         await server.StartAsync(deadline.Token);
+        runtime.StopOnShutdown(server);
         return new InProcessBroker(runtime, server);
     }
 
@@ -66,7 +67,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
         return client;
     }
 
-    /// <summary>The shutdown path of <c>broker run</c>: stop accepting, DISCONNECT 0x8B to every client, stop.</summary>
+    /// <summary>The shutdown of <c>broker run</c>: stop accepting, DISCONNECT 0x8B to every client, stop.</summary>
     public async Task StopAsync()
     {
         if (_stopped)
@@ -76,11 +77,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
 
         _stopped = true;
         using var deadline = new CancellationTokenSource(MqttTestClient.Deadline);
-        await _server.StopAcceptingAsync(deadline.Token);
-        await _runtime.CloseConnectionsAsync(deadline.Token);
-        await _server.StopAsync(deadline.Token);
-        await _server.DisposeAsync();
-        await _runtime.DisposeAsync();
+        await _runtime.StopAsync(deadline.Token);
     }
 
     public async ValueTask DisposeAsync()

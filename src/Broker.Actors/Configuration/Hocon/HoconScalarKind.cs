@@ -1,9 +1,0 @@
-namespace Broker.Actors.Configuration.Hocon;
-
-public enum HoconScalarKind
-{
-    String,
-    Number,
-    Boolean,
-    Null,
-}

@@ -1,0 +1,9 @@
+namespace Broker.Host.Configuration.Hocon;
+
+public enum HoconScalarKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}
