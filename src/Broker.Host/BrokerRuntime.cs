@@ -5,6 +5,7 @@ using Broker.Host.Persistence;
 using Broker.Transport.Connections;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
+using Broker.Transport.Persistence;
 using Broker.Transport.Retained;
 using Broker.Transport.Routing;
 using Broker.Transport.Sessions;

@@ -5,6 +5,7 @@ using Broker.Actors.Persistence.PostgreSql;
 using Broker.Actors.Persistence.Sqlite;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
+using Broker.Transport.Persistence;
 using Broker.Transport.Retained;
 
 namespace Broker.Benchmarks.Persistence;

@@ -1,6 +1,5 @@
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt.Topics;
-using Broker.Transport.Routing;
 
 namespace Broker.Transport.Retained;
 

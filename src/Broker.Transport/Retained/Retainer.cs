@@ -5,20 +5,20 @@ namespace Broker.Transport.Retained;
 
 /// <summary>
 /// Owns the retained messages, as EMQX's retainer does: the <see cref="RetainedStore"/> in memory that answers new
-/// subscriptions and, when set, their rows in storage (<see cref="RetainedMessagePersistence"/>), kept in the order
+/// subscriptions and, when set, their rows in storage (<see cref="IRetainedStorage"/>), kept in the order
 /// memory changes. A change storage refuses is undone in memory; expired messages are purged from both.
 /// </summary>
 public sealed class Retainer
 {
     private readonly TimeProvider _time;
-    private readonly RetainedMessagePersistence? _persistence;
+    private readonly IRetainedStorage? _persistence;
 
     // Taken around a change of a retained message and the queuing of its row change, so that rows change
     // in the order memory does: two publishers of one topic must not leave the older message on disk.
     private readonly Lock _lock = new();
 
     /// <param name="persistence">Where retained messages are stored to survive a restart; null keeps them in memory only.</param>
-    public Retainer(TimeProvider time, RetainedMessagePersistence? persistence = null)
+    public Retainer(TimeProvider time, IRetainedStorage? persistence = null)
     {
         _time = time;
         _persistence = persistence;

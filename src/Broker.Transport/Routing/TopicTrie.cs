@@ -1,3 +1,5 @@
+using Broker.Transport.Mqtt.Topics;
+
 namespace Broker.Transport.Routing;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Broker.Actors.Persistence;
 using Broker.Transport.Messaging;
+using Broker.Transport.Persistence;
 using Broker.Transport.Retained;
 using Broker.Transport.Tests.Persistence;
 using Broker.Transport.Tests.Routing;

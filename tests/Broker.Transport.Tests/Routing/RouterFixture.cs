@@ -2,6 +2,7 @@ using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
 using Broker.Transport.Mqtt.Properties;
+using Broker.Transport.Persistence;
 using Broker.Transport.Retained;
 using Broker.Transport.Routing;
 

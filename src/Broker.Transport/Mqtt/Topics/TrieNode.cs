@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Broker.Transport.Routing;
+namespace Broker.Transport.Mqtt.Topics;
 
 /// <summary>
 /// One level of a topic trie: the value stored for the path that ends here, and the children by level

@@ -8,11 +8,10 @@ using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Properties;
 using Broker.Transport.Persistence;
 using Broker.Transport.Retained;
-using Broker.Transport.Tests.Persistence;
 using Broker.Transport.Tests.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace Broker.Transport.Tests.Retained;
+namespace Broker.Transport.Tests.Persistence;
 
 /// <summary>Retained messages kept on disk and loaded back, on each store (3.3.1.3 retain semantics).</summary>
 public abstract class RetainedMessagePersistenceTests : IAsyncLifetime

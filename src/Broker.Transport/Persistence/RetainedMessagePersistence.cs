@@ -1,11 +1,11 @@
 using Broker.Actors.Persistence;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt.Topics;
-using Broker.Transport.Persistence;
+using Broker.Transport.Retained;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Broker.Transport.Retained;
+namespace Broker.Transport.Persistence;
 
 /// <summary>
 /// The retained messages on disk: one row per topic in an <see cref="IDurableStateStore"/> (kind
@@ -14,7 +14,7 @@ namespace Broker.Transport.Retained;
 /// which queues each row change in the order it changes memory. The store in memory stays the one that
 /// answers subscriptions; this only makes it survive a restart.
 /// </summary>
-public sealed partial class RetainedMessagePersistence
+public sealed partial class RetainedMessagePersistence : IRetainedStorage
 {
     public const string Kind = "retained";
 

@@ -1,9 +1,9 @@
 using Broker.Actors;
-using Broker.Transport.Connections;
+using Broker.Transport.Messaging;
 using Broker.Transport.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace Broker.Transport.Messaging;
+namespace Broker.Transport.Connections;
 
 /// <summary>
 /// What every connection needs from the running broker, made once at start by the host.
