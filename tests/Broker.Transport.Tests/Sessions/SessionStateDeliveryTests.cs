@@ -147,13 +147,13 @@ public class SessionStateDeliveryTests
     {
         var session = new SessionHarness();
         session.Subscribe("t/#");
-        session.Connection.IsWritable = false;
+        session.Writable = false;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce));
         Assert.Empty(session.SentPublishes());
         Assert.Equal(1, session.State.QueueLength);
 
-        session.Connection.IsWritable = true;
-        session.State.Drain(session.NowMs);
+        session.Writable = true;
+        session.Drain();
         Assert.Single(session.SentPublishes());
     }
 
@@ -162,13 +162,13 @@ public class SessionStateDeliveryTests
     {
         var session = new SessionHarness();
         session.Subscribe("t/#");
-        session.Connection.IsWritable = false;
+        session.Writable = false;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "first"));
 
         // Writable again, but the session has not drained yet when the next message arrives.
-        session.Connection.IsWritable = true;
+        session.Writable = true;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "second"));
-        session.State.Drain(session.NowMs);
+        session.Drain();
 
         Assert.Equal(["first", "second"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
     }
@@ -180,12 +180,12 @@ public class SessionStateDeliveryTests
         session.Subscribe("t/#", QualityOfService.AtLeastOnce);
         session.Deliver(Message(qos: QualityOfService.AtLeastOnce, payload: "inflight"));
         session.Deliver(Message(qos: QualityOfService.AtLeastOnce, payload: "waits for the window"));
-        session.Connection.IsWritable = false;
+        session.Writable = false;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "qos0"));
-        session.Connection.IsWritable = true;
+        session.Writable = true;
         session.SentPublishes();
 
-        session.State.Drain(session.NowMs);
+        session.Drain();
 
         Assert.Equal(["qos0"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
         Assert.Equal(1, session.State.QueueLength);
