@@ -5,8 +5,9 @@ using Broker.Transport.Mqtt.Packets;
 namespace Broker.Transport.Sessions;
 
 /// <summary>
-/// What a session sees of the network connection attached to it. Implemented by the connection
-/// (Transport/Connections); every member is safe to call from the session actor's thread while
+/// What a session actor sees of the network connection attached to it; its <see cref="SessionState"/> sees
+/// none of it, only the data the actor passes on (id, writability, the client's capabilities). Implemented by the
+/// connection (Transport/Connections); every member is safe to call from the session actor's thread while
 /// the connection's own loops run.
 /// </summary>
 public interface IClientConnection

@@ -15,14 +15,20 @@ public sealed partial class SessionActor
     private void RunEffects()
     {
         var effects = _state.Effects;
-        for (var i = 0; i < effects.Count; i++)
+        try
         {
-            // A copy: running an effect may append more, and the list may move to a larger array meanwhile.
-            var effect = effects[i];
-            Run(in effect);
+            for (var i = 0; i < effects.Count; i++)
+            {
+                // A copy: running an effect may append more, and the list may move to a larger array meanwhile.
+                var effect = effects[i];
+                Run(in effect);
+            }
         }
-
-        effects.Clear();
+        finally
+        {
+            // An effect that threw ends the turn as a throwing handler did: what followed it is not carried out later.
+            effects.Clear();
+        }
     }
 
     private void Run(in SessionEffect effect)
