@@ -17,7 +17,7 @@ public sealed partial class SessionState
     /// nothing is queued before it), queued otherwise. Returns true when the session kept the delivery's
     /// inbound credit (SessionState.PushBack.cs): the caller must not return it.
     /// </summary>
-    /// <param name="writable">Whether the connection takes more packets now; what a turn sends counts as taken.</param>
+    /// <param name="writable">Whether the connection took more packets when the input was made; what this turn sends is not counted against it.</param>
     public bool Deliver(Deliver deliver, bool writable, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(deliver);
