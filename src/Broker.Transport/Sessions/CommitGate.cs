@@ -34,6 +34,8 @@ internal sealed class CommitGate(IClientConnection inner, long issued, long comm
 
     public bool IsWritable => inner.IsWritable;
 
+    public ConnectionRoom Room => inner.Room;
+
     public IInboundCredit? InboundCredit => inner.InboundCredit;
 
     public bool IsClosed => inner.IsClosed;

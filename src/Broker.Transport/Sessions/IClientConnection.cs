@@ -27,6 +27,12 @@ public interface IClientConnection
     bool IsWritable { get; }
 
     /// <summary>
+    /// What the connection takes before <see cref="IsWritable"/> turns false: <see cref="ConnectionRoom.None"/> while it is
+    /// false. The session's state counts what it sends in a turn against it.
+    /// </summary>
+    ConnectionRoom Room => IsWritable ? ConnectionRoom.Unlimited : ConnectionRoom.None;
+
+    /// <summary>
     /// Queues a packet for the writer, which batches and flushes once per batch. Outgoing topic
     /// aliases are applied by the connection. Never blocks; a closed connection ignores it.
     /// </summary>

@@ -12,7 +12,21 @@ namespace Broker.Transport.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
+    /// <summary>
+    /// Runs the effects of the input just handled; then, while the sends of the last ones used up the room the
+    /// state was given and the connection takes more still (it wrote some meanwhile), the queue goes on draining.
+    /// </summary>
     private void RunEffects()
+    {
+        RunEffectsOnce();
+        while (_state.RoomRanOut && _connection is { IsWritable: true } connection)
+        {
+            _state.Drain(connection.Room, Now);
+            RunEffectsOnce();
+        }
+    }
+
+    private void RunEffectsOnce()
     {
         var effects = _state.Effects;
         try
@@ -57,7 +71,7 @@ public sealed partial class SessionActor
             case SessionEffectKind.GetRetained:
                 foreach (var message in _router.GetRetained(effect.Filter))
                 {
-                    _state.DeliverRetained(message, effect.Filter, effect.Subscription, Writable, Now);
+                    _state.DeliverRetained(message, effect.Filter, effect.Subscription, Now);
                 }
 
                 break;

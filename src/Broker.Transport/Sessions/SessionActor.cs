@@ -14,7 +14,7 @@ namespace Broker.Transport.Sessions;
 /// The session of one client id, <c>/user/sessions/&lt;escaped client id&gt;</c>: a thin shell around
 /// <see cref="SessionState"/> that adds what needs an actor: the current connection, the router, the will and its
 /// delay, the session expiry, the timers, and storage. Each message becomes one input of the state, with what the
-/// state needs of the connection as plain data (its id, whether it is writable); the state appends its effects to
+/// state needs of the connection as plain data (its id, its room before it stops being writable); the state appends its effects to
 /// <see cref="SessionState.Effects"/>, and <see cref="RunEffects"/> carries them out in order (SessionActor.Effects.cs)
 /// before the next input. Like VerneMQ's queue, it
 /// outlives its connections: it is created and stopped by <see cref="SessionRegistry"/>. A session that
@@ -134,7 +134,7 @@ public sealed partial class SessionActor : PersistentActor
         {
             case Deliver deliver:
                 var recorded = RecordedThisTurn;
-                _creditKept = _state.Deliver(deliver, Writable, Now);
+                _creditKept = _state.Deliver(deliver, Room, Now);
                 RunEffects();
                 WaitForCommit(deliver.Commit, recorded);
                 break;
@@ -147,11 +147,11 @@ public sealed partial class SessionActor : PersistentActor
                 RunEffects();
                 break;
             case ClientAcknowledgement ack when IsCurrent(ack.Connection):
-                _state.HandleAcknowledgement(ack.Packet, Writable, Now);
+                _state.HandleAcknowledgement(ack.Packet, Room, Now);
                 RunEffects();
                 break;
             case ClientSubscribe subscribe when IsCurrent(subscribe.Connection):
-                _state.Subscribe(subscribe.Packet, subscribe.Refused);
+                _state.Subscribe(subscribe.Packet, subscribe.Refused, Room);
                 RunEffects();
                 break;
             case ClientUnsubscribe unsubscribe when IsCurrent(unsubscribe.Connection):
@@ -159,7 +159,7 @@ public sealed partial class SessionActor : PersistentActor
                 RunEffects();
                 break;
             case ConnectionWritable writable when IsCurrent(writable.Connection):
-                _state.Drain(Writable, Now);
+                _state.Drain(Room, Now);
                 RunEffects();
                 break;
             case ClientDisconnected disconnected when IsCurrent(disconnected.Connection):
@@ -174,15 +174,15 @@ public sealed partial class SessionActor : PersistentActor
                 EndByCleanStart();
                 break;
             case Tick.Retry:
-                _state.HandleTimeout(SessionTimer.Retry, Writable, Now);
+                _state.HandleTimeout(SessionTimer.Retry, Room, Now);
                 RunEffects();
                 break;
             case Tick.AwaitRel:
-                _state.HandleTimeout(SessionTimer.AwaitRel, Writable, Now);
+                _state.HandleTimeout(SessionTimer.AwaitRel, Room, Now);
                 RunEffects();
                 break;
             case Tick.Stall:
-                _state.HandleTimeout(SessionTimer.Stall, Writable, Now);
+                _state.HandleTimeout(SessionTimer.Stall, Room, Now);
                 RunEffects();
                 break;
             case Tick.DropReport:
@@ -272,8 +272,8 @@ public sealed partial class SessionActor : PersistentActor
 
     private bool IsCurrent(IClientConnection connection) => _connection is { } current && current.Id == connection.Id;
 
-    /// <summary>What the state is told of its connection with each input: whether it takes more packets now.</summary>
-    private bool Writable => _connection is { IsWritable: true };
+    /// <summary>What the state is told of its connection with each input: what it takes before it stops being writable.</summary>
+    private ConnectionRoom Room => _connection?.Room ?? ConnectionRoom.None;
 
     private void Attach(AttachSession attach)
     {
@@ -306,7 +306,7 @@ public sealed partial class SessionActor : PersistentActor
         RecordLifecycle(new SessionAttached(_expirySeconds, _will));
         open.Connection.Send(open.ConnAck with { SessionPresent = attach.SessionPresent });
         _connection = Gated(open.Connection);
-        _state.Attach(open.Connection.Id, ClientCapabilities.From(open.Request), open.Connection.InboundCredit, open.Connection.IsWritable, Now);
+        _state.Attach(open.Connection.Id, ClientCapabilities.From(open.Request), open.Connection.InboundCredit, open.Connection.Room, Now);
         RunEffects();
         attach.ReplyTo?.Tell(new SessionOpened(Self, attach.SessionPresent), Self);
 

@@ -17,11 +17,11 @@ public sealed partial class SessionState
     /// nothing is queued before it), queued otherwise. Returns true when the session kept the delivery's
     /// inbound credit (SessionState.PushBack.cs): the caller must not return it.
     /// </summary>
-    /// <param name="writable">Whether the connection took more packets when the input was made; what this turn sends is not counted against it.</param>
-    public bool Deliver(Deliver deliver, bool writable, long nowMs)
+    /// <param name="room">What the connection takes now; what the turn sends counts against it.</param>
+    public bool Deliver(Deliver deliver, ConnectionRoom room, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(deliver);
-        _writable = writable;
+        Input(room);
         var creditHeld = Admit(deliver, nowMs);
         ArmTimers();
         return creditHeld;
@@ -29,13 +29,15 @@ public sealed partial class SessionState
 
     /// <summary>
     /// A retained message of <paramref name="filter"/>, looked up for the subscription just granted (the answer to
-    /// <see cref="SessionEffectKind.GetRetained"/>): delivered as the router would, RETAIN kept [MQTT-3.3.1-8].
+    /// <see cref="SessionEffectKind.GetRetained"/>): delivered as the router would, RETAIN kept [MQTT-3.3.1-8]. The
+    /// connection's room is the SUBSCRIBE's, less what was sent since: what was sent is not written yet.
     /// </summary>
-    public void DeliverRetained(ApplicationMessage message, string filter, SessionSubscription subscription, bool writable, long nowMs)
+    public void DeliverRetained(ApplicationMessage message, string filter, SessionSubscription subscription, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(subscription);
-        Deliver(new Deliver(message, filter, subscription.Options, subscription.SubscriptionId, null, fromRetained: true), writable, nowMs);
+        Admit(new Deliver(message, filter, subscription.Options, subscription.SubscriptionId, null, fromRetained: true), nowMs);
+        ArmTimers();
     }
 
     private bool Admit(Deliver deliver, long nowMs)
@@ -81,14 +83,14 @@ public sealed partial class SessionState
         {
             // The connection drained below its low-water mark; its ConnectionWritable may still be far behind in
             // the mailbox, behind deliveries from many publishers: the queue goes now, not after them.
-            if (_queue.AtMostOnceCount > 0 && _writable)
+            if (_queue.AtMostOnceCount > 0 && Writable)
             {
                 DrainQueue(nowMs);
             }
 
             // Nothing overtakes a queued message of its own QoS [MQTT-4.6.0-6].
             var canSend = qos == QualityOfService.AtMostOnce
-                ? _writable && _queue.AtMostOnceCount == 0
+                ? Writable && _queue.AtMostOnceCount == 0
                 : _queue.Count == 0 && _inflight.HasRoom;
             if (canSend)
             {
@@ -111,9 +113,10 @@ public sealed partial class SessionState
     }
 
     /// <summary>The connection is writable again (or was just attached): queued messages go while it and the window take them.</summary>
-    public void Drain(bool writable, long nowMs)
+    /// <param name="room">What the connection takes now.</param>
+    public void Drain(ConnectionRoom room, long nowMs)
     {
-        _writable = writable;
+        Input(room);
         Drain(nowMs);
         ArmTimers();
     }
@@ -136,7 +139,7 @@ public sealed partial class SessionState
         {
             if (next.QoS == QualityOfService.AtMostOnce)
             {
-                if (!_writable)
+                if (!Writable)
                 {
                     return;
                 }
@@ -144,7 +147,7 @@ public sealed partial class SessionState
             else if (!_inflight.HasRoom)
             {
                 // The window is full, the connection may not be: the QoS 0 messages behind may go.
-                while (_writable && TryDequeueAtMostOnce(out var qos0))
+                while (Writable && TryDequeueAtMostOnce(out var qos0))
                 {
                     PublishUnlessExpired(qos0, nowMs);
                 }
@@ -170,11 +173,11 @@ public sealed partial class SessionState
     }
 
     /// <summary>PUBACK, PUBREC or PUBCOMP for a message this session sent, or PUBREL for one it received.</summary>
-    /// <param name="writable">Whether the connection takes more packets now.</param>
-    public void HandleAcknowledgement(PublishAcknowledgement acknowledgement, bool writable, long nowMs)
+    /// <param name="room">What the connection takes now.</param>
+    public void HandleAcknowledgement(PublishAcknowledgement acknowledgement, ConnectionRoom room, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);
-        _writable = writable;
+        Input(room);
         Progressed(nowMs);
         switch (acknowledgement)
         {

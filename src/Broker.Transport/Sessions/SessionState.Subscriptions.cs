@@ -18,10 +18,12 @@ public sealed partial class SessionState
     /// (<see cref="SessionEffectKind.GetRetained"/>, the last effects, answered with <see cref="DeliverRetained"/>).
     /// </summary>
     /// <param name="refused">Per filter, the failure code the channel decided, or null; may be shorter than the filter list.</param>
-    public void Subscribe(SubscribePacket packet, IReadOnlyList<ReasonCode?> refused)
+    /// <param name="room">What the connection takes now, for the retained messages.</param>
+    public void Subscribe(SubscribePacket packet, IReadOnlyList<ReasonCode?> refused, ConnectionRoom room)
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(refused);
+        Input(room);
         var subscriptionId = packet.Properties.SubscriptionIdentifiers.Count > 0 ? packet.Properties.SubscriptionIdentifiers[0] : 0;
         var codes = new ReasonCode[packet.Subscriptions.Count];
         var retainedFor = new List<(string Filter, SessionSubscription Subscription)>();

@@ -11,10 +11,10 @@ public sealed partial class SessionState
     private byte _armedTimers;
 
     /// <summary>A timer this session asked for has fired: its work is done, and the timers it still needs are asked for.</summary>
-    /// <param name="writable">Whether the connection takes more packets now.</param>
-    public void HandleTimeout(SessionTimer timer, bool writable, long nowMs)
+    /// <param name="room">What the connection takes now.</param>
+    public void HandleTimeout(SessionTimer timer, ConnectionRoom room, long nowMs)
     {
-        _writable = writable;
+        Input(room);
         _armedTimers &= (byte)~Bit(timer);
         switch (timer)
         {

@@ -10,7 +10,8 @@ namespace Broker.Transport.Sessions;
 /// The MQTT session as a pure state machine (EMQX's emqx_session): subscriptions, the outgoing
 /// inflight window and queue, inbound QoS 2 ids awaiting PUBREL. No actor, no router, no connection, no clock,
 /// no thread: every method that depends on time takes <c>nowMs</c>, and what it needs of the connection (its id,
-/// the client's capabilities, whether it is writable) comes in as plain data. A handler changes the state and
+/// the client's capabilities, what it takes before it stops being writable: <see cref="ConnectionRoom"/>) comes in as
+/// plain data. A handler changes the state and
 /// appends what must happen outside it to <see cref="Effects"/> (packets to send, routes to add or remove,
 /// messages to publish, retained lookups, shared messages to redispatch, credits to return, commits to leave,
 /// timers, journal events), in the order it must happen; <see cref="SessionActor"/>, the thin shell that owns it,
@@ -42,11 +43,11 @@ public sealed partial class SessionState
     private DropWarnings _dropWarnings;
     private Func<ushort, bool>? _isInflight;
 
-    // The attached connection, as data: its id (0: none), its inbound credit (compared, never called), whether it
-    // took more packets when the input being handled was made, and what its CONNECT said of the client.
+    // The attached connection, as data: its id (0: none), its inbound credit (compared, never called), the room it
+    // had when the input being handled was made less what this turn sent, and what its CONNECT said of the client.
     private long _connectionId;
     private IInboundCredit? _connectionCredit;
-    private bool _writable;
+    private ConnectionRoom _room;
     private ClientCapabilities _client = new(MqttProtocolVersion.V311);
     private long _nextMessageId = 1;
 
@@ -70,6 +71,13 @@ public sealed partial class SessionState
 
     /// <summary>Set while the session is durable: its changes are recorded as <see cref="SessionEffectKind.Record"/> effects.</summary>
     public bool IsJournaled { get; private set; }
+
+    /// <summary>
+    /// The sends of the input just handled used up the connection's room: it may have drained meanwhile. When it is
+    /// writable still, the actor calls <see cref="Drain"/> with its room now (no <see cref="ConnectionWritable"/> comes
+    /// for a connection that never stopped being writable).
+    /// </summary>
+    public bool RoomRanOut { get; private set; }
 
     /// <summary>The id of the attached connection; 0 while none is.</summary>
     public long ConnectionId => _connectionId;
@@ -95,20 +103,22 @@ public sealed partial class SessionState
     /// CONNACK first. Attaching while attached is a takeover: the new connection simply replaces the old.
     /// </summary>
     /// <param name="inboundCredit">The connection's own inbound credit: deliveries of its own publishes never keep it.</param>
-    /// <param name="writable">Whether the connection takes more packets now.</param>
-    public void Attach(long connectionId, ClientCapabilities client, IInboundCredit? inboundCredit, bool writable, long nowMs)
+    /// <param name="room">What the connection takes now.</param>
+    public void Attach(long connectionId, ClientCapabilities client, IInboundCredit? inboundCredit, ConnectionRoom room, long nowMs)
     {
         ArgumentOutOfRangeException.ThrowIfZero(connectionId);
         ArgumentNullException.ThrowIfNull(client);
         _connectionId = connectionId;
         _connectionCredit = inboundCredit;
+        Input(room);
         _client = client;
         _receiveQuota = null;
         _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
         Progressed(nowMs);
         RebuildRecoveredPackets(nowMs);
         ResendInflight(nowMs, static _ => true);
-        Drain(writable, nowMs);
+        Drain(nowMs);
+        ArmTimers();
     }
 
     /// <summary>
@@ -142,6 +152,7 @@ public sealed partial class SessionState
 
     private void Disconnect()
     {
+        Input(ConnectionRoom.None);
         _connectionId = 0;
         _connectionCredit = null;
         _receiveQuota = null;
@@ -175,11 +186,27 @@ public sealed partial class SessionState
 
     private void Send(MqttPacket packet)
     {
-        if (_connectionId != 0)
+        if (_connectionId == 0)
         {
-            _effects.Add(SessionEffect.Send(packet));
+            return;
+        }
+
+        _effects.Add(SessionEffect.Send(packet));
+        if (_room.IsWritable)
+        {
+            _room = _room.After(packet);
+            RoomRanOut = !_room.IsWritable;
         }
     }
+
+    /// <summary>Each input brings the connection's room as it is now.</summary>
+    private void Input(ConnectionRoom room)
+    {
+        _room = room;
+        RoomRanOut = false;
+    }
+
+    private bool Writable => _room.IsWritable;
 
     private void Close(ReasonCode? reason = null)
     {

@@ -45,7 +45,7 @@ public sealed class SessionStateAllocationTests(ITestOutputHelper output)
         var deliver = new Deliver(Message(qos: QualityOfService.AtMostOnce), "t/#", new SubscriptionOptions(QualityOfService.AtMostOnce), 0, null);
         var perTurn = Measure(_ =>
         {
-            state.Deliver(deliver, writable: true, Now);
+            state.Deliver(deliver, ConnectionRoom.Unlimited, Now);
             state.Effects.Clear();
         });
         var publish = Measure(static _ => GC.KeepAlive(new PublishPacket { Topic = "t/1" }));
@@ -56,8 +56,8 @@ public sealed class SessionStateAllocationTests(ITestOutputHelper output)
     private static SessionState Attached()
     {
         var state = new SessionState(ClientId, MqttSettings.Default, new BrokerMetrics());
-        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V500), null, writable: true, Now);
-        state.Subscribe(new SubscribePacket { PacketId = 1, Subscriptions = [new("t/#", new(QualityOfService.AtMostOnce))] }, []);
+        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V500), null, ConnectionRoom.Unlimited, Now);
+        state.Subscribe(new SubscribePacket { PacketId = 1, Subscriptions = [new("t/#", new(QualityOfService.AtMostOnce))] }, [], ConnectionRoom.Unlimited);
         state.Effects.Clear();
         return state;
     }

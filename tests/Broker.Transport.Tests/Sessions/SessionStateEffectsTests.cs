@@ -20,7 +20,7 @@ public class SessionStateEffectsTests
 
     public SessionStateEffectsTests()
     {
-        _state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V500), null, writable: true, Now);
+        _state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V500), null, ConnectionRoom.Unlimited, Now);
         Take();
     }
 
@@ -42,14 +42,14 @@ public class SessionStateEffectsTests
     public void SUBSCRIBE_returns_the_route_then_SUBACK_then_the_retained_lookup_and_the_lookup_answer_returns_the_PUBLISH()
     {
         var options = new SubscriptionOptions(QualityOfService.AtLeastOnce);
-        _state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", options)] }, []);
+        _state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", options)] }, [], ConnectionRoom.Unlimited);
 
         var effects = Take();
         Assert.Equal([SessionEffectKind.AddRoute, SessionEffectKind.Send, SessionEffectKind.GetRetained], Kinds(effects));
         Assert.Equal(("t/#", false), (effects[0].Filter, effects[0].Durable));
         Assert.IsType<SubAckPacket>(effects[1].Packet);
 
-        _state.DeliverRetained(Message(retain: true), effects[2].Filter, effects[2].Subscription, writable: true, Now);
+        _state.DeliverRetained(Message(retain: true), effects[2].Filter, effects[2].Subscription, Now);
         var publish = Assert.IsType<PublishPacket>(Assert.Single(Take()).Packet);
         Assert.True(publish.Retain);
     }
@@ -84,10 +84,10 @@ public class SessionStateEffectsTests
     {
         _state.BeginJournal();
         Take();
-        _state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", new(QualityOfService.AtLeastOnce))] }, []);
+        _state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", new(QualityOfService.AtLeastOnce))] }, [], ConnectionRoom.Unlimited);
         Assert.Equal([SessionEffectKind.AddRoute, SessionEffectKind.Record, SessionEffectKind.Send, SessionEffectKind.GetRetained], Kinds(Take()));
 
-        _state.Deliver(new Deliver(Message(), "t/#", new(QualityOfService.AtLeastOnce), 0, null), writable: true, Now);
+        _state.Deliver(new Deliver(Message(), "t/#", new(QualityOfService.AtLeastOnce), 0, null), ConnectionRoom.Unlimited, Now);
 
         var effects = Take();
         Assert.Equal([SessionEffectKind.Record, SessionEffectKind.Send], Kinds(effects));
@@ -98,17 +98,17 @@ public class SessionStateEffectsTests
     public void A_3_1_1_session_asks_for_the_retry_timer_once_and_is_asked_again_only_after_it_fired()
     {
         var state = new SessionState(ClientId, MqttSettings.Default with { RetryInterval = TimeSpan.FromSeconds(30) }, new BrokerMetrics());
-        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V311), null, writable: true, Now);
-        state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", new(QualityOfService.AtLeastOnce))] }, []);
+        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V311), null, ConnectionRoom.Unlimited, Now);
+        state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", new(QualityOfService.AtLeastOnce))] }, [], ConnectionRoom.Unlimited);
         state.Effects.Clear();
 
-        state.Deliver(new Deliver(Message(topic: "t/a"), "t/#", new(QualityOfService.AtLeastOnce), 0, null), writable: true, Now);
-        state.Deliver(new Deliver(Message(topic: "t/b"), "t/#", new(QualityOfService.AtLeastOnce), 0, null), writable: true, Now);
+        state.Deliver(new Deliver(Message(topic: "t/a"), "t/#", new(QualityOfService.AtLeastOnce), 0, null), ConnectionRoom.Unlimited, Now);
+        state.Deliver(new Deliver(Message(topic: "t/b"), "t/#", new(QualityOfService.AtLeastOnce), 0, null), ConnectionRoom.Unlimited, Now);
         var timers = Enumerable.Range(0, state.Effects.Count).Select(i => state.Effects[i]).Where(e => e.Kind == SessionEffectKind.StartTimer).ToList();
         state.Effects.Clear();
         Assert.Equal((SessionTimer.Retry, Now + 30_000), (Assert.Single(timers).Timer, timers[0].AtMs));
 
-        state.HandleTimeout(SessionTimer.Retry, writable: true, Now + 30_000);
+        state.HandleTimeout(SessionTimer.Retry, ConnectionRoom.Unlimited, Now + 30_000);
         var effects = Enumerable.Range(0, state.Effects.Count).Select(i => state.Effects[i]).ToList();
         Assert.Equal([SessionEffectKind.Send, SessionEffectKind.Send, SessionEffectKind.StartTimer], Kinds(effects));
         Assert.All(effects.Take(2), e => Assert.True(((PublishPacket)e.Packet).Dup));
@@ -119,9 +119,9 @@ public class SessionStateEffectsTests
     public void Detaching_returns_the_shared_messages_to_redispatch_and_cancels_the_retry_timer_it_asked_for()
     {
         var state = new SessionState(ClientId, MqttSettings.Default, new BrokerMetrics());
-        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V311), null, writable: true, Now);
-        state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("$share/g/t/#", new(QualityOfService.AtLeastOnce))] }, []);
-        state.Deliver(new Deliver(Message(), "$share/g/t/#", new(QualityOfService.AtLeastOnce), 0, "g"), writable: true, Now);
+        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V311), null, ConnectionRoom.Unlimited, Now);
+        state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("$share/g/t/#", new(QualityOfService.AtLeastOnce))] }, [], ConnectionRoom.Unlimited);
+        state.Deliver(new Deliver(Message(), "$share/g/t/#", new(QualityOfService.AtLeastOnce), 0, "g"), ConnectionRoom.Unlimited, Now);
         state.Effects.Clear();
 
         state.Detach(Now);
@@ -138,7 +138,7 @@ public class SessionStateEffectsTests
         _state.Detach(Now);
         Take();
 
-        _state.HandleAcknowledgement(new PubRelPacket { PacketId = 4 }, writable: false, Now);
+        _state.HandleAcknowledgement(new PubRelPacket { PacketId = 4 }, ConnectionRoom.None, Now);
 
         Assert.Empty(Take());
     }
@@ -147,11 +147,11 @@ public class SessionStateEffectsTests
     public void Effects_accumulate_until_the_actor_clears_them()
     {
         var state = new SessionState(ClientId, MqttSettings.Default, new BrokerMetrics());
-        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V500), null, writable: true, Now);
-        state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", new(QualityOfService.AtMostOnce))] }, []);
+        state.Attach(1, new ClientCapabilities(MqttProtocolVersion.V500), null, ConnectionRoom.Unlimited, Now);
+        state.Subscribe(new SubscribePacket { PacketId = 3, Subscriptions = [new("t/#", new(QualityOfService.AtMostOnce))] }, [], ConnectionRoom.Unlimited);
         for (var i = 0; i < 100; i++)
         {
-            state.Deliver(new Deliver(Message(qos: QualityOfService.AtMostOnce), "t/#", new(QualityOfService.AtMostOnce), 0, null), writable: true, Now);
+            state.Deliver(new Deliver(Message(qos: QualityOfService.AtMostOnce), "t/#", new(QualityOfService.AtMostOnce), 0, null), ConnectionRoom.Unlimited, Now);
         }
 
         Assert.Equal(103, state.Effects.Count); // the route, SUBACK, the retained lookup and 100 PUBLISH packets

@@ -55,6 +55,11 @@ internal sealed class SessionHarness
     /// <summary>What the connection says with every input: whether it takes more packets.</summary>
     public bool Writable { get; set; } = true;
 
+    /// <summary>What the connection takes, when <see cref="Writable"/>: unlimited unless the test sets it.</summary>
+    public ConnectionRoom WritableRoom { get; set; } = ConnectionRoom.Unlimited;
+
+    private ConnectionRoom Room => Writable ? WritableRoom : ConnectionRoom.None;
+
     /// <summary>The number of deliveries a routed publish is answered with.</summary>
     public int PublishResult { get; set; } = 1;
 
@@ -94,7 +99,7 @@ internal sealed class SessionHarness
         _read = 0;
         _closed = false;
         _closeReason = null;
-        State.Attach(ConnectionId, new ClientCapabilities(version, receiveMaximum, maximumPacketSize), inboundCredit, Writable, NowMs);
+        State.Attach(ConnectionId, new ClientCapabilities(version, receiveMaximum, maximumPacketSize), inboundCredit, Room, NowMs);
         Run();
     }
 
@@ -142,7 +147,7 @@ internal sealed class SessionHarness
 
     public void Subscribe(SubscribePacket packet, IReadOnlyList<ReasonCode?> refused)
     {
-        State.Subscribe(packet, refused);
+        State.Subscribe(packet, refused, Room);
         Run();
     }
 
@@ -166,7 +171,7 @@ internal sealed class SessionHarness
     /// <summary>Returns whether the state kept the delivery's credit.</summary>
     public bool Deliver(Deliver deliver)
     {
-        var kept = State.Deliver(deliver, Writable, NowMs);
+        var kept = State.Deliver(deliver, Room, NowMs);
         Run();
         return kept;
     }
@@ -185,19 +190,19 @@ internal sealed class SessionHarness
 
     public void Ack(PublishAcknowledgement ack)
     {
-        State.HandleAcknowledgement(ack, Writable, NowMs);
+        State.HandleAcknowledgement(ack, Room, NowMs);
         Run();
     }
 
     public void Drain()
     {
-        State.Drain(Writable, NowMs);
+        State.Drain(Room, NowMs);
         Run();
     }
 
     public void Timeout(SessionTimer timer)
     {
-        State.HandleTimeout(timer, Writable, NowMs);
+        State.HandleTimeout(timer, Room, NowMs);
         Run();
     }
 
@@ -279,7 +284,7 @@ internal sealed class SessionHarness
             case SessionEffectKind.GetRetained:
                 foreach (var message in _retained.GetValueOrDefault(effect.Filter) ?? [])
                 {
-                    State.DeliverRetained(message, effect.Filter, effect.Subscription, Writable, NowMs);
+                    State.DeliverRetained(message, effect.Filter, effect.Subscription, NowMs);
                 }
 
                 break;
