@@ -202,7 +202,7 @@ public sealed partial class SessionState
     /// 3.x only: resends what has waited <c>retry_interval</c> for its acknowledgement. 5.0 forbids
     /// resending on a live connection [MQTT-4.4.0-1]; the session does it only on reconnection.
     /// </summary>
-    public void RetryUnacknowledged(long nowMs)
+    private void RetryUnacknowledged(long nowMs)
     {
         if (!IsConnected || _client.IsV5)
         {

@@ -47,7 +47,7 @@ public sealed partial class SessionState : ISubscriberRoom
             : null;
 
     /// <summary>A subscriber that acknowledged nothing for <c>slow_subscriber_timeout</c> holds its publishers back no longer (<see cref="SessionTimer.Stall"/>).</summary>
-    public void CheckStalled(long nowMs) => UpdatePushBack(nowMs);
+    private void CheckStalled(long nowMs) => UpdatePushBack(nowMs);
 
     /// <summary>Every credit and acknowledgement kept goes back: the session stops without ending (shutdown, storage failure).</summary>
     public void ReleaseHeld()
