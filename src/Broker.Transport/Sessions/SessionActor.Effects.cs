@@ -28,7 +28,7 @@ public sealed partial class SessionActor
 
     private void RunEffectsOnce()
     {
-        var effects = _state.Effects;
+        ref var effects = ref _state.Effects;
         try
         {
             for (var i = 0; i < effects.Count; i++)

@@ -169,8 +169,13 @@ public readonly struct SessionEffect
 /// publish) allocates nothing for its effects, and an idle session holds no array. A session whose effects are run
 /// while another's are (on the same thread) finds no spare and makes its own.
 /// </para>
+/// <para>
+/// A mutable struct, a field of the state, so that a session pays for no object of its own: use it through
+/// <see cref="SessionState.Effects"/>, which returns it by reference (<c>ref var effects = ref state.Effects</c>), never
+/// through a copy.
+/// </para>
 /// </summary>
-public sealed class SessionEffects
+public struct SessionEffects
 {
     // Larger ones (a reconnection that resent a long window) are left to the collector rather than kept per thread.
     private const int MaxSpareLength = 1024;
@@ -179,51 +184,50 @@ public sealed class SessionEffects
     [ThreadStatic]
     private static SessionEffect[]? t_spare;
 
-    private SessionEffect[] _items = [];
+    private SessionEffect[]? _items;
     private int _count;
 
-    public int Count => _count;
+    public readonly int Count => _count;
 
-    public ref readonly SessionEffect this[int index]
+    public readonly ref readonly SessionEffect this[int index]
     {
         get
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-            return ref _items[index];
+            return ref _items![index];
         }
     }
 
     /// <summary>Empties the list; its array becomes the thread's spare.</summary>
     public void Clear()
     {
-        if (_items.Length == 0)
+        if (_items is not { } items)
         {
             return;
         }
 
-        Array.Clear(_items, 0, _count);
+        Array.Clear(items, 0, _count);
         _count = 0;
-        if (_items.Length <= MaxSpareLength && (t_spare is not { } spare || spare.Length < _items.Length))
+        _items = null;
+        if (items.Length <= MaxSpareLength && (t_spare is not { } spare || spare.Length < items.Length))
         {
-            t_spare = _items;
+            t_spare = items;
         }
-
-        _items = [];
     }
 
     internal void Add(in SessionEffect effect)
     {
-        if (_count == _items.Length)
+        if (_items is null || _count == _items.Length)
         {
             Grow();
         }
 
-        _items[_count++] = effect;
+        _items![_count++] = effect;
     }
 
     private void Grow()
     {
-        if (_items.Length > 0)
+        if (_items is not null)
         {
             Array.Resize(ref _items, _items.Length * 2);
         }

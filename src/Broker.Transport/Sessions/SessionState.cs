@@ -30,7 +30,8 @@ public sealed partial class SessionState
 {
     private readonly MqttSettings _settings;
     private readonly BrokerMetrics _metrics;
-    private readonly SessionEffects _effects = new();
+    // Not readonly: a mutable struct, changed in place.
+    private SessionEffects _effects;
 
     // Read by every session without a subscription, written by none: a subscriber makes its own with the first
     // one, so that an idle connection's session does not pay for a table.
@@ -66,8 +67,8 @@ public sealed partial class SessionState
 
     public string ClientId { get; }
 
-    /// <summary>What the handlers called since the last <see cref="SessionEffects.Clear"/> decided must happen, in order.</summary>
-    public SessionEffects Effects => _effects;
+    /// <summary>What the handlers called since the last <see cref="SessionEffects.Clear"/> decided must happen, in order; by reference.</summary>
+    public ref SessionEffects Effects => ref _effects;
 
     /// <summary>Set while the session is durable: its changes are recorded as <see cref="SessionEffectKind.Record"/> effects.</summary>
     public bool IsJournaled { get; private set; }

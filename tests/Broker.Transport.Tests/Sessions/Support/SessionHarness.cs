@@ -229,7 +229,7 @@ internal sealed class SessionHarness
     /// <summary>Carries out what the state returned so far, as the session actor does.</summary>
     public void Run()
     {
-        var effects = State.Effects;
+        ref var effects = ref State.Effects;
         for (var i = 0; i < effects.Count; i++)
         {
             var effect = effects[i];
