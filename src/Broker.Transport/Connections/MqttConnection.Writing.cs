@@ -65,6 +65,11 @@ public sealed partial class MqttConnection
 
     public bool IsWritable => Volatile.Read(ref _unwritable) == 0;
 
+    /// <summary>Until the high-water mark: <see cref="Enqueue"/> says the connection is not writable once a packet reaches it.</summary>
+    public ConnectionRoom Room => IsWritable
+        ? new ConnectionRoom(HighWaterPackets - Volatile.Read(ref _pendingPackets), HighWaterBytes - Interlocked.Read(ref _pendingBytes))
+        : ConnectionRoom.None;
+
     public void Send(MqttPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);

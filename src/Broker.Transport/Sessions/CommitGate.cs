@@ -6,8 +6,9 @@ using Broker.Transport.Mqtt.Packets;
 namespace Broker.Transport.Sessions;
 
 /// <summary>
-/// The connection of a durable session under <c>sync</c> durability, as its <see cref="SessionState"/> sees it:
-/// a packet whose cause is not committed yet (a PUBLISH of a message just stored, the PUBREC of a QoS 2 id just
+/// The connection of a durable session under <c>sync</c> durability, as its <see cref="SessionActor"/> sends the
+/// state's <see cref="SessionEffectKind.Send"/> effects to it (a <see cref="SessionEffectKind.Record"/> effect before
+/// them in the turn marks the turn as writing): a packet whose cause is not committed yet (a PUBLISH of a message just stored, the PUBREC of a QoS 2 id just
 /// recorded, a SUBACK) is held until its write is, then sent in order. A client is thus never told something a
 /// crash could take back: after a restart it is not sent a message twice under two packet ids, nor told of a
 /// subscription that is gone. Writes are numbered by the session actor in the order it makes them; a packet
@@ -32,6 +33,8 @@ internal sealed class CommitGate(IClientConnection inner, long issued, long comm
     public MqttProtocolVersion ProtocolVersion => inner.ProtocolVersion;
 
     public bool IsWritable => inner.IsWritable;
+
+    public ConnectionRoom Room => inner.Room;
 
     public IInboundCredit? InboundCredit => inner.InboundCredit;
 

@@ -5,8 +5,9 @@ using Broker.Transport.Mqtt.Packets;
 namespace Broker.Transport.Sessions;
 
 /// <summary>
-/// What a session sees of the network connection attached to it. Implemented by the connection
-/// (Transport/Connections); every member is safe to call from the session actor's thread while
+/// What a session actor sees of the network connection attached to it; its <see cref="SessionState"/> sees
+/// none of it, only the data the actor passes on (id, writability, the client's capabilities). Implemented by the
+/// connection (Transport/Connections); every member is safe to call from the session actor's thread while
 /// the connection's own loops run.
 /// </summary>
 public interface IClientConnection
@@ -24,6 +25,12 @@ public interface IClientConnection
     /// <see cref="ConnectionWritable"/> once it has drained.
     /// </summary>
     bool IsWritable { get; }
+
+    /// <summary>
+    /// What the connection takes before <see cref="IsWritable"/> turns false: <see cref="ConnectionRoom.None"/> while it is
+    /// false. The session's state counts what it sends in a turn against it.
+    /// </summary>
+    ConnectionRoom Room => IsWritable ? ConnectionRoom.Unlimited : ConnectionRoom.None;
 
     /// <summary>
     /// Queues a packet for the writer, which batches and flushes once per batch. Outgoing topic

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Transport.Sessions;
 
 /// <summary>
-/// Storage of a durable session. The state changes at once, as for any session; its mutators record events,
-/// which are written at the end of the turn as one atomic write (the journal group-commits the writes of
+/// Storage of a durable session. The state changes at once, as for any session; its mutators return
+/// <see cref="SessionEffectKind.Record"/> effects, whose events are written at the end of the turn as one atomic write (the journal group-commits the writes of
 /// every session). Under sync durability what depends on a write waits for it: the packets the turn sent
 /// (<see cref="CommitGate"/>) and the <see cref="PublishCommit"/>s of the deliveries it stored. Every
 /// <c>snapshot_every</c> events the state is captured at the end of a turn and saved once that turn's write is
@@ -23,17 +23,18 @@ public sealed partial class SessionActor
     private long _committedWrites;
     private long _eventsSinceSnapshot;
 
-    private bool IsDurable => _state.Journal is not null;
+    private bool IsDurable => _state.IsJournaled;
 
     private int RecordedThisTurn => _turnEvents?.Count ?? 0;
 
     /// <summary>Taken by the session at the end of a turn instead, so that it matches a sequence number exactly.</summary>
     protected override int SnapshotEvery => 0;
 
-    void ISessionJournal.Record(SessionEvent @event)
+    /// <summary>An event for this turn's write: what the connection is sent from now on in this turn waits for it.</summary>
+    private void RecordEvent(SessionEvent @event)
     {
         (_turnEvents ??= []).Add(@event);
-        (_state.Connection as CommitGate)?.TurnRecorded();
+        (_connection as CommitGate)?.TurnRecorded();
     }
 
     /// <summary>From now on the session outlives restarts: its whole state is written, then every change.</summary>
@@ -44,8 +45,10 @@ public sealed partial class SessionActor
             return;
         }
 
-        _state.BeginJournal(this);
+        _state.BeginJournal();
+        RunEffects();
         _state.Resubscribe();
+        RunEffects();
         Context.Parent?.Tell(new SessionBecameDurable(ClientId, PersistenceId), Self);
     }
 
@@ -53,7 +56,7 @@ public sealed partial class SessionActor
     {
         if (IsDurable)
         {
-            ((ISessionJournal)this).Record(@event);
+            RecordEvent(@event);
         }
     }
 
@@ -93,7 +96,7 @@ public sealed partial class SessionActor
 
     private void EndTurn()
     {
-        var gate = _state.Connection as CommitGate;
+        var gate = _connection as CommitGate;
         if (_turnEvents is not { Count: > 0 } events)
         {
             gate?.EndTurn(_issuedWrites);
@@ -134,7 +137,7 @@ public sealed partial class SessionActor
             }
         }
 
-        (_state.Connection as CommitGate)?.Committed(write);
+        (_connection as CommitGate)?.Committed(write);
         if (snapshot is not null)
         {
             SaveSnapshot(snapshot);
@@ -223,7 +226,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        _state.Journal = null;
+        _state.EndJournal();
         _turnEvents?.Clear();
         SettleOutstandingCommits(committed: true);
         var clientId = ClientId;

@@ -57,8 +57,9 @@ public sealed partial class SessionActor
 
     private void Recovered()
     {
-        _state.BeginJournalAfterRecovery(this);
+        _state.BeginJournalAfterRecovery();
         _state.Resubscribe();
+        RunEffects();
         Context.Parent?.Tell(new SessionRecovered(ClientId), Self);
         if (!_lifecycleKnown)
         {

@@ -12,8 +12,11 @@ namespace Broker.Transport.Sessions;
 
 /// <summary>
 /// The session of one client id, <c>/user/sessions/&lt;escaped client id&gt;</c>: a thin shell around
-/// <see cref="SessionState"/> that adds what needs an actor: the current connection, the will and its
-/// delay, the session expiry, and the timers (3.x retry, await-rel timeout). Like VerneMQ's queue, it
+/// <see cref="SessionState"/> that adds what needs an actor: the current connection, the router, the will and its
+/// delay, the session expiry, the timers, and storage. Each message becomes one input of the state, with what the
+/// state needs of the connection as plain data (its id, its room before it stops being writable); the state appends its effects to
+/// <see cref="SessionState.Effects"/>, and <see cref="RunEffects"/> carries them out in order (SessionActor.Effects.cs)
+/// before the next input. Like VerneMQ's queue, it
 /// outlives its connections: it is created and stopped by <see cref="SessionRegistry"/>. A session that
 /// outlives its connection is durable when storage is enabled: it journals its changes
 /// (SessionActor.Durability.cs) and is rebuilt from them after a restart (SessionActor.Recovery.cs).
@@ -24,7 +27,7 @@ namespace Broker.Transport.Sessions;
 ///   EndSession (Clean Start elsewhere) ───────────────────────▶ ended ──SessionEnded──▶ registry stops it
 /// </code>
 /// </summary>
-public sealed partial class SessionActor : PersistentActor, ISessionJournal
+public sealed partial class SessionActor : PersistentActor
 {
     private static readonly object RetryKey = "retry";
     private static readonly object AwaitRelKey = "await-rel";
@@ -37,6 +40,9 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     private readonly ILogger _logger;
     private readonly SessionState _state;
     private readonly SessionStorage _storage;
+
+    /// <summary>The connection the state is attached to; under sync durability, behind its <see cref="CommitGate"/>.</summary>
+    private IClientConnection? _connection;
     private string? _persistenceId;
     private readonly bool _recover;
 
@@ -64,7 +70,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         _storage = environment.Storage;
         _persistenceId = start.PersistenceId;
         _recover = start.Recover;
-        _state = new SessionState(start.ClientId, Self, environment.Router, environment.Settings, environment.Metrics)
+        _state = new SessionState(start.ClientId, environment.Settings, environment.Metrics)
         {
             AcknowledgeAfterCommit = environment.Storage.Durability == SessionDurability.Sync,
         };
@@ -128,31 +134,33 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         {
             case Deliver deliver:
                 var recorded = RecordedThisTurn;
-                _creditKept = _state.Deliver(deliver, Now);
+                _creditKept = _state.Deliver(deliver, Room, Now);
+                RunEffects();
                 WaitForCommit(deliver.Commit, recorded);
-                ArmTimers();
                 break;
             case PublishCommit commit:
                 _state.PublishCommitted(commit);
+                RunEffects();
                 break;
             case ClientPublish publish when IsCurrent(publish.Connection):
                 _state.HandlePublish(publish.Message, publish.PacketId, Now, publish.Connection.InboundCredit);
-                ArmTimers();
+                RunEffects();
                 break;
             case ClientAcknowledgement ack when IsCurrent(ack.Connection):
-                _state.HandleAcknowledgement(ack.Packet, Now);
-                ArmTimers();
+                _state.HandleAcknowledgement(ack.Packet, Room, Now);
+                RunEffects();
                 break;
             case ClientSubscribe subscribe when IsCurrent(subscribe.Connection):
-                _state.Subscribe(subscribe.Packet, subscribe.Refused, Now);
-                ArmTimers();
+                _state.Subscribe(subscribe.Packet, subscribe.Refused, Room);
+                RunEffects();
                 break;
             case ClientUnsubscribe unsubscribe when IsCurrent(unsubscribe.Connection):
                 _state.Unsubscribe(unsubscribe.Packet);
+                RunEffects();
                 break;
             case ConnectionWritable writable when IsCurrent(writable.Connection):
-                _state.Drain(Now);
-                ArmTimers();
+                _state.Drain(Room, Now);
+                RunEffects();
                 break;
             case ClientDisconnected disconnected when IsCurrent(disconnected.Connection):
                 Disconnected(disconnected);
@@ -166,16 +174,16 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
                 EndByCleanStart();
                 break;
             case Tick.Retry:
-                _state.RetryUnacknowledged(Now);
-                ArmTimers();
+                _state.HandleTimeout(SessionTimer.Retry, Room, Now);
+                RunEffects();
                 break;
             case Tick.AwaitRel:
-                _state.ExpireAwaitingRel(Now);
-                ArmTimers();
+                _state.HandleTimeout(SessionTimer.AwaitRel, Room, Now);
+                RunEffects();
                 break;
             case Tick.Stall:
-                _state.CheckStalled(Now);
-                ArmTimers();
+                _state.HandleTimeout(SessionTimer.Stall, Room, Now);
+                RunEffects();
                 break;
             case Tick.DropReport:
                 break; // reported after every turn
@@ -209,15 +217,18 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
 
         _ended = true;
         ReportDrops(final: true);
-        _state.Connection?.Close();
+        _connection?.Close();
         _state.ReleaseHeld();
+        RunEffects();
         if (IsDurable)
         {
             SettleOutstandingCommits(committed: false);
         }
         else
         {
+            _connection = null;
             _state.End();
+            RunEffects();
         }
     }
 
@@ -259,7 +270,10 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         }
     }
 
-    private bool IsCurrent(IClientConnection connection) => _state.Connection is { } current && current.Id == connection.Id;
+    private bool IsCurrent(IClientConnection connection) => _connection is { } current && current.Id == connection.Id;
+
+    /// <summary>What the state is told of its connection with each input: what it takes before it stops being writable.</summary>
+    private ConnectionRoom Room => _connection?.Room ?? ConnectionRoom.None;
 
     private void Attach(AttachSession attach)
     {
@@ -269,7 +283,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
         CancelTimer(WillKey);
         CancelTimer(ExpiryKey);
         _pendingWill = null;
-        if (_state.Connection is { } old && old.Id != open.Connection.Id)
+        if (_connection is { } old && old.Id != open.Connection.Id)
         {
             // [MQTT-3.1.4-3]: the existing connection is told 0x8E and closed. It ended abnormally, but the
             // session continues at once, so only a will without delay goes out.
@@ -291,14 +305,15 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
 
         RecordLifecycle(new SessionAttached(_expirySeconds, _will));
         open.Connection.Send(open.ConnAck with { SessionPresent = attach.SessionPresent });
-        _state.Attach(Gated(open.Connection), ClientCapabilities.From(open.Request), Now);
+        _connection = Gated(open.Connection);
+        _state.Attach(open.Connection.Id, ClientCapabilities.From(open.Request), open.Connection.InboundCredit, open.Connection.Room, Now);
+        RunEffects();
         attach.ReplyTo?.Tell(new SessionOpened(Self, attach.SessionPresent), Self);
-        ArmTimers();
 
         // The connection gave up waiting for this session (and will not say it is gone): it ended abnormally.
         if (open.Connection.IsClosed)
         {
-            Disconnected(new ClientDisconnected(_state.Connection!, DisconnectKind.Abnormal));
+            Disconnected(new ClientDisconnected(_connection, DisconnectKind.Abnormal));
         }
     }
 
@@ -309,8 +324,9 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
             _expirySeconds = expiry;
         }
 
-        Redispatch(_state.Detach(Now));
-        CancelTimer(RetryKey);
+        _connection = null;
+        _state.Detach(Now);
+        RunEffects();
         var will = _will;
         _will = null;
         if (disconnected.Kind != DisconnectKind.Normal && will is not null)
@@ -356,7 +372,7 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
     /// <summary>Another connection asked for a clean start: this session ends, its connection's will going out as on an abnormal close.</summary>
     private void EndByCleanStart()
     {
-        if (_state.Connection is { } connection)
+        if (_connection is { } connection)
         {
             LogTakenOver(ClientId, connection.Id, 0);
             connection.Close(ReasonCode.SessionTakenOver);
@@ -383,7 +399,9 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
 
         PublishPendingWill();
         ForgetStoredSession();
-        Redispatch(_state.End());
+        _connection = null;
+        _state.End();
+        RunEffects();
         Context.Parent?.Tell(new SessionEnded(ClientId), Self);
     }
 
@@ -428,37 +446,8 @@ public sealed partial class SessionActor : PersistentActor, ISessionJournal
 
     private static uint WillDelaySeconds(WillMessage will) => will.Properties.WillDelayInterval ?? 0;
 
-    private void Redispatch(IReadOnlyList<SharedRedispatch> messages)
-    {
-        foreach (var message in messages)
-        {
-            _router.RedispatchShared(message.ShareGroup, message.Filter, message.Message, ClientId);
-        }
-    }
-
-    /// <summary>Starts the retry and await-rel timers for the earliest moment the state has work, unless they run already.</summary>
-    private void ArmTimers()
-    {
-        // The timer is asked first: finding the next due time walks the inflight window (3.x retry), which a
-        // busy QoS 1 subscriber would otherwise pay on every acknowledgement.
-        if (!IsTimerActive(RetryKey) && _state.NextRetryDueMs() is { } retryAt)
-        {
-            StartTimer(RetryKey, Tick.Retry, Delay(retryAt));
-        }
-
-        if (!IsTimerActive(AwaitRelKey) && _state.NextAwaitRelExpiryMs() is { } expireAt)
-        {
-            StartTimer(AwaitRelKey, Tick.AwaitRel, Delay(expireAt));
-        }
-
-        if (!IsTimerActive(StallKey) && _state.NextStallCheckMs() is { } stallAt)
-        {
-            StartTimer(StallKey, Tick.Stall, Delay(stallAt));
-        }
-    }
-
     // The actor's timer scheduler is made on first use: an idle session that never needs a timer never
-    // pays for it (issue 5, memory per idle connection).
+    // pays for it.
     private void StartTimer(object key, Tick tick, TimeSpan delay)
     {
         _timersStarted = true;

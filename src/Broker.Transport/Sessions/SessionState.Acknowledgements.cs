@@ -22,14 +22,30 @@ public sealed partial class SessionState
     /// <summary>Inbound publishes routed but not yet acknowledged, waiting for their commit.</summary>
     public int PendingAcknowledgementCount => _pendingAcks?.Count ?? 0;
 
-    private void RouteAndAcknowledge(ApplicationMessage message, ushort packetId, IInboundCredit? credit)
+    /// <summary>
+    /// The handler's last effect: the actor routes the message with the commit given, or with a new one for this
+    /// session when none is (<see cref="PublishCommit"/> tells its publisher's actor, which the state does not know),
+    /// and hands it back with the number of deliveries to <see cref="Routed"/>.
+    /// </summary>
+    private void Route(ApplicationMessage message, ushort packetId, IInboundCredit? credit) =>
+        _effects.Add(SessionEffect.Publish(message, credit, _spareCommit?.Begin(packetId), packetId));
+
+    /// <summary>
+    /// The answer to the <see cref="SessionEffectKind.Publish"/> of a QoS 1/2 message: the router told
+    /// <paramref name="delivered"/> sessions, and those that must be waited for joined <paramref name="commit"/>. Seals
+    /// it; the PUBACK or PUBREC goes now when nobody is left in it and nothing is acknowledged before it, else in order
+    /// once it completes (<see cref="PublishCommitted"/>). 5.0 says 0x10 when nobody subscribed.
+    /// </summary>
+    /// <param name="commit">Begun with the message's packet id: the effect's, or the actor's new one.</param>
+    public void Routed(ApplicationMessage message, PublishCommit commit, int delivered)
     {
-        var commit = (_spareCommit ?? new PublishCommit(_self, AcknowledgeAfterCommit)).Begin(packetId);
-        var delivered = _router.Publish(message, credit, commit);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(commit);
+        var packetId = commit.PacketId;
         var complete = commit.Seal();
         var reusable = complete && !commit.Failed; // nobody joined, or all have left: nobody holds it any more
         _spareCommit = reusable ? commit : null;
-        var pending = new PendingAcknowledgement(packetId, message.QoS, delivered, reusable ? null : commit, _connection?.Id ?? 0);
+        var pending = new PendingAcknowledgement(packetId, message.QoS, delivered, reusable ? null : commit, _connectionId);
         if (complete && PendingAcknowledgementCount == 0)
         {
             Acknowledge(pending);
@@ -74,7 +90,7 @@ public sealed partial class SessionState
     private void Acknowledge(PendingAcknowledgement pending)
     {
         // Sent on the connection that sent the PUBLISH only: a client that reconnected resends it and is answered then.
-        var current = _connection is { } connection && connection.Id == pending.ConnectionId;
+        var current = _connectionId != 0 && _connectionId == pending.ConnectionId;
         if (pending.Commit is { Failed: true })
         {
             Refuse(pending, current);
@@ -115,7 +131,7 @@ public sealed partial class SessionState
 
         if (!_client.IsV5)
         {
-            _connection?.Close();
+            Close();
             return;
         }
 

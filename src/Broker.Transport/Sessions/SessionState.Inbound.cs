@@ -25,16 +25,19 @@ public sealed partial class SessionState
         if (message.QoS != QualityOfService.AtMostOnce && !TakeReceiveQuota(packetId))
         {
             ReceiveMaximumExceeded();
+            ArmTimers();
             return;
         }
 
         switch (message.QoS)
         {
             case QualityOfService.AtMostOnce:
-                _router.Publish(message, credit);
+                ArmTimers();
+                _effects.Add(SessionEffect.Publish(message, credit, null, 0));
                 break;
             case QualityOfService.AtLeastOnce:
-                RouteAndAcknowledge(message, packetId, credit);
+                ArmTimers();
+                Route(message, packetId, credit);
                 break;
             case QualityOfService.ExactlyOnce:
                 HandleQoS2Publish(message, packetId, nowMs, credit);
@@ -67,16 +70,18 @@ public sealed partial class SessionState
 
     private void HandleQoS2Publish(ApplicationMessage message, ushort packetId, long nowMs, IInboundCredit? credit)
     {
-        switch (AddAwaitingRel(packetId, nowMs))
+        var added = AddAwaitingRel(packetId, nowMs);
+        ArmTimers();
+        switch (added)
         {
             case AwaitingRelAddResult.Added:
-                RouteAndAcknowledge(message, packetId, credit);
+                Route(message, packetId, credit);
                 break;
             case AwaitingRelAddResult.AlreadyAwaiting:
                 // A resend while the first is still being committed is answered with it, so never before it.
                 if (PendingAcknowledgementOf(packetId) is { } pending)
                 {
-                    AcknowledgeAfter(pending with { ConnectionId = _connection?.Id ?? 0 });
+                    AcknowledgeAfter(pending with { ConnectionId = _connectionId });
                 }
                 else
                 {
@@ -93,7 +98,7 @@ public sealed partial class SessionState
     private void ReceiveMaximumExceeded()
     {
         _metrics.ProtocolError();
-        _connection?.Close(ReasonCode.ReceiveMaximumExceeded);
+        Close(ReasonCode.ReceiveMaximumExceeded);
     }
 
     /// <summary>PUBREL ends an inbound QoS 2 exchange with PUBCOMP; an unknown id gets 0x92 on 5.0.</summary>

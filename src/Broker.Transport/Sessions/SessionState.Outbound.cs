@@ -17,9 +17,31 @@ public sealed partial class SessionState
     /// nothing is queued before it), queued otherwise. Returns true when the session kept the delivery's
     /// inbound credit (SessionState.PushBack.cs): the caller must not return it.
     /// </summary>
-    public bool Deliver(Deliver deliver, long nowMs)
+    /// <param name="room">What the connection takes now; what the turn sends counts against it.</param>
+    public bool Deliver(Deliver deliver, ConnectionRoom room, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(deliver);
+        Input(room);
+        var creditHeld = Admit(deliver, nowMs);
+        ArmTimers();
+        return creditHeld;
+    }
+
+    /// <summary>
+    /// A retained message of <paramref name="filter"/>, looked up for the subscription just granted (the answer to
+    /// <see cref="SessionEffectKind.GetRetained"/>): delivered as the router would, RETAIN kept [MQTT-3.3.1-8]. The
+    /// connection's room is the SUBSCRIBE's, less what was sent since: what was sent is not written yet.
+    /// </summary>
+    public void DeliverRetained(ApplicationMessage message, string filter, SessionSubscription subscription, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(subscription);
+        Admit(new Deliver(message, filter, subscription.Options, subscription.SubscriptionId, null, fromRetained: true), nowMs);
+        ArmTimers();
+    }
+
+    private bool Admit(Deliver deliver, long nowMs)
+    {
         var queued = Accept(deliver, nowMs);
         var creditHeld = queued && TryHoldCredit(deliver, nowMs);
         if (deliver.Admission is { } admission)
@@ -30,7 +52,7 @@ public sealed partial class SessionState
             }
             else
             {
-                admission.Succeed();
+                _effects.Add(SessionEffect.LeaveCommit(admission));
             }
         }
 
@@ -57,18 +79,18 @@ public sealed partial class SessionState
 
         // [MQTT-3.8.4-8]: the minimum of the published QoS and the granted QoS, the highest of the matches [MQTT-3.3.4-2].
         var qos = (QualityOfService)Math.Min((byte)deliver.Message.QoS, (byte)deliver.MaximumQoS);
-        if (_connection is { } connection)
+        if (IsConnected)
         {
             // The connection drained below its low-water mark; its ConnectionWritable may still be far behind in
             // the mailbox, behind deliveries from many publishers: the queue goes now, not after them.
-            if (_queue.AtMostOnceCount > 0 && connection.IsWritable)
+            if (_queue.AtMostOnceCount > 0 && Writable)
             {
-                DrainQueue(connection, nowMs);
+                DrainQueue(nowMs);
             }
 
             // Nothing overtakes a queued message of its own QoS [MQTT-4.6.0-6].
             var canSend = qos == QualityOfService.AtMostOnce
-                ? connection.IsWritable && _queue.AtMostOnceCount == 0
+                ? Writable && _queue.AtMostOnceCount == 0
                 : _queue.Count == 0 && _inflight.HasRoom;
             if (canSend)
             {
@@ -90,25 +112,34 @@ public sealed partial class SessionState
         return true;
     }
 
-    /// <summary>Sends queued messages while the connection and the window take them, in queue order.</summary>
-    public void Drain(long nowMs)
+    /// <summary>The connection is writable again (or was just attached): queued messages go while it and the window take them.</summary>
+    /// <param name="room">What the connection takes now.</param>
+    public void Drain(ConnectionRoom room, long nowMs)
     {
-        if (_connection is not { } connection)
+        Input(room);
+        Drain(nowMs);
+        ArmTimers();
+    }
+
+    /// <summary>Sends queued messages while the connection and the window take them, in queue order.</summary>
+    private void Drain(long nowMs)
+    {
+        if (!IsConnected)
         {
             return;
         }
 
-        DrainQueue(connection, nowMs);
+        DrainQueue(nowMs);
         UpdatePushBack(nowMs);
     }
 
-    private void DrainQueue(IClientConnection connection, long nowMs)
+    private void DrainQueue(long nowMs)
     {
         while (_queue.TryPeek(out var next))
         {
             if (next.QoS == QualityOfService.AtMostOnce)
             {
-                if (!connection.IsWritable)
+                if (!Writable)
                 {
                     return;
                 }
@@ -116,7 +147,7 @@ public sealed partial class SessionState
             else if (!_inflight.HasRoom)
             {
                 // The window is full, the connection may not be: the QoS 0 messages behind may go.
-                while (connection.IsWritable && TryDequeueAtMostOnce(out var qos0))
+                while (Writable && TryDequeueAtMostOnce(out var qos0))
                 {
                     PublishUnlessExpired(qos0, nowMs);
                 }
@@ -142,9 +173,11 @@ public sealed partial class SessionState
     }
 
     /// <summary>PUBACK, PUBREC or PUBCOMP for a message this session sent, or PUBREL for one it received.</summary>
-    public void HandleAcknowledgement(PublishAcknowledgement acknowledgement, long nowMs)
+    /// <param name="room">What the connection takes now.</param>
+    public void HandleAcknowledgement(PublishAcknowledgement acknowledgement, ConnectionRoom room, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);
+        Input(room);
         Progressed(nowMs);
         switch (acknowledgement)
         {
@@ -161,15 +194,17 @@ public sealed partial class SessionState
                 HandlePubRel(rel.PacketId);
                 break;
         }
+
+        ArmTimers();
     }
 
     /// <summary>
     /// 3.x only: resends what has waited <c>retry_interval</c> for its acknowledgement. 5.0 forbids
     /// resending on a live connection [MQTT-4.4.0-1]; the session does it only on reconnection.
     /// </summary>
-    public void RetryUnacknowledged(long nowMs)
+    private void RetryUnacknowledged(long nowMs)
     {
-        if (_connection is null || _client.IsV5)
+        if (!IsConnected || _client.IsV5)
         {
             return;
         }
@@ -181,7 +216,7 @@ public sealed partial class SessionState
     /// <summary>When <see cref="RetryUnacknowledged"/> next has something to resend; null when never (5.0, offline, nothing in flight).</summary>
     public long? NextRetryDueMs()
     {
-        if (_connection is null || _client.IsV5 || _inflight.Count == 0)
+        if (!IsConnected || _client.IsV5 || _inflight.Count == 0)
         {
             return null;
         }

@@ -38,16 +38,16 @@ public sealed partial class SessionState : ISubscriberRoom
     public int HeldAdmissions => _heldAdmissions?.Count ?? 0;
 
     /// <summary>Connected, with messages in flight, and nothing acknowledged for <c>slow_subscriber_timeout</c>.</summary>
-    public bool IsStalled(long nowMs) => _connection is not null && _inflight.Count > 0 && nowMs - _lastProgressMs >= SlowSubscriberTimeoutMs;
+    public bool IsStalled(long nowMs) => IsConnected && _inflight.Count > 0 && nowMs - _lastProgressMs >= SlowSubscriberTimeoutMs;
 
     /// <summary>When <see cref="CheckStalled"/> should look; null while this session holds nobody back.</summary>
     public long? NextStallCheckMs() =>
-        _connection is not null && _inflight.Count > 0 && (HeldCredits > 0 || HeldAdmissions > 0 || _queue.IsOverLimit)
+        IsConnected && _inflight.Count > 0 && (HeldCredits > 0 || HeldAdmissions > 0 || _queue.IsOverLimit)
             ? _lastProgressMs + SlowSubscriberTimeoutMs
             : null;
 
-    /// <summary>A subscriber that acknowledged nothing for <c>slow_subscriber_timeout</c> holds its publishers back no longer.</summary>
-    public void CheckStalled(long nowMs) => UpdatePushBack(nowMs);
+    /// <summary>A subscriber that acknowledged nothing for <c>slow_subscriber_timeout</c> holds its publishers back no longer (<see cref="SessionTimer.Stall"/>).</summary>
+    private void CheckStalled(long nowMs) => UpdatePushBack(nowMs);
 
     /// <summary>Every credit and acknowledgement kept goes back: the session stops without ending (shutdown, storage failure).</summary>
     public void ReleaseHeld()
@@ -61,7 +61,7 @@ public sealed partial class SessionState : ISubscriberRoom
     /// <summary>The client acknowledged something, attached, or its window got a first message: it is not stalled.</summary>
     private void Progressed(long nowMs) => _lastProgressMs = nowMs;
 
-    private bool HoldsPublishers(long nowMs) => _connection is not null && !IsStalled(nowMs);
+    private bool HoldsPublishers(long nowMs) => IsConnected && !IsStalled(nowMs);
 
     /// <summary>
     /// Keeps the credit of a QoS 1/2 delivery that was just queued for a connected client; false when the caller
@@ -74,7 +74,7 @@ public sealed partial class SessionState : ISubscriberRoom
             || deliver.Message.QoS == QualityOfService.AtMostOnce
             || deliver.MaximumQoS == QualityOfService.AtMostOnce
             || !HoldsPublishers(nowMs)
-            || ReferenceEquals(credit, _connection!.InboundCredit))
+            || ReferenceEquals(credit, _connectionCredit))
         {
             return false;
         }
@@ -110,12 +110,12 @@ public sealed partial class SessionState : ISubscriberRoom
     {
         while (_heldCredits is { Count: > 0 } held && held.Count > credits)
         {
-            held.Dequeue().Return();
+            _effects.Add(SessionEffect.ReturnCredit(held.Dequeue()));
         }
 
         while (_heldAdmissions is { Count: > 0 } waiting && waiting.Count > admissions)
         {
-            waiting.Dequeue().Succeed();
+            _effects.Add(SessionEffect.LeaveCommit(waiting.Dequeue()));
         }
     }
 

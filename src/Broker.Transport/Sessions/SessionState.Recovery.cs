@@ -5,15 +5,15 @@ namespace Broker.Transport.Sessions;
 
 /// <summary>
 /// Rebuilding a durable session: from a <see cref="SessionStateSnapshot"/> and the <see cref="SessionEvent"/>s
-/// after it. Replay changes memory only; <see cref="Resubscribe"/> then puts the subscriptions back in the
-/// router, and the next <see cref="Attach"/> resends what is in flight.
+/// after it. Replay changes memory only; <see cref="Resubscribe"/> then asks for the subscriptions' routes again,
+/// and the next <see cref="Attach"/> resends what is in flight.
 /// </summary>
 public sealed partial class SessionState
 {
     // Recovered packets were built without knowing the next client (5.0 properties or not): rebuilt on attach.
     private bool _packetsRecovered;
 
-    /// <summary>Replays one journaled change; never routes, sends or journals.</summary>
+    /// <summary>Replays one journaled change; returns no effect.</summary>
     public void Apply(SessionEvent @event, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(@event);
@@ -103,10 +103,9 @@ public sealed partial class SessionState
     /// The session becomes durable: queued QoS 1/2 messages get their journal ids, and the whole state is
     /// recorded as events, so that the journal holds all of it from here on.
     /// </summary>
-    public void BeginJournal(ISessionJournal journal)
+    public void BeginJournal()
     {
-        ArgumentNullException.ThrowIfNull(journal);
-        if (Journal is not null)
+        if (IsJournaled)
         {
             return;
         }
@@ -116,45 +115,48 @@ public sealed partial class SessionState
             _queue.Enqueue(queued.QoS == QualityOfService.AtMostOnce || queued.Id != 0 ? queued : queued with { Id = _nextMessageId++ });
         }
 
-        Journal = journal;
+        IsJournaled = true;
         var state = TakeSnapshot();
         foreach (var added in state.Subscriptions)
         {
-            journal.Record(added);
+            Record(added);
         }
 
         foreach (var queued in state.Queued)
         {
-            journal.Record(queued);
+            Record(queued);
         }
 
         foreach (var inflight in state.Inflight)
         {
-            journal.Record(inflight.Message);
+            Record(inflight.Message);
             if (inflight.Phase == InflightPhase.AwaitingComp)
             {
-                journal.Record(new MessageReleased(inflight.Message.PacketId));
+                Record(new MessageReleased(inflight.Message.PacketId));
             }
         }
 
         foreach (var rel in state.AwaitingRel)
         {
-            journal.Record(rel);
+            Record(rel);
         }
     }
 
     /// <summary>A recovered session journals its changes from here on; what it holds is already stored.</summary>
-    public void BeginJournalAfterRecovery(ISessionJournal journal) => Journal = journal ?? throw new ArgumentNullException(nameof(journal));
+    public void BeginJournalAfterRecovery() => IsJournaled = true;
+
+    /// <summary>The session has ended: nothing more is recorded.</summary>
+    public void EndJournal() => IsJournaled = false;
 
     /// <summary>
-    /// Puts every subscription (back) in the router, marked durable or not: after recovery, and when the
+    /// Asks for the route of every subscription (again), marked durable or not: after recovery, and when the
     /// session starts or stops outliving restarts.
     /// </summary>
     public void Resubscribe()
     {
         foreach (var (filter, subscription) in _subscriptions)
         {
-            _router.Subscribe(ClientId, _self, filter, subscription.Options, subscription.SubscriptionId, Journal is not null, this);
+            _effects.Add(SessionEffect.AddRoute(filter, subscription, IsJournaled));
         }
     }
 

@@ -4,19 +4,26 @@ using Broker.Transport.Routing;
 
 namespace Broker.Transport.Sessions;
 
-/// <summary>SUBSCRIBE and UNSUBSCRIBE: the session's own table of filters, kept in step with the router.</summary>
+/// <summary>
+/// SUBSCRIBE and UNSUBSCRIBE: the session's own table of filters, which the router's follows through the
+/// <see cref="SessionEffectKind.AddRoute"/> and <see cref="SessionEffectKind.RemoveRoute"/> effects. Whether a
+/// subscription is new, or existed, is this table's answer.
+/// </summary>
 public sealed partial class SessionState
 {
     /// <summary>
     /// Grants each filter min(requested QoS, the broker's maximum) unless the channel refused it, answers
-    /// SUBACK, then sends the retained messages of the granted non-shared filters as their Retain Handling
-    /// says: 0 always [MQTT-3.3.1-9], 1 only for a new subscription [MQTT-3.3.1-10], 2 never [MQTT-3.3.1-11].
+    /// SUBACK, then asks for the retained messages of the granted non-shared filters as their Retain Handling
+    /// says: 0 always [MQTT-3.3.1-9], 1 only for a new subscription [MQTT-3.3.1-10], 2 never [MQTT-3.3.1-11]
+    /// (<see cref="SessionEffectKind.GetRetained"/>, the last effects, answered with <see cref="DeliverRetained"/>).
     /// </summary>
     /// <param name="refused">Per filter, the failure code the channel decided, or null; may be shorter than the filter list.</param>
-    public void Subscribe(SubscribePacket packet, IReadOnlyList<ReasonCode?> refused, long nowMs)
+    /// <param name="room">What the connection takes now, for the retained messages.</param>
+    public void Subscribe(SubscribePacket packet, IReadOnlyList<ReasonCode?> refused, ConnectionRoom room)
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(refused);
+        Input(room);
         var subscriptionId = packet.Properties.SubscriptionIdentifiers.Count > 0 ? packet.Properties.SubscriptionIdentifiers[0] : 0;
         var codes = new ReasonCode[packet.Subscriptions.Count];
         var retainedFor = new List<(string Filter, SessionSubscription Subscription)>();
@@ -32,7 +39,7 @@ public sealed partial class SessionState
             var granted = (QualityOfService)Math.Min((byte)requested.MaximumQoS, (byte)_settings.MaximumQoS);
             var subscription = new SessionSubscription(requested with { MaximumQoS = granted }, subscriptionId);
             var isNew = !_subscriptions.ContainsKey(filter);
-            _router.Subscribe(ClientId, _self, filter, subscription.Options, subscriptionId, Journal is not null, this);
+            _effects.Add(SessionEffect.AddRoute(filter, subscription, IsJournaled));
             AddSubscription(filter, subscription);
             codes[i] = (ReasonCode)(byte)granted;
             if (WantsRetained(filter, subscription.Options.RetainHandling, isNew))
@@ -44,10 +51,7 @@ public sealed partial class SessionState
         Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
         foreach (var (filter, subscription) in retainedFor)
         {
-            foreach (var message in _router.GetRetained(filter))
-            {
-                Deliver(new Deliver(message, filter, subscription.Options, subscription.SubscriptionId, null, fromRetained: true), nowMs);
-            }
+            _effects.Add(SessionEffect.GetRetained(filter, subscription));
         }
     }
 
@@ -60,7 +64,7 @@ public sealed partial class SessionState
         {
             var filter = packet.TopicFilters[i];
             var existed = RemoveSubscription(filter);
-            existed |= _router.Unsubscribe(ClientId, filter);
+            _effects.Add(SessionEffect.RemoveRoute(filter));
             codes[i] = existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted;
         }
 

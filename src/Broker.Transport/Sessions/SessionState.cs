@@ -1,4 +1,3 @@
-using Broker.Actors;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
@@ -9,26 +8,33 @@ namespace Broker.Transport.Sessions;
 
 /// <summary>
 /// The MQTT session as a pure state machine (EMQX's emqx_session): subscriptions, the outgoing
-/// inflight window and queue, inbound QoS 2 ids awaiting PUBREL. No actor, no clock, no thread: every
-/// method that depends on time takes <c>nowMs</c>; packets go to the attached
-/// <see cref="IClientConnection"/> and routing to the <see cref="IRouter"/>, both small interfaces that
-/// tests replace with recording doubles. <see cref="SessionActor"/> is the thin shell that owns it.
+/// inflight window and queue, inbound QoS 2 ids awaiting PUBREL. No actor, no router, no connection, no clock,
+/// no thread: every method that depends on time takes <c>nowMs</c>, and what it needs of the connection (its id,
+/// the client's capabilities, what it takes before it stops being writable: <see cref="ConnectionRoom"/>) comes in as
+/// plain data. A handler changes the state and
+/// appends what must happen outside it to <see cref="Effects"/> (packets to send, routes to add or remove,
+/// messages to publish, retained lookups, shared messages to redispatch, credits to return, commits to leave,
+/// timers, journal events), in the order it must happen; <see cref="SessionActor"/>, the thin shell that owns it,
+/// carries them out and clears the list. Where the state needs an answer (the deliveries of a publish for its
+/// acknowledgement, the retained messages of a filter) the effect is the handler's last, and the actor hands the
+/// answer back (<see cref="Routed"/>, <see cref="DeliverRetained"/>).
 /// <para>
 /// Persistence: every change to what a persistent session keeps (subscriptions, QoS 1/2 messages inflight
 /// and queued, awaiting-rel ids) goes through one of the mutators at the end of this file, and nowhere else.
-/// For a durable session they report each change to the <see cref="Journal"/> as a
+/// For a durable session (<see cref="IsJournaled"/>) each change is a <see cref="SessionEffectKind.Record"/> of a
 /// <see cref="SessionEvent"/>, which <see cref="Apply"/> replays to rebuild the state (SessionState.Recovery.cs);
 /// the connection and the packet id cursor are not part of it.
 /// </para>
 /// </summary>
 public sealed partial class SessionState
 {
-    private readonly IActorRef _self;
-    private readonly IRouter _router;
     private readonly MqttSettings _settings;
     private readonly BrokerMetrics _metrics;
-    // Read by every session without a subscription, written by none: a subscriber makes its own with the first one
-    // (issue 5, memory per idle connection: 80 B a session).
+    // Not readonly: a mutable struct, changed in place.
+    private SessionEffects _effects;
+
+    // Read by every session without a subscription, written by none: a subscriber makes its own with the first
+    // one, so that an idle connection's session does not pay for a table.
     private static readonly Dictionary<string, SessionSubscription> NoSubscriptions = new(StringComparer.Ordinal);
     private Dictionary<string, SessionSubscription> _subscriptions = NoSubscriptions;
     private readonly InflightWindow _inflight;
@@ -37,21 +43,21 @@ public sealed partial class SessionState
     private readonly PacketIdAllocator _packetIds = new();
     private DropWarnings _dropWarnings;
     private Func<ushort, bool>? _isInflight;
-    private IClientConnection? _connection;
+
+    // The attached connection, as data: its id (0: none), its inbound credit (compared, never called), the room it
+    // had when the input being handled was made less what this turn sent, and what its CONNECT said of the client.
+    private long _connectionId;
+    private IInboundCredit? _connectionCredit;
+    private ConnectionRoom _room;
     private ClientCapabilities _client = new(MqttProtocolVersion.V311);
     private long _nextMessageId = 1;
 
-    /// <param name="self">The session actor, which the router sends <see cref="Deliver"/> to.</param>
-    public SessionState(string clientId, IActorRef self, IRouter router, MqttSettings settings, BrokerMetrics metrics)
+    public SessionState(string clientId, MqttSettings settings, BrokerMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        ArgumentNullException.ThrowIfNull(self);
-        ArgumentNullException.ThrowIfNull(router);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(metrics);
         ClientId = clientId;
-        _self = self;
-        _router = router;
         _settings = settings;
         _metrics = metrics;
         _inflight = new InflightWindow(InflightCapacity(ushort.MaxValue));
@@ -61,12 +67,23 @@ public sealed partial class SessionState
 
     public string ClientId { get; }
 
-    /// <summary>Set while the session is durable: its changes are reported here. Null: memory only.</summary>
-    public ISessionJournal? Journal { get; set; }
+    /// <summary>What the handlers called since the last <see cref="SessionEffects.Clear"/> decided must happen, in order; by reference.</summary>
+    public ref SessionEffects Effects => ref _effects;
 
-    public IClientConnection? Connection => _connection;
+    /// <summary>Set while the session is durable: its changes are recorded as <see cref="SessionEffectKind.Record"/> effects.</summary>
+    public bool IsJournaled { get; private set; }
 
-    public bool IsConnected => _connection is not null;
+    /// <summary>
+    /// The sends of the input just handled used up the connection's room: it may have drained meanwhile. When it is
+    /// writable still, the actor calls <see cref="Drain"/> with its room now (no <see cref="ConnectionWritable"/> comes
+    /// for a connection that never stopped being writable).
+    /// </summary>
+    public bool RoomRanOut { get; private set; }
+
+    /// <summary>The id of the attached connection; 0 while none is.</summary>
+    public long ConnectionId => _connectionId;
+
+    public bool IsConnected => _connectionId != 0;
 
     public IReadOnlyDictionary<string, SessionSubscription> Subscriptions => _subscriptions;
 
@@ -82,66 +99,81 @@ public sealed partial class SessionState
     public long DroppedMessages { get; private set; }
 
     /// <summary>
-    /// Serves <paramref name="connection"/> from now on: resends every unacknowledged PUBLISH (DUP set)
-    /// and PUBREL in their original order [MQTT-4.4.0-1], then drains the queue. The caller has sent
+    /// Serves connection <paramref name="connectionId"/> (not 0) from now on: resends every unacknowledged PUBLISH
+    /// (DUP set) and PUBREL in their original order [MQTT-4.4.0-1], then drains the queue. The caller has sent
     /// CONNACK first. Attaching while attached is a takeover: the new connection simply replaces the old.
     /// </summary>
-    public void Attach(IClientConnection connection, ClientCapabilities client, long nowMs)
+    /// <param name="inboundCredit">The connection's own inbound credit: deliveries of its own publishes never keep it.</param>
+    /// <param name="room">What the connection takes now.</param>
+    public void Attach(long connectionId, ClientCapabilities client, IInboundCredit? inboundCredit, ConnectionRoom room, long nowMs)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentOutOfRangeException.ThrowIfZero(connectionId);
         ArgumentNullException.ThrowIfNull(client);
-        _connection = connection;
+        _connectionId = connectionId;
+        _connectionCredit = inboundCredit;
+        Input(room);
         _client = client;
         _receiveQuota = null;
         _inflight.Capacity = InflightCapacity(client.ReceiveMaximum);
         Progressed(nowMs);
         RebuildRecoveredPackets(nowMs);
-        ResendInflight(nowMs, _ => true);
+        ResendInflight(nowMs, static _ => true);
         Drain(nowMs);
+        ArmTimers();
     }
 
     /// <summary>
     /// The connection is gone. Messages of shared subscriptions not yet received by the client (queued,
-    /// or sent and unacknowledged) are taken out and returned, for the router to give to another member
+    /// or sent and unacknowledged) are taken out and redispatched, for the router to give to another member
     /// of their group. QoS 2 messages already past PUBREC stay: the client has them.
     /// </summary>
-    public IReadOnlyList<SharedRedispatch> Detach(long nowMs)
+    public void Detach(long nowMs)
     {
-        _connection = null;
-        _receiveQuota = null;
+        Disconnect();
         var shared = TakeSharedMessages();
         UpdatePushBack(nowMs);
-        return shared;
+        Redispatch(shared);
+        CancelTimer(SessionTimer.Retry);
     }
 
-    /// <summary>The session ends: its subscriptions leave the router. Returns the shared messages to redispatch.</summary>
-    public IReadOnlyList<SharedRedispatch> End()
+    /// <summary>The session ends: its subscriptions leave the router, its shared messages are redispatched.</summary>
+    public void End()
     {
-        _connection = null;
+        Disconnect();
         ReleaseHeld();
         foreach (var filter in _subscriptions.Keys.ToArray())
         {
-            _router.Unsubscribe(ClientId, filter);
+            _effects.Add(SessionEffect.RemoveRoute(filter));
             RemoveSubscription(filter);
         }
 
-        return TakeSharedMessages();
+        Redispatch(TakeSharedMessages());
+        _armedTimers = 0;
     }
 
-    private IReadOnlyList<SharedRedispatch> TakeSharedMessages()
+    private void Disconnect()
     {
-        var shared = new List<SharedRedispatch>();
-        foreach (var message in RemoveInflightWhere(m => m.Source.ShareGroup is not null && m.Phase == InflightPhase.AwaitingAck))
+        Input(ConnectionRoom.None);
+        _connectionId = 0;
+        _connectionCredit = null;
+        _receiveQuota = null;
+    }
+
+    private (IReadOnlyList<InflightMessage> Inflight, IReadOnlyList<QueuedDelivery> Queued) TakeSharedMessages() => (
+        RemoveInflightWhere(static m => m.Source.ShareGroup is not null && m.Phase == InflightPhase.AwaitingAck),
+        RemoveQueuedWhere(static q => q.Deliver.ShareGroup is not null));
+
+    private void Redispatch((IReadOnlyList<InflightMessage> Inflight, IReadOnlyList<QueuedDelivery> Queued) shared)
+    {
+        foreach (var message in shared.Inflight)
         {
-            shared.Add(new SharedRedispatch(message.Source.ShareGroup!, message.Source.Filter, message.Source.Message));
+            _effects.Add(SessionEffect.RedispatchShared(message.Source.ShareGroup!, message.Source.Filter, message.Source.Message));
         }
 
-        foreach (var queued in RemoveQueuedWhere(q => q.Deliver.ShareGroup is not null))
+        foreach (var queued in shared.Queued)
         {
-            shared.Add(new SharedRedispatch(queued.Deliver.ShareGroup!, queued.Deliver.Filter, queued.Deliver.Message));
+            _effects.Add(SessionEffect.RedispatchShared(queued.Deliver.ShareGroup!, queued.Deliver.Filter, queued.Deliver.Message));
         }
-
-        return shared;
     }
 
     /// <summary>The drops since the last report, per reason, when a report is due (at most one per 10 s, unless <paramref name="final"/>); null otherwise.</summary>
@@ -153,7 +185,45 @@ public sealed partial class SessionState
     private int InflightCapacity(ushort receiveMaximum) =>
         Math.Clamp(Math.Min(_settings.MaxInflight, receiveMaximum), 1, ushort.MaxValue);
 
-    private void Send(MqttPacket packet) => _connection?.Send(packet);
+    private void Send(MqttPacket packet)
+    {
+        if (_connectionId == 0)
+        {
+            return;
+        }
+
+        _effects.Add(SessionEffect.Send(packet));
+        if (_room.IsWritable)
+        {
+            _room = _room.After(packet);
+            RoomRanOut = !_room.IsWritable;
+        }
+    }
+
+    /// <summary>Each input brings the connection's room as it is now.</summary>
+    private void Input(ConnectionRoom room)
+    {
+        _room = room;
+        RoomRanOut = false;
+    }
+
+    private bool Writable => _room.IsWritable;
+
+    private void Close(ReasonCode? reason = null)
+    {
+        if (_connectionId != 0)
+        {
+            _effects.Add(SessionEffect.Close(reason));
+        }
+    }
+
+    private void Record(SessionEvent @event)
+    {
+        if (IsJournaled)
+        {
+            _effects.Add(SessionEffect.Record(@event));
+        }
+    }
 
     private void CountDrop(DropReason reason)
     {
@@ -167,7 +237,7 @@ public sealed partial class SessionState
     private void AddSubscription(string filter, SessionSubscription subscription)
     {
         WritableSubscriptions[filter] = subscription;
-        Journal?.Record(new SubscriptionAdded(filter, subscription));
+        Record(new SubscriptionAdded(filter, subscription));
     }
 
     private Dictionary<string, SessionSubscription> WritableSubscriptions =>
@@ -180,7 +250,7 @@ public sealed partial class SessionState
             return false;
         }
 
-        Journal?.Record(new SubscriptionRemoved(filter));
+        Record(new SubscriptionRemoved(filter));
         return true;
     }
 
@@ -194,9 +264,9 @@ public sealed partial class SessionState
         }
 
         _inflight.Add(message);
-        if (Journal is { } journal)
+        if (IsJournaled)
         {
-            journal.Record(queuedId != 0
+            Record(queuedId != 0
                 ? new MessageSent(queuedId, message.PacketId)
                 : new MessageStored(_nextMessageId++, message.Source, message.Packet.QoS, message.PacketId));
         }
@@ -204,9 +274,9 @@ public sealed partial class SessionState
 
     private void UpdateInflight(InflightMessage message)
     {
-        if (Journal is { } journal && _inflight.TryGet(message.PacketId, out var before) && before.Phase != message.Phase)
+        if (IsJournaled && _inflight.TryGet(message.PacketId, out var before) && before.Phase != message.Phase)
         {
-            journal.Record(new MessageReleased(message.PacketId));
+            Record(new MessageReleased(message.PacketId));
         }
 
         _inflight.Update(message);
@@ -219,18 +289,18 @@ public sealed partial class SessionState
             return false;
         }
 
-        Journal?.Record(new MessageCompleted(packetId));
+        Record(new MessageCompleted(packetId));
         return true;
     }
 
     private IReadOnlyList<InflightMessage> RemoveInflightWhere(Func<InflightMessage, bool> predicate)
     {
         var removed = _inflight.RemoveWhere(predicate);
-        if (Journal is { } journal)
+        if (IsJournaled)
         {
             foreach (var message in removed)
             {
-                journal.Record(new MessageCompleted(message.PacketId));
+                Record(new MessageCompleted(message.PacketId));
             }
         }
 
@@ -239,10 +309,10 @@ public sealed partial class SessionState
 
     private void Enqueue(QueuedDelivery delivery, bool overflow = false)
     {
-        if (Journal is { } journal && delivery.QoS != QualityOfService.AtMostOnce && delivery.Id == 0)
+        if (IsJournaled && delivery.QoS != QualityOfService.AtMostOnce && delivery.Id == 0)
         {
             delivery = delivery with { Id = _nextMessageId++ };
-            journal.Record(new MessageStored(delivery.Id, delivery.Deliver, delivery.QoS, 0));
+            Record(new MessageStored(delivery.Id, delivery.Deliver, delivery.QoS, 0));
         }
 
         if (_queue.Enqueue(delivery, overflow) is { } dropped)
@@ -280,7 +350,7 @@ public sealed partial class SessionState
     {
         if (queuedId != 0)
         {
-            Journal?.Record(new MessageDiscarded(queuedId));
+            Record(new MessageDiscarded(queuedId));
         }
     }
 
@@ -289,7 +359,7 @@ public sealed partial class SessionState
         var result = _awaitingRel.TryAdd(packetId, nowMs);
         if (result == AwaitingRelAddResult.Added)
         {
-            Journal?.Record(new AwaitingRelAdded(packetId, nowMs));
+            Record(new AwaitingRelAdded(packetId, nowMs));
         }
 
         return result;
@@ -302,18 +372,18 @@ public sealed partial class SessionState
             return false;
         }
 
-        Journal?.Record(new AwaitingRelRemoved(packetId));
+        Record(new AwaitingRelRemoved(packetId));
         return true;
     }
 
     private IReadOnlyList<ushort> RemoveAwaitingRelBefore(long cutoffMs)
     {
         var removed = _awaitingRel.RemoveReceivedAtOrBefore(cutoffMs);
-        if (Journal is { } journal)
+        if (IsJournaled)
         {
             foreach (var packetId in removed)
             {
-                journal.Record(new AwaitingRelRemoved(packetId));
+                Record(new AwaitingRelRemoved(packetId));
             }
         }
 

@@ -322,6 +322,28 @@ public class SessionActorTests : ActorTestKit
         ExpectTerminated(opened.Session);
     }
 
+    [Fact]
+    public void A_turn_that_used_up_the_connections_room_drains_on_while_the_connection_is_still_writable()
+    {
+        var (connection, opened) = Open("c");
+        SubscribeOn(opened.Session, connection, "t/#");
+        connection.IsWritable = false;
+        for (var i = 0; i < 5; i++)
+        {
+            opened.Session.Tell(new Deliver(Message($"t/{i}", QualityOfService.AtMostOnce), "t/#", new SubscriptionOptions(QualityOfService.AtMostOnce), 0, null));
+        }
+
+        Assert.Equal(5, Stats(opened.Session).Queued);
+
+        // Two packets at a time, and the connection never says it stopped being writable: no ConnectionWritable follows.
+        connection.WritableRoom = new ConnectionRoom(Packets: 2, Bytes: long.MaxValue);
+        connection.IsWritable = true;
+        opened.Session.Tell(new ConnectionWritable(connection));
+
+        Assert.Equal(["t/0", "t/1", "t/2", "t/3", "t/4"], Enumerable.Range(0, 5).Select(_ => connection.Next<PublishPacket>().Topic));
+        Assert.Equal(0, Stats(opened.Session).Queued);
+    }
+
     private (RecordingConnection Connection, SessionOpened Opened) Open(
         string clientId,
         bool cleanStart = false,

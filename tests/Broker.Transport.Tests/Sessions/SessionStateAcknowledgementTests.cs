@@ -1,6 +1,7 @@
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Sessions;
 using Broker.Transport.Tests.Sessions.Support;
 using static Broker.Transport.Tests.Sessions.Support.SessionHarness;
 
@@ -128,11 +129,11 @@ public class SessionStateAcknowledgementTests
         Assert.Equal(session.NowMs + 30_000, session.State.NextRetryDueMs());
 
         session.NowMs += 29_999;
-        session.State.RetryUnacknowledged(session.NowMs);
+        session.Timeout(SessionTimer.Retry);
         Assert.Empty(session.Sent());
 
         session.NowMs += 1;
-        session.State.RetryUnacknowledged(session.NowMs);
+        session.Timeout(SessionTimer.Retry);
         Assert.Equal((id, true), Assert.IsType<PublishPacket>(session.Sent().Single()) is var p ? (p.PacketId, p.Dup) : default);
     }
 
@@ -144,7 +145,7 @@ public class SessionStateAcknowledgementTests
         session.Deliver(Message());
         session.Sent();
         session.NowMs += 3_600_000;
-        session.State.RetryUnacknowledged(session.NowMs);
+        session.Timeout(SessionTimer.Retry);
         Assert.Empty(session.Sent());
         Assert.Null(session.State.NextRetryDueMs());
     }

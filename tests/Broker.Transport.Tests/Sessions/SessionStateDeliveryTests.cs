@@ -2,6 +2,7 @@ using System.Text;
 using Broker.Transport.Messaging;
 using Broker.Transport.Mqtt;
 using Broker.Transport.Mqtt.Packets;
+using Broker.Transport.Sessions;
 using Broker.Transport.Tests.Sessions.Support;
 using static Broker.Transport.Tests.Sessions.Support.SessionHarness;
 
@@ -147,13 +148,13 @@ public class SessionStateDeliveryTests
     {
         var session = new SessionHarness();
         session.Subscribe("t/#");
-        session.Connection.IsWritable = false;
+        session.Writable = false;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce));
         Assert.Empty(session.SentPublishes());
         Assert.Equal(1, session.State.QueueLength);
 
-        session.Connection.IsWritable = true;
-        session.State.Drain(session.NowMs);
+        session.Writable = true;
+        session.Drain();
         Assert.Single(session.SentPublishes());
     }
 
@@ -162,13 +163,13 @@ public class SessionStateDeliveryTests
     {
         var session = new SessionHarness();
         session.Subscribe("t/#");
-        session.Connection.IsWritable = false;
+        session.Writable = false;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "first"));
 
         // Writable again, but the session has not drained yet when the next message arrives.
-        session.Connection.IsWritable = true;
+        session.Writable = true;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "second"));
-        session.State.Drain(session.NowMs);
+        session.Drain();
 
         Assert.Equal(["first", "second"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
     }
@@ -180,15 +181,44 @@ public class SessionStateDeliveryTests
         session.Subscribe("t/#", QualityOfService.AtLeastOnce);
         session.Deliver(Message(qos: QualityOfService.AtLeastOnce, payload: "inflight"));
         session.Deliver(Message(qos: QualityOfService.AtLeastOnce, payload: "waits for the window"));
-        session.Connection.IsWritable = false;
+        session.Writable = false;
         session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: "qos0"));
-        session.Connection.IsWritable = true;
+        session.Writable = true;
         session.SentPublishes();
 
-        session.State.Drain(session.NowMs);
+        session.Drain();
 
         Assert.Equal(["qos0"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
         Assert.Equal(1, session.State.QueueLength);
+    }
+
+    [Fact]
+    public void A_turn_counts_what_it_sends_against_the_connections_room_and_stops_where_the_connection_would_stop_being_writable()
+    {
+        var session = new SessionHarness();
+        session.Subscribe("t/#", QualityOfService.AtMostOnce);
+        session.Writable = false;
+        for (var i = 0; i < 5; i++)
+        {
+            session.Deliver(Message(qos: QualityOfService.AtMostOnce, payload: $"{i}"));
+        }
+
+        session.Writable = true;
+        session.WritableRoom = new ConnectionRoom(Packets: 100, Bytes: 3); // three one-byte payloads
+        session.Drain();
+
+        Assert.Equal(["0", "1", "2"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
+        Assert.True(session.State.RoomRanOut);
+        Assert.Equal(2, session.State.QueueLength);
+
+        session.WritableRoom = new ConnectionRoom(Packets: 1, Bytes: 100);
+        session.Drain();
+        Assert.Equal(["3"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
+
+        session.WritableRoom = ConnectionRoom.Unlimited;
+        session.Drain();
+        Assert.Equal(["4"], session.SentPublishes().Select(p => Encoding.UTF8.GetString(p.Payload)));
+        Assert.False(session.State.RoomRanOut);
     }
 
     [Fact]

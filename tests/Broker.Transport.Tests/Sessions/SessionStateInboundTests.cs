@@ -13,8 +13,8 @@ public class SessionStateInboundTests
     public void QoS_0_is_routed_without_acknowledgement()
     {
         var session = new SessionHarness();
-        session.State.HandlePublish(Message(qos: QualityOfService.AtMostOnce), 0, session.NowMs);
-        Assert.Single(session.Router.Published);
+        session.HandlePublish(Message(qos: QualityOfService.AtMostOnce), 0);
+        Assert.Single(session.Published);
         Assert.Empty(session.Sent());
     }
 
@@ -24,20 +24,20 @@ public class SessionStateInboundTests
     public void QoS_1_is_routed_and_acknowledged_with_PUBACK(int deliveries, ReasonCode expected)
     {
         var session = new SessionHarness();
-        session.Router.PublishResult = deliveries;
-        session.State.HandlePublish(Message(qos: QualityOfService.AtLeastOnce), 12, session.NowMs);
+        session.PublishResult = deliveries;
+        session.HandlePublish(Message(qos: QualityOfService.AtLeastOnce), 12);
 
         var ack = Assert.IsType<PubAckPacket>(session.Sent().Single());
         Assert.Equal((12, expected), (ack.PacketId, ack.ReasonCode));
-        Assert.Single(session.Router.Published);
+        Assert.Single(session.Published);
     }
 
     [Fact]
     public void A_3_1_1_PUBACK_carries_no_reason_even_without_subscribers()
     {
         var session = new SessionHarness(version: MqttProtocolVersion.V311);
-        session.Router.PublishResult = 0;
-        session.State.HandlePublish(Message(qos: QualityOfService.AtLeastOnce), 12, session.NowMs);
+        session.PublishResult = 0;
+        session.HandlePublish(Message(qos: QualityOfService.AtLeastOnce), 12);
         Assert.Equal(ReasonCode.Success, Assert.IsType<PubAckPacket>(session.Sent().Single()).ReasonCode);
     }
 
@@ -47,10 +47,10 @@ public class SessionStateInboundTests
         var session = new SessionHarness();
         var message = Message(qos: QualityOfService.ExactlyOnce);
 
-        session.State.HandlePublish(message, 5, session.NowMs);
-        session.State.HandlePublish(message, 5, session.NowMs);
+        session.HandlePublish(message, 5);
+        session.HandlePublish(message, 5);
 
-        Assert.Single(session.Router.Published);
+        Assert.Single(session.Published);
         Assert.All(session.Sent(), p => Assert.Equal(5, Assert.IsType<PubRecPacket>(p).PacketId));
         Assert.Equal(1, session.State.AwaitingRelCount);
     }
@@ -59,15 +59,15 @@ public class SessionStateInboundTests
     public void PUBREL_completes_the_QoS_2_exchange_and_the_id_may_carry_a_new_message()
     {
         var session = new SessionHarness();
-        session.State.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 5, session.NowMs);
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 5);
         session.Sent();
 
         session.Ack(new PubRelPacket { PacketId = 5 });
         var comp = Assert.IsType<PubCompPacket>(session.Sent().Single());
         Assert.Equal((5, ReasonCode.Success), (comp.PacketId, comp.ReasonCode));
 
-        session.State.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 5, session.NowMs);
-        Assert.Equal(2, session.Router.Published.Count);
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 5);
+        Assert.Equal(2, session.Published.Count);
     }
 
     [Fact]
@@ -82,12 +82,12 @@ public class SessionStateInboundTests
     public void More_QoS_2_messages_awaiting_PUBREL_than_allowed_disconnects_with_0x93()
     {
         var session = new SessionHarness(MqttSettings.Default with { MaxAwaitingRel = 2 });
-        session.State.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 1, session.NowMs);
-        session.State.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 2, session.NowMs);
-        session.State.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 3, session.NowMs);
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 1);
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 2);
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 3);
 
-        Assert.Equal(2, session.Router.Published.Count);
-        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.Connection.CloseReason);
+        Assert.Equal(2, session.Published.Count);
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.CloseReason);
         Assert.Equal(1, session.Metrics.ProtocolErrors);
     }
 
@@ -95,7 +95,7 @@ public class SessionStateInboundTests
     public void Ids_awaiting_PUBREL_are_forgotten_after_the_await_rel_timeout()
     {
         var session = new SessionHarness(MqttSettings.Default with { AwaitRelTimeout = TimeSpan.FromSeconds(10) });
-        session.State.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 1, session.NowMs);
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 1);
         Assert.Equal(session.NowMs + 10_000, session.State.NextAwaitRelExpiryMs());
 
         Assert.Equal(0, session.State.ExpireAwaitingRel(session.NowMs + 9_999));

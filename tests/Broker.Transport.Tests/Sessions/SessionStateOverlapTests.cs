@@ -65,7 +65,7 @@ public class SessionStateOverlapTests
         var session = new SessionHarness();
         session.Subscribe("a/+", QoS2, subscriptionId: 2);
         session.Subscribe("a/#", QoS0, subscriptionId: 3);
-        session.State.Unsubscribe(new UnsubscribePacket { PacketId = 5, TopicFilters = ["a/+"] });
+        session.Unsubscribe(new UnsubscribePacket { PacketId = 5, TopicFilters = ["a/+"] });
         session.Sent();
 
         session.DeliverOverlapping(Message("a/b", QualityOfService.ExactlyOnce), new("a/+", QoS2, 2), new("a/#", QoS0, 3));
@@ -96,7 +96,7 @@ public class SessionStateOverlapTests
         session.DeliverOverlapping(Message("a/queued"), new("a/+", QoS1, 2), new("a/#", QoS1, 3));
         var first = Assert.Single(session.SentPublishes());
 
-        session.State.Unsubscribe(new UnsubscribePacket { PacketId = 5, TopicFilters = ["a/+"] });
+        session.Unsubscribe(new UnsubscribePacket { PacketId = 5, TopicFilters = ["a/+"] });
         session.Ack(new PubAckPacket { PacketId = first.PacketId });
 
         var queued = Assert.Single(session.SentPublishes());

@@ -26,13 +26,12 @@ public class SessionStatePushBackTests
 
     private bool IsFull => ((ISubscriberRoom)_session.State).IsFull;
 
-    private bool Deliver(string topic, QualityOfService qos = QualityOfService.AtLeastOnce, PublishCommit? admission = null) => _session.State.Deliver(
+    private bool Deliver(string topic, QualityOfService qos = QualityOfService.AtLeastOnce, PublishCommit? admission = null) => _session.Deliver(
         new Deliver(SessionHarness.Message(topic, qos), "t/#", new SubscriptionOptions(QualityOfService.ExactlyOnce), 0, null)
         {
             Credit = _credit,
             Admission = admission,
-        },
-        _session.NowMs);
+        });
 
     /// <summary>A publish routed while the subscriber was full: the router joined its commit before telling the session.</summary>
     private PublishCommit RoutedWhileFull()
@@ -154,12 +153,12 @@ public class SessionStatePushBackTests
         Assert.Equal(_session.NowMs + TimeoutMs, _session.State.NextStallCheckMs());
 
         _session.NowMs += TimeoutMs - 1;
-        _session.State.CheckStalled(_session.NowMs);
+        _session.Timeout(SessionTimer.Stall);
         Assert.Equal(Limit + 5, _session.State.HeldCredits);
         Assert.False(_session.State.IsStalled(_session.NowMs));
 
         _session.NowMs += 1;
-        _session.State.CheckStalled(_session.NowMs);
+        _session.Timeout(SessionTimer.Stall);
         Assert.True(_session.State.IsStalled(_session.NowMs));
         Assert.Equal(0, _session.State.HeldCredits);
         Assert.Equal(Limit + 5, _credit.ReturnedSoFar);
@@ -194,7 +193,7 @@ public class SessionStatePushBackTests
     [Fact]
     public void QoS_0_keeps_no_credit()
     {
-        _session.Connection.IsWritable = false;
+        _session.Writable = false;
 
         Assert.False(Deliver("t/qos0", QualityOfService.AtMostOnce));
         Assert.Equal(0, _session.State.HeldCredits);
@@ -203,7 +202,7 @@ public class SessionStatePushBackTests
     [Fact]
     public void A_client_publishing_to_itself_keeps_no_credit_of_its_own_connection()
     {
-        _session.Connection.InboundCredit = _credit;
+        _session.Attach(inboundCredit: _credit);
         Deliver("t/sent");
 
         Assert.False(Deliver("t/own"));

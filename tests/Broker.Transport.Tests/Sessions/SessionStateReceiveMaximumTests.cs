@@ -20,9 +20,9 @@ public class SessionStateReceiveMaximumTests
         var session = new SessionHarness(ReceiveMaximum2);
         Publish(session, QualityOfService.ExactlyOnce, 1, 2, 3);
 
-        Assert.Equal(2, session.Router.Published.Count);
+        Assert.Equal(2, session.Published.Count);
         Assert.Equal([1, 2], session.Sent().OfType<PubRecPacket>().Select(p => (int)p.PacketId));
-        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.Connection.CloseReason);
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.CloseReason);
         Assert.Equal(1, session.Metrics.ProtocolErrors);
     }
 
@@ -31,12 +31,12 @@ public class SessionStateReceiveMaximumTests
     {
         var session = new SessionHarness(ReceiveMaximum2);
         session.State.AcknowledgeAfterCommit = true;
-        session.Router.JoinCommits = true;
+        session.JoinCommits = true;
         Publish(session, QualityOfService.AtLeastOnce, 1, 2, 3);
 
         Assert.Empty(session.Sent());
-        Assert.Equal(2, session.Router.Published.Count);
-        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.Connection.CloseReason);
+        Assert.Equal(2, session.Published.Count);
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.CloseReason);
     }
 
     [Fact]
@@ -45,18 +45,18 @@ public class SessionStateReceiveMaximumTests
         var self = new RecordingActor();
         var session = new SessionHarness(ReceiveMaximum2, self: self);
         session.State.AcknowledgeAfterCommit = true;
-        session.Router.JoinCommits = true;
+        session.JoinCommits = true;
         Publish(session, QualityOfService.AtLeastOnce, 1, 2);
 
-        var first = session.Router.Commits[0];
+        var first = session.Commits[0];
         first.Succeed();
-        session.State.PublishCommitted(Assert.IsType<PublishCommit>(Assert.Single(self.Told)));
+        session.PublishCommitted(Assert.IsType<PublishCommit>(Assert.Single(self.Told)));
         Assert.Equal(1, Assert.IsType<PubAckPacket>(Assert.Single(session.Sent())).PacketId);
 
         Publish(session, QualityOfService.AtLeastOnce, 3);
-        Assert.False(session.Connection.Closed);
+        Assert.False(session.Closed);
         Publish(session, QualityOfService.AtLeastOnce, 4);
-        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.Connection.CloseReason);
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.CloseReason);
     }
 
     [Fact]
@@ -66,10 +66,10 @@ public class SessionStateReceiveMaximumTests
         Publish(session, QualityOfService.ExactlyOnce, 1, 2);
         session.Ack(new PubRelPacket { PacketId = 1 });
         Publish(session, QualityOfService.ExactlyOnce, 3);
-        Assert.False(session.Connection.Closed);
+        Assert.False(session.Closed);
 
         Publish(session, QualityOfService.ExactlyOnce, 4);
-        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.Connection.CloseReason);
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.CloseReason);
     }
 
     [Fact]
@@ -78,15 +78,15 @@ public class SessionStateReceiveMaximumTests
         var self = new RecordingActor();
         var session = new SessionHarness(MqttSettings.Default with { ReceiveMaximum = 1 }, self: self);
         session.State.AcknowledgeAfterCommit = true;
-        session.Router.JoinCommits = true;
+        session.JoinCommits = true;
         Publish(session, QualityOfService.ExactlyOnce, 1);
 
-        session.Router.Commits[0].Fail();
-        session.State.PublishCommitted(Assert.IsType<PublishCommit>(Assert.Single(self.Told)));
+        session.Commits[0].Fail();
+        session.PublishCommitted(Assert.IsType<PublishCommit>(Assert.Single(self.Told)));
         Assert.Equal(ReasonCode.UnspecifiedError, Assert.IsType<PubRecPacket>(Assert.Single(session.Sent())).ReasonCode);
 
         Publish(session, QualityOfService.ExactlyOnce, 2);
-        Assert.False(session.Connection.Closed);
+        Assert.False(session.Closed);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class SessionStateReceiveMaximumTests
         var session = new SessionHarness(MqttSettings.Default with { ReceiveMaximum = 1 });
         Publish(session, QualityOfService.ExactlyOnce, 5, 5);
 
-        Assert.False(session.Connection.Closed);
+        Assert.False(session.Closed);
         Assert.Equal(2, session.Sent().OfType<PubRecPacket>().Count());
     }
 
@@ -106,8 +106,8 @@ public class SessionStateReceiveMaximumTests
         Publish(session, QualityOfService.ExactlyOnce, 1);
         Publish(session, QualityOfService.AtMostOnce, 0, 0);
 
-        Assert.False(session.Connection.Closed);
-        Assert.Equal(3, session.Router.Published.Count);
+        Assert.False(session.Closed);
+        Assert.Equal(3, session.Published.Count);
     }
 
     [Fact]
@@ -121,10 +121,10 @@ public class SessionStateReceiveMaximumTests
         session.Ack(new PubRelPacket { PacketId = 1 });
         session.Ack(new PubRelPacket { PacketId = 2 });
         Publish(session, QualityOfService.ExactlyOnce, 4);
-        Assert.False(session.Connection.Closed);
+        Assert.False(session.Closed);
 
         Publish(session, QualityOfService.ExactlyOnce, 5);
-        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.Connection.CloseReason);
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, session.CloseReason);
     }
 
     [Fact]
@@ -132,18 +132,18 @@ public class SessionStateReceiveMaximumTests
     {
         var session = new SessionHarness(ReceiveMaximum2 with { MaxAwaitingRel = 3 }, MqttProtocolVersion.V311);
         Publish(session, QualityOfService.ExactlyOnce, 1, 2, 3);
-        Assert.False(session.Connection.Closed);
+        Assert.False(session.Closed);
 
         Publish(session, QualityOfService.ExactlyOnce, 4);
-        Assert.True(session.Connection.Closed);
-        Assert.Equal(3, session.Router.Published.Count);
+        Assert.True(session.Closed);
+        Assert.Equal(3, session.Published.Count);
     }
 
     private static void Publish(SessionHarness session, QualityOfService qos, params ushort[] packetIds)
     {
         foreach (var id in packetIds)
         {
-            session.State.HandlePublish(Message(qos: qos), id, session.NowMs);
+            session.HandlePublish(Message(qos: qos), id);
         }
     }
 }

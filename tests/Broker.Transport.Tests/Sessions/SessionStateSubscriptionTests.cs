@@ -14,8 +14,8 @@ public class SessionStateSubscriptionTests
     {
         var session = new SessionHarness(MqttSettings.Default with { MaximumQoS = QualityOfService.AtLeastOnce });
         Assert.Equal(ReasonCode.GrantedQoS1, session.Subscribe("a/b", QualityOfService.ExactlyOnce));
-        var call = session.Router.Subscribed.Single();
-        Assert.Equal((ClientId, "a/b", QualityOfService.AtLeastOnce), (call.ClientId, call.Filter, call.Options.MaximumQoS));
+        var call = session.Subscribed.Single();
+        Assert.Equal(("a/b", QualityOfService.AtLeastOnce), (call.Filter, call.Options.MaximumQoS));
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public class SessionStateSubscriptionTests
         var session = new SessionHarness();
         var code = session.Subscribe("$share/g/#", new SubscriptionOptions(QualityOfService.AtLeastOnce), refused: ReasonCode.SharedSubscriptionsNotSupported);
         Assert.Equal(ReasonCode.SharedSubscriptionsNotSupported, code);
-        Assert.Empty(session.Router.Subscribed);
+        Assert.Empty(session.Subscribed);
         Assert.Empty(session.State.Subscriptions);
     }
 
@@ -32,14 +32,13 @@ public class SessionStateSubscriptionTests
     public void One_SUBACK_code_per_filter_in_order()
     {
         var session = new SessionHarness();
-        session.State.Subscribe(
+        session.Subscribe(
             new SubscribePacket
             {
                 PacketId = 3,
                 Subscriptions = [new("a", new(QualityOfService.AtMostOnce)), new("b", new(QualityOfService.ExactlyOnce)), new("c", new(QualityOfService.AtLeastOnce))],
             },
-            [null, ReasonCode.TopicFilterInvalid],
-            session.NowMs);
+            [null, ReasonCode.TopicFilterInvalid]);
 
         var suback = Assert.IsType<SubAckPacket>(session.Sent().Single());
         Assert.Equal(3, suback.PacketId);
@@ -50,7 +49,7 @@ public class SessionStateSubscriptionTests
     public void MQTT_3_3_1_9_retain_handling_0_sends_retained_messages_after_the_SUBACK_on_every_subscribe()
     {
         var session = new SessionHarness();
-        session.Router.AddRetained("t/#", Message(retain: true));
+        session.AddRetained("t/#", Message(retain: true));
 
         session.Subscribe("t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce, RetainHandling: RetainHandling.SendOnSubscribe));
         var first = session.SentPublishes().Single();
@@ -64,7 +63,7 @@ public class SessionStateSubscriptionTests
     public void MQTT_3_3_1_10_retain_handling_1_sends_retained_messages_only_for_a_new_subscription()
     {
         var session = new SessionHarness();
-        session.Router.AddRetained("t/#", Message(retain: true));
+        session.AddRetained("t/#", Message(retain: true));
         var options = new SubscriptionOptions(QualityOfService.AtLeastOnce, RetainHandling: RetainHandling.SendOnNewSubscribe);
 
         session.Subscribe("t/#", options);
@@ -78,7 +77,7 @@ public class SessionStateSubscriptionTests
     public void MQTT_3_3_1_11_retain_handling_2_never_sends_retained_messages()
     {
         var session = new SessionHarness();
-        session.Router.AddRetained("t/#", Message(retain: true));
+        session.AddRetained("t/#", Message(retain: true));
         session.Subscribe("t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce, RetainHandling: RetainHandling.DoNotSend));
         Assert.Empty(session.SentPublishes());
     }
@@ -87,7 +86,7 @@ public class SessionStateSubscriptionTests
     public void No_retained_messages_for_a_shared_subscription()
     {
         var session = new SessionHarness();
-        session.Router.AddRetained("$share/g/t/#", Message(retain: true));
+        session.AddRetained("$share/g/t/#", Message(retain: true));
         session.Subscribe("$share/g/t/#", QualityOfService.AtLeastOnce);
         Assert.Empty(session.SentPublishes());
     }
@@ -96,11 +95,11 @@ public class SessionStateSubscriptionTests
     public void The_subscription_identifier_is_kept_and_retained_messages_carry_it()
     {
         var session = new SessionHarness();
-        session.Router.AddRetained("t/#", Message(retain: true));
+        session.AddRetained("t/#", Message(retain: true));
         session.Subscribe("t/#", new SubscriptionOptions(QualityOfService.AtLeastOnce), subscriptionId: 7);
 
         Assert.Equal(7, session.State.Subscriptions["t/#"].SubscriptionId);
-        Assert.Equal(7, session.Router.Subscribed.Single().SubscriptionId);
+        Assert.Equal(7, session.Subscribed.Single().SubscriptionId);
         Assert.Equal([7], session.SentPublishes().Single().Properties.SubscriptionIdentifiers);
     }
 
@@ -109,12 +108,12 @@ public class SessionStateSubscriptionTests
     {
         var session = new SessionHarness();
         session.Subscribe("a");
-        session.State.Unsubscribe(new UnsubscribePacket { PacketId = 4, TopicFilters = ["a", "b"] });
+        session.Unsubscribe(new UnsubscribePacket { PacketId = 4, TopicFilters = ["a", "b"] });
 
         var unsuback = Assert.IsType<UnsubAckPacket>(session.Sent().Single());
         Assert.Equal(4, unsuback.PacketId);
         Assert.Equal([ReasonCode.Success, ReasonCode.NoSubscriptionExisted], unsuback.ReasonCodes);
-        Assert.Equal(["a", "b"], session.Router.Unsubscribed);
+        Assert.Equal(["a", "b"], session.Unsubscribed);
         Assert.Empty(session.State.Subscriptions);
     }
 
@@ -122,7 +121,7 @@ public class SessionStateSubscriptionTests
     public void A_3_1_1_UNSUBACK_has_no_reason_codes()
     {
         var session = new SessionHarness(version: MqttProtocolVersion.V311);
-        session.State.Unsubscribe(new UnsubscribePacket { PacketId = 4, TopicFilters = ["a"] });
+        session.Unsubscribe(new UnsubscribePacket { PacketId = 4, TopicFilters = ["a"] });
         Assert.Empty(Assert.IsType<UnsubAckPacket>(session.Sent().Single()).ReasonCodes);
     }
 
@@ -132,8 +131,8 @@ public class SessionStateSubscriptionTests
         var session = new SessionHarness();
         session.Subscribe("a");
         session.Subscribe("b");
-        session.State.End();
-        Assert.Equal(["a", "b"], session.Router.Unsubscribed.Order());
+        session.End();
+        Assert.Equal(["a", "b"], session.Unsubscribed.Order());
         Assert.False(session.State.IsConnected);
     }
 }

@@ -267,6 +267,7 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
         private readonly Func<long> _nextConnectionId;
         private readonly TestProbe _client;
         private readonly TestProbe _publisher;
+        private readonly HashSet<PublishCommit> _completedAtSeal = [];
 
         public Node(ActorSystem system, Func<long> nextConnectionId)
         {
@@ -326,7 +327,11 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
             }
         }
 
-        /// <summary>A QoS 1 delivery whose commit the publisher probe is told of.</summary>
+        /// <summary>
+        /// A QoS 1 delivery whose commit the publisher probe is told of, as the router routes it: told, then sealed. A
+        /// session that has already left it by then (its write failed at once) completes it at the seal, and then
+        /// nobody is told: it counts as told.
+        /// </summary>
         public PublishCommit Deliver(IActorRef session, string topic)
         {
             var commit = new PublishCommit(_publisher.Ref, waitsForStorage: true).Begin(1);
@@ -335,13 +340,17 @@ public abstract class DurableSessionTests(string kind) : IAsyncLifetime
             {
                 Commit = commit,
             });
-            Assert.False(commit.Seal());
+            if (commit.Seal())
+            {
+                _completedAtSeal.Add(commit);
+            }
+
             return commit;
         }
 
         public void AwaitCommitted(IReadOnlyList<PublishCommit> commits)
         {
-            var done = new HashSet<PublishCommit>();
+            var done = new HashSet<PublishCommit>(commits.Where(_completedAtSeal.Contains));
             while (done.Count < commits.Count)
             {
                 done.Add(_publisher.ExpectMsg<PublishCommit>());

@@ -7,25 +7,17 @@ using Broker.Transport.Tests.Sessions.Support;
 
 namespace Broker.Transport.Tests.Sessions.Durable;
 
-/// <summary>What the mutators journal is enough to rebuild the state: a replay on an empty session matches it.</summary>
+/// <summary>What the mutators record (the state's <see cref="SessionEffectKind.Record"/> effects) is enough to rebuild the state: a replay on an empty session matches it.</summary>
 public class SessionJournalReplayTests
 {
-    private sealed class RecordingJournal : ISessionJournal
-    {
-        public List<SessionEvent> Events { get; } = [];
-
-        public void Record(SessionEvent @event) => Events.Add(@event);
-    }
-
     [Fact]
     public void Replaying_the_journal_of_a_busy_session_rebuilds_its_subscriptions_window_queue_and_awaiting_rel_ids()
     {
         var session = new SessionHarness(new MqttSettings { MaxInflight = 3, MaxQueueLength = 5 });
-        var journal = new RecordingJournal();
-        session.State.BeginJournal(journal);
+        session.State.BeginJournal();
         session.Subscribe("t/#", QualityOfService.ExactlyOnce);
         session.Subscribe("gone/#", QualityOfService.AtLeastOnce);
-        session.State.Unsubscribe(new UnsubscribePacket { PacketId = 3, TopicFilters = ["gone/#"] });
+        session.Unsubscribe(new UnsubscribePacket { PacketId = 3, TopicFilters = ["gone/#"] });
         for (var i = 0; i < 10; i++)
         {
             session.Deliver(SessionHarness.Message($"t/{i}", i % 2 == 0 ? QualityOfService.AtLeastOnce : QualityOfService.ExactlyOnce));
@@ -34,13 +26,13 @@ public class SessionJournalReplayTests
         var sent = session.SentPublishes();
         session.Ack(sent[0].QoS == QualityOfService.AtLeastOnce ? new PubAckPacket { PacketId = sent[0].PacketId } : new PubRecPacket { PacketId = sent[0].PacketId });
         session.Ack(new PubRecPacket { PacketId = sent[1].PacketId });
-        session.State.HandlePublish(SessionHarness.Message("in/1", QualityOfService.ExactlyOnce), 77, session.NowMs);
-        session.State.HandlePublish(SessionHarness.Message("in/2", QualityOfService.ExactlyOnce), 78, session.NowMs);
+        session.HandlePublish(SessionHarness.Message("in/1", QualityOfService.ExactlyOnce), 77);
+        session.HandlePublish(SessionHarness.Message("in/2", QualityOfService.ExactlyOnce), 78);
         session.Ack(new PubRelPacket { PacketId = 77 });
         session.Detach();
 
         var replayed = new SessionHarness().State;
-        foreach (var @event in journal.Events)
+        foreach (var @event in session.Recorded)
         {
             replayed.Apply(@event, session.NowMs);
         }
@@ -55,8 +47,7 @@ public class SessionJournalReplayTests
     public void MQTT_3_3_4_4_a_delivery_of_overlapping_subscriptions_read_back_from_storage_is_resent_with_every_identifier()
     {
         var session = new SessionHarness();
-        var journal = new RecordingJournal();
-        session.State.BeginJournal(journal);
+        session.State.BeginJournal();
         var options = new SubscriptionOptions(QualityOfService.AtLeastOnce);
         session.Subscribe("a/+", options, subscriptionId: 2);
         session.Subscribe("a/#", options, subscriptionId: 3);
@@ -64,7 +55,7 @@ public class SessionJournalReplayTests
         var sent = Assert.Single(session.SentPublishes());
 
         var replayed = new SessionHarness();
-        foreach (var @event in journal.Events)
+        foreach (var @event in session.Recorded)
         {
             var stored = SessionEventSerializer.Instance.ToBytes(@event);
             replayed.State.Apply((SessionEvent)SessionEventSerializer.Instance.FromBytes(stored), replayed.NowMs);

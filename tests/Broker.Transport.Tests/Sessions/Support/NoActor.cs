@@ -2,7 +2,7 @@ using Broker.Actors;
 
 namespace Broker.Transport.Tests.Sessions.Support;
 
-/// <summary>The session reference pure tests hand to <c>SessionState</c>: the router double never sends to it.</summary>
+/// <summary>The publisher of the commits pure session tests make as the actor would, for tests that complete none of them: nothing is told to it.</summary>
 internal sealed class NoActor : IActorRef
 {
     public static readonly NoActor Instance = new();

@@ -22,6 +22,11 @@ internal sealed class RecordingConnection(long id, MqttProtocolVersion version =
 
     public bool IsWritable { get; set; } = true;
 
+    /// <summary>What the session is told the connection takes while writable; nothing sent here ever fills it.</summary>
+    public ConnectionRoom WritableRoom { get; set; } = ConnectionRoom.Unlimited;
+
+    public ConnectionRoom Room => IsWritable ? WritableRoom : ConnectionRoom.None;
+
     public Messaging.IInboundCredit? InboundCredit { get; set; }
 
     /// <summary>Set by the first <see cref="Close"/>: the reason given, or null for none.</summary>
