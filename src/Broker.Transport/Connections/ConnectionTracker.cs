@@ -7,7 +7,8 @@ namespace Broker.Transport.Connections;
 /// disconnected and wait for them to go. Connections register themselves while they run.
 /// <para>
 /// A list threaded through the connections themselves, under one lock: no node per connection (a concurrent
-/// dictionary's cost about 100 B per idle connection, issue 5), and registering happens once per connection.
+/// dictionary holds one per entry, which every idle connection would pay for), and registering happens once per
+/// connection.
 /// </para>
 /// </summary>
 public sealed class ConnectionTracker

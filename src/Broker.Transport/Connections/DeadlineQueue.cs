@@ -2,9 +2,9 @@ namespace Broker.Transport.Connections;
 
 /// <summary>
 /// The keep-alive deadlines of every connection of a node on one timer, instead of one timer per
-/// connection: an idle connection then costs one <see cref="Deadline"/> and a queue slot (about 40 bytes)
-/// instead of a timer, its scheduler entry and a closure (about 600 bytes; issue 5, memory per idle
-/// connection). A min-heap ordered by due time; the timer is set for the earliest.
+/// connection: an idle connection then costs one <see cref="Deadline"/> and a queue slot
+/// instead of a timer, its scheduler entry and a closure, many times the size (memory per idle connection).
+/// A min-heap ordered by due time; the timer is set for the earliest.
 /// <para>
 /// Removal is lazy: moving a deadline queues it again at its new time, and the queued item that no longer
 /// matches its <see cref="Deadline"/>'s due time is skipped when it comes up. Disposing drops the

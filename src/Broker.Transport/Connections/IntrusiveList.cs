@@ -2,7 +2,7 @@ namespace Broker.Transport.Connections;
 
 /// <summary>
 /// A doubly linked list threaded through its items: no node object per item, where a <c>LinkedList</c> node or a
-/// concurrent dictionary's entry cost an idle connection 50 to 100 B (issue 5). The live connections of a node and
+/// concurrent dictionary's entry would cost every idle connection. The live connections of a node and
 /// of a listener, and the connections waiting for their session, are kept so. Not thread-safe: its owner's lock
 /// guards it. A mutable struct: keep it in a field that is not read-only and call it there, never on a copy.
 /// </summary>

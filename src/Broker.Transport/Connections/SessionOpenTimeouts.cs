@@ -2,7 +2,7 @@ namespace Broker.Transport.Connections;
 
 /// <summary>
 /// The timeout of every connection waiting for the session registry to open its session, on one timer per node
-/// rather than a timer per connection (an <c>Ask</c> made one, with its scheduler entry and closures: issue 5,
+/// rather than a timer per connection (an <c>Ask</c> made one, with its scheduler entry and closures, which cost the
 /// connection rate). Every wait has the same timeout, so a list in arrival order is also in due order: a wait joins
 /// at the tail, leaves from anywhere when answered (a few microseconds later, normally), and the timer expires
 /// waits from the head. An answered wait leaves nothing behind.

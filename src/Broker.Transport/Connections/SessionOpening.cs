@@ -7,7 +7,7 @@ namespace Broker.Transport.Connections;
 /// <summary>
 /// A connection waiting for its session: the sender of its <see cref="OpenSession"/>, to which the session answers
 /// <see cref="SessionOpened"/>, and the task the read loop awaits. It does what an <c>Ask</c> did for a fraction of
-/// the cost (issue 5, connection rate): no promise actor with its path, no timer, closure and scheduler entry per
+/// the cost to the connection rate: no promise actor with its path, no timer, closure and scheduler entry per
 /// connection (the timeout is on the node's <see cref="SessionOpenTimeouts"/> list), no task or async state machine
 /// of its own. Made per CONNECT and dropped once answered: an idle connection does not hold it.
 /// </summary>

@@ -16,8 +16,7 @@ public enum AwaitingRelAddResult : byte
 /// Packet ids of inbound QoS 2 PUBLISH packets that were routed and answered with PUBREC, waiting for
 /// PUBREL (EMQX's awaiting_rel). Bounded by <c>max_awaiting_rel</c> (0: unbounded); each id keeps the
 /// time it arrived, so that ids a client never releases are forgotten after <c>await_rel_timeout</c>.
-/// The dictionary is made with the first QoS 2 message: most sessions never receive one (issue 5,
-/// memory per idle connection).
+/// The dictionary is made with the first QoS 2 message: most sessions never receive one (memory per idle connection).
 /// </summary>
 public sealed class AwaitingRelSet
 {

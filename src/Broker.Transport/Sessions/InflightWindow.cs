@@ -9,7 +9,7 @@ namespace Broker.Transport.Sessions;
 /// stops new sends until acknowledgements make room.
 /// <para>
 /// The list and the index are made with the first message in flight: a session that only ever gets
-/// QoS 0, and an idle one, holds neither (issue 5, memory per idle connection).
+/// QoS 0, and an idle one, holds neither (memory per idle connection).
 /// </para>
 /// </summary>
 public sealed class InflightWindow

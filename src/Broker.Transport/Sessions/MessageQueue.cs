@@ -13,7 +13,7 @@ namespace Broker.Transport.Sessions;
 /// "oldest QoS 0" are O(1).
 /// <para>
 /// Each FIFO is made when its first message comes: most sessions are connected and keep up, and an
-/// idle connection's session should not hold two empty queues (issue 5, memory per idle connection).
+/// idle connection's session should not hold two empty queues (memory per idle connection).
 /// </para>
 /// </summary>
 public sealed class MessageQueue

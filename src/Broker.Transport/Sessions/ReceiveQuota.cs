@@ -8,8 +8,8 @@ namespace Broker.Transport.Sessions;
 /// <para>
 /// Ids rather than a count: a QoS 2 PUBLISH sent again before its PUBREC is one exchange, not two. One quota per
 /// connection, made with its first QoS 1/2 PUBLISH: the client's quota starts afresh with each connection (4.9), so an
-/// answer to an exchange begun on an earlier one gives nothing back here, and an idle session holds none (issue 5,
-/// memory per idle connection).
+/// answer to an exchange begun on an earlier one gives nothing back here, and an idle session holds
+/// none (memory per idle connection).
 /// </para>
 /// </summary>
 public sealed class ReceiveQuota

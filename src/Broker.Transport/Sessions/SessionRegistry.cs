@@ -176,7 +176,7 @@ public sealed partial class SessionRegistry : ActorBase
     /// </summary>
     private void SessionStopped(IActorRef session)
     {
-        // The session's name is its client id, escaped: no map from session to client id (issue 5, memory per idle connection).
+        // The session's name is its client id, escaped: no map from session to client id (memory per idle connection).
         var clientId = ActorName.Unescape(session.Path.Name);
         if (!_byClientId.TryGetValue(clientId, out var entry) || !ReferenceEquals(entry.Session, session))
         {
