@@ -1,15 +1,15 @@
 using Broker.Actors;
+using Broker.Core.Messaging;
+using Broker.Core.Persistence;
+using Broker.Core.Retained;
+using Broker.Core.Routing;
+using Broker.Core.Sessions;
+using Broker.Core.Sessions.Journal;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
 using Broker.Host.Persistence;
+using Broker.Mqtt;
 using Broker.Transport.Connections;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Persistence;
-using Broker.Transport.Retained;
-using Broker.Transport.Routing;
-using Broker.Transport.Sessions;
-using Broker.Transport.Sessions.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Host;

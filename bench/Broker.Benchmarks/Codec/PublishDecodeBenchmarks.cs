@@ -1,8 +1,8 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Benchmarks.Codec;
 

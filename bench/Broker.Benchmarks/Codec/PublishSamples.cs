@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 
 namespace Broker.Benchmarks.Codec;
 

@@ -3,10 +3,10 @@ using System.Globalization;
 using Broker.Actors.Persistence;
 using Broker.Actors.Persistence.PostgreSql;
 using Broker.Actors.Persistence.Sqlite;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Persistence;
-using Broker.Transport.Retained;
+using Broker.Core.Messaging;
+using Broker.Core.Persistence;
+using Broker.Core.Retained;
+using Broker.Mqtt;
 
 namespace Broker.Benchmarks.Persistence;
 

@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Broker.Actors;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Retained;
-using Broker.Transport.Routing;
+using Broker.Core.Messaging;
+using Broker.Core.Retained;
+using Broker.Core.Routing;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Benchmarks.Routing;
 

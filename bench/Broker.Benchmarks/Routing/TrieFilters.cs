@@ -1,5 +1,5 @@
 using System.Globalization;
-using Broker.Transport.Routing;
+using Broker.Core.Routing;
 
 namespace Broker.Benchmarks.Routing;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Broker.Transport.Routing;
+using Broker.Core.Routing;
 
 namespace Broker.Benchmarks.Routing;
 

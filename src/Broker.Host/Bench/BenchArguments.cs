@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Bench;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 
 namespace Broker.Host.Bench;
 

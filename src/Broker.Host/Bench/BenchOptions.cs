@@ -1,5 +1,5 @@
 using System.Net;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Bench;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Bench;
 

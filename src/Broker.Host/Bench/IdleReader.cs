@@ -1,5 +1,5 @@
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Bench;
 

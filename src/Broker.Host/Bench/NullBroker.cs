@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Bench;
 

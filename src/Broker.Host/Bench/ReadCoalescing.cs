@@ -19,7 +19,7 @@ public readonly record struct ReadCoalescing(TimeSpan Pause, long ShortReadBytes
     public static ReadCoalescing For(BenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Rate == 0 && options.QoS == Broker.Transport.Mqtt.QualityOfService.AtMostOnce ? FlatOut : None;
+        return options.Rate == 0 && options.QoS == Broker.Mqtt.QualityOfService.AtMostOnce ? FlatOut : None;
     }
 
     public bool PauseAfter(long bytesRead, bool completed) => !completed && Pause > TimeSpan.Zero && bytesRead < ShortReadBytes;

@@ -1,5 +1,5 @@
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
+using Broker.Core.Messaging;
+using Broker.Mqtt;
 
 namespace Broker.Host.Options;
 

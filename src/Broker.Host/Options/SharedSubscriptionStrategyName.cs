@@ -1,4 +1,4 @@
-using Broker.Transport.Messaging;
+using Broker.Core.Messaging;
 
 namespace Broker.Host.Options;
 

@@ -1,5 +1,5 @@
+using Broker.Core.Sessions;
 using Broker.Host.Options;
-using Broker.Transport.Sessions;
 
 namespace Broker.Host.Persistence;
 

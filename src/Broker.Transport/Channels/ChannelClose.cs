@@ -1,5 +1,5 @@
-using Broker.Transport.Mqtt;
-using Broker.Transport.Sessions;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
 
 namespace Broker.Transport.Channels;
 

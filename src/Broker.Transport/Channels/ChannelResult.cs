@@ -1,4 +1,4 @@
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Transport.Channels;
 

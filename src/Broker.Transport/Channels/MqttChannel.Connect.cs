@@ -1,7 +1,7 @@
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
-using Broker.Transport.Sessions;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 
 namespace Broker.Transport.Channels;
 

@@ -1,6 +1,6 @@
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Sessions;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Transport.Channels;
 

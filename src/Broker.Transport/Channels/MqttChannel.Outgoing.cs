@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Transport.Channels;
 

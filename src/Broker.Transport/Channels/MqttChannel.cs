@@ -1,8 +1,8 @@
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Sessions;
+using Broker.Core.Messaging;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Transport.Channels;
 

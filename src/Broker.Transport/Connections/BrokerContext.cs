@@ -1,6 +1,6 @@
 using Broker.Actors;
-using Broker.Transport.Messaging;
-using Broker.Transport.Routing;
+using Broker.Core.Messaging;
+using Broker.Core.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Transport.Connections;

@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 using Broker.Actors;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
 using Broker.Transport.Channels;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Transport.Connections;

@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using Broker.Actors;
+using Broker.Core.Messaging;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 using Broker.Transport.Channels;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Transport.Connections;

@@ -1,13 +1,13 @@
 using System.IO.Pipelines;
 using System.Net;
 using Broker.Actors;
+using Broker.Core.Messaging;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 using Broker.Transport.Channels;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
-using Broker.Transport.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Transport.Connections;

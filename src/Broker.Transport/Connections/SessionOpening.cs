@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Sources;
 using Broker.Actors;
-using Broker.Transport.Sessions;
+using Broker.Core.Sessions;
 
 namespace Broker.Transport.Connections;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Broker.Host.Bench;
 using Broker.Host.Commands;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Tests.Bench;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Broker.Host.Bench;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Host.Tests.Bench;

@@ -40,15 +40,15 @@ public sealed class PayloadHeaderTests
     [Fact]
     public void The_publish_template_patches_header_and_packet_id_into_a_frame_the_decoder_reads()
     {
-        foreach (var version in new[] { Broker.Transport.Mqtt.MqttProtocolVersion.V311, Broker.Transport.Mqtt.MqttProtocolVersion.V500 })
+        foreach (var version in new[] { Broker.Mqtt.MqttProtocolVersion.V311, Broker.Mqtt.MqttProtocolVersion.V500 })
         {
-            var template = PublishTemplate.Create("bench/3", Broker.Transport.Mqtt.QualityOfService.AtLeastOnce, 64, version);
+            var template = PublishTemplate.Create("bench/3", Broker.Mqtt.QualityOfService.AtLeastOnce, 64, version);
             var frame = new byte[template.Length];
             template.WriteTo(frame, new PayloadHeader(3, 11, 12), 513);
-            var decoder = new Broker.Transport.Mqtt.Codec.MqttDecoder(new() { Peer = Broker.Transport.Mqtt.Codec.PeerRole.Server }) { ProtocolVersion = version };
+            var decoder = new Broker.Mqtt.Codec.MqttDecoder(new() { Peer = Broker.Mqtt.Codec.PeerRole.Server }) { ProtocolVersion = version };
             var buffer = new ReadOnlySequence<byte>(frame);
-            Assert.Equal(Broker.Transport.Mqtt.Codec.DecodeStatus.Decoded, decoder.TryDecode(ref buffer, out var packet, out _));
-            var publish = Assert.IsType<Broker.Transport.Mqtt.Packets.PublishPacket>(packet);
+            Assert.Equal(Broker.Mqtt.Codec.DecodeStatus.Decoded, decoder.TryDecode(ref buffer, out var packet, out _));
+            var publish = Assert.IsType<Broker.Mqtt.Packets.PublishPacket>(packet);
             Assert.Equal("bench/3", publish.Topic);
             Assert.Equal(513, publish.PacketId);
             Assert.Equal(64, publish.Payload.Length);

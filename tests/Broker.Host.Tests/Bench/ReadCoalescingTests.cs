@@ -1,5 +1,5 @@
 using Broker.Host.Bench;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Tests.Bench;
 

@@ -1,7 +1,7 @@
+using Broker.Core.Messaging;
 using Broker.Host.Configuration;
 using Broker.Host.Options;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Tests.Configuration;
 

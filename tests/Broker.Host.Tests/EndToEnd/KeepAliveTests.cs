@@ -1,8 +1,8 @@
-using Broker.Actors.TestKit;
 using System.Diagnostics;
+using Broker.Actors.TestKit;
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.EndToEnd;
 

@@ -1,7 +1,7 @@
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 
 namespace Broker.Host.Tests.EndToEnd;
 

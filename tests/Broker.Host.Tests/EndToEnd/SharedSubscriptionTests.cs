@@ -1,7 +1,7 @@
-using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Host.Options;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Host.Tests.EndToEnd.Support;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.EndToEnd;
 

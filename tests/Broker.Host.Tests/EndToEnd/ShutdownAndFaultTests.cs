@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
-using Broker.Transport.Mqtt.Codec;
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.EndToEnd;
 

@@ -1,6 +1,6 @@
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.EndToEnd;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.Processes;
 

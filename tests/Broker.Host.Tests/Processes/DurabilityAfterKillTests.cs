@@ -1,5 +1,5 @@
-using Broker.Transport.Mqtt;
 using Broker.Host.Tests.EndToEnd.Support;
+using Broker.Mqtt;
 
 namespace Broker.Host.Tests.Processes;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.Processes;
 
@@ -28,7 +28,7 @@ internal static class DurableClients
         {
             CleanStart = false,
             Properties = version == MqttProtocolVersion.V500
-                ? new Transport.Mqtt.Properties.MqttProperties { SessionExpiryInterval = SessionExpirySeconds }
+                ? new Broker.Mqtt.Properties.MqttProperties { SessionExpiryInterval = SessionExpirySeconds }
                 : connect.Properties,
         });
         return (client, connAck);

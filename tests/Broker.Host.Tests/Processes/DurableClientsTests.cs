@@ -1,4 +1,4 @@
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 
 namespace Broker.Host.Tests.Processes;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Broker.Host.Tests.EndToEnd.Support;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Host.Tests.Processes;
 
@@ -123,7 +123,7 @@ public sealed class StorageLostWhileRunningTests
             ClientId = "sub",
             CleanStart = false,
             ProtocolVersion = MqttProtocolVersion.V500,
-            Properties = new Transport.Mqtt.Properties.MqttProperties { SessionExpiryInterval = DurableClients.SessionExpirySeconds },
+            Properties = new Broker.Mqtt.Properties.MqttProperties { SessionExpiryInterval = DurableClients.SessionExpirySeconds },
         });
         await reconnected.ExpectNothingAsync(); // no CONNACK while the session cannot be read back
 

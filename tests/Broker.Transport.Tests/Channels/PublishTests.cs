@@ -1,10 +1,10 @@
 using System.Buffers;
+using Broker.Core.Messaging;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 using Broker.Transport.Channels;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
-using Broker.Transport.Sessions;
 using static Broker.Transport.Tests.Channels.Support.Channels;
 
 namespace Broker.Transport.Tests.Channels;

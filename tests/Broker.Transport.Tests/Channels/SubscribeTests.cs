@@ -1,7 +1,7 @@
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Sessions;
+using Broker.Core.Messaging;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 using static Broker.Transport.Tests.Channels.Support.Channels;
 
 namespace Broker.Transport.Tests.Channels;

@@ -1,7 +1,7 @@
 using Broker.Actors;
 using Broker.Actors.TestKit;
+using Broker.Core.Sessions;
 using Broker.Transport.Connections;
-using Broker.Transport.Sessions;
 
 namespace Broker.Transport.Tests.Connections;
 

@@ -1,8 +1,8 @@
 using System.Net;
+using Broker.Core.Messaging;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
+using Broker.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Host.Tests.EndToEnd.Support;
@@ -60,7 +60,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
     }
 
     /// <summary>Opens a connection and completes a CONNECT that must be accepted.</summary>
-    public async Task<MqttTestClient> ConnectAsync(string clientId, Func<Transport.Mqtt.Packets.ConnectPacket, Transport.Mqtt.Packets.ConnectPacket>? customize = null, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    public async Task<MqttTestClient> ConnectAsync(string clientId, Func<Broker.Mqtt.Packets.ConnectPacket, Broker.Mqtt.Packets.ConnectPacket>? customize = null, MqttProtocolVersion version = MqttProtocolVersion.V500)
     {
         var client = await OpenAsync(version);
         await client.ConnectAsync(clientId, customize);

@@ -4,10 +4,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 
 namespace Broker.Host.Tests.EndToEnd.Support;
 

@@ -1,9 +1,9 @@
+using Broker.Core.Messaging;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Properties;
 using Broker.Transport.Channels;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Mqtt.Properties;
-using Broker.Transport.Sessions;
 
 namespace Broker.Transport.Tests.Channels.Support;
 

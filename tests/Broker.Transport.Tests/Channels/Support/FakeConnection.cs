@@ -1,7 +1,7 @@
 using System.Net;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Sessions;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Transport.Tests.Channels.Support;
 

@@ -1,5 +1,5 @@
 using Broker.Actors;
-using Broker.Transport.Sessions;
+using Broker.Core.Sessions;
 
 namespace Broker.Transport.Tests.Connections.Support;
 

@@ -1,7 +1,7 @@
 using Broker.Actors;
-using Broker.Transport.Messaging;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Routing;
+using Broker.Core.Messaging;
+using Broker.Core.Routing;
+using Broker.Mqtt.Packets;
 
 namespace Broker.Transport.Tests.Connections.Support;
 

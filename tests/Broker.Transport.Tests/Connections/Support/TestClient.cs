@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Broker.Transport.Mqtt;
-using Broker.Transport.Mqtt.Codec;
-using Broker.Transport.Mqtt.Packets;
-using Broker.Transport.Tests.Mqtt.Codec.Support;
+using Broker.Mqtt;
+using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Tests.Codec.Support;
 
 namespace Broker.Transport.Tests.Connections.Support;
 

@@ -1,0 +1,55 @@
+using Broker.Core.Messaging;
+
+namespace Broker.Core.Routing;
+
+/// <summary>
+/// Which sessions get a message, as EMQX's broker dispatches: the topic is matched in the <see cref="RouteTable"/>'s
+/// node table, the routes that name this node are looked up in its local table, and the sessions are told one
+/// <see cref="Deliver"/> per client for its plain subscriptions and one per shared group (<see cref="DeliveryVisitor"/>).
+/// Each delivery takes one of the publisher's credits and, where it must, joins the publish's commit. Takes no lock;
+/// the message is expected unexpired (the <see cref="Router"/> checks).
+/// </summary>
+public sealed class Dispatcher
+{
+    private readonly RouteTable _routes;
+    private readonly BrokerMetrics _metrics;
+    private readonly SharedMemberPicker _picker;
+
+    /// <param name="random">A seeded source for tests; <see cref="Random.Shared"/> otherwise.</param>
+    public Dispatcher(RouteTable routes, SharedSubscriptionStrategy strategy, BrokerMetrics metrics, Random? random = null)
+    {
+        _routes = routes;
+        _metrics = metrics;
+        _picker = new SharedMemberPicker(strategy, random);
+    }
+
+    /// <summary>Tells every matching subscriber (see <see cref="IRouter.Publish"/>); returns how many deliveries were told.</summary>
+    public int Dispatch(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null)
+    {
+        var visitor = new DeliveryVisitor(_routes, _picker, message, credit, commit);
+        _routes.Nodes.Match(message.Topic, ref visitor);
+        visitor.DeliverToSubscribers();
+        if (visitor.Delivered == 0)
+        {
+            _metrics.MessageDropped(DropReason.NoSubscribers);
+        }
+
+        return visitor.Delivered;
+    }
+
+    /// <summary>Gives the message to a member of the group other than <paramref name="excludeClientId"/>; false when none is left.</summary>
+    /// <param name="filter">The group's filter, with or without its <c>$share/group/</c> prefix.</param>
+    public bool Redispatch(string shareGroup, string filter, ApplicationMessage message, string excludeClientId)
+    {
+        SharedFilter.TryParse(filter, out _, out var topicFilter);
+        if (!_routes.TryGetLocal(topicFilter, out var entry)
+            || entry.FindGroup(shareGroup) is not { } group
+            || _picker.Pick(group, message, excludeClientId) is not { } member)
+        {
+            return false;
+        }
+
+        member.Session.Tell(new Deliver(message, member.SoleMatch, group.Name));
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+namespace Broker.Core.Routing;
+
+/// <summary>
+/// The node table: topic filter to the set of nodes that have subscribers for it, with the filters
+/// in a <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes without scanning.
+/// This is the part a cluster replicates; which local sessions subscribed lives in the local table.
+/// A filter whose last node leaves is removed from the trie.
+/// </summary>
+public sealed class NodeTable
+{
+    private readonly TopicTrie<Route> _trie = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, string[]> _singleNodeArrays = new(StringComparer.Ordinal);
+    private int _routeCount;
+
+    /// <summary>How many filters have at least one node.</summary>
+    public int FilterCount => _trie.Count;
+
+    /// <summary>How many (filter, node) pairs are stored.</summary>
+    public int RouteCount => Volatile.Read(ref _routeCount);
+
+    /// <summary>Visits every route whose filter matches the topic; lock-free.</summary>
+    public void Match<TVisitor>(ReadOnlySpan<char> topic, ref TVisitor visitor)
+        where TVisitor : ITopicVisitor<Route>, allows ref struct =>
+        _trie.Match(topic, ref visitor);
+
+    public Route? Find(string filter) => _trie.Find(filter);
+
+    /// <summary>Returns false when the node already had the route.</summary>
+    public bool Add(string filter, string node)
+    {
+        lock (_lock)
+        {
+            var route = _trie.Find(filter);
+            if (route is null)
+            {
+                route = new Route(filter);
+                _trie.TryAdd(filter, route);
+            }
+
+            if (!route.AddNode(node, SingleNodeArray(node)))
+            {
+                return false;
+            }
+
+            _routeCount++;
+            return true;
+        }
+    }
+
+    /// <summary>Returns false when the node had no such route.</summary>
+    public bool Remove(string filter, string node)
+    {
+        lock (_lock)
+        {
+            if (_trie.Find(filter) is not { } route || !route.RemoveNode(node))
+            {
+                return false;
+            }
+
+            _routeCount--;
+            if (route.Nodes.Count == 0)
+            {
+                _trie.Remove(filter);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Whether removing every route also unlinked every trie node.</summary>
+    internal bool IsPruned => _trie.IsPruned;
+
+    /// <summary>Most routes have one node: they share one array per node name instead of one each.</summary>
+    private string[] SingleNodeArray(string node)
+    {
+        if (!_singleNodeArrays.TryGetValue(node, out var array))
+        {
+            array = [node];
+            _singleNodeArrays[node] = array;
+        }
+
+        return array;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Broker.Actors;
+using Broker.Mqtt.Packets;
+using Broker.Mqtt.Topics;
+
+namespace Broker.Core.Routing;
+
+/// <summary>
+/// Who subscribes to what, in two tables as EMQX's router keeps them, so that a cluster can be added by feeding
+/// the first one:
+/// <list type="bullet">
+/// <item>the node table (<see cref="Nodes"/>): filter to the nodes that have subscribers for it, the filters in a
+/// topic trie. This node adds itself to a filter when its first local subscriber comes and removes itself when the
+/// last one leaves, and reports both to the <see cref="IRouteReplicator"/>; other nodes' routes come in through
+/// <see cref="AddRemoteRoute"/>.</item>
+/// <item>the local table: filter (shared prefix stripped) to this node's subscriptions, plain ones by client id
+/// and shared ones by group (<see cref="LocalFilter"/>).</item>
+/// </list>
+/// Lookups take no lock; subscribing and unsubscribing take one, so that the 0 → 1 and 1 → 0 changes of a filter
+/// and its route happen together.
+/// </summary>
+public sealed class RouteTable
+{
+    private readonly IRouteReplicator? _replicator;
+    private readonly ConcurrentDictionary<string, LocalFilter> _local = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <param name="replicator">Told about this node's route changes; none on a single node.</param>
+    public RouteTable(string nodeName, IRouteReplicator? replicator = null)
+    {
+        NodeName = nodeName;
+        _replicator = replicator;
+    }
+
+    public string NodeName { get; }
+
+    public NodeTable Nodes { get; } = new();
+
+    /// <summary>How many filters have local subscribers.</summary>
+    public int LocalFilterCount => _local.Count;
+
+    /// <summary>Adds the subscription, or replaces the client's options for that filter; true when it is new (see <see cref="IRouter.Subscribe"/>).</summary>
+    public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false, ISubscriberRoom? room = null)
+    {
+        if (!TopicValidator.IsValidFilter(filter))
+        {
+            throw new ArgumentException($"'{filter}' is not a valid topic filter.", nameof(filter));
+        }
+
+        SharedFilter.TryParse(filter, out var group, out var topicFilter);
+        var subscription = new LocalSubscription(clientId, session, filter, options, subscriptionId, group, durable, room);
+        lock (_lock)
+        {
+            if (!_local.TryGetValue(topicFilter, out var entry))
+            {
+                entry = new LocalFilter(topicFilter);
+                _local[topicFilter] = entry;
+            }
+
+            if (!entry.Upsert(subscription))
+            {
+                return false; // same client, same filter: options replaced [MQTT-3.8.4-3]
+            }
+
+            if (entry.Count == 1 && Nodes.Add(topicFilter, NodeName))
+            {
+                _replicator?.RouteAdded(topicFilter, NodeName);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The filter is compared character by character with the client's [MQTT-3.10.4-1], shared prefix included.</summary>
+    public bool Unsubscribe(string clientId, string filter)
+    {
+        SharedFilter.TryParse(filter, out var group, out var topicFilter);
+        lock (_lock)
+        {
+            if (!_local.TryGetValue(topicFilter, out var entry) || !entry.Remove(clientId, group))
+            {
+                return false;
+            }
+
+            if (entry.Count == 0)
+            {
+                _local.TryRemove(topicFilter, out _);
+                if (Nodes.Remove(topicFilter, NodeName))
+                {
+                    _replicator?.RouteRemoved(topicFilter, NodeName);
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Another node has subscribers for the filter (fed by the cluster). Returns false when already known.</summary>
+    public bool AddRemoteRoute(string filter, string node) => Nodes.Add(filter, RemoteNode(node));
+
+    /// <summary>Another node no longer has subscribers for the filter.</summary>
+    public bool RemoveRemoteRoute(string filter, string node) => Nodes.Remove(filter, RemoteNode(node));
+
+    /// <summary>The client's subscription to exactly this filter (as sent, shared prefix included), or null.</summary>
+    public LocalSubscription? FindSubscription(string clientId, string filter)
+    {
+        SharedFilter.TryParse(filter, out var group, out var topicFilter);
+        if (!_local.TryGetValue(topicFilter, out var entry))
+        {
+            return null;
+        }
+
+        var array = group is null ? entry.Subscribers : entry.FindGroup(group)?.Members ?? [];
+        var index = SubscriberArray.IndexOf(array, clientId);
+        return index < 0 ? null : array[index];
+    }
+
+    /// <summary>This node's subscriptions to a filter (shared prefix stripped); lock-free.</summary>
+    internal bool TryGetLocal(string topicFilter, [NotNullWhen(true)] out LocalFilter? entry) =>
+        _local.TryGetValue(topicFilter, out entry);
+
+    /// <summary>This node's own routes follow its local table only, or the two would disagree.</summary>
+    private string RemoteNode(string node) =>
+        node == NodeName ? throw new ArgumentException($"'{node}' is this node; its routes follow its own subscriptions.", nameof(node)) : node;
+}

@@ -1,0 +1,89 @@
+using Broker.Core.Messaging;
+
+namespace Broker.Core.Routing;
+
+/// <summary>
+/// Chooses the one member of a shared subscription group that receives a message (4.8.2), by the
+/// configured strategy. Called by any number of publishers at once: the only shared state is the
+/// group's round-robin counter and sticky member, changed with interlocked operations, and the
+/// random source, locked when it is a seeded one (only <see cref="System.Random.Shared"/> is thread-safe).
+/// </summary>
+internal sealed class SharedMemberPicker(SharedSubscriptionStrategy strategy, Random? random)
+{
+    private readonly Random _random = random ?? Random.Shared;
+    private readonly bool _lockRandom = random is not null;
+
+    public SharedSubscriptionStrategy Strategy { get; } = strategy;
+
+    /// <summary>A member other than <paramref name="excludeClientId"/>, or null when there is none.</summary>
+    public LocalSubscription? Pick(SharedGroup group, ApplicationMessage message, string? excludeClientId = null)
+    {
+        var members = group.Members;
+        var excluded = excludeClientId is null ? -1 : SubscriberArray.IndexOf(members, excludeClientId);
+        var candidates = members.Length - (excluded >= 0 ? 1 : 0);
+        if (candidates == 0)
+        {
+            return null;
+        }
+
+        return Strategy switch
+        {
+            SharedSubscriptionStrategy.RoundRobin => Candidate(members, excluded, (int)((uint)group.NextIndex() % (uint)candidates)),
+            SharedSubscriptionStrategy.Sticky => PickSticky(group, members, excluded, candidates, excludeClientId),
+            SharedSubscriptionStrategy.HashClientId when message.PublisherId is { } publisher =>
+                Candidate(members, excluded, (int)(StableHash(publisher) % (uint)candidates)),
+            _ => Candidate(members, excluded, NextRandom(candidates)),
+        };
+    }
+
+    /// <summary>
+    /// FNV-1a over the UTF-16 code units: unlike <see cref="string.GetHashCode()"/> the same on every
+    /// node and every run, so a publisher keeps its member across restarts while the group is unchanged.
+    /// </summary>
+    internal static uint StableHash(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    /// <summary>The sticky member while it is in the group; otherwise a random one, which becomes sticky.</summary>
+    private LocalSubscription PickSticky(SharedGroup group, LocalSubscription[] members, int excluded, int candidates, string? excludeClientId)
+    {
+        while (true)
+        {
+            var sticky = group.StickyClientId;
+            if (sticky is not null && sticky != excludeClientId && SubscriberArray.IndexOf(members, sticky) is var index and >= 0)
+            {
+                return members[index];
+            }
+
+            var chosen = Candidate(members, excluded, NextRandom(candidates));
+            if (group.TryStick(chosen.ClientId, sticky))
+            {
+                return chosen;
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="k"/>-th member, counting past the excluded one.</summary>
+    private static LocalSubscription Candidate(LocalSubscription[] members, int excluded, int k) =>
+        members[excluded >= 0 && k >= excluded ? k + 1 : k];
+
+    private int NextRandom(int count)
+    {
+        if (!_lockRandom)
+        {
+            return _random.Next(count);
+        }
+
+        lock (_random)
+        {
+            return _random.Next(count);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Broker.Actors;
+
+namespace Broker.Core.Sessions;
+
+// Messages between the session registry and its session actors (the connection's side is in
+// SessionProtocol.cs). Immutable.
+
+/// <summary>
+/// Registry to session: serve this connection. The session sends the CONNACK with
+/// <paramref name="SessionPresent"/>, takes the connection over from any current one, and answers
+/// <see cref="SessionOpened"/> to <paramref name="ReplyTo"/> (the connection's Ask). A session that has
+/// ended sends it back to the registry as the original <see cref="OpenSession"/>.
+/// </summary>
+public sealed record AttachSession(OpenSession Open, bool SessionPresent, IActorRef? ReplyTo);
+
+/// <summary>
+/// Registry to session: a CONNECT with Clean Start for this client id arrived. The session closes its
+/// connection with 0x8E, publishes that connection's will, leaves the router and reports <see cref="SessionEnded"/>.
+/// </summary>
+public sealed record EndSession
+{
+    public static readonly EndSession Instance = new();
+
+    private EndSession()
+    {
+    }
+}
+
+/// <summary>Session to registry: the session is over (expired, ended by Clean Start); stop it, then open the next one.</summary>
+public sealed record SessionEnded(string ClientId);
+
+/// <summary>Session to registry: it is kept in storage from now on, under this id: if it stops without ending, it is started again from there.</summary>
+public sealed record SessionBecameDurable(string ClientId, string PersistenceId);
+
+/// <summary>Session to registry: rebuilt from storage, its subscriptions back in the router.</summary>
+public sealed record SessionRecovered(string ClientId);
+
+/// <summary>Session to registry: its stored history could not be read back; it stops, and the client id starts afresh.</summary>
+public sealed record SessionCorrupt(string ClientId);
+
+/// <summary>
+/// To the registry, once at start before any listener opens: start every session kept in storage, and answer
+/// <see cref="SessionsRecovered"/> once each has its subscriptions back in the router (or failed).
+/// </summary>
+public sealed record RecoverSessions
+{
+    public static readonly RecoverSessions Instance = new();
+
+    private RecoverSessions()
+    {
+    }
+}
+
+/// <param name="Failure">Storage could not be listed: nothing was recovered.</param>
+public sealed record SessionsRecovered(int Recovered, int Failed, Exception? Failure = null);
+
+/// <summary>To a session: answer with <see cref="SessionStats"/>.</summary>
+public sealed record GetSessionStats
+{
+    public static readonly GetSessionStats Instance = new();
+
+    private GetSessionStats()
+    {
+    }
+}
+
+/// <summary>A session's counters, for the management API and tests.</summary>
+/// <param name="DroppedMessages">Messages discarded for this client: queue overflow, QoS 0 while away, too large.</param>
+public sealed record SessionStats(
+    string ClientId,
+    bool Connected,
+    int Subscriptions,
+    int Inflight,
+    int Queued,
+    int AwaitingRel,
+    long DroppedMessages);

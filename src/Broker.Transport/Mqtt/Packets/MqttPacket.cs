@@ -1,7 +1,0 @@
-namespace Broker.Transport.Mqtt.Packets;
-
-/// <summary>A decoded MQTT control packet, the same shape for every protocol level.</summary>
-public abstract record MqttPacket
-{
-    public abstract PacketType Type { get; }
-}

@@ -1,7 +1,0 @@
-namespace Broker.Transport.Mqtt.Properties;
-
-public enum PayloadFormatIndicator : byte
-{
-    Unspecified = 0,
-    Utf8 = 1,
-}

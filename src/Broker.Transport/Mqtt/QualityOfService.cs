@@ -1,8 +1,0 @@
-namespace Broker.Transport.Mqtt;
-
-public enum QualityOfService : byte
-{
-    AtMostOnce = 0,
-    AtLeastOnce = 1,
-    ExactlyOnce = 2,
-}

@@ -1,9 +1,0 @@
-using Broker.Transport.Messaging;
-using Broker.Transport.Routing;
-using Microsoft.Extensions.Logging;
-
-namespace Broker.Transport.Sessions;
-
-/// <summary>What every session of a registry shares: one object for them all, not a copy in each session's props.</summary>
-/// <param name="Storage">Whether sessions that outlive their connection are kept in storage, and how acknowledgements wait for it.</param>
-internal sealed record SessionEnvironment(IRouter Router, MqttSettings Settings, BrokerMetrics Metrics, ILogger Logger, SessionStorage Storage);

@@ -1,6 +1,0 @@
-using Broker.Transport.Mqtt.Packets;
-
-namespace Broker.Transport.Sessions;
-
-/// <summary>One subscription of a session, as granted (the QoS in <paramref name="Options"/> is the granted one).</summary>
-public sealed record SessionSubscription(SubscriptionOptions Options, int SubscriptionId);

@@ -1,0 +1,111 @@
+using Broker.Core.Routing;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+
+namespace Broker.Core.Tests.Routing;
+
+/// <summary>Subscribing and unsubscribing: the local table, and this node's and other nodes' routes in the node table.</summary>
+public sealed class RouteTableTests
+{
+    private readonly RouterFixture _f = new();
+
+    [Fact]
+    public void MQTT_3_8_4_3_subscribing_again_to_the_same_filter_replaces_the_options()
+    {
+        var first = new RecordingSession("c1");
+        var second = new RecordingSession("c1-again");
+        Assert.True(_f.Routes.Subscribe("c1", first, "a/b", RouterFixture.QoS1, 1));
+
+        var replaced = new SubscriptionOptions(QualityOfService.AtMostOnce, NoLocal: true);
+        Assert.False(_f.Routes.Subscribe("c1", second, "a/b", replaced, 9));
+
+        var subscription = _f.Routes.FindSubscription("c1", "a/b")!;
+        Assert.Same(second, subscription.Session);
+        Assert.Equal((replaced, 9), (subscription.Options, subscription.SubscriptionId));
+        Assert.Equal(1, _f.Routes.Nodes.RouteCount);
+    }
+
+    [Fact]
+    public void MQTT_3_10_4_1_unsubscribe_removes_only_the_identical_filter()
+    {
+        _f.Subscribe("c1", "a/+");
+
+        Assert.False(_f.Routes.Unsubscribe("c1", "a/b"));
+        Assert.False(_f.Routes.Unsubscribe("c2", "a/+"));
+        Assert.True(_f.Routes.Unsubscribe("c1", "a/+"));
+        Assert.False(_f.Routes.Unsubscribe("c1", "a/+"));
+
+        Assert.Null(_f.Routes.FindSubscription("c1", "a/+"));
+        Assert.Equal(0, _f.Routes.LocalFilterCount);
+    }
+
+    [Fact]
+    public void Route_of_this_node_exists_from_the_first_local_subscriber_to_the_last()
+    {
+        _f.Subscribe("c1", "a/#");
+        Assert.Equal(["n1"], _f.Routes.Nodes.Find("a/#")!.Nodes);
+        _f.Subscribe("c2", "a/#");
+        _f.Subscribe("c3", "$share/g/a/#");
+        Assert.Equal(1, _f.Routes.Nodes.RouteCount);
+
+        _f.Routes.Unsubscribe("c1", "a/#");
+        _f.Routes.Unsubscribe("c3", "$share/g/a/#");
+        Assert.NotNull(_f.Routes.Nodes.Find("a/#"));
+
+        _f.Routes.Unsubscribe("c2", "a/#");
+        Assert.Null(_f.Routes.Nodes.Find("a/#"));
+        Assert.Equal(0, _f.Routes.LocalFilterCount);
+        Assert.True(_f.Routes.Nodes.IsPruned);
+    }
+
+    [Fact]
+    public void Replicator_hears_this_nodes_route_changes_only()
+    {
+        var replicator = new RecordingReplicator();
+        var routes = new RouterFixture(replicator: replicator).Routes;
+        var session = new RecordingSession("c");
+
+        routes.Subscribe("c1", session, "a", RouterFixture.QoS1, 0);
+        routes.Subscribe("c2", session, "a", RouterFixture.QoS1, 0);
+        routes.AddRemoteRoute("a", "n2");
+        routes.Unsubscribe("c1", "a");
+        routes.Unsubscribe("c2", "a");
+
+        Assert.Equal(["+a@n1", "-a@n1"], replicator.Changes);
+        Assert.Equal(["n2"], routes.Nodes.Find("a")!.Nodes);
+    }
+
+    [Fact]
+    public void Routes_of_other_nodes_are_kept_and_counted()
+    {
+        Assert.True(_f.Routes.AddRemoteRoute("a/+", "n2"));
+        Assert.False(_f.Routes.AddRemoteRoute("a/+", "n2"));
+        _f.Routes.AddRemoteRoute("a/+", "n3");
+        _f.Subscribe("c1", "a/+");
+
+        Assert.Equal(3, _f.Routes.Nodes.RouteCount);
+        Assert.Equal(1, _f.Routes.Nodes.FilterCount);
+
+        _f.Routes.Unsubscribe("c1", "a/+");
+        Assert.True(_f.Routes.RemoveRemoteRoute("a/+", "n2"));
+        Assert.True(_f.Routes.RemoveRemoteRoute("a/+", "n3"));
+        Assert.True(_f.Routes.Nodes.IsPruned);
+        Assert.Throws<ArgumentException>(() => _f.Routes.AddRemoteRoute("a", "n1"));
+    }
+
+    [Fact]
+    public void Invalid_filter_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => _f.Subscribe("c1", "a/#/b"));
+        Assert.Throws<ArgumentException>(() => _f.Subscribe("c1", "$share/g"));
+    }
+
+    private sealed class RecordingReplicator : IRouteReplicator
+    {
+        public List<string> Changes { get; } = [];
+
+        public void RouteAdded(string filter, string node) => Changes.Add($"+{filter}@{node}");
+
+        public void RouteRemoved(string filter, string node) => Changes.Add($"-{filter}@{node}");
+    }
+}
