@@ -3,7 +3,7 @@ using Broker.Core.Messaging;
 namespace Broker.Core.Retained;
 
 /// <summary>
-/// Where the <see cref="Retainer"/> keeps retained messages across a restart (Transport/Persistence's
+/// Where the <see cref="Retainer"/> keeps retained messages across a restart (Core/Persistence's
 /// <c>RetainedMessagePersistence</c>): the retainer changes memory first and queues each row change in that order,
 /// so memory stays the one that answers subscriptions.
 /// </summary>
