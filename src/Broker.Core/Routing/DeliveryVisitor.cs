@@ -21,18 +21,31 @@ internal struct DeliveryVisitor(
     SharedMemberPicker picker,
     ApplicationMessage message,
     IInboundCredit? credit,
-    PublishCommit? commit) : ITopicVisitor<Route>
+    PublishCommit? commit,
+    bool forward) : ITopicVisitor<Route>
 {
+    /// <summary>The other nodes on the matching routes, each once: the first without an allocation (a message rarely
+    /// has subscribers on several nodes of a small cluster), the rest in a list.</summary>
+    private string? _firstNode;
+    private List<string>? _moreNodes;
+
     /// <summary>The plain subscribers of the first matching filter that has any, until a second one comes.</summary>
     private LocalSubscription[]? _first;
     private OverlapGrouper? _grouper;
+
+    /// <summary>How many other nodes get the message: they have subscribers, so it is not 0x10 No matching subscribers.</summary>
+    public readonly int ForwardedNodes => _firstNode is null ? 0 : 1 + (_moreNodes?.Count ?? 0);
 
     /// <summary>How many deliveries were told: what PUBACK's 0x10 No matching subscribers looks at.</summary>
     public int Delivered { get; private set; }
 
     public void Visit(Route route)
     {
-        // Routes of other nodes only: forwarding to them is the cluster's part (not built yet).
+        if (forward)
+        {
+            KeepOtherNodes(route.Nodes);
+        }
+
         if (!route.HasNode(routes.NodeName) || !routes.TryGetLocal(route.Filter, out var entry))
         {
             return;
@@ -70,6 +83,45 @@ internal struct DeliveryVisitor(
                 {
                     Tell(subscription.Session, subscription.SoleMatch, subscription.Durable, subscription.Room, null);
                 }
+            }
+        }
+    }
+
+    /// <summary>Hands the message to each other node kept by <see cref="Visit"/>, once: its dispatcher delivers to its own sessions.</summary>
+    public readonly void ForwardToNodes(INodeForwarder forwarder)
+    {
+        if (_firstNode is null)
+        {
+            return;
+        }
+
+        forwarder.Forward(_firstNode, message);
+        if (_moreNodes is { } more)
+        {
+            foreach (var node in more)
+            {
+                forwarder.Forward(node, message);
+            }
+        }
+    }
+
+    private void KeepOtherNodes(IReadOnlyList<string> nodes)
+    {
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i];
+            if (node == routes.NodeName || node == _firstNode || (_moreNodes?.Contains(node) ?? false))
+            {
+                continue;
+            }
+
+            if (_firstNode is null)
+            {
+                _firstNode = node;
+            }
+            else
+            {
+                (_moreNodes ??= []).Add(node);
             }
         }
     }

@@ -14,27 +14,45 @@ public sealed class Dispatcher
     private readonly RouteTable _routes;
     private readonly BrokerMetrics _metrics;
     private readonly SharedMemberPicker _picker;
+    private readonly INodeForwarder? _forwarder;
 
     /// <param name="random">A seeded source for tests; <see cref="Random.Shared"/> otherwise.</param>
-    public Dispatcher(RouteTable routes, SharedSubscriptionStrategy strategy, BrokerMetrics metrics, Random? random = null)
+    /// <param name="forwarder">The cluster's way to other nodes; null on a node of its own.</param>
+    public Dispatcher(RouteTable routes, SharedSubscriptionStrategy strategy, BrokerMetrics metrics, Random? random = null, INodeForwarder? forwarder = null)
     {
         _routes = routes;
         _metrics = metrics;
         _picker = new SharedMemberPicker(strategy, random);
+        _forwarder = forwarder;
     }
 
-    /// <summary>Tells every matching subscriber (see <see cref="IRouter.Publish"/>); returns how many deliveries were told.</summary>
-    public int Dispatch(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null)
+    /// <summary>
+    /// Tells every matching subscriber of this node and hands the message once to every other node with matching
+    /// subscribers (see <see cref="IRouter.Publish"/>); returns how many deliveries and forwards there were.
+    /// </summary>
+    public int Dispatch(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null) =>
+        Dispatch(message, credit, commit, _forwarder);
+
+    /// <summary>A message another node forwarded: this node's subscribers only, so that it never travels back.</summary>
+    public int DispatchLocal(ApplicationMessage message) => Dispatch(message, null, null, forwarder: null);
+
+    private int Dispatch(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit, INodeForwarder? forwarder)
     {
-        var visitor = new DeliveryVisitor(_routes, _picker, message, credit, commit);
+        var visitor = new DeliveryVisitor(_routes, _picker, message, credit, commit, forward: forwarder is not null);
         _routes.Nodes.Match(message.Topic, ref visitor);
         visitor.DeliverToSubscribers();
-        if (visitor.Delivered == 0)
+        if (forwarder is not null)
+        {
+            visitor.ForwardToNodes(forwarder);
+        }
+
+        var delivered = visitor.Delivered + visitor.ForwardedNodes;
+        if (delivered == 0)
         {
             _metrics.MessageDropped(DropReason.NoSubscribers);
         }
 
-        return visitor.Delivered;
+        return delivered;
     }
 
     /// <summary>Gives the message to a member of the group other than <paramref name="excludeClientId"/>; false when none is left.</summary>
