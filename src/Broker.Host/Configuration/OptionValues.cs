@@ -62,6 +62,7 @@ internal static class OptionValues
     {
         null => "null",
         string s => HoconPath.Quote(s),
+        string[] list => "[" + string.Join(", ", list.Select(HoconPath.Quote)) + "]",
         bool b => b ? "true" : "false",
         Enum e => SnakeCase(e.ToString()),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -74,6 +75,7 @@ internal static class OptionValues
         : type == typeof(bool) ? "true or false"
         : type == typeof(Duration) ? "a duration like 30s, 5m or 100ms"
         : type == typeof(ByteSize) ? "a size like 256KB or 1MB"
+        : type == typeof(string[]) ? "a list like [\"a\", \"b\"] or a comma-separated string"
         : type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(SnakeCase))
         : $"a {type.Name}";
 

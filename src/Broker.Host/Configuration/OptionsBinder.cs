@@ -35,7 +35,7 @@ public static class OptionsBinder
             }
             var children = child.GetChildren().Select(c => c.Key).ToList();
             if (key.IsLeaf)
-                BindLeaf(target, key, child.Value, children, errors);
+                BindLeaf(target, key, child, children, errors);
             else if (children.Count == 0 && !string.IsNullOrEmpty(child.Value))
                 errors.Add(new ConfigurationError(key.Path, $"expected a section with keys such as {string.Join(", ", key.Children.Take(3).Select(c => c.Key))}, got {HoconPath.Quote(child.Value)}"));
             else
@@ -43,8 +43,18 @@ public static class OptionsBinder
         }
     }
 
-    private static void BindLeaf(object target, OptionsSchema key, string? text, List<string> children, ICollection<ConfigurationError> errors)
+    private static void BindLeaf(object target, OptionsSchema key, IConfigurationSection section, List<string> children, ICollection<ConfigurationError> errors)
     {
+        var text = section.Value;
+        // A list: a HOCON array arrives as children 0, 1, ...; an environment variable or argument as one comma-separated string.
+        if (key.Type == typeof(string[]))
+        {
+            key.Property!.SetValue(target, children.Count > 0
+                ? section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value ?? "").ToArray()
+                : (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            return;
+        }
+
         if (children.Count > 0)
         {
             errors.Add(new ConfigurationError(key.Path, $"expected a value, got a section (with {string.Join(", ", children)})"));

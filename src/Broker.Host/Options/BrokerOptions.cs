@@ -21,6 +21,9 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("persistence")]
     public PersistenceOptions Persistence { get; init; } = new();
 
+    [ConfigurationKeyName("cluster")]
+    public ClusterOptions Cluster { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

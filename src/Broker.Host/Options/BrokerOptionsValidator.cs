@@ -16,6 +16,7 @@ public static partial class BrokerOptionsValidator
         ValidateListeners(options.Listeners, errors);
         ValidateMqtt(options.Mqtt, errors);
         ValidatePersistence(options.Persistence, errors);
+        ValidateCluster(options.Cluster, errors);
         return errors;
     }
 

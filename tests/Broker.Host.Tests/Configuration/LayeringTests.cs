@@ -58,7 +58,7 @@ public sealed class LayeringTests : IDisposable
             ["MQTT__MAX_INFLIGHT"] = "1",
             ["BROKER_NODE_NAME"] = "used by a substitution",
             ["BROKER_HOME"] = "/opt/broker",
-            ["BROKER_CLUSTER__SEEDS"] = "not a section of this version",
+            ["BROKER_BRIDGES__KAFKA"] = "not a section of this version",
         };
         var result = _files.Load(Conf, environment);
         Assert.True(result.IsValid, string.Join("\n", result.Errors));

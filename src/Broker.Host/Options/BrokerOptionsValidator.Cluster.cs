@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+using Broker.Host.Configuration;
+
+namespace Broker.Host.Options;
+
+public static partial class BrokerOptionsValidator
+{
+    private static void ValidateCluster(ClusterOptions cluster, List<ConfigurationError> errors)
+    {
+        // Akka.NET's rule for an actor system's name, which the cluster name is.
+        if (!ClusterName().IsMatch(cluster.Name))
+            errors.Add(new("cluster.name", $"must be letters, digits, '-' and '_', starting with a letter or digit, got \"{cluster.Name}\""));
+        Range(errors, "cluster.port", cluster.Port, 0, 65535);
+        if (string.IsNullOrWhiteSpace(cluster.Bind))
+            errors.Add(new("cluster.bind", "must not be empty"));
+        if (cluster.DiscoveryStrategy == DiscoveryStrategy.Static && cluster.Static.Seeds.Length == 0)
+            errors.Add(new("cluster.static.seeds", "must name at least one seed (host:port) when cluster.discovery_strategy is static"));
+        foreach (var seed in cluster.Static.Seeds)
+        {
+            var colon = seed.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+                errors.Add(new("cluster.static.seeds", $"each seed must look like host:port, e.g. 10.0.0.1:4370, got \"{seed}\""));
+        }
+
+        if (cluster.SplitBrainResolver.StableAfter.Value <= TimeSpan.Zero)
+            errors.Add(new("cluster.split_brain_resolver.stable_after", "must be above zero"));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+    private static partial Regex ClusterName();
+}
