@@ -42,6 +42,10 @@ internal static class ClusterHocon
                   hostname = {{Quote(settings.Bind)}}
                   public-hostname = {{Quote(settings.EffectivePublicHost)}}
                   port = {{settings.Port.ToString(CultureInfo.InvariantCulture)}}
+                  maximum-frame-size = {{Bytes(settings.MaximumFrameSize)}}
+                  # Room for two frames, so one message at the limit never waits for the socket's buffer alone.
+                  send-buffer-size = {{Bytes(2L * settings.MaximumFrameSize)}}
+                  receive-buffer-size = {{Bytes(2L * settings.MaximumFrameSize)}}
                 }
               }
               cluster {
@@ -95,6 +99,11 @@ internal static class ClusterHocon
             }
         }
 
+        if (settings.MaximumFrameSize is < 32_000 or > 512 * 1024 * 1024)
+        {
+            throw new ArgumentException($"maximum frame size {settings.MaximumFrameSize} must be 32,000 bytes to 512 MB.", nameof(settings));
+        }
+
         if (settings.StableAfter <= TimeSpan.Zero)
         {
             throw new ArgumentException("stable_after must be positive.", nameof(settings));
@@ -108,6 +117,8 @@ internal static class ClusterHocon
 
     private static string Duration(TimeSpan value) =>
         ((long)Math.Ceiling(value.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static string Bytes(long value) => value.ToString(CultureInfo.InvariantCulture) + "b";
 
     private static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 

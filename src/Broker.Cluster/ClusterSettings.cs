@@ -31,6 +31,13 @@ public sealed record ClusterSettings
     /// <summary>Only for <see cref="SplitBrainStrategy.StaticQuorum"/>: the smallest side that may stay up.</summary>
     public int? StaticQuorumSize { get; init; }
 
+    /// <summary>
+    /// The largest remoting frame, in bytes: a forwarded message and a gossiped route key must each fit in one (Akka
+    /// drops larger ones with an error). Akka's 128,000 would drop messages under the MQTT max_packet_size of 1 MB;
+    /// the host should pass at least max_packet_size plus 64 KB.
+    /// </summary>
+    public int MaximumFrameSize { get; init; } = 2 * 1024 * 1024;
+
     /// <summary>The host written into this node's address.</summary>
     public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Bind : PublicHost;
 }

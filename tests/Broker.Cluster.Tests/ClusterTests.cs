@@ -107,6 +107,20 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
     }
 
     [Fact]
+    public async Task A_message_of_the_mqtt_max_packet_size_crosses()
+    {
+        var payload = new byte[1024 * 1024];
+        Random.Shared.NextBytes(payload);
+        Cluster.A.Received.Clear();
+
+        Cluster.C.Cluster.Forwarder.Forward(Cluster.A.Name, new ApplicationMessage { Topic = "big", Payload = payload });
+
+        await Eventually.True(() => !Cluster.A.Received.IsEmpty, "A received the 1 MB message");
+        Assert.True(Cluster.A.Received.TryDequeue(out var received));
+        Assert.Equal(payload, received.Payload.ToArray());
+    }
+
+    [Fact]
     public async Task Messages_forwarded_from_one_thread_arrive_in_order()
     {
         Cluster.C.Received.Clear();

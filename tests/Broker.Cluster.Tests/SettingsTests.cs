@@ -32,6 +32,7 @@ public sealed class SettingsTests
         Assert.Equal(2, config.GetInt("akka.cluster.split-brain-resolver.static-quorum.quorum-size"));
         Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
         Assert.False(config.GetBoolean("akka.log-dead-letters"));
+        Assert.Equal(2 * 1024 * 1024, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
     }
 
     [Theory]
