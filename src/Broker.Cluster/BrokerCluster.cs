@@ -1,0 +1,160 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Broker.Cluster.Delivery;
+using Broker.Cluster.Logging;
+using Broker.Cluster.Membership;
+using Broker.Cluster.Routing;
+using Broker.Core.Messaging;
+using Microsoft.Extensions.Logging;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace Broker.Cluster;
+
+/// <summary>
+/// This node's membership in the broker cluster: an Akka actor system with cluster, remoting and distributed data,
+/// and the three things the broker takes from it (<see cref="Routes"/>, <see cref="Forwarder"/>,
+/// <see cref="StartReceiving"/>). No Akka type appears in its public surface, so the rest of the broker depends on
+/// this project's types only.
+/// </summary>
+public sealed class BrokerCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(10);
+
+    private readonly ActorSystem _system;
+    private readonly AkkaCluster _cluster;
+    private readonly ILogger _logger;
+    private readonly IActorRef _receiver;
+    private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BrokerCluster(ActorSystem system, ILoggerFactory loggerFactory, ClusterSettings settings, string hocon)
+    {
+        _system = system;
+        _cluster = AkkaCluster.Get(system);
+        _logger = loggerFactory.CreateLogger<BrokerCluster>();
+        Settings = settings;
+        Hocon = hocon;
+        NodeName = _cluster.SelfAddress.ToString();
+        _cluster.RegisterOnMemberUp(() => _up.TrySetResult());
+
+        Forwarder = new ClusterForwarder(system);
+        _receiver = system.ActorOf(Props.Create(() => new ForwardReceiver(loggerFactory.CreateLogger<ForwardReceiver>())), ForwardReceiver.Name);
+        var routes = system.ActorOf(Props.Create(() => new RouteReplicatorActor(loggerFactory.CreateLogger<ClusterRouteReplicator>())), "broker-routes");
+        Routes = new ClusterRouteReplicator(routes, NodeName);
+        system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, settings.Seeds, OnMemberRemoved)), "broker-membership");
+    }
+
+    /// <summary>A member was removed from the cluster (it left or was downed); the argument is its node name.</summary>
+    public event Action<string>? MemberRemoved;
+
+    public ClusterSettings Settings { get; }
+
+    /// <summary>The Akka configuration this node runs with, for the startup log.</summary>
+    public string Hocon { get; }
+
+    /// <summary>This node's address, e.g. "akka.tcp://plant@127.0.0.1:4370": its identity in every node's route table.</summary>
+    public string NodeName { get; }
+
+    /// <summary>Give it to this node's RouteTable, then <see cref="ClusterRouteReplicator.Attach"/> the table.</summary>
+    public ClusterRouteReplicator Routes { get; }
+
+    /// <summary>Give it to this node's dispatcher: sends a message to another node's <see cref="StartReceiving"/> callback.</summary>
+    public ClusterForwarder Forwarder { get; }
+
+    /// <summary>True once this node is Up in the cluster.</summary>
+    public bool IsUp => _up.Task.IsCompleted;
+
+    /// <summary>Completes when this node is Up (never, while it reaches no seed; bound the wait).</summary>
+    public Task WhenUp => _up.Task;
+
+    /// <summary>Completes when the actor system has stopped: after <see cref="DisposeAsync"/>, or when this node was downed.</summary>
+    public Task Terminated => _system.WhenTerminated;
+
+    public static Task<BrokerCluster> StartAsync(ClusterSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        cancellationToken.ThrowIfCancellationRequested();
+        var hocon = ClusterHocon.Build(settings);
+        var setup = BootstrapSetup.Create()
+            .WithConfig(ConfigurationFactory.ParseString(hocon))
+            .And(new LoggerFactorySetup(loggerFactory));
+        var system = ActorSystem.Create(settings.Name, setup);
+        try
+        {
+            var cluster = new BrokerCluster(system, loggerFactory, settings, hocon);
+            cluster._logger.LogInformation("Cluster node {Node} started; seeds [{Seeds}], split brain resolver {Strategy} after {StableAfter}",
+                cluster.NodeName, string.Join(", ", settings.Seeds), settings.SplitBrainStrategy.ToConfigName(), settings.StableAfter);
+            return Task.FromResult(cluster);
+        }
+        catch
+        {
+            system.Terminate().Wait(StopBound);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Hands every message forwarded to this node to <paramref name="deliver"/> (the dispatcher's local delivery),
+    /// in arrival order, on one actor's thread. Messages that came before are delivered first. Call once.
+    /// </summary>
+    public void StartReceiving(Action<ApplicationMessage> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        _receiver.Tell(new ForwardReceiver.Start(deliver));
+    }
+
+    /// <summary>The membership as this node sees it now.</summary>
+    public ClusterMembers Members => MembersSnapshot.From(_cluster);
+
+    /// <summary>Joins this node to the cluster that the node at "host:port" belongs to (discovery "manual").</summary>
+    public void Join(string hostPort) => _cluster.Join(Address.Parse($"akka.tcp://{Settings.Name}@{hostPort}"));
+
+    /// <summary>Asks a member (by node name) to leave gracefully.</summary>
+    public void Leave(string node) => _cluster.Leave(Address.Parse(node));
+
+    /// <summary>Marks a member (by node name) down, as the split brain resolver would.</summary>
+    public void Down(string node) => _cluster.Down(Address.Parse(node));
+
+    /// <summary>
+    /// Leaves the cluster gracefully: the others take this node's routes out and stop forwarding to it. Waits until
+    /// this node is removed, or <paramref name="timeout"/> (default 10 s), whichever is first; logs when it timed out.
+    /// </summary>
+    public async Task LeaveAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? StopBound);
+        try
+        {
+            await _cluster.LeaveAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("Cluster node {Node} did not finish leaving within {Timeout}", NodeName, timeout ?? StopBound);
+        }
+    }
+
+    /// <summary>Stops the actor system (leaving first if still a member, through Akka's coordinated shutdown), bounded.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _system.Terminate().WaitAsync(StopBound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Cluster node {Node} did not stop within {Timeout}", NodeName, StopBound);
+        }
+    }
+
+    private void OnMemberRemoved(string node)
+    {
+        Forwarder.Forget(node);
+        try
+        {
+            MemberRemoved?.Invoke(node);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A MemberRemoved handler failed for {Node}", node);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using Broker.Cluster.Delivery;
+using Broker.Cluster.Logging;
+
+namespace Broker.Cluster;
+
+/// <summary>
+/// The Akka configuration a <see cref="ClusterSettings"/> stands for. Built as text, so what the node runs with
+/// can be logged and read as one block; every value from the settings is quoted, so none can inject HOCON.
+/// </summary>
+internal static class ClusterHocon
+{
+    public static string Build(ClusterSettings settings)
+    {
+        Validate(settings);
+        var seeds = string.Join(", ", settings.Seeds.Select(seed => Quote($"akka.tcp://{settings.Name}@{seed.Trim()}")));
+        var quorum = settings.StaticQuorumSize is { } size
+            ? $"\n      static-quorum.quorum-size = {size.ToString(CultureInfo.InvariantCulture)}"
+            : "";
+        return $$"""
+            akka {
+              loglevel = INFO
+              # Before the ILogger bridge is up, only warnings go to stdout.
+              stdout-loglevel = WARNING
+              loggers = [{{Quote(TypeName(typeof(AkkaLogBridge)))}}]
+              logger-startup-timeout = 10s
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
+              actor {
+                provider = cluster
+                serializers {
+                  broker-message = {{Quote(TypeName(typeof(ApplicationMessageSerializer)))}}
+                }
+                serialization-bindings {
+                  "Broker.Core.Messaging.ApplicationMessage, Broker.Core" = broker-message
+                }
+              }
+              remote {
+                log-remote-lifecycle-events = off
+                dot-netty.tcp {
+                  hostname = {{Quote(settings.Bind)}}
+                  public-hostname = {{Quote(settings.EffectivePublicHost)}}
+                  port = {{settings.Port.ToString(CultureInfo.InvariantCulture)}}
+                  maximum-frame-size = {{Bytes(settings.MaximumFrameSize)}}
+                  # Room for two frames, so one message at the limit never waits for the socket's buffer alone.
+                  send-buffer-size = {{Bytes(2L * settings.MaximumFrameSize)}}
+                  receive-buffer-size = {{Bytes(2L * settings.MaximumFrameSize)}}
+                }
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                # A node that reaches no seed keeps trying (BrokerCluster logs it every few seconds).
+                retry-unsuccessful-join-after = 5s
+                shutdown-after-unsuccessful-join-seed-nodes = off
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = {{settings.SplitBrainStrategy.ToAkkaName()}}
+                  stable-after = {{Duration(settings.StableAfter)}}{{quorum}}
+                }
+                # Akka's defaults (1 s heartbeats, 3 s pause) down nodes that pause for a full GC; 5 s is still
+                # well inside stable-after.
+                failure-detector {
+                  heartbeat-interval = 1s
+                  threshold = 8.0
+                  acceptable-heartbeat-pause = 5s
+                }
+                # A downed node can never rejoin as the same incarnation, so its actor system stops
+                # (BrokerCluster.Terminated); exit-clr = off below leaves the process to the host.
+                run-coordinated-shutdown-when-down = on
+              }
+              coordinated-shutdown {
+                exit-clr = off
+                run-by-clr-shutdown-hook = off
+              }
+            }
+            """;
+    }
+
+    private static void Validate(ClusterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (string.IsNullOrWhiteSpace(settings.Name) || !settings.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"cluster name '{settings.Name}' must be letters, digits, '-' or '_'.", nameof(settings));
+        }
+
+        if (settings.Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"cluster port {settings.Port} is out of range.", nameof(settings));
+        }
+
+        foreach (var seed in settings.Seeds)
+        {
+            var colon = seed.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                throw new ArgumentException($"cluster seed '{seed}' is not host:port.", nameof(settings));
+            }
+        }
+
+        if (settings.MaximumFrameSize is < 32_000 or > 512 * 1024 * 1024)
+        {
+            throw new ArgumentException($"maximum frame size {settings.MaximumFrameSize} must be 32,000 bytes to 512 MB.", nameof(settings));
+        }
+
+        if (settings.StableAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("stable_after must be positive.", nameof(settings));
+        }
+
+        if (settings.SplitBrainStrategy == SplitBrainStrategy.StaticQuorum && settings.StaticQuorumSize is not > 0)
+        {
+            throw new ArgumentException("static_quorum needs a positive quorum size.", nameof(settings));
+        }
+    }
+
+    private static string Duration(TimeSpan value) =>
+        ((long)Math.Ceiling(value.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static string Bytes(long value) => value.ToString(CultureInfo.InvariantCulture) + "b";
+
+    private static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
+    private static string Quote(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '"' => builder.Append("\\\""),
+                '\\' => builder.Append("\\\\"),
+                _ when char.IsControl(c) => builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.Append('"').ToString();
+    }
+}

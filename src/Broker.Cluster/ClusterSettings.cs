@@ -1,0 +1,43 @@
+namespace Broker.Cluster;
+
+/// <summary>
+/// How this node joins the broker cluster. Plain data, so the host can fill it from its own configuration
+/// (hocon/broker.conf's <c>cluster.*</c> keys) without this project depending on Microsoft.Extensions.Configuration.
+/// </summary>
+public sealed record ClusterSettings
+{
+    public const int DefaultPort = 4370;
+
+    /// <summary>The Akka system name: nodes with another name never join (Akka refuses the association).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Host or IP address the remoting endpoint binds, e.g. 127.0.0.1 or 0.0.0.0.</summary>
+    public string Bind { get; init; } = "127.0.0.1";
+
+    /// <summary>Remoting port; 0 binds any free port (then <see cref="BrokerCluster.NodeName"/> says which).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The host other nodes use to reach this one; null means <see cref="Bind"/>. Required when binding 0.0.0.0.</summary>
+    public string? PublicHost { get; init; }
+
+    /// <summary>Seed nodes as "host:port". Empty: the node waits to be joined (discovery "manual").</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    public SplitBrainStrategy SplitBrainStrategy { get; init; } = SplitBrainStrategy.KeepMajority;
+
+    /// <summary>How long membership must be stable before the split brain resolver downs the unreachable side.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Only for <see cref="SplitBrainStrategy.StaticQuorum"/>: the smallest side that may stay up.</summary>
+    public int? StaticQuorumSize { get; init; }
+
+    /// <summary>
+    /// The largest remoting frame, in bytes: a forwarded message and a gossiped route key must each fit in one (Akka
+    /// drops larger ones with an error). Akka's 128,000 would drop messages under the MQTT max_packet_size of 1 MB;
+    /// the host should pass at least max_packet_size plus 64 KB.
+    /// </summary>
+    public int MaximumFrameSize { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>The host written into this node's address.</summary>
+    public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Bind : PublicHost;
+}

@@ -1,0 +1,56 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.Extensions.Logging;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace Broker.Cluster.Membership;
+
+/// <summary>
+/// Follows this node's view of the membership: tells <see cref="BrokerCluster"/> when a member is removed, logs
+/// members coming and going, and, while this node is not Up, warns every few seconds that it is still trying to
+/// join (Akka retries the seeds by itself, quietly).
+/// </summary>
+internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan NotUpWarningInterval = TimeSpan.FromSeconds(5);
+
+    private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
+
+    public MembershipWatcher(ILogger logger, IReadOnlyList<string> seeds, Action<string> memberRemoved)
+    {
+        Receive<ClusterEvent.MemberUp>(e => logger.LogInformation("Cluster member up: {Node}", e.Member.Address));
+        Receive<ClusterEvent.UnreachableMember>(e => logger.LogWarning("Cluster member unreachable: {Node}", e.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(e => logger.LogInformation("Cluster member reachable again: {Node}", e.Member.Address));
+        Receive<ClusterEvent.MemberRemoved>(e =>
+        {
+            logger.LogInformation("Cluster member removed: {Node} (was {Status})", e.Member.Address, e.PreviousStatus);
+            memberRemoved(e.Member.Address.ToString());
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<CheckUp>(_ =>
+        {
+            if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting))
+            {
+                logger.LogWarning(
+                    "Node {Node} is not yet a cluster member ({Status}); still trying seeds [{Seeds}]",
+                    _cluster.SelfAddress, _cluster.SelfMember.Status, string.Join(", ", seeds));
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Timers.StartPeriodicTimer(nameof(CheckUp), CheckUp.Instance, NotUpWarningInterval);
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private sealed class CheckUp
+    {
+        public static readonly CheckUp Instance = new();
+    }
+}

@@ -1,0 +1,21 @@
+namespace Broker.Cluster.Tests;
+
+/// <summary>Polls a condition until it holds or a bounded deadline passes: cluster state spreads by gossip, never at once.</summary>
+internal static class Eventually
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+
+    public static async Task True(Func<bool> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? Default);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Not within {within ?? Default}: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

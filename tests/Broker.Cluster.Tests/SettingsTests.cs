@@ -1,0 +1,69 @@
+using Akka.Configuration;
+using Broker.Cluster.Routing;
+
+namespace Broker.Cluster.Tests;
+
+public sealed class SettingsTests
+{
+    [Fact]
+    public void The_hocon_carries_the_settings()
+    {
+        var hocon = ClusterHocon.Build(new ClusterSettings
+        {
+            Name = "plant",
+            Bind = "0.0.0.0",
+            PublicHost = "broker-1.plant.local",
+            Port = 4371,
+            Seeds = ["broker-0.plant.local:4370", "broker-1.plant.local:4371"],
+            SplitBrainStrategy = SplitBrainStrategy.StaticQuorum,
+            StaticQuorumSize = 2,
+            StableAfter = TimeSpan.FromSeconds(15),
+        });
+        var config = ConfigurationFactory.ParseString(hocon);
+
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal("0.0.0.0", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal("broker-1.plant.local", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
+        Assert.Equal(4371, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal(
+            ["akka.tcp://plant@broker-0.plant.local:4370", "akka.tcp://plant@broker-1.plant.local:4371"],
+            config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("static-quorum", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal(2, config.GetInt("akka.cluster.split-brain-resolver.static-quorum.quorum-size"));
+        Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.False(config.GetBoolean("akka.log-dead-letters"));
+        Assert.Equal(2 * 1024 * 1024, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
+    }
+
+    [Theory]
+    [InlineData("", "127.0.0.1:4370")]
+    [InlineData("plant", "no-port")]
+    [InlineData("plant", "host:99999")]
+    [InlineData("pl\"ant", "127.0.0.1:4370")]
+    public void Bad_settings_are_refused(string name, string seed) =>
+        Assert.Throws<ArgumentException>(() => ClusterHocon.Build(new ClusterSettings { Name = name, Seeds = [seed] }));
+
+    [Theory]
+    [InlineData("keep_majority", SplitBrainStrategy.KeepMajority)]
+    [InlineData("keep_oldest", SplitBrainStrategy.KeepOldest)]
+    [InlineData("static_quorum", SplitBrainStrategy.StaticQuorum)]
+    [InlineData("down_all", SplitBrainStrategy.DownAll)]
+    public void Strategy_names_round_trip(string name, SplitBrainStrategy strategy)
+    {
+        Assert.True(SplitBrainStrategyNames.TryParse(name, out var parsed));
+        Assert.Equal(strategy, parsed);
+        Assert.Equal(name, strategy.ToConfigName());
+    }
+
+    [Fact]
+    public void Route_keys_are_stable_and_spread()
+    {
+        Assert.Equal("broker-routes-", RouteKeys.For("a/b")!.Id[..14]);
+        Assert.Same(RouteKeys.For("plant/+/temperature"), RouteKeys.For("plant/+/temperature"));
+        var used = Enumerable.Range(0, 10_000).Select(i => RouteKeys.For($"site/{i}/#").Id).Distinct().Count();
+        Assert.Equal(RouteKeys.Count, used);
+        Assert.Equal(("akka.tcp://p@h:1", "a/#"), RouteKeys.Parse(RouteKeys.Element("akka.tcp://p@h:1", "a/#")));
+        Assert.True(RouteKeys.IsOwnedBy(RouteKeys.Element("akka.tcp://p@h:1", "a"), "akka.tcp://p@h:1"));
+        Assert.False(RouteKeys.IsOwnedBy(RouteKeys.Element("akka.tcp://p@h:12", "a"), "akka.tcp://p@h:1"));
+    }
+}
