@@ -1,4 +1,5 @@
 using Broker.Actors;
+using Broker.Cluster;
 using Broker.Core.Messaging;
 using Broker.Core.Persistence;
 using Broker.Core.Retained;
@@ -44,7 +45,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     // Cancelled at the deadline StopAsync is given: every step gives up then, whatever its phase's timeout.
     private readonly CancellationTokenSource _stopDeadline = new();
 
-    private BrokerRuntime(BrokerContext context, Retainer retainer, BrokerPersistence persistence)
+    private BrokerRuntime(BrokerContext context, Retainer retainer, BrokerPersistence persistence, BrokerCluster? cluster)
     {
         _context = context;
         _retainer = retainer;
@@ -55,6 +56,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         _logger = context.LoggerFactory.CreateLogger<BrokerRuntime>();
         AddShutdownStep(ShutdownPhases.ServiceRequestsDone, "disconnect-clients", CloseConnectionsAsync);
         AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-storage", CloseStorageAsync);
+        if (cluster is not null)
+        {
+            // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it.
+            AddShutdownStep(ShutdownPhases.ServiceStop, "leave-cluster", deadline => cluster.LeaveAsync().WaitAsync(deadline));
+            AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-cluster", async _ => await cluster.DisposeAsync().ConfigureAwait(false));
+        }
     }
 
     /// <summary>Serves each accepted connection.</summary>
@@ -77,9 +84,16 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         var persistence = await BrokerPersistence.OpenAsync(options.Persistence, options.Node, loggerFactory, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         BrokerRuntime? runtime = null;
+        BrokerCluster? cluster = null;
         try
         {
-            runtime = Create(options, loggerFactory, time, persistence);
+            // Before the route table, whose node name is the cluster's address of this node.
+            if (options.Cluster.DiscoveryStrategy == DiscoveryStrategy.Static)
+            {
+                cluster = await BrokerCluster.StartAsync(options.Cluster.ToSettings(options.Node), loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+
+            runtime = Create(options, loggerFactory, time, persistence, cluster);
             var logger = loggerFactory.CreateLogger<BrokerRuntime>();
             await runtime.LoadRetainedAsync(logger, cancellationToken).ConfigureAwait(false);
             await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
@@ -94,6 +108,10 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             else
             {
                 await persistence.DisposeAsync().ConfigureAwait(false);
+                if (cluster is not null)
+                {
+                    await cluster.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             throw;
@@ -142,7 +160,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private static partial void LogSessionsRecovered(ILogger logger, int sessions, int failed, double milliseconds);
 
     /// <param name="persistence">Storage opened by the caller, which the runtime then owns; null: memory only, whatever <c>options.Persistence</c> says.</param>
-    public static BrokerRuntime Create(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, BrokerPersistence? persistence = null)
+    /// <param name="cluster">The node's cluster, started by the caller, which the runtime then owns; null: a node of its own.</param>
+    public static BrokerRuntime Create(
+        BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, BrokerPersistence? persistence = null, BrokerCluster? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -158,12 +178,14 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         // Before the first actor that may be persistent: they find their stores in the system.
         persistence.Install(system);
         var metrics = new BrokerMetrics();
-        var routes = new RouteTable(options.Node.Name);
+        var routes = new RouteTable(cluster?.NodeName ?? options.Node.Name, cluster?.Routes);
         var retainer = new Retainer(
             system.Settings.TimeProvider,
             persistence.State is { } state ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>()) : null);
-        var router = new Router(
-            routes, new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics), retainer, system.Settings.TimeProvider, metrics);
+        var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics, forwarder: cluster?.Forwarder);
+        var router = new Router(routes, dispatcher, retainer, system.Settings.TimeProvider, metrics);
+        cluster?.Routes.Attach(routes);
+        cluster?.StartReceiving(message => dispatcher.DispatchLocal(message));
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         return new BrokerRuntime(new BrokerContext
         {
@@ -173,7 +195,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, retainer, persistence);
+        }, retainer, persistence, cluster);
     }
 
     /// <summary>

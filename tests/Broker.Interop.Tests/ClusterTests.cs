@@ -1,0 +1,99 @@
+using Broker.Interop.Tests.Infrastructure;
+
+namespace Broker.Interop.Tests;
+
+/// <summary>
+/// Three broker processes on loopback joined through static seeds (issue 14): a message published on one node reaches
+/// mosquitto_sub subscribers on the others, once each, at every QoS.
+/// </summary>
+public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly List<BrokerProcess> _nodes = [];
+    private readonly List<Clients> _clients = [];
+
+    public async Task InitializeAsync()
+    {
+        var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
+        var seeds = string.Join(',', ports.Select(p => $"127.0.0.1:{p}"));
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var node = await BrokerProcess.StartOursAsync(
+                "--cluster.name=interop", "--cluster.discovery_strategy=static", $"--cluster.static.seeds={seeds}",
+                "--cluster.bind=127.0.0.1", $"--cluster.port={ports[i]}", $"--node.name=n{i + 1}@127.0.0.1");
+            _nodes.Add(node);
+            _clients.Add(new Clients(output, node.Endpoint));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var clients in _clients)
+            clients.Dispose();
+        foreach (var node in _nodes)
+        {
+            output.WriteLine($"--- node log (pid {node.Pid}) ---");
+            foreach (var line in node.Output.TranscriptSince(0))
+                output.WriteLine(line);
+            await node.DisposeAsync();
+        }
+    }
+
+    [InteropTheory(Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_publish_on_one_node_reaches_subscribers_on_the_others_once(int qos)
+    {
+        const int messages = 20;
+        var topic = Names.Topic("cluster");
+        var onSecond = await SubscribedAsync(_clients[1], "-q", $"{qos}", "-t", topic);
+        // A wildcard filter [MQTT-4.7.1-2]: "topic/#" matches "topic" itself.
+        var onThird = await SubscribedAsync(_clients[2], "-q", $"{qos}", "-t", $"{topic}/#");
+
+        // A route spreads to the other nodes within moments of the SUBACK (ARCHITECTURE.md, "Where the cluster plugs
+        // in"): a probe goes until both subscribers have had one, then the messages follow.
+        await UntilBothReceiveAsync(onSecond, onThird, topic, qos);
+        var publisher = _clients[0].MosquittoPub("-q", $"{qos}", "-t", topic, "-l");
+        for (var i = 0; i < messages; i++)
+            await publisher.Input.WriteLineAsync($"message {i}");
+        publisher.Input.Close();
+        await publisher.ExpectSuccessAsync(Deadline);
+
+        foreach (var sub in new[] { onSecond, onThird })
+        {
+            await sub.WaitForLinesAsync(IsMessageLine, messages, Deadline, $"{messages} messages");
+        }
+
+        // Anything sent twice would follow within moments.
+        await Task.Delay(500);
+        foreach (var sub in new[] { onSecond, onThird })
+        {
+            Assert.Equal(Enumerable.Range(0, messages).Select(i => $"message {i}"), sub.Lines.Where(IsMessageLine).Select(Payload));
+        }
+    }
+
+    private static string Payload(string line) => MosquittoSubLine.Parse(line).Payload;
+
+    private static bool IsMessageLine(string line) => MosquittoSubLine.IsMessage(line) && Payload(line) != "probe";
+
+    private async Task UntilBothReceiveAsync(CapturedProcess first, CapturedProcess second, string topic, int qos)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!(HasProbe(first) && HasProbe(second)))
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            await _clients[0].MosquittoPub("-q", $"{qos}", "-t", topic, "-m", "probe").ExpectSuccessAsync(Deadline);
+            await Task.Delay(250, deadline.Token);
+        }
+
+        static bool HasProbe(CapturedProcess sub) => sub.Lines.Where(MosquittoSubLine.IsMessage).Any(l => Payload(l) == "probe");
+    }
+
+    private static async Task<CapturedProcess> SubscribedAsync(Clients clients, params string[] args)
+    {
+        var sub = clients.MosquittoSub(["-d", "-F", MosquittoSubLine.Format, .. args]);
+        await sub.WaitForLineAsync(MosquittoSubLine.IsSuback, Deadline, "SUBACK");
+        return sub;
+    }
+}
