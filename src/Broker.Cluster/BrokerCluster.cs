@@ -75,10 +75,22 @@ public sealed class BrokerCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         cancellationToken.ThrowIfCancellationRequested();
         var hocon = ClusterHocon.Build(settings);
+        PortCheck.EnsureFree(settings.Bind, settings.Port);
         var setup = BootstrapSetup.Create()
             .WithConfig(ConfigurationFactory.ParseString(hocon))
             .And(new LoggerFactorySetup(loggerFactory));
-        var system = ActorSystem.Create(settings.Name, setup);
+        ActorSystem system;
+        try
+        {
+            system = ActorSystem.Create(settings.Name, setup);
+        }
+        catch (Exception e)
+        {
+            // Akka's exception types stay inside this project; the host reports the message and stops (exit 2).
+            throw new InvalidOperationException(
+                $"The cluster node could not start on {settings.Bind}:{settings.Port}: {e.GetBaseException().Message}", e);
+        }
+
         try
         {
             var cluster = new BrokerCluster(system, loggerFactory, settings, hocon);

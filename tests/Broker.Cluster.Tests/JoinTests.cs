@@ -45,4 +45,16 @@ public sealed class JoinTests
         // The late node never saw C, so only the leader's delete from the replicated data keeps C's route out of it.
         await Eventually.True(() => late.Routes.Nodes.Find("hall/+/door") is null, "the late node has no route of C's");
     }
+
+    [Fact]
+    public async Task A_port_in_use_is_reported_without_akka_types()
+    {
+        var port = FreePorts.Next();
+        await using var first = await BrokerCluster.StartAsync(
+            new ClusterSettings { Name = "broker-test-port", Port = port }, new RecordingLoggerFactory());
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => BrokerCluster.StartAsync(
+            new ClusterSettings { Name = "broker-test-port", Port = port }, new RecordingLoggerFactory()));
+        Assert.Contains($"127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -48,8 +48,8 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         Receive<Attach>(OnAttach);
         Receive<Changed>(OnChanged);
         Receive<ClusterEvent.MemberRemoved>(e => OnRemoved(e.Member.Address.ToString()));
-        Receive<ClusterEvent.MemberJoined>(e => _removed.Remove(e.Member.Address.ToString()));
-        Receive<ClusterEvent.MemberUp>(e => _removed.Remove(e.Member.Address.ToString()));
+        Receive<ClusterEvent.MemberJoined>(e => OnRejoined(e.Member.Address.ToString()));
+        Receive<ClusterEvent.MemberUp>(e => OnRejoined(e.Member.Address.ToString()));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<Sweep>(_ => SweepIfLeader());
@@ -98,6 +98,11 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
 
         var set = changed.Get(key);
         _latest[key.Id] = set;
+        Diff(key.Id, set);
+    }
+
+    private void Diff(string keyId, ORSet<string> set)
+    {
         var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var element in set.Elements)
         {
@@ -107,7 +112,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
             }
         }
 
-        var applied = _applied.TryGetValue(key.Id, out var before) ? before : [];
+        var applied = _applied.TryGetValue(keyId, out var before) ? before : [];
         foreach (var element in applied)
         {
             if (!current.Contains(element))
@@ -124,7 +129,24 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
             }
         }
 
-        _applied[key.Id] = current;
+        _applied[keyId] = current;
+    }
+
+    /// <summary>
+    /// A node at a removed member's address is back (restarted): its routes count again. They may have arrived while
+    /// the address was still marked removed, and were skipped then, so every key is compared again.
+    /// </summary>
+    private void OnRejoined(string node)
+    {
+        if (!_removed.Remove(node))
+        {
+            return;
+        }
+
+        foreach (var (id, set) in _latest)
+        {
+            Diff(id, set);
+        }
     }
 
     private void OnRemoved(string node)
