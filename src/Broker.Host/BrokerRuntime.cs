@@ -90,7 +90,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             // Before the route table, whose node name is the cluster's address of this node.
             if (options.Cluster.DiscoveryStrategy == DiscoveryStrategy.Static)
             {
-                cluster = await BrokerCluster.StartAsync(options.Cluster.ToSettings(options.Node), loggerFactory, cancellationToken).ConfigureAwait(false);
+                cluster = await StartClusterAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
             }
 
             runtime = Create(options, loggerFactory, time, persistence, cluster);
@@ -115,6 +115,19 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             }
 
             throw;
+        }
+    }
+
+    private static async Task<BrokerCluster> StartClusterAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BrokerCluster.StartAsync(options.Cluster.ToSettings(options.Node, options.Mqtt), loggerFactory, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new ClusterStartException($"{e.Message} (cluster.bind {options.Cluster.Bind}, cluster.port {options.Cluster.Port})", e);
         }
     }
 

@@ -7,7 +7,7 @@ public static class ExitCodes
     /// <summary>Bad configuration or usage: nothing was started. Distinct from 1, which the runtime uses for a crash.</summary>
     public const int InvalidConfiguration = 2;
 
-    /// <summary>A listener could not be opened (address in use, unreadable certificate): nothing is served.</summary>
+    /// <summary>A listener or the cluster endpoint could not be opened (address in use, unreadable certificate): nothing is served.</summary>
     public const int ListenerFailed = 3;
 
     /// <summary><c>broker bench</c>: the broker under test could not be reached (resolved, connected to, or its CONNACK refused).</summary>

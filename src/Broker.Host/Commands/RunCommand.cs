@@ -65,6 +65,11 @@ internal static class RunCommand
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.ListenerFailed;
         }
+        catch (ClusterStartException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.ListenerFailed;
+        }
         catch (StorageUnavailableException e)
         {
             await error.WriteLineAsync($"broker: {e.Message}");

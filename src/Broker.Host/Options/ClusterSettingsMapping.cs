@@ -5,9 +5,16 @@ namespace Broker.Host.Options;
 /// <summary>The <c>cluster</c> section as the cluster's own settings.</summary>
 public static class ClusterSettingsMapping
 {
-    /// <summary>Other nodes reach this one at the host of <c>node.name</c> (<c>name@host</c>) and <c>cluster.port</c>.</summary>
-    public static ClusterSettings ToSettings(this ClusterOptions cluster, NodeOptions node) => new()
+    // Room for the largest PUBLISH a client may send and what a forwarded message adds to it.
+    private const long FrameOverhead = 64 * 1024;
+
+    /// <summary>
+    /// Other nodes reach this one at the host of <c>node.name</c> (<c>name@host</c>) and <c>cluster.port</c>. A remoting
+    /// frame holds the largest message <c>mqtt.max_packet_size</c> lets in: Akka.NET's default would drop larger ones.
+    /// </summary>
+    public static ClusterSettings ToSettings(this ClusterOptions cluster, NodeOptions node, MqttOptions mqtt) => new()
     {
+        MaximumFrameSize = (int)Math.Max(2 * 1024 * 1024, mqtt.MaxPacketSize.Bytes + FrameOverhead),
         Name = cluster.Name,
         Bind = cluster.Bind,
         Port = cluster.Port,

@@ -48,6 +48,18 @@ public sealed class ClusterOptionsTests : IDisposable
     }
 
     [Fact]
+    public void The_cluster_settings_take_the_host_of_the_node_name_and_a_frame_for_the_largest_packet()
+    {
+        var options = _files.Load("node.name = \"n1@10.0.0.7\"\nmqtt.max_packet_size = 8MB\ncluster { name = plant, port = 4371, split_brain_resolver.strategy = keep_oldest }").Options;
+
+        var settings = options.Cluster.ToSettings(options.Node, options.Mqtt);
+
+        Assert.Equal(("plant", "10.0.0.7", 4371), (settings.Name, settings.EffectivePublicHost, settings.Port));
+        Assert.Equal(Broker.Cluster.SplitBrainStrategy.KeepOldest, settings.SplitBrainStrategy);
+        Assert.Equal(8 * 1024 * 1024 + 64 * 1024, settings.MaximumFrameSize);
+    }
+
+    [Fact]
     public void Static_discovery_needs_a_seed() =>
         Assert.Equal(
             "cluster.static.seeds: must name at least one seed (host:port) when cluster.discovery_strategy is static",
