@@ -3,7 +3,8 @@ namespace Broker.Cluster.Tests;
 /// <summary>Polls a condition until it holds or a bounded deadline passes: cluster state spreads by gossip, never at once.</summary>
 internal static class Eventually
 {
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+    // Gossip rounds are 1 to 2 s apart; a node that joins late needs several while the machine runs other tests too.
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(20);
 
     public static async Task True(Func<bool> condition, string what, TimeSpan? within = null)
     {

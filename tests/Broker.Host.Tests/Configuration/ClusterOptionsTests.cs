@@ -8,12 +8,7 @@ public sealed class ClusterOptionsTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private static string Error(Action<BrokerOptions> change)
-    {
-        var options = new BrokerOptions();
-        change(options);
-        return Assert.Single(BrokerOptionsValidator.Validate(options)).ToString();
-    }
+    private static string Error(Action<BrokerOptions> change) => OptionsErrors.Single(change);
 
     [Fact]
     public void A_node_runs_alone_by_default()

@@ -9,12 +9,7 @@ public sealed class PersistenceOptionsTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private static string Error(Action<BrokerOptions> change)
-    {
-        var options = new BrokerOptions();
-        change(options);
-        return Assert.Single(BrokerOptionsValidator.Validate(options)).ToString();
-    }
+    private static string Error(Action<BrokerOptions> change) => OptionsErrors.Single(change);
 
     [Fact]
     public void Backend_and_durability_are_read_by_their_snake_case_names()

@@ -9,12 +9,7 @@ public sealed class ValidationTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private static string Error(Action<BrokerOptions> change)
-    {
-        var options = new BrokerOptions();
-        change(options);
-        return Assert.Single(BrokerOptionsValidator.Validate(options)).ToString();
-    }
+    private static string Error(Action<BrokerOptions> change) => OptionsErrors.Single(change);
 
     private static void Valid(Action<BrokerOptions> change)
     {
