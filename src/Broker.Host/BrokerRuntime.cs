@@ -44,12 +44,15 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     // Cancelled at the deadline StopAsync is given: every step gives up then, whatever its phase's timeout.
     private readonly CancellationTokenSource _stopDeadline = new();
+    private volatile bool _stopping;
 
     private BrokerRuntime(BrokerContext context, Retainer retainer, BrokerPersistence persistence, BrokerCluster? cluster)
     {
         _context = context;
         _retainer = retainer;
         Persistence = persistence;
+        Cluster = cluster;
+        ClusterLost = cluster is null ? new TaskCompletionSource().Task : WatchClusterAsync(cluster);
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
             () => _ = retainer.PurgeExpiredAsync());
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
@@ -61,6 +64,26 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it.
             AddShutdownStep(ShutdownPhases.ServiceStop, "leave-cluster", deadline => cluster.LeaveAsync().WaitAsync(deadline));
             AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-cluster", async _ => await cluster.DisposeAsync().ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>The node's cluster; null on a node of its own.</summary>
+    public BrokerCluster? Cluster { get; }
+
+    /// <summary>
+    /// Completes when this node's cluster stopped without the runtime stopping it: the node left, or the split brain
+    /// resolver downed it. It must stop serving then (its routes are gone from the others, and a minority side must not
+    /// go on acknowledging what the majority never sees); a downed incarnation can never rejoin, a restarted process can.
+    /// Never completes on a node of its own.
+    /// </summary>
+    public Task ClusterLost { get; }
+
+    private async Task WatchClusterAsync(BrokerCluster cluster)
+    {
+        await cluster.Terminated.ConfigureAwait(false);
+        if (_stopping)
+        {
+            await new TaskCompletionSource().Task.ConfigureAwait(false);
         }
     }
 
@@ -232,6 +255,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken deadline)
     {
+        _stopping = true;
         using var registration = deadline.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopDeadline);
         await _context.System.CoordinatedShutdown.RunAsync(new UnknownReason()).ConfigureAwait(false);
     }

@@ -9,7 +9,8 @@ namespace Broker.Host.Commands;
 /// Runs the broker inside <c>broker run</c>'s host: starts the runtime and the listeners, and on
 /// Ctrl+C or SIGTERM stops them in the order that lets clients learn why they are disconnected.
 /// </summary>
-internal sealed partial class BrokerService(BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger) : IHostedService
+internal sealed partial class BrokerService(
+    BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger, IHostApplicationLifetime lifetime, ExitStatus exit) : IHostedService
 {
     private BrokerRuntime? runtime;
 
@@ -31,6 +32,15 @@ internal sealed partial class BrokerService(BrokerOptions options, ILoggerFactor
         }
         runtime.StopOnShutdown(server);
         Started(server.Listeners.Count);
+        _ = StopWhenClusterLostAsync(runtime);
+    }
+
+    private async Task StopWhenClusterLostAsync(BrokerRuntime started)
+    {
+        await started.ClusterLost.ConfigureAwait(false);
+        ClusterLost();
+        exit.Code = ExitCodes.ClusterLost;
+        lifetime.StopApplication();
     }
 
     /// <summary>
@@ -48,6 +58,9 @@ internal sealed partial class BrokerService(BrokerOptions options, ILoggerFactor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker started, {Count} listeners")]
     private partial void Started(int count);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "This node is no longer a member of its cluster (it left, or the split brain resolver downed it): stopping, to be started again")]
+    private partial void ClusterLost();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker stopping: no new connections, closing the open ones")]
     private partial void Stopping();

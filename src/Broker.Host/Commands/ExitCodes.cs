@@ -15,4 +15,7 @@ public static class ExitCodes
 
     /// <summary>The configured storage (<c>persistence</c>) could not be opened or written at start: nothing is served.</summary>
     public const int StorageUnavailable = 5;
+
+    /// <summary>The node left its cluster, or the split brain resolver downed it: it stopped serving, for a supervisor to start it again.</summary>
+    public const int ClusterLost = 6;
 }

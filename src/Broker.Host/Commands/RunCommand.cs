@@ -50,6 +50,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(result);
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddHostedService<BrokerService>();
+        builder.Services.AddSingleton<ExitStatus>();
 
         using var host = builder.Build();
         try
@@ -75,6 +76,6 @@ internal static class RunCommand
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.StorageUnavailable;
         }
-        return ExitCodes.Success;
+        return host.Services.GetRequiredService<ExitStatus>().Code;
     }
 }

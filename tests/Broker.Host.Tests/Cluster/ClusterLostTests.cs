@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using Broker.Host.Options;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker.Host.Tests.Cluster;
+
+/// <summary>A node whose cluster stops under it stops serving; one the runtime stops itself is not "lost".</summary>
+public sealed class ClusterLostTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("broker-cluster-lost-").FullName;
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    [Fact]
+    public async Task A_node_downed_from_its_cluster_says_the_cluster_is_lost()
+    {
+        await using var runtime = await BrokerRuntime.CreateAsync(SingleNodeCluster(), NullLoggerFactory.Instance);
+        var cluster = runtime.Cluster!;
+        await cluster.WhenUp.WaitAsync(Bound);
+
+        cluster.Down(cluster.NodeName);
+
+        await runtime.ClusterLost.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_node_stopped_by_its_runtime_has_not_lost_its_cluster()
+    {
+        var runtime = await BrokerRuntime.CreateAsync(SingleNodeCluster(), NullLoggerFactory.Instance);
+        await runtime.Cluster!.WhenUp.WaitAsync(Bound);
+
+        await runtime.StopAsync(CancellationToken.None);
+
+        Assert.True(runtime.Cluster.Terminated.IsCompleted);
+        await Task.Delay(200);
+        Assert.False(runtime.ClusterLost.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_node_of_its_own_has_no_cluster_to_lose()
+    {
+        var options = new BrokerOptions();
+        options.Node.DataDir = _dataDir;
+        options.Persistence.Durability = PersistenceDurability.None;
+        await using var runtime = await BrokerRuntime.CreateAsync(options, NullLoggerFactory.Instance);
+
+        Assert.Null(runtime.Cluster);
+        Assert.False(runtime.ClusterLost.IsCompleted);
+    }
+
+    /// <summary>A cluster of one: its only seed is itself.</summary>
+    private BrokerOptions SingleNodeCluster()
+    {
+        var port = FreePort();
+        var options = new BrokerOptions();
+        options.Node.DataDir = _dataDir;
+        options.Persistence.Durability = PersistenceDurability.None;
+        options.Cluster.Name = "host-test";
+        options.Cluster.DiscoveryStrategy = DiscoveryStrategy.Static;
+        options.Cluster.Bind = "127.0.0.1";
+        options.Cluster.Port = port;
+        options.Cluster.Static.Seeds = [$"127.0.0.1:{port}"];
+        return options;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
