@@ -53,6 +53,8 @@ internal static class RunCommand
         builder.Services.AddSingleton<ExitStatus>();
 
         using var host = builder.Build();
+        // Read before the run: RunAsync disposes the host's services when it returns.
+        var exit = host.Services.GetRequiredService<ExitStatus>();
         try
         {
             await host.RunAsync(cancellation);
@@ -76,6 +78,6 @@ internal static class RunCommand
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.StorageUnavailable;
         }
-        return host.Services.GetRequiredService<ExitStatus>().Code;
+        return exit.Code;
     }
 }
