@@ -52,7 +52,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         _retainer = retainer;
         Persistence = persistence;
         Cluster = cluster;
-        ClusterLost = cluster is null ? new TaskCompletionSource().Task : WatchClusterAsync(cluster);
+        ClusterEnded = cluster is null ? new TaskCompletionSource<bool>().Task : WatchClusterAsync(cluster);
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
             () => _ = retainer.PurgeExpiredAsync());
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
@@ -71,20 +71,17 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     public BrokerCluster? Cluster { get; }
 
     /// <summary>
-    /// Completes when this node's cluster stopped without the runtime stopping it: the node left, or the split brain
-    /// resolver downed it. It must stop serving then (its routes are gone from the others, and a minority side must not
-    /// go on acknowledging what the majority never sees); a downed incarnation can never rejoin, a restarted process can.
-    /// Never completes on a node of its own.
+    /// Completes when this node's cluster has stopped: true when it stopped under the runtime, lost (the node left, or
+    /// the split brain resolver downed it), false when the runtime stopped it. A lost node must stop serving (its routes
+    /// are gone from the others, and a minority side must not go on acknowledging what the majority never sees); a
+    /// downed incarnation can never rejoin, a restarted process can. Never completes on a node of its own.
     /// </summary>
-    public Task ClusterLost { get; }
+    public Task<bool> ClusterEnded { get; }
 
-    private async Task WatchClusterAsync(BrokerCluster cluster)
+    private async Task<bool> WatchClusterAsync(BrokerCluster cluster)
     {
         await cluster.Terminated.ConfigureAwait(false);
-        if (_stopping)
-        {
-            await new TaskCompletionSource().Task.ConfigureAwait(false);
-        }
+        return !_stopping;
     }
 
     /// <summary>Serves each accepted connection.</summary>

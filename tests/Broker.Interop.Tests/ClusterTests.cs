@@ -9,6 +9,7 @@ namespace Broker.Interop.Tests;
 public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ProbeWait = TimeSpan.FromMilliseconds(250);
     private readonly List<BrokerProcess> _nodes = [];
     private readonly List<Clients> _clients = [];
 
@@ -57,25 +58,24 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var publisher = _clients[0].MosquittoPub("-q", $"{qos}", "-t", topic, "-l");
         for (var i = 0; i < messages; i++)
             await publisher.Input.WriteLineAsync($"message {i}");
+        // Last from the same publisher: a copy of any message before it, sent twice, reaches a subscriber before it.
+        await publisher.Input.WriteLineAsync(End);
         publisher.Input.Close();
         await publisher.ExpectSuccessAsync(Deadline);
 
         foreach (var sub in new[] { onSecond, onThird })
         {
-            await sub.WaitForLinesAsync(IsMessageLine, messages, Deadline, $"{messages} messages");
-        }
-
-        // Anything sent twice would follow within moments.
-        await Task.Delay(500);
-        foreach (var sub in new[] { onSecond, onThird })
-        {
+            await sub.WaitForLineAsync(line => MosquittoSubLine.IsMessage(line) && Payload(line) == End, Deadline, "the last message");
             Assert.Equal(Enumerable.Range(0, messages).Select(i => $"message {i}"), sub.Lines.Where(IsMessageLine).Select(Payload));
         }
     }
 
+    private const string Probe = "probe";
+    private const string End = "end";
+
     private static string Payload(string line) => MosquittoSubLine.Parse(line).Payload;
 
-    private static bool IsMessageLine(string line) => MosquittoSubLine.IsMessage(line) && Payload(line) != "probe";
+    private static bool IsMessageLine(string line) => MosquittoSubLine.IsMessage(line) && Payload(line) is not (Probe or End);
 
     private async Task UntilBothReceiveAsync(CapturedProcess first, CapturedProcess second, string topic, int qos)
     {
@@ -83,11 +83,16 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         while (!(HasProbe(first) && HasProbe(second)))
         {
             deadline.Token.ThrowIfCancellationRequested();
-            await _clients[0].MosquittoPub("-q", $"{qos}", "-t", topic, "-m", "probe").ExpectSuccessAsync(Deadline);
-            await Task.Delay(250, deadline.Token);
+            var marks = (first.TranscriptCount, second.TranscriptCount);
+            await _clients[0].MosquittoPub("-q", $"{qos}", "-t", topic, "-m", Probe).ExpectSuccessAsync(Deadline);
+            // Another probe once the one that got through has been printed, or when none did for a moment (a route
+            // not spread yet).
+            await Task.WhenAll(
+                HasProbe(first) ? Task.CompletedTask : first.WaitForOutputAfterAsync(marks.Item1, ProbeWait),
+                HasProbe(second) ? Task.CompletedTask : second.WaitForOutputAfterAsync(marks.Item2, ProbeWait));
         }
 
-        static bool HasProbe(CapturedProcess sub) => sub.Lines.Where(MosquittoSubLine.IsMessage).Any(l => Payload(l) == "probe");
+        static bool HasProbe(CapturedProcess sub) => sub.Lines.Where(MosquittoSubLine.IsMessage).Any(l => Payload(l) == Probe);
     }
 
     private static async Task<CapturedProcess> SubscribedAsync(Clients clients, params string[] args)

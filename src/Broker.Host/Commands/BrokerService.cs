@@ -37,7 +37,11 @@ internal sealed partial class BrokerService(
 
     private async Task StopWhenClusterLostAsync(BrokerRuntime started)
     {
-        await started.ClusterLost.ConfigureAwait(false);
+        if (!await started.ClusterEnded.ConfigureAwait(false))
+        {
+            return;
+        }
+
         ClusterLost();
         exit.Code = ExitCodes.ClusterLost;
         lifetime.StopApplication();
