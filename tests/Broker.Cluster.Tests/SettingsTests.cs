@@ -62,8 +62,11 @@ public sealed class SettingsTests
         Assert.Same(RouteKeys.For("plant/+/temperature"), RouteKeys.For("plant/+/temperature"));
         var used = Enumerable.Range(0, 10_000).Select(i => RouteKeys.For($"site/{i}/#").Id).Distinct().Count();
         Assert.Equal(RouteKeys.Count, used);
-        Assert.Equal(("akka.tcp://p@h:1", "a/#"), RouteKeys.Parse(RouteKeys.Element("akka.tcp://p@h:1", "a/#")));
-        Assert.True(RouteKeys.IsOwnedBy(RouteKeys.Element("akka.tcp://p@h:1", "a"), "akka.tcp://p@h:1"));
-        Assert.False(RouteKeys.IsOwnedBy(RouteKeys.Element("akka.tcp://p@h:12", "a"), "akka.tcp://p@h:1"));
+        var element = RouteKeys.Element("akka.tcp://p@h:1#42", "a/#");
+        Assert.Equal("akka.tcp://p@h:1#42", RouteKeys.IncarnationOf(element));
+        Assert.Equal(("akka.tcp://p@h:1", "a/#"), RouteKeys.Parse(RouteKeys.Route(element)));
+        Assert.Equal(RouteKeys.Route(element), RouteKeys.Route(RouteKeys.Element("akka.tcp://p@h:1#7", "a/#")));
+        Assert.True(RouteKeys.IsAtAddress(element, "akka.tcp://p@h:1"));
+        Assert.False(RouteKeys.IsAtAddress(RouteKeys.Element("akka.tcp://p@h:12#42", "a"), "akka.tcp://p@h:1"));
     }
 }

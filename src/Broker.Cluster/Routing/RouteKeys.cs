@@ -1,13 +1,18 @@
+using System.Globalization;
+using Akka.Cluster;
 using Akka.DistributedData;
 
 namespace Broker.Cluster.Routing;
 
 /// <summary>
 /// How routes are laid out in distributed data: <see cref="Count"/> ORSet keys, a filter's routes in the key its
-/// stable hash picks, each route one element "node \0 filter" (a topic filter never holds U+0000, [MQTT-4.7.3-2]).
-/// Many keys keep each one far below the 128 KB remoting frame that a full-state gossip of a key must fit in
-/// (akka.net#7250: one ORSet of 20,000 strings stopped syncing); 256 keys hold about 400,000 routes of 60 bytes at
-/// 100 KB each. The hash must be the same on every node and in every process: FNV-1a, not string.GetHashCode.
+/// stable hash picks, each route one element "address # uid \0 filter" (a topic filter never holds U+0000,
+/// [MQTT-4.7.3-2]). The uid names the node's incarnation: a node restarted at the same address is a new member, and
+/// what its former incarnation wrote stays recognisable as stale, to be skipped and deleted, instead of being taken
+/// for the new one's routes or deleting them. Many keys keep each one far below the 128 KB remoting frame that a
+/// full-state gossip of a key must fit in (akka.net#7250: one ORSet of 20,000 strings stopped syncing); 256 keys hold
+/// about 350,000 routes of 70 bytes at 100 KB each. The hash must be the same on every node and in every process:
+/// FNV-1a, not string.GetHashCode.
 /// </summary>
 internal static class RouteKeys
 {
@@ -20,16 +25,35 @@ internal static class RouteKeys
 
     public static ORSetKey<string> For(string filter) => All[(int)(Fnv1a(filter) % Count)];
 
-    public static string Element(string node, string filter) => string.Concat(node, Separator.ToString(), filter);
+    /// <summary>"address#uid": one incarnation of a node.</summary>
+    public static string Incarnation(UniqueAddress node) =>
+        string.Concat(node.Address.ToString(), "#", node.Uid.ToString(CultureInfo.InvariantCulture));
 
-    public static (string Node, string Filter) Parse(string element)
+    public static string Element(string incarnation, string filter) => string.Concat(incarnation, Separator.ToString(), filter);
+
+    /// <summary>The route an element stands for, "address \0 filter": the same for every incarnation of the node.</summary>
+    public static string Route(string element)
+    {
+        var (incarnation, filter) = Split(element);
+        var hash = incarnation.LastIndexOf('#');
+        return hash < 0 ? element : Element(incarnation[..hash], filter);
+    }
+
+    /// <summary>The incarnation that wrote an element.</summary>
+    public static string IncarnationOf(string element) => Split(element).Incarnation;
+
+    /// <summary>A node address and filter from <see cref="Route"/> (or from an element: then the node is its incarnation).</summary>
+    public static (string Node, string Filter) Parse(string route) => Split(route);
+
+    /// <summary>Whether an element was written by any incarnation of the node at this address.</summary>
+    public static bool IsAtAddress(string element, string address) =>
+        element.Length > address.Length && element[address.Length] == '#' && element.StartsWith(address, StringComparison.Ordinal);
+
+    private static (string Incarnation, string Filter) Split(string element)
     {
         var at = element.IndexOf(Separator, StringComparison.Ordinal);
         return at < 0 ? (element, "") : (element[..at], element[(at + 1)..]);
     }
-
-    public static bool IsOwnedBy(string element, string node) =>
-        element.Length > node.Length && element[node.Length] == Separator && element.StartsWith(node, StringComparison.Ordinal);
 
     private static uint Fnv1a(string value)
     {

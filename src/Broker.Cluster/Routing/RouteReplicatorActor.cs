@@ -11,10 +11,12 @@ namespace Broker.Cluster.Routing;
 /// <summary>
 /// This node's side of the replicated route table. It writes this node's routes into the <see cref="RouteKeys"/>
 /// (WriteLocal: gossip spreads them, and a route may be seen late but is never lost while this node lives), and it
-/// applies the other nodes' routes to the <see cref="RouteTable"/> by diffing each key's new value against what it
+/// applies the other nodes' routes to the <see cref="RouteTable"/> by diffing each key's routes against what it
 /// applied from that key before. Being one actor, it applies each key's changes in order and needs no lock.
-/// A removed member's routes leave this node's table at once; the leader also deletes them from the data, on the
-/// removal and on a periodic sweep (so a removal the leader missed, or a leader that left, is still cleaned up).
+/// Elements carry the writer's incarnation (<see cref="RouteKeys.Incarnation"/>): those of a removed member, or of a
+/// former incarnation of this node, are skipped at once; the leader also deletes every element whose incarnation is
+/// no longer a member, on a removal and on a periodic sweep (so a removal the leader missed, or a leader that left, is
+/// still cleaned up). A node restarted at its address is a new incarnation, so that deletion never touches its routes.
 /// </summary>
 internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
 {
@@ -24,13 +26,14 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
     private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
     private readonly IActorRef _replicator;
     private readonly UniqueAddress _selfUnique;
-    private readonly string _self;
+    private readonly string _selfAddress;
+    private readonly string _selfIncarnation;
 
-    // Per key: the latest value seen (for the leader's sweep) and the other nodes' elements applied from it.
+    // Per key: the latest value seen (for the sweeps) and the other nodes' routes ("address \0 filter") applied from it.
     private readonly Dictionary<string, ORSet<string>> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _applied = new(StringComparer.Ordinal);
 
-    // Members removed since they last joined: data can still hold their routes until the leader's delete spreads.
+    // Incarnations removed from the cluster whose elements the data may still hold until the leader's delete spreads.
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
 
     private RouteTable? _routes;
@@ -41,18 +44,17 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         var data = DistributedData.Get(Context.System);
         _replicator = data.Replicator;
         _selfUnique = _cluster.SelfUniqueAddress;
-        _self = _cluster.SelfAddress.ToString();
+        _selfAddress = _cluster.SelfAddress.ToString();
+        _selfIncarnation = RouteKeys.Incarnation(_selfUnique);
 
         Receive<LocalRouteAdded>(m => Write(m.Filter, add: true));
         Receive<LocalRouteRemoved>(m => Write(m.Filter, add: false));
         Receive<Attach>(OnAttach);
         Receive<Changed>(OnChanged);
-        Receive<ClusterEvent.MemberRemoved>(e => OnRemoved(e.Member.Address.ToString()));
-        Receive<ClusterEvent.MemberJoined>(e => OnRejoined(e.Member.Address.ToString()));
-        Receive<ClusterEvent.MemberUp>(e => OnRejoined(e.Member.Address.ToString()));
+        Receive<ClusterEvent.MemberRemoved>(e => OnRemoved(e.Member.UniqueAddress));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
-        Receive<Sweep>(_ => SweepIfLeader());
+        Receive<Sweep>(_ => OnSweep());
         Receive<UpdateSuccess>(_ => { });
         Receive<IUpdateFailure>(f => _logger.LogWarning("Route replication: update of {Key} failed: {Failure}", f.Key, f));
     }
@@ -74,7 +76,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
 
     private void Write(string filter, bool add)
     {
-        var element = RouteKeys.Element(_self, filter);
+        var element = RouteKeys.Element(_selfIncarnation, filter);
         var unique = _selfUnique;
         _replicator.Tell(Dsl.Update(RouteKeys.For(filter), ORSet<string>.Empty, WriteLocal.Instance,
             set => add ? set.Add(unique, element) : set.Remove(unique, element)));
@@ -83,9 +85,9 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
     private void OnAttach(Attach attach)
     {
         _routes = attach.Routes;
-        foreach (var element in _applied.Values.SelectMany(applied => applied))
+        foreach (var route in _applied.Values.SelectMany(applied => applied))
         {
-            Apply(element, add: true);
+            Apply(route, add: true);
         }
     }
 
@@ -101,80 +103,67 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         Diff(key.Id, set);
     }
 
+    /// <summary>
+    /// Two live incarnations of one address can both hold a filter for a moment (the former one not yet removed): the
+    /// routes are compared as sets of "address \0 filter", so the table sees the route once, and keeps it while either has it.
+    /// </summary>
     private void Diff(string keyId, ORSet<string> set)
     {
         var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var element in set.Elements)
         {
-            if (!RouteKeys.IsOwnedBy(element, _self) && !_removed.Contains(RouteKeys.Parse(element).Node))
+            if (!RouteKeys.IsAtAddress(element, _selfAddress) && !_removed.Contains(RouteKeys.IncarnationOf(element)))
             {
-                current.Add(element);
+                current.Add(RouteKeys.Route(element));
             }
         }
 
         var applied = _applied.TryGetValue(keyId, out var before) ? before : [];
-        foreach (var element in applied)
+        foreach (var route in applied)
         {
-            if (!current.Contains(element))
+            if (!current.Contains(route))
             {
-                Apply(element, add: false);
+                Apply(route, add: false);
             }
         }
 
-        foreach (var element in current)
+        foreach (var route in current)
         {
-            if (!applied.Contains(element))
+            if (!applied.Contains(route))
             {
-                Apply(element, add: true);
+                Apply(route, add: true);
             }
         }
 
         _applied[keyId] = current;
     }
 
-    /// <summary>
-    /// A node at a removed member's address is back (restarted): its routes count again. They may have arrived while
-    /// the address was still marked removed, and were skipped then, so every key is compared again.
-    /// </summary>
-    private void OnRejoined(string node)
+    private void OnRemoved(UniqueAddress member)
     {
-        if (!_removed.Remove(node))
+        if (member.Equals(_selfUnique))
         {
             return;
         }
 
+        _removed.Add(RouteKeys.Incarnation(member));
         foreach (var (id, set) in _latest)
         {
             Diff(id, set);
-        }
-    }
-
-    private void OnRemoved(string node)
-    {
-        if (node == _self)
-        {
-            return;
-        }
-
-        _removed.Add(node);
-        foreach (var applied in _applied.Values)
-        {
-            applied.RemoveWhere(element =>
-            {
-                if (!RouteKeys.IsOwnedBy(element, node))
-                {
-                    return false;
-                }
-
-                Apply(element, add: false);
-                return true;
-            });
         }
 
         SweepIfLeader();
     }
 
-    /// <summary>The leader deletes from the data every route whose node is no longer a member.</summary>
+    private void OnSweep()
+    {
+        SweepIfLeader();
+
+        // Once the leader's delete has spread, a removed incarnation is in no key: forget it, so the set stays small.
+        var present = _latest.Values.SelectMany(set => set.Elements).Select(RouteKeys.IncarnationOf).ToHashSet(StringComparer.Ordinal);
+        _removed.IntersectWith(present);
+    }
+
+    /// <summary>The leader deletes from the data every element whose incarnation is no longer a member.</summary>
     private void SweepIfLeader()
     {
         var state = _cluster.State;
@@ -183,11 +172,11 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var members = state.Members.Select(m => m.Address.ToString()).ToHashSet(StringComparer.Ordinal);
+        var members = state.Members.Select(m => RouteKeys.Incarnation(m.UniqueAddress)).ToHashSet(StringComparer.Ordinal);
         var unique = _selfUnique;
         foreach (var (id, set) in _latest)
         {
-            var stale = set.Elements.Where(e => !members.Contains(RouteKeys.Parse(e).Node)).ToArray();
+            var stale = set.Elements.Where(e => !members.Contains(RouteKeys.IncarnationOf(e))).ToArray();
             if (stale.Length == 0)
             {
                 continue;
@@ -199,14 +188,14 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Apply(string element, bool add)
+    private void Apply(string route, bool add)
     {
         if (_routes is null)
         {
             return;
         }
 
-        var (node, filter) = RouteKeys.Parse(element);
+        var (node, filter) = RouteKeys.Parse(route);
         if (add)
         {
             _routes.AddRemoteRoute(filter, node);
