@@ -5,7 +5,7 @@ using Broker.Cluster.Delivery;
 using Broker.Cluster.Logging;
 using Broker.Cluster.Membership;
 using Broker.Cluster.Routing;
-using Broker.Core.Messaging;
+using Broker.Core.Routing;
 using Microsoft.Extensions.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;
 
@@ -37,7 +37,7 @@ public sealed class BrokerCluster : IAsyncDisposable
         NodeName = _cluster.SelfAddress.ToString();
         _cluster.RegisterOnMemberUp(() => _up.TrySetResult());
 
-        Forwarder = new ClusterForwarder(system);
+        Forwarder = new ClusterForwarder(system, settings.ForwardStallTimeout);
         _receiver = system.ActorOf(Props.Create(() => new ForwardReceiver(loggerFactory.CreateLogger<ForwardReceiver>())), ForwardReceiver.Name);
         var routes = system.ActorOf(Props.Create(() => new RouteReplicatorActor(loggerFactory.CreateLogger<ClusterRouteReplicator>())), "broker-routes");
         Routes = new ClusterRouteReplicator(routes, NodeName);
@@ -106,13 +106,16 @@ public sealed class BrokerCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Hands every message forwarded to this node to <paramref name="deliver"/> (the dispatcher's local delivery),
-    /// in arrival order, on one actor's thread. Messages that came before are delivered first. Call once.
+    /// Hands every message forwarded to this node to <paramref name="dispatcher"/>'s
+    /// <see cref="Dispatcher.DispatchForwarded"/>, each sending node's in arrival order. Messages that came before are
+    /// dispatched first. Call once.
     /// </summary>
-    public void StartReceiving(Action<ApplicationMessage> deliver)
+    /// <param name="commitsWaitForStorage">Under sync durability: a forwarded QoS 1/2 message is accepted (and its
+    /// publisher acknowledged) once this node's durable subscribers have stored it.</param>
+    public void StartReceiving(Dispatcher dispatcher, bool commitsWaitForStorage)
     {
-        ArgumentNullException.ThrowIfNull(deliver);
-        _receiver.Tell(new ForwardReceiver.Start(deliver));
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        _receiver.Tell(new ForwardReceiver.Start(dispatcher, commitsWaitForStorage));
     }
 
     /// <summary>The membership as this node sees it now.</summary>
@@ -160,6 +163,7 @@ public sealed class BrokerCluster : IAsyncDisposable
     private void OnMemberRemoved(string node)
     {
         Forwarder.Forget(node);
+        _receiver.Tell(new ForwardReceiver.Forget(node));
         try
         {
             MemberRemoved?.Invoke(node);

@@ -30,10 +30,12 @@ internal static class ClusterHocon
               actor {
                 provider = cluster
                 serializers {
-                  broker-message = {{Quote(TypeName(typeof(ApplicationMessageSerializer)))}}
+                  broker-delivery = {{Quote(TypeName(typeof(DeliverySerializer)))}}
                 }
                 serialization-bindings {
-                  "Broker.Core.Messaging.ApplicationMessage, Broker.Core" = broker-message
+                  {{Quote(TypeName(typeof(ForwardBatch)))}} = broker-delivery
+                  {{Quote(TypeName(typeof(BatchAck)))}} = broker-delivery
+                  {{Quote(TypeName(typeof(CommitsDone)))}} = broker-delivery
                 }
               }
               remote {

@@ -38,6 +38,12 @@ public sealed record ClusterSettings
     /// </summary>
     public int MaximumFrameSize { get; init; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// How long another node may answer nothing while messages forwarded to it wait (their publishers' credits and
+    /// acknowledgements held) before they are given back, as for a stalled subscriber (mqtt.slow_subscriber_timeout).
+    /// </summary>
+    public TimeSpan ForwardStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The host written into this node's address.</summary>
     public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Bind : PublicHost;
 }

@@ -218,7 +218,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics, forwarder: cluster?.Forwarder);
         var router = new Router(routes, dispatcher, retainer, system.Settings.TimeProvider, metrics);
         cluster?.Routes.Attach(routes);
-        cluster?.StartReceiving(message => dispatcher.DispatchLocal(message));
+        cluster?.StartReceiving(dispatcher, storage.Durability == SessionDurability.Sync);
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         return new BrokerRuntime(new BrokerContext
         {

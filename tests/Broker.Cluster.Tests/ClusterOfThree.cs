@@ -30,6 +30,7 @@ internal sealed class ClusterOfThree : IAsyncDisposable
                 Port = ports[i],
                 Seeds = [$"127.0.0.1:{ports[0]}"],
                 StableAfter = TimeSpan.FromSeconds(5),
+                ForwardStallTimeout = TimeSpan.FromSeconds(1),
             });
         }
 

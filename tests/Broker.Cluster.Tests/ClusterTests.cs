@@ -88,12 +88,12 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
                 UserProperties = [new UserProperty("unit", "C"), new UserProperty("unit", "K")],
             },
         };
-        Cluster.B.Received.Clear();
+        var inbox = Cluster.B.Listen("whole", "plant/line1/temperature");
 
-        Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, message);
+        Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, message, null, null, null);
 
-        await Eventually.True(() => !Cluster.B.Received.IsEmpty, "B received the message");
-        Assert.True(Cluster.B.Received.TryDequeue(out var received));
+        await Eventually.True(() => !inbox.Deliveries.IsEmpty, "B received the message");
+        var received = inbox.Messages.Single();
         Assert.Equal(message.Topic, received.Topic);
         Assert.Equal(message.Payload.ToArray(), received.Payload.ToArray());
         Assert.Equal(message.QoS, received.QoS);
@@ -112,25 +112,25 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
     {
         var payload = new byte[1024 * 1024];
         Random.Shared.NextBytes(payload);
-        Cluster.A.Received.Clear();
+        var inbox = Cluster.A.Listen("big", "big");
 
-        Cluster.C.Cluster.Forwarder.Forward(Cluster.A.Name, new ApplicationMessage { Topic = "big", Payload = payload });
+        Cluster.C.Cluster.Forwarder.Forward(Cluster.A.Name, new ApplicationMessage { Topic = "big", Payload = payload }, null, null, null);
 
-        await Eventually.True(() => !Cluster.A.Received.IsEmpty, "A received the 1 MB message");
-        Assert.True(Cluster.A.Received.TryDequeue(out var received));
+        await Eventually.True(() => !inbox.Deliveries.IsEmpty, "A received the 1 MB message");
+        var received = inbox.Messages.Single();
         Assert.Equal(payload, received.Payload.ToArray());
     }
 
     [Fact]
     public async Task Messages_forwarded_from_one_thread_arrive_in_order()
     {
-        Cluster.C.Received.Clear();
+        var inbox = Cluster.C.Listen("order", "order");
         for (var i = 0; i < 1_000; i++)
         {
-            Cluster.B.Cluster.Forwarder.Forward(Cluster.C.Name, new ApplicationMessage { Topic = "order", Payload = BitConverter.GetBytes(i) });
+            Cluster.B.Cluster.Forwarder.Forward(Cluster.C.Name, new ApplicationMessage { Topic = "order", Payload = BitConverter.GetBytes(i) }, null, null, null);
         }
 
-        await Eventually.True(() => Cluster.C.Received.Count >= 1_000, "C received all 1,000");
-        Assert.Equal(Enumerable.Range(0, 1_000), Cluster.C.Received.Select(m => BitConverter.ToInt32(m.Payload.Span)));
+        await Eventually.True(() => inbox.Deliveries.Count >= 1_000, "C received all 1,000");
+        Assert.Equal(Enumerable.Range(0, 1_000), inbox.Messages.Select(m => BitConverter.ToInt32(m.Payload.Span)));
     }
 }

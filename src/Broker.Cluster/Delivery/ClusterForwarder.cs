@@ -3,35 +3,72 @@ using Akka.Actor;
 using Broker.Cluster.Delivery;
 using Broker.Core.Messaging;
 using Broker.Core.Routing;
+using Broker.Mqtt;
 
 namespace Broker.Cluster;
 
 /// <summary>
-/// The dispatcher's <see cref="INodeForwarder"/> in a cluster: tells the message to the <see cref="ForwardReceiver"/>
-/// on the named node over Akka.Remote. The remote actor reference is made once per node from its path, without a
-/// round trip, and kept; telling it only enqueues to this node's one association with that node, so it never blocks.
-/// Order: Akka.Remote sends everything for one node through one connection, in the order the tells were made; the
-/// sends of one publisher come from one thread in its order, so a publisher's messages arrive in that order.
+/// The dispatcher's <see cref="INodeForwarder"/> in a cluster: queues the message on the named node's
+/// <see cref="NodeLink"/>, whose <see cref="NodeSender"/> batches it over Akka.Remote to that node's
+/// <see cref="ForwardReceiver"/>. It takes one of the publisher's credits and joins the publish's commit (QoS 1/2)
+/// before the message is queued; the sender gives both back when the node answers. Order: one queue and one sender
+/// per node, and Akka.Remote sends everything for one node through one connection, so a publisher's messages (queued
+/// from its one thread, in its order) arrive in that order.
 /// </summary>
 public sealed class ClusterForwarder : INodeForwarder
 {
     private readonly ActorSystem _system;
-    private readonly ConcurrentDictionary<string, IActorRef> _receivers = new(StringComparer.Ordinal);
-    private readonly Func<string, IActorRef> _resolve;
+    private readonly TimeSpan _stallTimeout;
+    private readonly ConcurrentDictionary<string, NodeLink> _links = new(StringComparer.Ordinal);
+    private readonly Lock _creating = new();
 
-    internal ClusterForwarder(ActorSystem system)
+    internal ClusterForwarder(ActorSystem system, TimeSpan stallTimeout)
     {
         _system = system;
-        _resolve = node => ((ExtendedActorSystem)_system).Provider.ResolveActorRef($"{node}/user/{ForwardReceiver.Name}");
+        _stallTimeout = stallTimeout;
     }
 
-    public void Forward(string node, ApplicationMessage message)
+    public void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(message);
-        _receivers.GetOrAdd(node, _resolve).Tell(message, ActorRefs.NoSender);
+        var waits = commit is not null && message.QoS != QualityOfService.AtMostOnce;
+        if (waits)
+        {
+            commit!.Join();
+        }
+
+        credit?.Take(1);
+        Link(node).Enqueue(new PendingForward(message, groups, credit, waits ? commit : null));
     }
 
-    /// <summary>Forgets a removed node's reference (a node that comes back at the same address resolves anew).</summary>
-    internal void Forget(string node) => _receivers.TryRemove(node, out _);
+    /// <summary>A removed node's link stops, giving back what it holds; a node that comes back at its address gets a new one.</summary>
+    internal void Forget(string node)
+    {
+        if (_links.TryRemove(node, out var link))
+        {
+            link.Stop();
+        }
+    }
+
+    private NodeLink Link(string node)
+    {
+        if (_links.TryGetValue(node, out var link))
+        {
+            return link;
+        }
+
+        // Made under a lock: two publishers must not each start a sender for the node, or order would be lost.
+        lock (_creating)
+        {
+            if (!_links.TryGetValue(node, out link))
+            {
+                var receiver = ((ExtendedActorSystem)_system).Provider.ResolveActorRef($"{node}/user/{ForwardReceiver.Name}");
+                link = new NodeLink(_system, node, new NodeSenderSettings(receiver, _stallTimeout));
+                _links[node] = link;
+            }
+
+            return link;
+        }
+    }
 }

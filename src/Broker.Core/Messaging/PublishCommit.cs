@@ -14,13 +14,19 @@ namespace Broker.Core.Messaging;
 /// </list>
 /// The publisher's own share is released by <see cref="Seal"/> after routing: when nobody joined, or all have left
 /// by then, the acknowledgement goes out at once on the publisher's turn; otherwise the last to leave tells this
-/// commit to <paramref name="publisher"/> (its session). A publish that nobody joined pays nothing but the Interlocked
+/// commit to its publisher's session (or, for a message another node forwarded, calls back to acknowledge it there). A publish that nobody joined pays nothing but the Interlocked
 /// operations: its publisher uses the same instance again for the next one (<see cref="Begin"/>).
 /// </summary>
 /// <param name="waitsForStorage">Under sync durability: durable subscribers join.</param>
-public sealed class PublishCommit(IActorRef publisher, bool waitsForStorage)
+public sealed class PublishCommit(Action<PublishCommit> completed, bool waitsForStorage)
 {
     private int _pending = 1;
+
+    /// <summary>A publisher session's commit: told to it when the last participant leaves.</summary>
+    public PublishCommit(IActorRef publisher, bool waitsForStorage)
+        : this(commit => publisher.Tell(commit), waitsForStorage)
+    {
+    }
     private int _failed;
 
     /// <summary>Durable subscribers and the retained store join it (sync durability).</summary>
@@ -61,7 +67,7 @@ public sealed class PublishCommit(IActorRef publisher, bool waitsForStorage)
     {
         if (Interlocked.Decrement(ref _pending) == 0)
         {
-            publisher.Tell(this);
+            completed(this);
         }
     }
 }

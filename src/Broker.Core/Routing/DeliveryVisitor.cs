@@ -15,6 +15,11 @@ namespace Broker.Core.Routing;
 /// first (<see cref="OverlapGrouper"/>). Shared subscriptions stay deliveries of their own (4.8.2). A struct
 /// handed to the trie by reference, so a publish to clients that do not overlap allocates only the
 /// <see cref="Deliver"/> records themselves.
+/// In a cluster, the publishing node (<paramref name="forward"/>) also keeps the other nodes with plain subscribers on
+/// the matching routes, and picks one node for each shared group across the cluster (this node, when it has members,
+/// among them); a node picked for a group is told which when the message is forwarded. A node that receives a
+/// forwarded message delivers to its plain subscribers and only to the groups it was picked for
+/// (<paramref name="pickedGroups"/>, "$share/group/filter").
 /// </summary>
 internal struct DeliveryVisitor(
     RouteTable routes,
@@ -22,19 +27,20 @@ internal struct DeliveryVisitor(
     ApplicationMessage message,
     IInboundCredit? credit,
     PublishCommit? commit,
-    bool forward) : ITopicVisitor<Route>
+    bool forward,
+    string[]? pickedGroups = null) : ITopicVisitor<Route>
 {
     /// <summary>The other nodes on the matching routes, each once: the first without an allocation (a message rarely
     /// has subscribers on several nodes of a small cluster), the rest in a list.</summary>
     private string? _firstNode;
     private List<string>? _moreNodes;
 
+    /// <summary>The groups other nodes were picked for: the node and the group's "$share/group/filter".</summary>
+    private List<(string Node, string Group)>? _groupPicks;
+
     /// <summary>The plain subscribers of the first matching filter that has any, until a second one comes.</summary>
     private LocalSubscription[]? _first;
     private OverlapGrouper? _grouper;
-
-    /// <summary>How many other nodes get the message: they have subscribers, so it is not 0x10 No matching subscribers.</summary>
-    public readonly int ForwardedNodes => _firstNode is null ? 0 : 1 + (_moreNodes?.Count ?? 0);
 
     /// <summary>How many deliveries were told: what PUBACK's 0x10 No matching subscribers looks at.</summary>
     public int Delivered { get; private set; }
@@ -46,17 +52,40 @@ internal struct DeliveryVisitor(
             KeepOtherNodes(route.Nodes);
         }
 
-        if (!route.HasNode(routes.NodeName) || !routes.TryGetLocal(route.Filter, out var entry))
+        LocalFilter? entry = null;
+        if (route.HasNode(routes.NodeName) && routes.TryGetLocal(route.Filter, out entry))
+        {
+            KeepSubscribers(entry.Subscribers);
+            foreach (var group in entry.Groups)
+            {
+                if (pickedGroups is not null && !WasPicked(group.Name, route.Filter))
+                {
+                    continue;
+                }
+
+                var others = forward ? route.FindShared(group.Name) : null;
+                var node = others is null ? null : picker.PickNode(others, routes.NodeName, message);
+                if (node is not null && node != routes.NodeName)
+                {
+                    (_groupPicks ??= []).Add((node, others!.SharedFilter));
+                }
+                else if (picker.Pick(group, message) is { } member)
+                {
+                    Tell(member.Session, member.SoleMatch, member.Durable, member.Room, group.Name);
+                }
+            }
+        }
+
+        if (!forward)
         {
             return;
         }
 
-        KeepSubscribers(entry.Subscribers);
-        foreach (var group in entry.Groups)
+        foreach (var others in route.Shared)
         {
-            if (picker.Pick(group, message) is { } member)
+            if (entry?.FindGroup(others.Group) is null && picker.PickNode(others, null, message) is { } node)
             {
-                Tell(member.Session, member.SoleMatch, member.Durable, member.Room, group.Name);
+                (_groupPicks ??= []).Add((node, others.SharedFilter));
             }
         }
     }
@@ -87,22 +116,70 @@ internal struct DeliveryVisitor(
         }
     }
 
-    /// <summary>Hands the message to each other node kept by <see cref="Visit"/>, once: its dispatcher delivers to its own sessions.</summary>
-    public readonly void ForwardToNodes(INodeForwarder forwarder)
+    /// <summary>
+    /// Hands the message once to each other node kept by <see cref="Visit"/> (its dispatcher delivers to its own
+    /// sessions), with the groups it was picked for; returns how many nodes got it: they have subscribers, so it is
+    /// not 0x10 No matching subscribers.
+    /// </summary>
+    public readonly int ForwardToNodes(INodeForwarder forwarder)
     {
-        if (_firstNode is null)
+        var count = 0;
+        if (_firstNode is not null)
         {
-            return;
-        }
-
-        forwarder.Forward(_firstNode, message);
-        if (_moreNodes is { } more)
-        {
-            foreach (var node in more)
+            Forward(forwarder, _firstNode);
+            count++;
+            if (_moreNodes is { } more)
             {
-                forwarder.Forward(node, message);
+                foreach (var node in more)
+                {
+                    Forward(forwarder, node);
+                }
+
+                count += more.Count;
             }
         }
+
+        if (_groupPicks is { } picks)
+        {
+            for (var i = 0; i < picks.Count; i++)
+            {
+                var node = picks[i].Node;
+                if (!IsPlainNode(node) && picks.FindIndex(p => p.Node == node) == i)
+                {
+                    Forward(forwarder, node);
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private readonly void Forward(INodeForwarder forwarder, string node)
+    {
+        string[]? groups = null;
+        if (_groupPicks is { } picks)
+        {
+            var mine = picks.FindAll(p => p.Node == node);
+            groups = mine.Count == 0 ? null : mine.ConvertAll(p => p.Group).ToArray();
+        }
+
+        forwarder.Forward(node, message, groups, credit, commit);
+    }
+
+    private readonly bool IsPlainNode(string node) => node == _firstNode || (_moreNodes?.Contains(node) ?? false);
+
+    private readonly bool WasPicked(string group, string topicFilter)
+    {
+        foreach (var picked in pickedGroups!)
+        {
+            if (SharedFilter.Names(picked, group, topicFilter))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void KeepOtherNodes(IReadOnlyList<string> nodes)

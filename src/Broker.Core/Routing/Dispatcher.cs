@@ -31,22 +31,22 @@ public sealed class Dispatcher
     /// subscribers (see <see cref="IRouter.Publish"/>); returns how many deliveries and forwards there were.
     /// </summary>
     public int Dispatch(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null) =>
-        Dispatch(message, credit, commit, _forwarder);
+        Dispatch(message, credit, commit, _forwarder, pickedGroups: null);
 
-    /// <summary>A message another node forwarded: this node's subscribers only, so that it never travels back.</summary>
-    public int DispatchLocal(ApplicationMessage message) => Dispatch(message, null, null, forwarder: null);
+    /// <summary>
+    /// A message another node forwarded: this node's plain subscribers and the shared groups it was picked for
+    /// (<paramref name="groups"/>, "$share/group/filter") only, so that it never travels back. Its local participants
+    /// join <paramref name="commit"/>, whose completion that node waits for before acknowledging.
+    /// </summary>
+    public int DispatchForwarded(ApplicationMessage message, string[]? groups, PublishCommit? commit = null) =>
+        Dispatch(message, null, commit, forwarder: null, pickedGroups: groups ?? []);
 
-    private int Dispatch(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit, INodeForwarder? forwarder)
+    private int Dispatch(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit, INodeForwarder? forwarder, string[]? pickedGroups)
     {
-        var visitor = new DeliveryVisitor(_routes, _picker, message, credit, commit, forward: forwarder is not null);
+        var visitor = new DeliveryVisitor(_routes, _picker, message, credit, commit, forward: forwarder is not null, pickedGroups);
         _routes.Nodes.Match(message.Topic, ref visitor);
         visitor.DeliverToSubscribers();
-        if (forwarder is not null)
-        {
-            visitor.ForwardToNodes(forwarder);
-        }
-
-        var delivered = visitor.Delivered + visitor.ForwardedNodes;
+        var delivered = visitor.Delivered + (forwarder is null ? 0 : visitor.ForwardToNodes(forwarder));
         if (delivered == 0)
         {
             _metrics.MessageDropped(DropReason.NoSubscribers);

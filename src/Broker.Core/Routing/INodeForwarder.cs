@@ -6,9 +6,14 @@ namespace Broker.Core.Routing;
 /// Where the dispatcher hands a message for another node that has matching subscribers: once per node and message,
 /// whatever number of its filters and subscribers matched (as <c>emqx_broker</c> forwards to the nodes
 /// <c>emqx_router</c> names). The cluster implements it; the receiving node gives the message to its own
-/// <see cref="Dispatcher.DispatchLocal"/>. Called on the publisher's thread: it must not block.
+/// <see cref="Dispatcher.DispatchForwarded"/>. Called on the publisher's thread: it must not block.
 /// </summary>
 public interface INodeForwarder
 {
-    void Forward(string node, ApplicationMessage message);
+    /// <param name="groups">The shared groups ("$share/group/filter") the node was picked for; null when none.</param>
+    /// <param name="credit">The publisher's credits: the forwarder holds one until the node has taken the message, so
+    /// a publisher faster than the other node is slowed down as by a local subscriber.</param>
+    /// <param name="commit">The publish's commit (QoS 1/2): the forwarder joins it for the node, which leaves once the
+    /// node has accepted the message, by the same rules as a local subscriber's (ARCHITECTURE.md, "The cluster").</param>
+    void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit);
 }

@@ -19,6 +19,9 @@ internal sealed class LocalFilter(string filter)
     /// <summary>Plain subscribers plus members of every group: the route exists while this is above 0. Writer only.</summary>
     public int Count { get; private set; }
 
+    /// <summary>How many plain subscribers (group null), or members of the group. Writer only.</summary>
+    public int Population(string? group) => group is null ? _subscribers.Length : FindGroup(group)?.Members.Length ?? 0;
+
     public SharedGroup? FindGroup(string name) => Array.Find(Groups, g => g.Name == name);
 
     /// <summary>Returns true when the subscription is new, false when it replaced the client's options.</summary>

@@ -1,10 +1,10 @@
 namespace Broker.Core.Routing;
 
 /// <summary>
-/// The node table: topic filter to the set of nodes that have subscribers for it, with the filters
-/// in a <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes without scanning.
-/// This is the part a cluster replicates; which local sessions subscribed lives in the local table.
-/// A filter whose last node leaves is removed from the trie.
+/// The node table: topic filter to the set of nodes that have subscribers for it (and the other nodes' shared
+/// groups on it), with the filters in a <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes
+/// without scanning. This is the part a cluster replicates; which local sessions subscribed lives in the local
+/// table. A filter whose last node leaves is removed from the trie.
 /// </summary>
 public sealed class NodeTable
 {
@@ -16,7 +16,7 @@ public sealed class NodeTable
     /// <summary>How many filters have at least one node.</summary>
     public int FilterCount => _trie.Count;
 
-    /// <summary>How many (filter, node) pairs are stored.</summary>
+    /// <summary>How many (filter, node) pairs are stored, a node's shared groups on a filter each counted.</summary>
     public int RouteCount => Volatile.Read(ref _routeCount);
 
     /// <summary>Visits every route whose filter matches the topic; lock-free.</summary>
@@ -27,44 +27,45 @@ public sealed class NodeTable
     public Route? Find(string filter) => _trie.Find(filter);
 
     /// <summary>Returns false when the node already had the route.</summary>
-    public bool Add(string filter, string node)
+    public bool Add(string filter, string node) => Change(filter, route => route.AddNode(node, SingleNodeArray(node)), +1);
+
+    /// <summary>Returns false when the node had no such route.</summary>
+    public bool Remove(string filter, string node) => Change(filter, route => route.RemoveNode(node), -1);
+
+    /// <summary>Another node has members of the shared group on the filter. Returns false when already known.</summary>
+    public bool AddShared(string filter, string group, string node) => Change(filter, route => route.AddSharedNode(group, node), +1);
+
+    /// <summary>Returns false when the node had no members of the group on the filter.</summary>
+    public bool RemoveShared(string filter, string group, string node) => Change(filter, route => route.RemoveSharedNode(group, node), -1);
+
+    private bool Change(string filter, Func<Route, bool> change, int delta)
     {
         lock (_lock)
         {
             var route = _trie.Find(filter);
             if (route is null)
             {
+                if (delta < 0)
+                {
+                    return false;
+                }
+
                 route = new Route(filter);
                 _trie.TryAdd(filter, route);
             }
 
-            if (!route.AddNode(node, SingleNodeArray(node)))
+            var changed = change(route);
+            if (changed)
             {
-                return false;
+                _routeCount += delta;
             }
 
-            _routeCount++;
-            return true;
-        }
-    }
-
-    /// <summary>Returns false when the node had no such route.</summary>
-    public bool Remove(string filter, string node)
-    {
-        lock (_lock)
-        {
-            if (_trie.Find(filter) is not { } route || !route.RemoveNode(node))
-            {
-                return false;
-            }
-
-            _routeCount--;
-            if (route.Nodes.Count == 0)
+            if (route.IsEmpty)
             {
                 _trie.Remove(filter);
             }
 
-            return true;
+            return changed;
         }
     }
 

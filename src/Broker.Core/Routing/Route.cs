@@ -1,13 +1,15 @@
 namespace Broker.Core.Routing;
 
 /// <summary>
-/// One entry of the node table: a topic filter and the nodes that have subscribers for it. The node
-/// array is immutable and replaced as a whole by the node table's writer, so a publish reads it
-/// without a lock; a cluster has few nodes, so it stays small.
+/// One entry of the node table: a topic filter, the nodes that have subscribers for it (this node for any local
+/// subscriber; another node for its plain ones), and the other nodes' shared groups on it (<see cref="Shared"/>), so
+/// that one member of a group is picked across the cluster. The arrays are immutable and replaced as a whole by the
+/// node table's writer, so a publish reads them without a lock; a cluster has few nodes, so they stay small.
 /// </summary>
 public sealed class Route
 {
     private string[] _nodes = [];
+    private SharedNodes[] _shared = [];
 
     internal Route(string filter) => Filter = filter;
 
@@ -15,6 +17,24 @@ public sealed class Route
     public string Filter { get; }
 
     public IReadOnlyList<string> Nodes => Volatile.Read(ref _nodes);
+
+    /// <summary>Other nodes' shared groups on this filter; empty on a node of its own.</summary>
+    public SharedNodes[] Shared => Volatile.Read(ref _shared);
+
+    internal bool IsEmpty => _nodes.Length == 0 && _shared.Length == 0;
+
+    public SharedNodes? FindShared(string group)
+    {
+        foreach (var shared in Volatile.Read(ref _shared))
+        {
+            if (shared.Group == group)
+            {
+                return shared;
+            }
+        }
+
+        return null;
+    }
 
     public bool HasNode(string node)
     {
@@ -54,6 +74,35 @@ public sealed class Route
         }
 
         Volatile.Write(ref _nodes, nodes.Length == 1 ? [] : [.. nodes[..index], .. nodes[(index + 1)..]]);
+        return true;
+    }
+
+    /// <summary>Writer only. Returns false when the node was already a member of the group here.</summary>
+    internal bool AddSharedNode(string group, string node)
+    {
+        var shared = FindShared(group);
+        if (shared is null)
+        {
+            shared = new SharedNodes(group, Filter);
+            Volatile.Write(ref _shared, [.. _shared, shared]);
+        }
+
+        return shared.Add(node);
+    }
+
+    /// <summary>Writer only. Returns whether the node was a member of the group here.</summary>
+    internal bool RemoveSharedNode(string group, string node)
+    {
+        if (FindShared(group) is not { } shared || !shared.Remove(node))
+        {
+            return false;
+        }
+
+        if (shared.Nodes.Count == 0)
+        {
+            Volatile.Write(ref _shared, Array.FindAll(_shared, s => s != shared));
+        }
+
         return true;
     }
 }

@@ -12,8 +12,10 @@ namespace Broker.Core.Routing;
 /// <list type="bullet">
 /// <item>the node table (<see cref="Nodes"/>): filter to the nodes that have subscribers for it, the filters in a
 /// topic trie. This node adds itself to a filter when its first local subscriber comes and removes itself when the
-/// last one leaves, and reports both to the <see cref="IRouteReplicator"/>; other nodes' routes come in through
-/// <see cref="AddRemoteRoute"/>.</item>
+/// last one leaves. It reports to the <see cref="IRouteReplicator"/> the first and last plain subscriber of a filter
+/// (route "filter") and the first and last member of each shared group (route "$share/group/filter"), so that
+/// other nodes forward to it for its plain subscribers and pick it, or another node, for a group; other nodes'
+/// routes come in through <see cref="AddRemoteRoute"/>.</item>
 /// <item>the local table: filter (shared prefix stripped) to this node's subscriptions, plain ones by client id
 /// and shared ones by group (<see cref="LocalFilter"/>).</item>
 /// </list>
@@ -63,9 +65,14 @@ public sealed class RouteTable
                 return false; // same client, same filter: options replaced [MQTT-3.8.4-3]
             }
 
-            if (entry.Count == 1 && Nodes.Add(topicFilter, NodeName))
+            if (entry.Count == 1)
             {
-                _replicator?.RouteAdded(topicFilter, NodeName);
+                Nodes.Add(topicFilter, NodeName);
+            }
+
+            if (entry.Population(group) == 1)
+            {
+                _replicator?.RouteAdded(group is null ? topicFilter : SharedFilter.Format(group, topicFilter), NodeName);
             }
 
             return true;
@@ -83,24 +90,61 @@ public sealed class RouteTable
                 return false;
             }
 
+            if (entry.Population(group) == 0)
+            {
+                _replicator?.RouteRemoved(group is null ? topicFilter : SharedFilter.Format(group, topicFilter), NodeName);
+            }
+
             if (entry.Count == 0)
             {
                 _local.TryRemove(topicFilter, out _);
-                if (Nodes.Remove(topicFilter, NodeName))
-                {
-                    _replicator?.RouteRemoved(topicFilter, NodeName);
-                }
+                Nodes.Remove(topicFilter, NodeName);
             }
 
             return true;
         }
     }
 
-    /// <summary>Another node has subscribers for the filter (fed by the cluster). Returns false when already known.</summary>
-    public bool AddRemoteRoute(string filter, string node) => Nodes.Add(filter, RemoteNode(node));
+    /// <summary>
+    /// Another node has subscribers for the filter (fed by the cluster): plain ones, or members of the shared group a
+    /// "$share/group/filter" names. Returns false when already known.
+    /// </summary>
+    public bool AddRemoteRoute(string filter, string node) =>
+        SharedFilter.TryParse(filter, out var group, out var topicFilter)
+            ? Nodes.AddShared(topicFilter, group!, RemoteNode(node))
+            : Nodes.Add(filter, RemoteNode(node));
 
-    /// <summary>Another node no longer has subscribers for the filter.</summary>
-    public bool RemoveRemoteRoute(string filter, string node) => Nodes.Remove(filter, RemoteNode(node));
+    /// <summary>Another node no longer has subscribers for the filter (or members of the group it names).</summary>
+    public bool RemoveRemoteRoute(string filter, string node) =>
+        SharedFilter.TryParse(filter, out var group, out var topicFilter)
+            ? Nodes.RemoveShared(topicFilter, group!, RemoteNode(node))
+            : Nodes.Remove(filter, RemoteNode(node));
+
+    /// <summary>
+    /// This node's routes as the cluster replicates them: a filter with plain subscribers, and "$share/group/filter"
+    /// for each group with members here. Taken under the lock, so that a replicator started late reports each once.
+    /// </summary>
+    public IReadOnlyList<string> ReplicatedRoutes()
+    {
+        lock (_lock)
+        {
+            var routes = new List<string>();
+            foreach (var entry in _local.Values)
+            {
+                if (entry.Subscribers.Length > 0)
+                {
+                    routes.Add(entry.Filter);
+                }
+
+                foreach (var group in entry.Groups)
+                {
+                    routes.Add(SharedFilter.Format(group.Name, entry.Filter));
+                }
+            }
+
+            return routes;
+        }
+    }
 
     /// <summary>The client's subscription to exactly this filter (as sent, shared prefix included), or null.</summary>
     public LocalSubscription? FindSubscription(string clientId, string filter)

@@ -34,4 +34,16 @@ public static class SharedFilter
         topicFilter = filter;
         return false;
     }
+
+    /// <summary>"$share/{group}/{filter}": a group's route as the cluster replicates it, <c>$queue</c> included.</summary>
+    public static string Format(string group, string topicFilter) =>
+        string.Concat(TopicValidator.SharePrefix, group, "/", topicFilter);
+
+    /// <summary>Whether <paramref name="shared"/> is <see cref="Format"/>(group, topicFilter), without making that string.</summary>
+    public static bool Names(string shared, string group, string topicFilter) =>
+        shared.Length == TopicValidator.SharePrefix.Length + group.Length + 1 + topicFilter.Length
+        && shared.StartsWith(TopicValidator.SharePrefix, StringComparison.Ordinal)
+        && shared.AsSpan(TopicValidator.SharePrefix.Length, group.Length).SequenceEqual(group)
+        && shared[TopicValidator.SharePrefix.Length + group.Length] == '/'
+        && shared.AsSpan(TopicValidator.SharePrefix.Length + group.Length + 1).SequenceEqual(topicFilter);
 }

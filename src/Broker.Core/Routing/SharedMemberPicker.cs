@@ -37,6 +37,55 @@ internal sealed class SharedMemberPicker(SharedSubscriptionStrategy strategy, Ra
     }
 
     /// <summary>
+    /// The node that receives a message for a group with members on other nodes (<paramref name="others"/>) and, when
+    /// <paramref name="self"/> is given, on this one; that node then picks one of its members. The same strategy
+    /// chooses at both levels, so round robin alternates nodes and then members, sticky keeps a node and then a
+    /// member, and a publisher's hash picks the same node everywhere (the nodes are sorted). A node is chosen as a
+    /// whole: random gives each node the same share, whatever number of members it has.
+    /// </summary>
+    public string? PickNode(SharedNodes others, string? self, ApplicationMessage message)
+    {
+        var nodes = others.NodeArray;
+        var selfAt = self is null ? -1 : ~Array.BinarySearch(nodes, self, StringComparer.Ordinal);
+        var count = nodes.Length + (self is null ? 0 : 1);
+        if (count == 0)
+        {
+            return null;
+        }
+
+        return Strategy switch
+        {
+            SharedSubscriptionStrategy.RoundRobin => NodeAt(nodes, self, selfAt, (int)((uint)others.NextIndex() % (uint)count)),
+            SharedSubscriptionStrategy.Sticky => PickStickyNode(others, nodes, self, selfAt, count),
+            SharedSubscriptionStrategy.HashClientId when message.PublisherId is { } publisher =>
+                NodeAt(nodes, self, selfAt, (int)(StableHash(publisher) % (uint)count)),
+            _ => NodeAt(nodes, self, selfAt, NextRandom(count)),
+        };
+    }
+
+    private string PickStickyNode(SharedNodes others, string[] nodes, string? self, int selfAt, int count)
+    {
+        while (true)
+        {
+            var sticky = others.StickyNode;
+            if (sticky is not null && (sticky == self || Array.BinarySearch(nodes, sticky, StringComparer.Ordinal) >= 0))
+            {
+                return sticky;
+            }
+
+            var chosen = NodeAt(nodes, self, selfAt, NextRandom(count));
+            if (others.TryStick(chosen, sticky))
+            {
+                return chosen;
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="k"/>-th of the sorted nodes with <paramref name="self"/> at its place among them.</summary>
+    private static string NodeAt(string[] nodes, string? self, int selfAt, int k) =>
+        self is null || k < selfAt ? nodes[k] : k == selfAt ? self : nodes[k - 1];
+
+    /// <summary>
     /// FNV-1a over the UTF-16 code units: unlike <see cref="string.GetHashCode()"/> the same on every
     /// node and every run, so a publisher keeps its member across restarts while the group is unchanged.
     /// </summary>

@@ -27,5 +27,6 @@ public static class ClusterSettingsMapping
             _ => Broker.Cluster.SplitBrainStrategy.KeepMajority,
         },
         StableAfter = cluster.SplitBrainResolver.StableAfter.Value,
+        ForwardStallTimeout = mqtt.SlowSubscriberTimeout.Value,
     };
 }

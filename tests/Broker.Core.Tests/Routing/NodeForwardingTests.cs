@@ -35,7 +35,7 @@ public sealed class NodeForwardingTests
         _f.Routes.AddRemoteRoute("a/b", "node-b");
         var local = _f.Subscribe("c1", "a/b");
 
-        Assert.Equal(1, _dispatcher.DispatchLocal(_f.Message("a/b")));
+        Assert.Equal(1, _dispatcher.DispatchForwarded(_f.Message("a/b"), groups: null));
 
         Assert.Single(local.Delivered);
         Assert.Empty(_forwarder.Forwarded);
@@ -58,10 +58,75 @@ public sealed class NodeForwardingTests
         Assert.Equal(0, _f.Dispatcher.Dispatch(_f.Message("a/b")));
     }
 
+    [Fact]
+    public void A_group_with_members_on_two_nodes_gets_each_message_once_by_round_robin()
+    {
+        var f = new RouterFixture(SharedSubscriptionStrategy.RoundRobin);
+        var dispatcher = new Dispatcher(f.Routes, SharedSubscriptionStrategy.RoundRobin, f.Metrics, new Random(1), _forwarder);
+        f.Routes.AddRemoteRoute("$share/g/a/+", "node-b");
+        var m1 = f.Subscribe("m1", "$share/g/a/+");
+        var m2 = f.Subscribe("m2", "$share/g/a/+");
+
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(1, dispatcher.Dispatch(f.Message("a/x")));
+        }
+
+        // Nodes alternate (n1, node-b), then members within n1.
+        Assert.Equal(4, _forwarder.Forwarded.Count);
+        Assert.All(_forwarder.Forwarded, x => Assert.Equal(["$share/g/a/+"], x.Groups!));
+        Assert.Equal(2, m1.Delivered.Count);
+        Assert.Equal(2, m2.Delivered.Count);
+    }
+
+    [Fact]
+    public void A_node_picked_for_a_group_and_holding_plain_subscribers_gets_one_copy_naming_the_group()
+    {
+        _f.Routes.AddRemoteRoute("$share/g/a/#", "node-b");
+        _f.Routes.AddRemoteRoute("a/b", "node-b");
+        _f.Routes.AddRemoteRoute("$share/h/a/b", "node-c");
+
+        Assert.Equal(2, _dispatcher.Dispatch(_f.Message("a/b")));
+
+        var forwarded = _forwarder.Forwarded.OrderBy(x => x.Node, StringComparer.Ordinal).ToArray();
+        Assert.Equal("node-b", forwarded[0].Node);
+        Assert.Equal(["$share/g/a/#"], forwarded[0].Groups!);
+        Assert.Equal("node-c", forwarded[1].Node);
+        Assert.Equal(["$share/h/a/b"], forwarded[1].Groups!);
+    }
+
+    [Fact]
+    public void A_forwarded_message_reaches_only_the_groups_this_node_was_picked_for()
+    {
+        var g = _f.Subscribe("g1", "$share/g/a/b");
+        var h = _f.Subscribe("h1", "$share/h/a/b");
+        var plain = _f.Subscribe("p1", "a/+");
+
+        Assert.Equal(2, _dispatcher.DispatchForwarded(_f.Message("a/b"), ["$share/g/a/b"]));
+        Assert.Equal(1, _dispatcher.DispatchForwarded(_f.Message("a/b"), groups: null));
+
+        Assert.Single(g.Delivered);
+        Assert.Empty(h.Delivered);
+        Assert.Equal(2, plain.Delivered.Count);
+        Assert.Empty(_forwarder.Forwarded);
+    }
+
+    [Fact]
+    public void The_forwarder_gets_the_publishers_credit_and_commit()
+    {
+        _f.Routes.AddRemoteRoute("a/b", "node-b");
+        var commit = new PublishCommit(_ => { }, waitsForStorage: false);
+
+        _dispatcher.Dispatch(_f.Message("a/b"), credit: null, commit);
+
+        Assert.Same(commit, _forwarder.Forwarded.Single().Commit);
+    }
+
     private sealed class RecordingForwarder : INodeForwarder
     {
-        public List<(string Node, ApplicationMessage Message)> Forwarded { get; } = [];
+        public List<(string Node, ApplicationMessage Message, string[]? Groups, PublishCommit? Commit)> Forwarded { get; } = [];
 
-        public void Forward(string node, ApplicationMessage message) => Forwarded.Add((node, message));
+        public void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit) =>
+            Forwarded.Add((node, message, groups, commit));
     }
 }

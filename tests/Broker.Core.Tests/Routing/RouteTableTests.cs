@@ -76,6 +76,48 @@ public sealed class RouteTableTests
     }
 
     [Fact]
+    public void Each_shared_group_is_a_route_of_its_own_beside_the_plain_subscribers()
+    {
+        var replicator = new RecordingReplicator();
+        var routes = new RouterFixture(replicator: replicator).Routes;
+        var session = new RecordingSession("c");
+
+        routes.Subscribe("c1", session, "$share/g/a", RouterFixture.QoS1, 0);
+        routes.Subscribe("c2", session, "$share/g/a", RouterFixture.QoS1, 0);
+        routes.Subscribe("c3", session, "a", RouterFixture.QoS1, 0);
+        routes.Subscribe("c4", session, "$queue/a", RouterFixture.QoS1, 0);
+        Assert.Equal(["$share/$queue/a", "$share/g/a", "a"], routes.ReplicatedRoutes().Order(StringComparer.Ordinal));
+        routes.Unsubscribe("c1", "$share/g/a");
+        routes.Unsubscribe("c3", "a");
+        routes.Unsubscribe("c2", "$share/g/a");
+        routes.Unsubscribe("c4", "$queue/a");
+
+        Assert.Equal(["+$share/g/a@n1", "+a@n1", "+$share/$queue/a@n1", "-a@n1", "-$share/g/a@n1", "-$share/$queue/a@n1"], replicator.Changes);
+        Assert.True(routes.Nodes.IsPruned);
+    }
+
+    [Fact]
+    public void Other_nodes_groups_are_kept_apart_from_their_plain_routes()
+    {
+        Assert.True(_f.Routes.AddRemoteRoute("$share/g/a/+", "n3"));
+        Assert.True(_f.Routes.AddRemoteRoute("$share/g/a/+", "n2"));
+        Assert.False(_f.Routes.AddRemoteRoute("$share/g/a/+", "n2"));
+        _f.Routes.AddRemoteRoute("a/+", "n4");
+
+        var route = _f.Routes.Nodes.Find("a/+")!;
+        Assert.Equal(["n4"], route.Nodes);
+        Assert.Equal(["n2", "n3"], route.FindShared("g")!.Nodes);
+        Assert.Equal("$share/g/a/+", route.FindShared("g")!.SharedFilter);
+        Assert.Equal(3, _f.Routes.Nodes.RouteCount);
+
+        Assert.True(_f.Routes.RemoveRemoteRoute("$share/g/a/+", "n2"));
+        Assert.True(_f.Routes.RemoveRemoteRoute("$share/g/a/+", "n3"));
+        Assert.Null(route.FindShared("g"));
+        Assert.True(_f.Routes.RemoveRemoteRoute("a/+", "n4"));
+        Assert.True(_f.Routes.Nodes.IsPruned);
+    }
+
+    [Fact]
     public void Routes_of_other_nodes_are_kept_and_counted()
     {
         Assert.True(_f.Routes.AddRemoteRoute("a/+", "n2"));

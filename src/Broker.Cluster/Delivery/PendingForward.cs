@@ -1,0 +1,16 @@
+using Broker.Core.Messaging;
+
+namespace Broker.Cluster.Delivery;
+
+/// <summary>A message waiting in a <see cref="NodeLink"/> for its batch, with what the sender gives back once the node answers.</summary>
+/// <param name="Credit">One of the publisher's credits, taken when it was queued.</param>
+/// <param name="Commit">The publish's commit, joined when it was queued (QoS 1/2); null when nobody waits.</param>
+internal sealed record PendingForward(ApplicationMessage Message, string[]? Groups, IInboundCredit? Credit, PublishCommit? Commit)
+{
+    /// <summary>Gives back what the message held: nobody waits for it any longer (sent and answered, or given up).</summary>
+    public void Release()
+    {
+        Credit?.Return();
+        Commit?.Succeed();
+    }
+}
