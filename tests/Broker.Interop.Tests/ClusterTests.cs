@@ -70,6 +70,46 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    [InteropFact(Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    public async Task A_shared_group_with_members_on_two_nodes_gets_each_of_1000_messages_once()
+    {
+        const int messages = 1_000;
+        var topic = Names.Topic("cluster-share");
+        var members = new[]
+        {
+            await SubscribedAsync(_clients[1], "-V", "5", "-q", "1", "-t", $"$share/workers/{topic}"),
+            await SubscribedAsync(_clients[2], "-V", "5", "-q", "1", "-t", $"$share/workers/{topic}"),
+        };
+
+        // Until the group's route from both nodes has reached the publisher's node, probes go to one member only.
+        await UntilBothReceiveAsync(members[0], members[1], topic, 1);
+        var publisher = _clients[0].MosquittoPub("-V", "5", "-q", "1", "-t", topic, "-l");
+        for (var i = 0; i < messages; i++)
+            await publisher.Input.WriteLineAsync($"message {i}");
+        // Each member's node receives this publisher's messages in order: once both have an end, nothing before it is
+        // still on its way.
+        using (var deadline = new CancellationTokenSource(Deadline))
+        {
+            while (!members.All(HasEnd))
+            {
+                deadline.Token.ThrowIfCancellationRequested();
+                var marks = members.Select(m => m.TranscriptCount).ToArray();
+                await publisher.Input.WriteLineAsync(End);
+                await publisher.Input.FlushAsync();
+                await Task.WhenAny(members.Select((m, i) => m.WaitForOutputAfterAsync(marks[i], ProbeWait)));
+            }
+        }
+
+        publisher.Input.Close();
+        await publisher.ExpectSuccessAsync(Deadline);
+
+        var received = members.SelectMany(m => m.Lines.Where(IsMessageLine).Select(Payload)).ToArray();
+        Assert.Equal(Enumerable.Range(0, messages).Select(i => $"message {i}").Order(), received.Order());
+        Assert.All(members, m => Assert.Contains(m.Lines, line => IsMessageLine(line)));
+
+        static bool HasEnd(CapturedProcess sub) => sub.Lines.Where(MosquittoSubLine.IsMessage).Any(l => Payload(l) == End);
+    }
+
     private const string Probe = "probe";
     private const string End = "end";
 
