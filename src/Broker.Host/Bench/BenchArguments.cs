@@ -19,7 +19,7 @@ public static class BenchArguments
         [BenchScenario.Conn] = ["-c"],
         [BenchScenario.Pub] = ["-c", "--topic", "--qos", "--size", "--rate", "--inflight", "--drain", "--coalesce-acks"],
         [BenchScenario.Sub] = ["-c", "--topic", "--qos", "--sub-clean", "--sub-session-expiry", "--coalesce-acks"],
-        [BenchScenario.PubSub] = ["--pubs", "--subs", "--pub-topic", "--sub-topic", "--qos", "--size", "--rate", "--inflight", "--drain",
+        [BenchScenario.PubSub] = ["--pubs", "--subs", "--sub-port", "--pub-topic", "--sub-topic", "--qos", "--size", "--rate", "--inflight", "--drain",
             "--sub-clean", "--sub-session-expiry", "--coalesce-acks"],
     };
 
@@ -45,6 +45,7 @@ public static class BenchArguments
             Scenario = scenario,
             Host = reader.String("--host", "127.0.0.1"),
             Port = reader.Int("--port", tls ? 8883 : 1883, 1, 65535),
+            SubscriberPort = values.ContainsKey("--sub-port") ? reader.Int("--sub-port", 1883, 1, 65535) : null,
             Version = reader.Version(),
             Tls = tls,
             Insecure = reader.Bool("--insecure", false),

@@ -18,7 +18,8 @@ public static class BenchCommand
           pub      -c publishers (default 10) on --topic (default bench/%i), --qos, --size, --rate, --inflight.
           sub      -c subscribers (default 1) on --topic (default bench/#), --qos.
           pubsub   --pubs publishers (10) and --subs subscribers (1) in one process: --pub-topic (bench/%i),
-                   --sub-topic (bench/#), --qos, --size, --rate, --inflight.
+                   --sub-topic (bench/#), --qos, --size, --rate, --inflight; --sub-port: the subscribers
+                   connect to another port on --host (another node of a cluster).
           null-broker  Not a load: a trivial broker that only forwards each PUBLISH to the matching subscribers,
                    to measure what the generator and loopback cost on their own (run a scenario against it).
 

@@ -15,6 +15,9 @@ public sealed record BenchOptions
 
     public int Port { get; init; } = 1883;
 
+    /// <summary>Where the subscribers of <c>pubsub</c> connect, on <see cref="Host"/>; null: <see cref="Port"/>. Another node of a cluster, to measure what crosses nodes.</summary>
+    public int? SubscriberPort { get; init; }
+
     public MqttProtocolVersion Version { get; init; } = MqttProtocolVersion.V311;
 
     public bool Tls { get; init; }

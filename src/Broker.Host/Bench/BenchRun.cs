@@ -34,6 +34,11 @@ public sealed class BenchRun
     private readonly long _runStart = Stopwatch.GetTimestamp();
     private BenchConnector _connector = null!;
 
+    private static readonly TimeSpan RouteWait = TimeSpan.FromSeconds(30);
+
+    // The subscribers' connector: _connector unless --sub-port names another node.
+    private BenchConnector _subConnector = null!;
+
     private BenchRun(BenchOptions options, TextWriter progress)
     {
         _options = options;
@@ -52,17 +57,17 @@ public sealed class BenchRun
 
     private async Task<BenchOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        BenchTarget target;
         try
         {
-            var endpoint = await BenchConnector.ResolveAsync(_options.Host, _options.Port, cancellationToken);
-            target = new BenchTarget(_options.Host, endpoint, _options.Tls, _options.Insecure);
+            _connector = new BenchConnector(_options, await TargetAsync(_options.Port, cancellationToken), _errors);
+            _subConnector = _options.SubscriberPort is { } subPort
+                ? new BenchConnector(_options, await TargetAsync(subPort, cancellationToken), _errors)
+                : _connector;
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or BenchConnectException)
         {
             return new BenchOutcome(null, $"cannot resolve '{_options.Host}': {e.Message}");
         }
-        _connector = new BenchConnector(_options, target, _errors);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The probe's connection works in its role like every other: its read loop must stop with the others.
@@ -77,6 +82,8 @@ public sealed class BenchRun
         };
         var connectDeadline = Stopwatch.GetTimestamp() + ToTicks(_options.Duration);
         await OpenSubscribersAsync(connectDeadline, stop.Token);
+        if (await AwaitRoutesAsync(stop.Token) is { } noRoute)
+            return new BenchOutcome(null, noRoute);
         await OpenPublishersAsync(connectDeadline, stop.Token);
         var window = await MeasureAsync(cancellationToken);
         // Delivered first: a tracker counts a message received before delivered, so the two readings stay consistent.
@@ -101,6 +108,11 @@ public sealed class BenchRun
         return new BenchOutcome(summary with { CpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds }, null);
     }
 
+    private async Task<BenchTarget> TargetAsync(int port, CancellationToken cancellationToken) =>
+        new(_options.Host, await BenchConnector.ResolveAsync(_options.Host, port, cancellationToken), _options.Tls, _options.Insecure);
+
+    private BenchConnector ConnectorOf(string role) => role == "sub" ? _subConnector : _connector;
+
     private string Role => _options.Scenario switch
     {
         BenchScenario.Conn => "conn",
@@ -118,13 +130,43 @@ public sealed class BenchRun
         BenchConnection connection;
         try
         {
-            connection = await _connector.OpenAsync(ClientId(role, 0), role != "conn", role == "sub", cancellationToken);
+            connection = await ConnectorOf(role).OpenAsync(ClientId(role, 0), role != "conn", role == "sub", cancellationToken);
         }
         catch (BenchConnectException e)
         {
             return $"cannot reach the broker at {_options.Host}:{_options.Port}: {e.Message}";
         }
         await AcceptAsync(role, 0, connection, cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// With the subscribers on another node (--sub-port), their routes reach the publishers' node a moment after the
+    /// SUBACK (ARCHITECTURE.md, "The cluster"), and what is published before would be counted lost: probes (payloads
+    /// too short for a header, which subscribers count as foreign, not delivered) go until one arrives, bounded.
+    /// </summary>
+    private async Task<string?> AwaitRoutesAsync(CancellationToken cancellationToken)
+    {
+        if (_subConnector == _connector || _options.Subscribers == 0 || _options.Publishers == 0)
+            return null;
+        var probe = await _connector.OpenAsync($"{_options.ClientPrefix}-route-probe", bulk: false, subscriber: false, cancellationToken);
+        await using (probe)
+        {
+            var packet = new Broker.Mqtt.Packets.PublishPacket
+            {
+                Topic = _options.PublishTopic.Replace("%i", "0", StringComparison.Ordinal),
+                Payload = new System.Buffers.ReadOnlySequence<byte>("probe"u8.ToArray()),
+            };
+            var deadline = Stopwatch.GetTimestamp() + ToTicks(RouteWait);
+            while (_subscribers.OfType<BenchSubscriber>().Sum(s => s.Tracker.Received) == 0)
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                    return $"no probe published on port {_options.Port} reached a subscriber on port {_options.SubscriberPort} within {RouteWait.TotalSeconds:F0} s";
+                await probe.SendPacketAsync(packet, cancellationToken);
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+
         return null;
     }
 
@@ -142,7 +184,7 @@ public sealed class BenchRun
         if (count <= first)
             return;
         var ids = Enumerable.Range(first, count - first).Select(i => ClientId(role, i)).ToList();
-        await _connector.OpenManyAsync(ids, role != "conn", role == "sub", (i, connection) => AcceptAsync(role, i + first, connection, cancellationToken), deadline, cancellationToken);
+        await ConnectorOf(role).OpenManyAsync(ids, role != "conn", role == "sub", (i, connection) => AcceptAsync(role, i + first, connection, cancellationToken), deadline, cancellationToken);
     }
 
     /// <summary>Puts a new connection to work in its role: a subscriber subscribes first, then every role starts reading.</summary>
@@ -317,8 +359,8 @@ public sealed class BenchRun
             P99 = totals.Latency.Percentile(99),
             P999 = totals.Latency.Percentile(99.9),
             Max = totals.Latency.Max,
-            Connections = _connector.Succeeded,
-            ConnectFailures = _connector.Failed,
+            Connections = _connector.Succeeded + (_subConnector == _connector ? 0 : _subConnector.Succeeded),
+            ConnectFailures = _connector.Failed + (_subConnector == _connector ? 0 : _subConnector.Failed),
             ConnectionsPerSecond = _connector.ConnectionsPerSecond,
             Errors = _errors.Snapshot(),
         };

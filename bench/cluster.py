@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""What crossing nodes costs: the same `broker bench` loads on one node and across two cluster nodes (publishers on
+node 1, subscribers on node 2), in one run, with the bytes the cluster link carried per crossed message; then route
+convergence (100,000 new subscriptions on node 1, routable from node 2) and the memory per route. Writes the figures
+into docs/PERFORMANCE.md between the cluster markers and the raw JSON lines into bench/results/cluster-<date>.jsonl.
+
+    python3 bench/cluster.py                 # about 3 minutes
+    python3 bench/cluster.py --quick --no-doc  # smoke run: 3 s per load, 10,000 routes, figures printed only
+
+Every node runs with its default configuration (hocon/broker.conf) except what the harness needs: the tcp listener
+on loopback and the run's port, no WebSocket listener, and for the two-node cluster `cluster.discovery_strategy =
+static` with both nodes as seeds, `cluster.bind = 127.0.0.1` and each its own `cluster.port` and `node.name`.
+Needs the .NET SDK, `ss` (iproute2) and python paho for /usr/bin/python3.
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from comparison import brokers as brokers_module  # noqa: E402
+from comparison.procstat import rss_kb  # noqa: E402
+from comparison.scenarios import scenarios  # noqa: E402
+from compare import BROKER_DLL, REPO, run_generator  # noqa: E402
+
+MARK_BEGIN, MARK_END = "<!-- cluster:begin -->", "<!-- cluster:end -->"
+LOADS = ("fanin-qos0", "fanin-qos1", "fanout-qos0")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--duration", type=float, default=10, help="seconds per load (default 10)")
+    p.add_argument("--drain", type=float, default=5)
+    p.add_argument("--routes", type=int, default=100_000, help="subscriptions for route convergence")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--no-build", action="store_true")
+    p.add_argument("--no-doc", action="store_true")
+    p.add_argument("--base-port", type=int, default=19830)
+    return p.parse_args()
+
+
+def node(key, mqtt_port, run_dir, cluster=None):
+    """Our broker at its defaults; cluster = (this node's cluster port, every seed's port) for a cluster node."""
+    broker = brokers_module.ours(mqtt_port, BROKER_DLL, run_dir, key=key, label=key)
+    if cluster:
+        port, seeds = cluster
+        broker.argv += ["--cluster.discovery_strategy=static", "--cluster.name=bench",
+                        "--cluster.static.seeds=" + ",".join(f"127.0.0.1:{s}" for s in seeds),
+                        "--cluster.bind=127.0.0.1", f"--cluster.port={port}", f"--node.name={key}@127.0.0.1"]
+    broker.subdir = key
+    return broker
+
+
+def link_bytes(cluster_port):
+    """Bytes sent both ways on the established TCP connections of a cluster port (Akka.Remote's), from ss."""
+    out = subprocess.run(["ss", "-tinH", "state", "established", f"( sport = :{cluster_port} or dport = :{cluster_port} )"],
+                         capture_output=True, text=True, check=True).stdout
+    return sum(int(m) for m in re.findall(r"bytes_sent:(\d+)", out))
+
+
+def wait_members(broker, count, timeout_s=60):
+    """Until the node has logged `count` members up (MembershipWatcher's "Cluster member up"), bounded."""
+    deadline = time.monotonic() + timeout_s
+    while broker.log_path.read_text(errors="replace").count("Cluster member up:") < count:
+        if time.monotonic() > deadline:
+            sys.exit(f"{broker.label} did not see {count} members up within {timeout_s} s")
+        time.sleep(0.2)
+
+
+def run_load(scenario, pub_port, sub_port, args, run_dir, cluster_port=None):
+    argv = ["dotnet", str(BROKER_DLL), "bench", *scenario.args, "--host", "127.0.0.1", "--port", str(pub_port),
+            "--version", scenario.mqtt_version or "4", "--duration", f"{args.duration:g}s", "--drain", f"{args.drain:g}s"]
+    if sub_port != pub_port:
+        argv += ["--sub-port", str(sub_port)]
+    before = link_bytes(cluster_port) if cluster_port else 0
+    result, error = run_generator(argv, run_dir / f"{scenario.id}-{pub_port}-{sub_port}.stderr",
+                                  args.duration + args.drain + 120)
+    crossed = (link_bytes(cluster_port) - before) if cluster_port else None
+    return {"scenario": scenario.id, "command": argv, "result": result, "error": error, "link_bytes": crossed}
+
+
+def main():
+    args = parse_args()
+    if args.quick:
+        args.duration, args.drain, args.routes = 3, 2, 10_000
+    brokers_module.ensure_release_build(REPO, BROKER_DLL, args.no_build)
+    loads = [s for s in scenarios(0) if s.id in LOADS]
+    run_id = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    records = []
+    base = args.base_port
+    with tempfile.TemporaryDirectory(prefix="broker-cluster-bench-") as tmp:
+        run_dir = Path(tmp)
+        single = node("single", base, run_dir)
+        one, two = (node("node1", base + 1, run_dir, (base + 11, [base + 11, base + 12])),
+                    node("node2", base + 2, run_dir, (base + 12, [base + 11, base + 12])))
+        started = [single, one, two]
+        try:
+            for b in started:
+                b.start(run_dir)
+            for b in started:
+                b.wait_ready()
+            for b in (one, two):
+                wait_members(b, 2)
+            for scenario in loads:
+                records.append({"mode": "one node", **run_load(scenario, single.port, single.port, args, run_dir)})
+                records.append({"mode": "across nodes",
+                                **run_load(scenario, one.port, two.port, args, run_dir, cluster_port=base + 11)})
+                for r in records[-2:]:
+                    print(summary(r), flush=True)
+            records.append(convergence(one, two, args))
+            print(json.dumps(records[-1]), flush=True)
+        finally:
+            for b in started:
+                b.stop()
+    results = REPO / "bench/results" if not args.quick else Path(tempfile.gettempdir())
+    results.mkdir(parents=True, exist_ok=True)
+    with open(results / f"cluster-{run_id}.jsonl", "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    text = report(records, args, run_id)
+    if args.no_doc or args.quick:
+        print(text)
+    else:
+        write_doc(text)
+
+
+def convergence(one, two, args):
+    rss_one, rss_two = rss_kb(one.pid), rss_kb(two.pid)
+    out = subprocess.run(["/usr/bin/python3", str(REPO / "bench/comparison/convergence.py"), "--sub-port", str(one.port),
+                          "--pub-port", str(two.port), "--filters", str(args.routes)],
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        return {"mode": "convergence", "error": out.stderr[-500:]}
+    record = json.loads(out.stdout.strip().splitlines()[-1])
+    record.update(mode="convergence",
+                  node1_kb_per_subscription=round((rss_kb(one.pid) - rss_one) / args.routes, 3),
+                  node2_kb_per_route=round((rss_kb(two.pid) - rss_two) / args.routes, 3))
+    return record
+
+
+def summary(r):
+    res = r["result"]
+    if res is None:
+        return f"{r['scenario']:>12} {r['mode']:>13}: failed: {r['error']}"
+    per = f", {r['link_bytes'] / max(res['received'], 1):.0f} link bytes per delivered" if r["link_bytes"] else ""
+    return (f"{r['scenario']:>12} {r['mode']:>13}: {res['delivered_per_s']:,.0f} msg/s delivered, "
+            f"{res['acked_per_s']:,.0f} acked/s, {res['lost']:,} lost, {res['acked_lost']:,} acked lost, "
+            f"{res['duplicates']:,} duplicates, p99 {res['latency_us']['p99']} us{per}")
+
+
+def report(records, args, run_id):
+    lines = [f"Run {run_id}, `python3 bench/cluster.py`{' --quick' if args.quick else ''}: each load {args.duration:g} s "
+             f"(drain {args.drain:g} s), first on one node alone, then with publishers on node 1 and subscribers on "
+             "node 2 of a two-node cluster, all three broker processes at their defaults (the harness's listener "
+             "settings, and the cluster's: static seeds, cluster.bind 127.0.0.1) on this 2-core machine, generator "
+             "included.", "",
+             "| load | one node, delivered msg/s | across nodes, delivered msg/s | ratio | across: lost / acked lost / duplicates | "
+             "cluster link bytes per crossed message |", "|---|---:|---:|---:|---|---:|"]
+    by = {(r.get("scenario"), r["mode"]): r for r in records}
+    for load in LOADS:
+        single, across = by.get((load, "one node")), by.get((load, "across nodes"))
+        if not single or not across or not single["result"] or not across["result"]:
+            lines.append(f"| {load} | failed | failed | | | |")
+            continue
+        s, a = single["result"], across["result"]
+        # Each message crosses once to node 2 whatever number of subscribers it has there.
+        crossed = a["received"] if load.startswith("fanin") else a["sent"]
+        lines.append(f"| {load} | {s['delivered_per_s']:,.0f} | {a['delivered_per_s']:,.0f} | "
+                     f"{a['delivered_per_s'] / max(s['delivered_per_s'], 1):.2f}x | {a['lost']:,} / {a['acked_lost']:,} / "
+                     f"{a['duplicates']:,} | {across['link_bytes'] / max(crossed, 1):.0f} |")
+    conv = by.get((None, "convergence"))
+    if conv and "error" not in conv:
+        lines += ["", f"Route convergence: {conv['filters']:,} new subscriptions (`conv/<i>/#`, {conv['clients']} paho "
+                  f"clients on node 1, {conv['subscribe_s']} s until the last SUBACK); probes published on node 2 to "
+                  f"{conv['sampled']} of them: the first routable {conv['first_routable_s']} s and all "
+                  f"{conv['all_routable_s']} s after the last SUBACK. Memory (RSS growth over the subscriptions): "
+                  f"{conv['node1_kb_per_subscription']} KB per subscription on node 1 (session, local table, route "
+                  f"and its distributed-data entry), {conv['node2_kb_per_route']} KB per route on node 2."]
+    elif conv:
+        lines += ["", f"Route convergence failed: {conv['error']}"]
+    return "\n".join(lines)
+
+
+def write_doc(text):
+    path = REPO / "docs/PERFORMANCE.md"
+    doc = path.read_text()
+    block = f"{MARK_BEGIN}\n{text}\n{MARK_END}"
+    if MARK_BEGIN in doc:
+        doc = re.sub(re.escape(MARK_BEGIN) + r".*?" + re.escape(MARK_END), lambda _: block, doc, flags=re.S)
+    else:
+        doc += f"\n## Across cluster nodes (issue 14)\n\n{block}\n"
+    path.write_text(doc)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
