@@ -13,19 +13,25 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly List<BrokerProcess> _nodes = [];
     private readonly List<Clients> _clients = [];
 
+    private int[] _clusterPorts = [];
+
     public async Task InitializeAsync()
     {
-        var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
-        var seeds = string.Join(',', ports.Select(p => $"127.0.0.1:{p}"));
-        for (var i = 0; i < ports.Length; i++)
+        _clusterPorts = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
+        for (var i = 0; i < _clusterPorts.Length; i++)
         {
-            var node = await BrokerProcess.StartOursAsync(
-                "--cluster.name=interop", "--cluster.discovery_strategy=static", $"--cluster.static.seeds={seeds}",
-                "--cluster.bind=127.0.0.1", $"--cluster.port={ports[i]}", $"--node.name=n{i + 1}@127.0.0.1");
+            var node = await StartNodeAsync(i);
             _nodes.Add(node);
             _clients.Add(new Clients(output, node.Endpoint));
         }
     }
+
+    /// <summary>Node i (0-based) on its cluster port, every node a seed; the split brain resolver decides after 5 s.</summary>
+    private Task<BrokerProcess> StartNodeAsync(int i) => BrokerProcess.StartOursAsync(
+        "--cluster.name=interop", "--cluster.discovery_strategy=static",
+        $"--cluster.static.seeds={string.Join(',', _clusterPorts.Select(p => $"127.0.0.1:{p}"))}",
+        "--cluster.bind=127.0.0.1", $"--cluster.port={_clusterPorts[i]}", $"--node.name=n{i + 1}@127.0.0.1",
+        "--cluster.split_brain_resolver.stable_after=5s");
 
     public async Task DisposeAsync()
     {
@@ -108,6 +114,41 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(members, m => Assert.Contains(m.Lines, line => IsMessageLine(line)));
 
         static bool HasEnd(CapturedProcess sub) => sub.Lines.Where(MosquittoSubLine.IsMessage).Any(l => Payload(l) == End);
+    }
+
+    [InteropFact(Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    public async Task A_node_killed_is_removed_the_others_go_on_and_restarted_it_rejoins()
+    {
+        var topic = Names.Topic("cluster-kill");
+        var onSecond = await SubscribedAsync(_clients[1], "-q", "1", "-t", topic);
+        var onThird = await SubscribedAsync(_clients[2], "-q", "1", "-t", topic);
+        await UntilBothReceiveAsync(onSecond, onThird, topic, 1);
+        var third = $"akka.tcp://interop@127.0.0.1:{_clusterPorts[2]}";
+        var firstLog = _nodes[0].Output;
+
+        _nodes[2].Kill();
+
+        // The others go on: a QoS 1 publish on node 1 reaches node 2 and is acknowledged, even while node 3, which
+        // had a route for the topic, is unreachable (it is released as a stalled subscriber after 5 s).
+        await _clients[0].MosquittoPub("-q", "1", "-t", topic, "-m", "while-down").ExpectSuccessAsync(Deadline);
+        await onSecond.WaitForLineAsync(line => MosquittoSubLine.IsMessage(line) && Payload(line) == "while-down", Deadline, "the message published after the kill");
+        // Failure detection (a few seconds) and stable_after (5 s), then the split brain resolver downs it.
+        await firstLog.WaitForLineAsync(line => line.Contains($"Cluster member removed: {third}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "node 3 removed from node 1's view");
+
+        // Its clients reconnect to another node.
+        var moved = await SubscribedAsync(_clients[0], "-q", "1", "-t", topic);
+
+        var upBefore = firstLog.Lines.Count(line => line.Contains($"Cluster member up: {third}", StringComparison.Ordinal));
+        var restarted = await StartNodeAsync(2);
+        _nodes[2] = restarted;
+        _clients[2].Dispose();
+        _clients[2] = new Clients(output, restarted.Endpoint);
+        await firstLog.WaitForLineAsync(
+            _ => firstLog.Lines.Count(line => line.Contains($"Cluster member up: {third}", StringComparison.Ordinal)) > upBefore,
+            TimeSpan.FromSeconds(60), "the restarted node 3 up again in node 1's view");
+        var onRestarted = await SubscribedAsync(_clients[2], "-q", "1", "-t", topic);
+        await UntilBothReceiveAsync(moved, onRestarted, topic, 1);
     }
 
     private const string Probe = "probe";

@@ -12,8 +12,10 @@ namespace Broker.Cluster.Delivery;
 /// the node's own participants have left (in the ack, or in a later <see cref="CommitsDone"/>). So a publisher is
 /// acknowledged only for what every node with subscribers accepted, and is slowed down by a node that cannot keep up,
 /// as by a local subscriber. A node that answers nothing for <see cref="NodeSenderSettings.StallTimeout"/> while
-/// messages wait for it is treated as a stalled subscriber: everything it holds is given back (and logged), and what
-/// it answers for those later is ignored.
+/// messages wait for it is treated as a stalled subscriber (ARCHITECTURE.md, "Overload"): everything it holds is given
+/// back (and logged), what it answers for those later is ignored, and until it answers again nothing more is held for
+/// it, so publishers are not slowed by a node that is gone until the cluster removes it; beyond a window per check,
+/// its messages are dropped and counted in the log.
 /// </summary>
 internal sealed class NodeSender : ReceiveActor, IWithTimers
 {
@@ -25,6 +27,8 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
     private long _sequence;
     private long _commitId;
     private long _lastProgress;
+    private bool _stalled;
+    private long _dropped;
 
     public NodeSender(NodeLink link, NodeSenderSettings settings)
     {
@@ -53,9 +57,10 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
             released++;
         }
 
-        if (released > 0)
+        if (released > 0 || _dropped > 0)
         {
-            _log.Warning("Forwarding to {0} stopped (the node was removed): {1} messages and acknowledgements given back", _link.Node, released);
+            _log.Warning("Forwarding to {0} stopped (the node was removed): {1} messages and acknowledgements given back, {2} dropped while it answered nothing",
+                _link.Node, released, _dropped);
         }
     }
 
@@ -67,37 +72,65 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
 
     private void SendBatches()
     {
-        while (_inFlight.Count < _settings.Window && !_link.Queue.IsEmpty)
+        while (!_link.Queue.IsEmpty)
         {
+            if (_inFlight.Count >= _settings.Window)
+            {
+                if (_stalled)
+                {
+                    DropQueued();
+                }
+
+                return;
+            }
+
             var items = new List<ForwardItem>();
             var credits = new List<IInboundCredit>();
             var bytes = 0L;
             while (items.Count < _settings.MaxItems && bytes < _settings.MaxBytes && _link.Queue.TryDequeue(out var pending))
             {
                 var commitId = 0L;
-                if (pending.Commit is { } commit)
+                if (_stalled)
                 {
-                    commitId = ++_commitId;
-                    _commits[commitId] = commit;
+                    pending.Release();
+                }
+                else
+                {
+                    if (pending.Commit is { } commit)
+                    {
+                        commitId = ++_commitId;
+                        _commits[commitId] = commit;
+                    }
+
+                    if (pending.Credit is { } credit)
+                    {
+                        credits.Add(credit);
+                    }
                 }
 
                 items.Add(new ForwardItem(pending.Message, pending.Groups, commitId));
-                if (pending.Credit is { } credit)
-                {
-                    credits.Add(credit);
-                }
-
                 bytes += pending.Message.Payload.Length + pending.Message.Topic.Length + 64;
             }
 
-            if (_inFlight.Count == 0)
+            if (_inFlight.Count == 0 && !_stalled)
             {
                 _lastProgress = Stopwatch.GetTimestamp();
             }
 
+            // A stalled node's batches hold nothing, but still count against the window: at most a window of them is
+            // sent per check while it answers nothing, and what comes beyond is dropped, as a stalled subscriber's.
             var sequence = ++_sequence;
             _inFlight[sequence] = credits;
             _settings.Receiver.Tell(new ForwardBatch(sequence, items), Self);
+        }
+    }
+
+    private void DropQueued()
+    {
+        while (_link.Queue.TryDequeue(out var pending))
+        {
+            pending.Release();
+            _dropped++;
         }
     }
 
@@ -118,6 +151,14 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
     private void Complete(long[] completed, long[] failed)
     {
         _lastProgress = Stopwatch.GetTimestamp();
+        if (_stalled)
+        {
+            _stalled = false;
+            _log.Info("Node {0} answers again: its messages hold their publishers' acknowledgements again ({1} dropped while it did not)",
+                _link.Node, _dropped);
+            _dropped = 0;
+        }
+
         foreach (var id in completed)
         {
             if (_commits.Remove(id, out var commit))
@@ -143,8 +184,13 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
         }
 
         var released = Release();
-        _log.Warning("Node {0} answered nothing for {1}: {2} messages' credits and acknowledgements given back, as for a stalled subscriber",
-            _link.Node, _settings.StallTimeout, released);
+        if (!_stalled)
+        {
+            _stalled = true;
+            _log.Warning("Node {0} answered nothing for {1}: {2} messages' credits and acknowledgements given back, and none held until it answers, as for a stalled subscriber",
+                _link.Node, _settings.StallTimeout, released);
+        }
+
         SendBatches();
     }
 

@@ -89,6 +89,9 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>SIGTERM: the broker's orderly stop.</summary>
     public void Terminate() => Signals.Terminate(Pid);
 
+    /// <summary>SIGKILL (kill -9): the node vanishes without a word to anyone, as in a power cut.</summary>
+    public void Kill() => _process.Kill();
+
     public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     /// <summary>SIGTERM, then SIGKILL when it has not exited after <paramref name="grace"/>.</summary>
