@@ -11,9 +11,10 @@ namespace Broker.Cluster.Retained;
 /// <para><b>Joining</b> (a new node, or one restarted): once this node is Up and its retainer loaded from storage, it asks
 /// the oldest other Up member for its snapshot (the next one, should that one not answer within
 /// <see cref="ChunkTimeout"/>), and applies each change with the retainer's last-writer-wins rule. After the last chunk,
-/// what this node had itself is settled: a change newer than the snapshot's (or one the snapshot lacks, younger than the
-/// tombstone retention) goes to every member; a message the snapshot lacks and older than that is forgotten, since the
-/// cluster may have deleted it longer ago than it remembers deletions. Only then is this node synchronized. A node
+/// what this node had itself is settled against what the cluster gave it (the snapshot, and the changes members sent
+/// meanwhile): a change newer than the cluster's (or one the cluster lacks, younger than the tombstone retention) goes
+/// to every member; a message the cluster lacks and older than that is forgotten, since the cluster may have deleted it
+/// longer ago than it remembers deletions. Only then is this node synchronized. A node
 /// with no other Up member is synchronized at once with what it has.</para>
 /// <para><b>Reachable again</b>: changes sent while a member was unreachable may be lost, so a synchronized node asks that
 /// member for its snapshot (and the member asks this one): last writer wins on both sides, nothing is forgotten.</para>
@@ -103,9 +104,9 @@ internal sealed partial class RetainedReplicatorActor
 
         foreach (var change in changes)
         {
-            if (transfer.IsJoin && (!_received.TryGetValue(change.Topic, out var seen) || change.Version.IsNewerThan(seen)))
+            if (transfer.IsJoin)
             {
-                _received[change.Topic] = change.Version;
+                Heard(change);
             }
 
             Apply(change);
@@ -129,6 +130,28 @@ internal sealed partial class RetainedReplicatorActor
         else
         {
             _logger.LogInformation("Retained replication: {Count} retained changes received from {Node}", transfer.Changes, transfer.Source);
+        }
+    }
+
+    /// <summary>
+    /// A change another member sent as it happened. While joining it counts as the cluster's, like the snapshot's: the
+    /// snapshot may have been taken before it, and what the cluster has must not be forgotten as if only this node had it.
+    /// </summary>
+    private void OnReplicated(Replicated replicated)
+    {
+        if (!IsSynchronized)
+        {
+            Heard(replicated.Change);
+        }
+
+        Apply(replicated.Change);
+    }
+
+    private void Heard(RetainedChange change)
+    {
+        if (!_received.TryGetValue(change.Topic, out var seen) || change.Version.IsNewerThan(seen))
+        {
+            _received[change.Topic] = change.Version;
         }
     }
 

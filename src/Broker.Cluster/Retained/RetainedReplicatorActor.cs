@@ -46,7 +46,7 @@ internal sealed partial class RetainedReplicatorActor : ReceiveActor, IWithTimer
 
         Receive<Attach>(OnAttach);
         Receive<LocalChange>(change => Broadcast(change.Change));
-        Receive<Replicated>(replicated => Apply(replicated.Change));
+        Receive<Replicated>(OnReplicated);
         Receive<GetSnapshot>(OnGetSnapshot);
         Receive<SnapshotChunk>(OnChunk);
         Receive<TransferTimedOut>(OnTransferTimedOut);
