@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Broker.Cluster.Delivery;
 using Broker.Cluster.Logging;
 using Broker.Cluster.Membership;
+using Broker.Cluster.Retained;
 using Broker.Cluster.Routing;
 using Broker.Core.Routing;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,8 @@ namespace Broker.Cluster;
 
 /// <summary>
 /// This node's membership in the broker cluster: an Akka actor system with cluster, remoting and distributed data,
-/// and the three things the broker takes from it (<see cref="Routes"/>, <see cref="Forwarder"/>,
-/// <see cref="StartReceiving"/>). No Akka type appears in its public surface, so the rest of the broker depends on
+/// and the four things the broker takes from it (<see cref="Routes"/>, <see cref="Forwarder"/>,
+/// <see cref="StartReceiving"/>, <see cref="Retained"/>). No Akka type appears in its public surface, so the rest of the broker depends on
 /// this project's types only.
 /// </summary>
 public sealed class BrokerCluster : IAsyncDisposable
@@ -41,6 +42,11 @@ public sealed class BrokerCluster : IAsyncDisposable
         _receiver = system.ActorOf(Props.Create(() => new ForwardReceiver(loggerFactory.CreateLogger<ForwardReceiver>())), ForwardReceiver.Name);
         var routes = system.ActorOf(Props.Create(() => new RouteReplicatorActor(loggerFactory.CreateLogger<ClusterRouteReplicator>())), "broker-routes");
         Routes = new ClusterRouteReplicator(routes, NodeName);
+        var synchronized = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var retained = system.ActorOf(Props.Create(() => new RetainedReplicatorActor(
+            loggerFactory.CreateLogger<ClusterRetainedReplicator>(), settings.RetainedChunkBytes, settings.RetainedTombstoneRetention, synchronized)),
+            RetainedReplicatorActor.Name);
+        Retained = new ClusterRetainedReplicator(retained, NodeName, settings.RetainedTombstoneRetention, synchronized);
         system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, settings.Seeds, OnMemberRemoved)), "broker-membership");
     }
 
@@ -60,6 +66,12 @@ public sealed class BrokerCluster : IAsyncDisposable
 
     /// <summary>Give it to this node's dispatcher: sends a message to another node's <see cref="StartReceiving"/> callback.</summary>
     public ClusterForwarder Forwarder { get; }
+
+    /// <summary>
+    /// Give it to this node's Retainer, then <see cref="ClusterRetainedReplicator.Attach"/> the retainer once it has
+    /// loaded what storage holds.
+    /// </summary>
+    public ClusterRetainedReplicator Retained { get; }
 
     /// <summary>True once this node is Up in the cluster.</summary>
     public bool IsUp => _up.Task.IsCompleted;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Broker.Cluster.Delivery;
 using Broker.Cluster.Logging;
+using Broker.Cluster.Retained;
 
 namespace Broker.Cluster;
 
@@ -31,11 +32,13 @@ internal static class ClusterHocon
                 provider = cluster
                 serializers {
                   broker-delivery = {{Quote(TypeName(typeof(DeliverySerializer)))}}
+                  broker-retained = {{Quote(TypeName(typeof(RetainedReplicationSerializer)))}}
                 }
                 serialization-bindings {
                   {{Quote(TypeName(typeof(ForwardBatch)))}} = broker-delivery
                   {{Quote(TypeName(typeof(BatchAck)))}} = broker-delivery
                   {{Quote(TypeName(typeof(CommitsDone)))}} = broker-delivery
+                  {{Quote(TypeName(typeof(RetainedReplicationProtocol.IRetainedWireMessage)))}} = broker-retained
                 }
               }
               remote {
@@ -104,6 +107,11 @@ internal static class ClusterHocon
         if (settings.MaximumFrameSize is < 32_000 or > 512 * 1024 * 1024)
         {
             throw new ArgumentException($"maximum frame size {settings.MaximumFrameSize} must be 32,000 bytes to 512 MB.", nameof(settings));
+        }
+
+        if (settings.RetainedTombstoneRetention <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("the retained tombstone retention must be positive.", nameof(settings));
         }
 
         if (settings.StableAfter <= TimeSpan.Zero)

@@ -44,6 +44,16 @@ public sealed record ClusterSettings
     /// </summary>
     public TimeSpan ForwardStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a deleted retained message is remembered (its tombstone, from the deletion's time): an older set of it
+    /// arriving within that is ignored, and a restarted node forgets a retained message the cluster lacks only when it is
+    /// older than this (it may have been deleted longer ago than the cluster remembers).
+    /// </summary>
+    public TimeSpan RetainedTombstoneRetention { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The largest snapshot chunk sent to a joining node: well under the frame (an eighth of it, 256 KB at most).</summary>
+    public int RetainedChunkBytes => Math.Min(256 * 1024, MaximumFrameSize / 8);
+
     /// <summary>The host written into this node's address.</summary>
     public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Bind : PublicHost;
 }

@@ -34,6 +34,11 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     // Expired retained messages are never sent, but only a sweep frees their memory.
     private static readonly TimeSpan RetainedPurgeInterval = TimeSpan.FromMinutes(1);
 
+    // How long a node of a cluster waits, before it serves, for the cluster's retained messages (its joining takes a few
+    // gossip rounds, then the snapshot): a subscription made earlier would miss them. A node that reaches no other
+    // member serves after this with what it has.
+    private static readonly TimeSpan RetainedSyncLimit = TimeSpan.FromSeconds(15);
+
     // Generous: recovery reads every stored session (16 at a time); a store that takes longer is not usable.
     private static readonly TimeSpan SessionRecoveryLimit = TimeSpan.FromMinutes(10);
 
@@ -116,7 +121,14 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             runtime = Create(options, loggerFactory, time, persistence, cluster);
             var logger = loggerFactory.CreateLogger<BrokerRuntime>();
             await runtime.LoadRetainedAsync(logger, cancellationToken).ConfigureAwait(false);
+            // Only now: a change from another node applied before the load would be overwritten by an older stored row.
+            cluster?.Retained.Attach(runtime._retainer);
             await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
+            if (cluster is not null)
+            {
+                await WaitForRetainedAsync(cluster, logger, cancellationToken).ConfigureAwait(false);
+            }
+
             return runtime;
         }
         catch
@@ -163,6 +175,22 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         LogRetainedLoaded(logger, result.Loaded, result.Expired, result.Unreadable, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    /// <summary>Waits, bounded, until this node has the cluster's retained messages, so that its first subscribers get them.</summary>
+    private static async Task WaitForRetainedAsync(BrokerCluster cluster, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cluster.Retained.WhenSynchronized.WaitAsync(RetainedSyncLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogRetainedNotSynchronized(logger, RetainedSyncLimit.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster's retained messages did not arrive within {Seconds} s; serving with this node's own (subscriptions made before they arrive miss them)")]
+    private static partial void LogRetainedNotSynchronized(ILogger logger, double seconds);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Loaded} retained messages from storage ({Expired} expired, {Unreadable} unreadable, deleted) in {Milliseconds:F0} ms")]
     private static partial void LogRetainedLoaded(ILogger logger, int loaded, int expired, int unreadable, double milliseconds);
 
@@ -193,7 +221,10 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private static partial void LogSessionsRecovered(ILogger logger, int sessions, int failed, double milliseconds);
 
     /// <param name="persistence">Storage opened by the caller, which the runtime then owns; null: memory only, whatever <c>options.Persistence</c> says.</param>
-    /// <param name="cluster">The node's cluster, started by the caller, which the runtime then owns; null: a node of its own.</param>
+    /// <param name="cluster">
+    /// The node's cluster, started by the caller, which the runtime then owns; null: a node of its own. Other nodes'
+    /// retained changes are applied once <see cref="CreateAsync"/> has loaded the stored ones.
+    /// </param>
     public static BrokerRuntime Create(
         BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, BrokerPersistence? persistence = null, BrokerCluster? cluster = null)
     {
@@ -214,7 +245,8 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         var routes = new RouteTable(cluster?.NodeName ?? options.Node.Name, cluster?.Routes);
         var retainer = new Retainer(
             system.Settings.TimeProvider,
-            persistence.State is { } state ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>()) : null);
+            persistence.State is { } state ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>()) : null,
+            cluster?.Retained);
         var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics, forwarder: cluster?.Forwarder);
         var router = new Router(routes, dispatcher, retainer, system.Settings.TimeProvider, metrics);
         cluster?.Routes.Attach(routes);

@@ -17,7 +17,9 @@ internal sealed class ClusterOfThree : IAsyncDisposable
 
     public TestNode C => Nodes[2];
 
-    public static async Task<ClusterOfThree> StartAsync(string name)
+    /// <param name="cFile">A SQLite file for C's retained messages, to restart C with them; null: all in memory.</param>
+    /// <param name="tombstoneRetention">How long deletions are remembered; null: the default.</param>
+    public static async Task<ClusterOfThree> StartAsync(string name, string? cFile = null, TimeSpan? tombstoneRetention = null)
     {
         var ports = new[] { FreePorts.Next(), FreePorts.Next(), FreePorts.Next() };
         var nodes = new TestNode[ports.Length];
@@ -31,7 +33,8 @@ internal sealed class ClusterOfThree : IAsyncDisposable
                 Seeds = [$"127.0.0.1:{ports[0]}"],
                 StableAfter = TimeSpan.FromSeconds(5),
                 ForwardStallTimeout = TimeSpan.FromSeconds(1),
-            });
+                RetainedTombstoneRetention = tombstoneRetention ?? TimeSpan.FromHours(1),
+            }, i == 2 ? cFile : null);
         }
 
         var cluster = new ClusterOfThree(nodes);

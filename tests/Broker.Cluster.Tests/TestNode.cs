@@ -1,4 +1,9 @@
+using System.Text;
+using Broker.Actors.Persistence;
+using Broker.Actors.Persistence.Sqlite;
 using Broker.Core.Messaging;
+using Broker.Core.Persistence;
+using Broker.Core.Retained;
 using Broker.Core.Routing;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -6,12 +11,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Cluster.Tests;
 
-/// <summary>One broker node as the host wires it: the cluster, a route table attached to it, and a dispatcher that forwards and receives.</summary>
+/// <summary>
+/// One broker node as the host wires it: the cluster, a route table attached to it, a dispatcher that forwards and
+/// receives, and a retainer (on a SQLite file when given one, as the node's own database) attached once loaded.
+/// </summary>
 internal sealed class TestNode : IAsyncDisposable
 {
-    private TestNode(BrokerCluster cluster)
+    private readonly SqliteDatabase? _database;
+    private readonly IDurableStateStore? _store;
+    private int _disposed;
+
+    private TestNode(BrokerCluster cluster, Retainer retainer, SqliteDatabase? database, IDurableStateStore? store)
     {
         Cluster = cluster;
+        Retainer = retainer;
+        _database = database;
+        _store = store;
         Routes = new RouteTable(cluster.NodeName, cluster.Routes);
         Dispatcher = new Dispatcher(Routes, SharedSubscriptionStrategy.RoundRobin, new BrokerMetrics(), forwarder: cluster.Forwarder);
         cluster.Routes.Attach(Routes);
@@ -24,10 +39,21 @@ internal sealed class TestNode : IAsyncDisposable
 
     public Dispatcher Dispatcher { get; }
 
+    public Retainer Retainer { get; }
+
     public string Name => Cluster.NodeName;
 
-    public static async Task<TestNode> StartAsync(ClusterSettings settings) =>
-        new(await BrokerCluster.StartAsync(settings, NullLoggerFactory.Instance));
+    /// <param name="retainedFile">A SQLite file the retained messages are stored in; null keeps them in memory.</param>
+    public static async Task<TestNode> StartAsync(ClusterSettings settings, string? retainedFile = null)
+    {
+        var cluster = await BrokerCluster.StartAsync(settings, NullLoggerFactory.Instance);
+        var database = retainedFile is null ? null : SqliteDatabase.Open(new SqliteStoreOptions(retainedFile));
+        var store = database is null ? null : new SqliteDurableStateStore(database);
+        var retainer = new Retainer(TimeProvider.System, store is null ? null : new RetainedMessagePersistence(store), cluster.Retained);
+        await retainer.LoadAsync();
+        cluster.Retained.Attach(retainer);
+        return new TestNode(cluster, retainer, database, store);
+    }
 
     /// <summary>A subscriber that is never delivered to here: for tests that look at routes, not at sessions.</summary>
     public void Subscribe(string clientId, string filter) =>
@@ -45,5 +71,42 @@ internal sealed class TestNode : IAsyncDisposable
 
     public bool HasRoute(string filter, string node) => Routes.Nodes.Find(filter)?.HasNode(node) == true;
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    /// <summary>
+    /// A PUBLISH with RETAIN on this node, as the router hands it to the retainer; an empty payload deletes. Completes
+    /// when stored (at once without a file).
+    /// </summary>
+    public Task Retain(string topic, string payload, uint? expirySeconds = null, long? receivedAtMs = null) =>
+        Retainer.Store(new ApplicationMessage
+        {
+            Topic = topic,
+            Payload = Encoding.UTF8.GetBytes(payload),
+            Retain = true,
+            QoS = QualityOfService.AtLeastOnce,
+            ReceivedAtMs = receivedAtMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Properties = expirySeconds is { } seconds ? new Mqtt.Properties.MqttProperties { MessageExpiryInterval = seconds } : Mqtt.Properties.MqttProperties.Empty,
+        }) ?? Task.CompletedTask;
+
+    /// <summary>The payload a new subscription to <paramref name="topic"/> would be given here; null when none.</summary>
+    public string? RetainedPayload(string topic) =>
+        Retainer.Match(topic) is [var message] ? Encoding.UTF8.GetString(message.Payload.Span) : null;
+
+    /// <summary>Stops the node; again does nothing (a test may stop a node its cluster stops too).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await Cluster.DisposeAsync();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
 }

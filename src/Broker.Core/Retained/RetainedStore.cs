@@ -84,6 +84,14 @@ public sealed class RetainedStore
         return expired.Count;
     }
 
+    /// <summary>Every stored message, expired or not, '$' topics included.</summary>
+    public IReadOnlyList<ApplicationMessage> All()
+    {
+        var all = new List<ApplicationMessage>();
+        AddSubtree(_root, skipDollar: false, new Sink(all, 0, Everything: true));
+        return all;
+    }
+
     /// <summary>The retained messages that have expired, still stored: what <see cref="PurgeExpired"/> would delete.</summary>
     public IReadOnlyList<ApplicationMessage> FindExpired(long nowMs)
     {
@@ -200,11 +208,11 @@ public sealed class RetainedStore
         }
     }
 
-    private readonly record struct Sink(List<ApplicationMessage> Found, long NowMs, bool ExpiredOnly = false)
+    private readonly record struct Sink(List<ApplicationMessage> Found, long NowMs, bool ExpiredOnly = false, bool Everything = false)
     {
         public void Add(ApplicationMessage? message)
         {
-            if (message is not null && message.IsExpired(NowMs) == ExpiredOnly)
+            if (message is not null && (Everything || message.IsExpired(NowMs) == ExpiredOnly))
             {
                 Found.Add(message);
             }

@@ -7,8 +7,10 @@ namespace Broker.Core.Retained;
 /// Owns the retained messages, as EMQX's retainer does: the <see cref="RetainedStore"/> in memory that answers new
 /// subscriptions and, when set, their rows in storage (<see cref="IRetainedStorage"/>), kept in the order
 /// memory changes. A change storage refuses is undone in memory; expired messages are purged from both.
+/// On a node in a cluster it also versions every change and exchanges them with the other nodes
+/// (<c>Retainer.Replication.cs</c>).
 /// </summary>
-public sealed class Retainer
+public sealed partial class Retainer
 {
     private readonly TimeProvider _time;
     private readonly IRetainedStorage? _persistence;
@@ -18,10 +20,13 @@ public sealed class Retainer
     private readonly Lock _lock = new();
 
     /// <param name="persistence">Where retained messages are stored to survive a restart; null keeps them in memory only.</param>
-    public Retainer(TimeProvider time, IRetainedStorage? persistence = null)
+    /// <param name="replicator">The cluster this node's changes go to; null on a node of its own, which then keeps no versions.</param>
+    public Retainer(TimeProvider time, IRetainedStorage? persistence = null, IRetainedReplicator? replicator = null)
     {
         _time = time;
         _persistence = persistence;
+        _replicator = replicator;
+        _versions = replicator is null ? null : new RetainedVersions();
     }
 
     /// <summary>The messages in memory.</summary>
@@ -31,8 +36,17 @@ public sealed class Retainer
     /// Loads the stored messages into memory, before anything is published; null when they are kept in memory only.
     /// Faults when storage cannot be read.
     /// </summary>
-    public async Task<RetainedLoadResult?> LoadAsync(CancellationToken cancellationToken = default) =>
-        _persistence is null ? null : await _persistence.LoadIntoAsync(Messages, NowMs, cancellationToken).ConfigureAwait(false);
+    public async Task<RetainedLoadResult?> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_persistence is null)
+        {
+            return null;
+        }
+
+        var result = await _persistence.LoadIntoAsync(Messages, NowMs, cancellationToken).ConfigureAwait(false);
+        VersionLoaded();
+        return result;
+    }
 
     /// <summary>
     /// <see cref="Store"/>s a PUBLISH whose RETAIN flag is set and, when <paramref name="commit"/>
@@ -69,6 +83,11 @@ public sealed class Retainer
     /// </summary>
     public Task? Store(ApplicationMessage message)
     {
+        if (_replicator is { } replicator)
+        {
+            return StoreReplicated(message, replicator, _versions!);
+        }
+
         if (_persistence is not { } persistence)
         {
             Messages.Retain(message);
@@ -102,11 +121,12 @@ public sealed class Retainer
     /// </summary>
     public async Task<int> PurgeExpiredAsync()
     {
-        if (_persistence is not { } persistence)
+        if (_persistence is null && _versions is null)
         {
             return Messages.PurgeExpired(NowMs);
         }
 
+        var purged = 0;
         var deletions = new List<Task>();
         foreach (var message in Messages.FindExpired(NowMs))
         {
@@ -114,13 +134,20 @@ public sealed class Retainer
             {
                 if (Messages.RemoveIfCurrent(message))
                 {
-                    deletions.Add(persistence.DeleteAsync(message.Topic));
+                    // Every node purges the same message by itself (its receipt time travels with it): no tombstone.
+                    _versions?.RemoveIfHolding(message);
+                    purged++;
+                    if (_persistence is { } persistence)
+                    {
+                        deletions.Add(persistence.DeleteAsync(message.Topic));
+                    }
                 }
             }
         }
 
+        PurgeTombstones();
         await Task.WhenAll(deletions).ConfigureAwait(false);
-        return deletions.Count;
+        return purged;
     }
 
     /// <summary>
