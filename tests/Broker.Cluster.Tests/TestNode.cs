@@ -3,6 +3,7 @@ using Broker.Core.Messaging;
 using Broker.Core.Routing;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Cluster.Tests;
@@ -26,8 +27,8 @@ internal sealed class TestNode : IAsyncDisposable
 
     public string Name => Cluster.NodeName;
 
-    public static async Task<TestNode> StartAsync(ClusterSettings settings) =>
-        new(await BrokerCluster.StartAsync(settings, NullLoggerFactory.Instance));
+    public static async Task<TestNode> StartAsync(ClusterSettings settings, ILoggerFactory? logs = null) =>
+        new(await BrokerCluster.StartAsync(settings, logs ?? NullLoggerFactory.Instance));
 
     public void Subscribe(string clientId, string filter) =>
         Routes.Subscribe(clientId, new NoSession(clientId), filter, new SubscriptionOptions(QualityOfService.AtLeastOnce), 0);
