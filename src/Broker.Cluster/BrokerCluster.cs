@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Broker.Cluster.Delivery;
+using Broker.Cluster.Discovery;
 using Broker.Cluster.Logging;
 using Broker.Cluster.Membership;
 using Broker.Cluster.Retained;
@@ -47,7 +48,13 @@ public sealed class BrokerCluster : IAsyncDisposable
             loggerFactory.CreateLogger<ClusterRetainedReplicator>(), settings.RetainedChunkBytes, settings.RetainedTombstoneRetention, synchronized)),
             RetainedReplicatorActor.Name);
         Retained = new ClusterRetainedReplicator(retained, NodeName, settings.RetainedTombstoneRetention, synchronized);
-        system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, settings.Seeds, OnMemberRemoved)), "broker-membership");
+        var progress = new JoinProgress(settings.Seeds.Count > 0 ? "still trying " + DescribeSeeds(settings) : DescribeSeeds(settings));
+        system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved)), "broker-membership");
+        if (settings.DnsDiscovery is { } dns)
+        {
+            var finderLogger = loggerFactory.CreateLogger<DnsSeedFinder>();
+            system.ActorOf(Props.Create(() => new DnsSeedFinder(dns, progress, finderLogger)), DnsSeedFinder.Name);
+        }
     }
 
     /// <summary>A member was removed from the cluster (it left or was downed); the argument is its node name.</summary>
@@ -106,8 +113,8 @@ public sealed class BrokerCluster : IAsyncDisposable
         try
         {
             var cluster = new BrokerCluster(system, loggerFactory, settings, hocon);
-            cluster._logger.LogInformation("Cluster node {Node} started; seeds [{Seeds}], split brain resolver {Strategy} after {StableAfter}",
-                cluster.NodeName, string.Join(", ", settings.Seeds), settings.SplitBrainStrategy.ToConfigName(), settings.StableAfter);
+            cluster._logger.LogInformation("Cluster node {Node} started; {Seeds}, split brain resolver {Strategy} after {StableAfter}",
+                cluster.NodeName, DescribeSeeds(settings), settings.SplitBrainStrategy.ToConfigName(), settings.StableAfter);
             return Task.FromResult(cluster);
         }
         catch
@@ -145,9 +152,16 @@ public sealed class BrokerCluster : IAsyncDisposable
     /// <summary>
     /// Leaves the cluster gracefully: the others take this node's routes out and stop forwarding to it. Waits until
     /// this node is removed, or <paramref name="timeout"/> (default 10 s), whichever is first; logs when it timed out.
+    /// Returns at once on a node that has not joined yet.
     /// </summary>
     public async Task LeaveAsync(TimeSpan? timeout = null)
     {
+        // A node still looking for seeds is in no cluster: there is nothing to leave, and no removal to wait for.
+        if (!_cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
+        {
+            return;
+        }
+
         using var cts = new CancellationTokenSource(timeout ?? StopBound);
         try
         {
@@ -171,6 +185,13 @@ public sealed class BrokerCluster : IAsyncDisposable
             _logger.LogWarning("Cluster node {Node} did not stop within {Timeout}", NodeName, StopBound);
         }
     }
+
+    private static string DescribeSeeds(ClusterSettings settings) => settings switch
+    {
+        { DnsDiscovery: { } dns } => $"seeds from DNS name {dns.Name} ({(dns.RecordType == DnsRecordType.Srv ? "SRV" : "A")} records)",
+        { Seeds.Count: 0 } => "no seeds: waiting to be joined",
+        _ => $"seeds [{string.Join(", ", settings.Seeds)}]",
+    };
 
     private void OnMemberRemoved(string node)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Broker.Cluster.Delivery;
+using Broker.Cluster.Discovery;
 using Broker.Cluster.Logging;
 using Broker.Cluster.Retained;
 
@@ -54,6 +55,7 @@ internal static class ClusterHocon
                 }
               }
               cluster {
+                # Empty with DNS discovery: Discovery/DnsSeedFinder hands Akka the seeds it finds.
                 seed-nodes = [{{seeds}}]
                 # A node that reaches no seed keeps trying (BrokerCluster logs it every few seconds).
                 retry-unsuccessful-join-after = 5s
@@ -104,6 +106,11 @@ internal static class ClusterHocon
             }
         }
 
+        if (settings.DnsDiscovery is { } dns)
+        {
+            ValidateDns(settings, dns);
+        }
+
         if (settings.MaximumFrameSize is < 32_000 or > 512 * 1024 * 1024)
         {
             throw new ArgumentException($"maximum frame size {settings.MaximumFrameSize} must be 32,000 bytes to 512 MB.", nameof(settings));
@@ -122,6 +129,35 @@ internal static class ClusterHocon
         if (settings.SplitBrainStrategy == SplitBrainStrategy.StaticQuorum && settings.StaticQuorumSize is not > 0)
         {
             throw new ArgumentException("static_quorum needs a positive quorum size.", nameof(settings));
+        }
+    }
+
+    private static void ValidateDns(ClusterSettings settings, DnsDiscoverySettings dns)
+    {
+        if (settings.Seeds.Count > 0)
+        {
+            throw new ArgumentException("seeds come either from the settings or from DNS, not both.", nameof(settings));
+        }
+
+        if (string.IsNullOrWhiteSpace(dns.Name) || !HostName.IsValid(dns.Name))
+        {
+            throw new ArgumentException($"DNS name '{dns.Name}' is not a host name.", nameof(settings));
+        }
+
+        if (dns.RecordType == DnsRecordType.A && settings.Port == 0)
+        {
+            throw new ArgumentException("with A records the nodes find each other at this node's port, which must not be 0.", nameof(settings));
+        }
+
+        if (!string.IsNullOrWhiteSpace(dns.Server) && !NameServerAddress.TryParse(dns.Server, out _, out _))
+        {
+            throw new ArgumentException($"name server '{dns.Server}' is not host or host:port.", nameof(settings));
+        }
+
+        if (dns.FirstRetryInterval <= TimeSpan.Zero || dns.MaxRetryInterval < dns.FirstRetryInterval
+            || dns.StableMargin < TimeSpan.Zero || dns.QueryTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("DNS retry intervals and the query timeout must be positive, the stable margin not negative.", nameof(settings));
         }
     }
 

@@ -1,3 +1,5 @@
+using Broker.Cluster.Discovery;
+
 namespace Broker.Cluster;
 
 /// <summary>
@@ -20,8 +22,11 @@ public sealed record ClusterSettings
     /// <summary>The host other nodes use to reach this one; null means <see cref="Bind"/>. Required when binding 0.0.0.0.</summary>
     public string? PublicHost { get; init; }
 
-    /// <summary>Seed nodes as "host:port". Empty: the node waits to be joined (discovery "manual").</summary>
+    /// <summary>Seed nodes as "host:port". Empty: the node waits to be joined (discovery "manual"), or finds them in DNS.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>Seeds found through DNS instead of <see cref="Seeds"/> (discovery "dns"); null: none.</summary>
+    public DnsDiscoverySettings? DnsDiscovery { get; init; }
 
     public SplitBrainStrategy SplitBrainStrategy { get; init; } = SplitBrainStrategy.KeepMajority;
 

@@ -113,7 +113,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         try
         {
             // Before the route table, whose node name is the cluster's address of this node.
-            if (options.Cluster.DiscoveryStrategy == DiscoveryStrategy.Static)
+            if (options.Cluster.DiscoveryStrategy is DiscoveryStrategy.Static or DiscoveryStrategy.Dns)
             {
                 cluster = await StartClusterAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
             }

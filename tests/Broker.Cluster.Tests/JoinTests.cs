@@ -20,6 +20,10 @@ public sealed class JoinTests
         Assert.StartsWith("akka.tcp://broker-test-lonely@127.0.0.1:", cluster.NodeName, StringComparison.Ordinal);
         Assert.NotEqual("akka.tcp://broker-test-lonely@127.0.0.1:0", cluster.NodeName);
         Assert.Contains(logs.Entries, e => e.Category.StartsWith("Akka.", StringComparison.Ordinal));
+
+        // In no cluster, it has nothing to leave: shutting down does not wait the leave bound out.
+        await cluster.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(logs.Entries, e => e.Text.Contains("did not finish leaving", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Broker.Cluster.Discovery;
 using Broker.Cluster.Routing;
 
 namespace Broker.Cluster.Tests;
@@ -42,6 +43,33 @@ public sealed class SettingsTests
     [InlineData("pl\"ant", "127.0.0.1:4370")]
     public void Bad_settings_are_refused(string name, string seed) =>
         Assert.Throws<ArgumentException>(() => ClusterHocon.Build(new ClusterSettings { Name = name, Seeds = [seed] }));
+
+    [Fact]
+    public void With_dns_discovery_akka_starts_with_no_seed()
+    {
+        var hocon = ClusterHocon.Build(new ClusterSettings { Name = "plant", DnsDiscovery = new DnsDiscoverySettings { Name = "broker.plant.local" } });
+
+        Assert.Empty(ConfigurationFactory.ParseString(hocon).GetStringList("akka.cluster.seed-nodes"));
+    }
+
+    [Fact]
+    public void Bad_dns_settings_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => ClusterHocon.Build(new ClusterSettings
+        {
+            Name = "plant", Seeds = ["10.0.0.1:4370"], DnsDiscovery = new DnsDiscoverySettings { Name = "broker.plant.local" },
+        }));
+        Assert.Throws<ArgumentException>(() => ClusterHocon.Build(new ClusterSettings
+        {
+            Name = "plant", Port = 0, DnsDiscovery = new DnsDiscoverySettings { Name = "broker.plant.local", RecordType = DnsRecordType.A },
+        }));
+        Assert.Throws<ArgumentException>(() => ClusterHocon.Build(new ClusterSettings { Name = "plant", DnsDiscovery = new DnsDiscoverySettings { Name = "" } }));
+        Assert.Throws<ArgumentException>(() => ClusterHocon.Build(new ClusterSettings
+        {
+            Name = "plant", DnsDiscovery = new DnsDiscoverySettings { Name = "broker.plant.local", Server = "10.0.0.1:dns" },
+        }));
+        ClusterHocon.Build(new ClusterSettings { Name = "plant", Port = 0, DnsDiscovery = new DnsDiscoverySettings { Name = "_c._tcp.plant.local", RecordType = DnsRecordType.Srv } });
+    }
 
     [Theory]
     [InlineData("keep_majority", SplitBrainStrategy.KeepMajority)]

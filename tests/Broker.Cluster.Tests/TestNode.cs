@@ -7,6 +7,7 @@ using Broker.Core.Retained;
 using Broker.Core.Routing;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Cluster.Tests;
@@ -44,9 +45,9 @@ internal sealed class TestNode : IAsyncDisposable
     public string Name => Cluster.NodeName;
 
     /// <param name="retainedFile">A SQLite file the retained messages are stored in; null keeps them in memory.</param>
-    public static async Task<TestNode> StartAsync(ClusterSettings settings, string? retainedFile = null)
+    public static async Task<TestNode> StartAsync(ClusterSettings settings, string? retainedFile = null, ILoggerFactory? logs = null)
     {
-        var cluster = await BrokerCluster.StartAsync(settings, NullLoggerFactory.Instance);
+        var cluster = await BrokerCluster.StartAsync(settings, logs ?? NullLoggerFactory.Instance);
         var database = retainedFile is null ? null : SqliteDatabase.Open(new SqliteStoreOptions(retainedFile));
         var store = database is null ? null : new SqliteDurableStateStore(database);
         var retainer = new Retainer(TimeProvider.System, store is null ? null : new RetainedMessagePersistence(store), cluster.Retained);

@@ -8,7 +8,7 @@ namespace Broker.Cluster.Membership;
 /// <summary>
 /// Follows this node's view of the membership: tells <see cref="BrokerCluster"/> when a member is removed, logs
 /// members coming and going, and, while this node is not Up, warns every few seconds that it is still trying to
-/// join (Akka retries the seeds by itself, quietly).
+/// join and why (Akka retries the seeds by itself, quietly).
 /// </summary>
 internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
 {
@@ -16,7 +16,7 @@ internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
 
     private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
 
-    public MembershipWatcher(ILogger logger, IReadOnlyList<string> seeds, Action<string> memberRemoved)
+    public MembershipWatcher(ILogger logger, JoinProgress progress, Action<string> memberRemoved)
     {
         Receive<ClusterEvent.MemberUp>(e => logger.LogInformation("Cluster member up: {Node}", e.Member.Address));
         Receive<ClusterEvent.UnreachableMember>(e => logger.LogWarning("Cluster member unreachable: {Node}", e.Member.Address));
@@ -32,8 +32,8 @@ internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
             if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting))
             {
                 logger.LogWarning(
-                    "Node {Node} is not yet a cluster member ({Status}); still trying seeds [{Seeds}]",
-                    _cluster.SelfAddress, _cluster.SelfMember.Status, string.Join(", ", seeds));
+                    "Node {Node} is not yet a cluster member ({Status}); {Progress}",
+                    _cluster.SelfAddress, _cluster.SelfMember.Status, progress.Status);
             }
         });
     }

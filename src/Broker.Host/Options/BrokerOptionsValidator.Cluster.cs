@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Broker.Cluster.Discovery;
 using Broker.Host.Configuration;
 
 namespace Broker.Host.Options;
@@ -22,8 +23,22 @@ public static partial class BrokerOptionsValidator
                 errors.Add(new("cluster.static.seeds", $"each seed must look like host:port, e.g. 10.0.0.1:4370, got \"{seed}\""));
         }
 
+        ValidateDnsDiscovery(cluster, errors);
         if (cluster.SplitBrainResolver.StableAfter.Value <= TimeSpan.Zero)
             errors.Add(new("cluster.split_brain_resolver.stable_after", "must be above zero"));
+    }
+
+    private static void ValidateDnsDiscovery(ClusterOptions cluster, List<ConfigurationError> errors)
+    {
+        var dns = cluster.Dns;
+        if (cluster.DiscoveryStrategy == DiscoveryStrategy.Dns && string.IsNullOrWhiteSpace(dns.Name))
+            errors.Add(new("cluster.dns.name", "must name the DNS name to look up (e.g. a Kubernetes headless service) when cluster.discovery_strategy is dns"));
+        else if (!string.IsNullOrWhiteSpace(dns.Name) && !HostName.IsValid(dns.Name.Trim()))
+            errors.Add(new("cluster.dns.name", $"must be a DNS name (letters, digits, '-' and '_', dots between), got \"{dns.Name}\""));
+        if (!string.IsNullOrWhiteSpace(dns.Server) && !NameServerAddress.TryParse(dns.Server, out _, out _))
+            errors.Add(new("cluster.dns.server", $"must be host or host:port, e.g. 10.96.0.10:53, or empty for the system's resolvers, got \"{dns.Server}\""));
+        if (cluster.DiscoveryStrategy == DiscoveryStrategy.Dns && dns.RecordType == DnsRecordType.A && cluster.Port == 0)
+            errors.Add(new("cluster.port", "must not be 0 with cluster.dns.record_type a: the other nodes find this node at its port"));
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]

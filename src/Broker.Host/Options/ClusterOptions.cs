@@ -20,6 +20,9 @@ public sealed class ClusterOptions
     [ConfigurationKeyName("static")]
     public StaticDiscoveryOptions Static { get; init; } = new();
 
+    [ConfigurationKeyName("dns")]
+    public DnsDiscoveryOptions Dns { get; init; } = new();
+
     /// <summary>The address the node's cluster endpoint listens on.</summary>
     [ConfigurationKeyName("bind")]
     public string Bind { get; set; } = "0.0.0.0";

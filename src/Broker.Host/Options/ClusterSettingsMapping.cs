@@ -1,4 +1,5 @@
 using Broker.Cluster;
+using Broker.Cluster.Discovery;
 
 namespace Broker.Host.Options;
 
@@ -19,7 +20,8 @@ public static class ClusterSettingsMapping
         Bind = cluster.Bind,
         Port = cluster.Port,
         PublicHost = node.Name[(node.Name.IndexOf('@', StringComparison.Ordinal) + 1)..],
-        Seeds = cluster.Static.Seeds,
+        Seeds = cluster.DiscoveryStrategy == DiscoveryStrategy.Static ? cluster.Static.Seeds : [],
+        DnsDiscovery = cluster.DiscoveryStrategy == DiscoveryStrategy.Dns ? cluster.Dns.ToSettings() : null,
         SplitBrainStrategy = cluster.SplitBrainResolver.Strategy switch
         {
             Options.SplitBrainStrategy.KeepOldest => Broker.Cluster.SplitBrainStrategy.KeepOldest,
@@ -28,5 +30,12 @@ public static class ClusterSettingsMapping
         },
         StableAfter = cluster.SplitBrainResolver.StableAfter.Value,
         ForwardStallTimeout = mqtt.SlowSubscriberTimeout.Value,
+    };
+
+    private static DnsDiscoverySettings ToSettings(this DnsDiscoveryOptions dns) => new()
+    {
+        Name = dns.Name.Trim(),
+        RecordType = dns.RecordType == Options.DnsRecordType.Srv ? Broker.Cluster.Discovery.DnsRecordType.Srv : Broker.Cluster.Discovery.DnsRecordType.A,
+        Server = string.IsNullOrWhiteSpace(dns.Server) ? null : dns.Server.Trim(),
     };
 }

@@ -8,4 +8,7 @@ public enum DiscoveryStrategy
 
     /// <summary>Joins through <c>cluster.static.seeds</c>.</summary>
     Static,
+
+    /// <summary>Finds the seeds by looking up <c>cluster.dns.name</c> until it has joined.</summary>
+    Dns,
 }

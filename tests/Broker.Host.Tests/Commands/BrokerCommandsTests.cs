@@ -57,6 +57,13 @@ public sealed class BrokerCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_with_dns_discovery_and_no_name_exits_2_naming_the_key()
+    {
+        Assert.Equal(ExitCodes.InvalidConfiguration, await Run("run", "--cluster.discovery_strategy=dns"));
+        Assert.Contains("cluster.dns.name: must name the DNS name to look up", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_with_a_valid_configuration_builds_the_host_and_exits_0_when_cancelled() =>
         Assert.Equal(ExitCodes.Success, await Run("run", "--log.level=none"));
 

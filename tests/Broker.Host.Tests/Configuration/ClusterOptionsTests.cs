@@ -75,7 +75,89 @@ public sealed class ClusterOptionsTests : IDisposable
     [Fact]
     public void An_unknown_strategy_names_the_known_ones() =>
         Assert.Contains(
-            "one of manual, static",
-            string.Join("\n", _files.Load("cluster.discovery_strategy = dns").Errors.Select(e => e.ToString())),
+            "one of manual, static, dns",
+            string.Join("\n", _files.Load("cluster.discovery_strategy = k8s").Errors.Select(e => e.ToString())),
             StringComparison.Ordinal);
+
+    [Fact]
+    public void Dns_discovery_takes_emqx_names_in_the_file()
+    {
+        var result = _files.Load("cluster { discovery_strategy = dns, dns { name = \"_cluster._tcp.broker.default.svc.cluster.local\", record_type = srv, server = \"10.96.0.10:53\" } }");
+
+        Assert.Empty(result.Errors);
+        var dns = result.Options.Cluster.Dns;
+        Assert.Equal((DiscoveryStrategy.Dns, "_cluster._tcp.broker.default.svc.cluster.local", DnsRecordType.Srv, "10.96.0.10:53"), (result.Options.Cluster.DiscoveryStrategy, dns.Name, dns.RecordType, dns.Server));
+    }
+
+    [Fact]
+    public void Dns_discovery_looks_up_a_records_with_the_systems_resolvers_by_default()
+    {
+        var dns = _files.Load("cluster.dns.name = broker.example").Options.Cluster.Dns;
+
+        Assert.Equal((DnsRecordType.A, ""), (dns.RecordType, dns.Server));
+    }
+
+    [Fact]
+    public void Dns_discovery_maps_to_the_clusters_dns_settings_and_no_static_seeds()
+    {
+        var options = _files.Load("node.name = \"n1@broker-0.broker.default.svc.cluster.local\"\ncluster { discovery_strategy = dns, static.seeds = [\"10.0.0.1:4370\"], dns { name = \"_cluster._tcp.broker.default.svc.cluster.local\", record_type = srv, server = \" 10.96.0.10 \" } }").Options;
+
+        var settings = options.Cluster.ToSettings(options.Node, options.Mqtt);
+
+        Assert.Empty(settings.Seeds);
+        Assert.Equal("broker-0.broker.default.svc.cluster.local", settings.EffectivePublicHost);
+        Assert.Equal(
+            ("_cluster._tcp.broker.default.svc.cluster.local", Broker.Cluster.Discovery.DnsRecordType.Srv, "10.96.0.10"),
+            (settings.DnsDiscovery!.Name, settings.DnsDiscovery.RecordType, settings.DnsDiscovery.Server));
+    }
+
+    [Fact]
+    public void Static_discovery_maps_to_seeds_and_no_dns()
+    {
+        var options = _files.Load("cluster { discovery_strategy = static, static.seeds = [\"10.0.0.1:4370\"], dns.name = broker.example }").Options;
+
+        var settings = options.Cluster.ToSettings(options.Node, options.Mqtt);
+
+        Assert.Equal(["10.0.0.1:4370"], settings.Seeds);
+        Assert.Null(settings.DnsDiscovery);
+    }
+
+    [Fact]
+    public void Dns_discovery_needs_a_name() =>
+        Assert.Equal(
+            "cluster.dns.name: must name the DNS name to look up (e.g. a Kubernetes headless service) when cluster.discovery_strategy is dns",
+            Error(o => o.Cluster.DiscoveryStrategy = DiscoveryStrategy.Dns));
+
+    [Fact]
+    public void The_dns_name_is_a_host_name() =>
+        Assert.Equal(
+            "cluster.dns.name: must be a DNS name (letters, digits, '-' and '_', dots between), got \"broker headless\"",
+            Error(o => o.Cluster.Dns.Name = "broker headless"));
+
+    [Theory]
+    [InlineData("10.96.0.10:0")]
+    [InlineData("10.96.0.10:dns")]
+    [InlineData("name server")]
+    public void The_dns_server_is_host_and_port(string server) =>
+        Assert.Equal(
+            $"cluster.dns.server: must be host or host:port, e.g. 10.96.0.10:53, or empty for the system's resolvers, got \"{server}\"",
+            Error(o => o.Cluster.Dns.Server = server));
+
+    [Fact]
+    public void A_records_need_a_fixed_cluster_port() =>
+        Assert.Equal(
+            "cluster.port: must not be 0 with cluster.dns.record_type a: the other nodes find this node at its port",
+            Error(o =>
+            {
+                o.Cluster.DiscoveryStrategy = DiscoveryStrategy.Dns;
+                o.Cluster.Dns.Name = "broker.example";
+                o.Cluster.Port = 0;
+            }));
+
+    [Fact]
+    public void Srv_records_carry_the_port_so_any_cluster_port_will_do() =>
+        Assert.Empty(BrokerOptionsValidator.Validate(new BrokerOptions
+        {
+            Cluster = { DiscoveryStrategy = DiscoveryStrategy.Dns, Port = 0, Dns = { Name = "_cluster._tcp.broker.example", RecordType = DnsRecordType.Srv } },
+        }));
 }
