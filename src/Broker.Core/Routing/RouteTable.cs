@@ -22,7 +22,8 @@ namespace Broker.Core.Routing;
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly IRouteReplicator? _replicator;
+    // Read and set under _lock only: a replicator attached later sees every change after the filters it was given.
+    private IRouteReplicator? _replicator;
     private readonly ConcurrentDictionary<string, LocalFilter> _local = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -93,6 +94,29 @@ public sealed class RouteTable
             }
 
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Starts telling <paramref name="replicator"/> about this node's routes, for a cluster joined while clients are
+    /// served: every filter this node already has subscribers for is reported first, under the subscription lock, so
+    /// that none is missed or reported twice. Once; a table built with a replicator has one already.
+    /// </summary>
+    public void AttachReplicator(IRouteReplicator replicator)
+    {
+        ArgumentNullException.ThrowIfNull(replicator);
+        lock (_lock)
+        {
+            if (_replicator is not null)
+            {
+                throw new InvalidOperationException("The route table already has a replicator.");
+            }
+
+            _replicator = replicator;
+            foreach (var filter in _local.Keys)
+            {
+                replicator.RouteAdded(filter, NodeName);
+            }
         }
     }
 
