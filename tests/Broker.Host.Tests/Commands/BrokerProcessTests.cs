@@ -57,7 +57,7 @@ public class BrokerProcessTests
         var dataDir = Directory.CreateTempSubdirectory("broker-run-").FullName;
         using var process = Start("--mqtt.max_inflight=9", $"--node.data_dir={dataDir}",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={tcpPort}",
-            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}");
+            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}", "--management.http.port=0");
         using var timeout = new CancellationTokenSource(Limit);
         var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         var seen = new List<string>();
@@ -89,7 +89,7 @@ public class BrokerProcessTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false",
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--management.http.port=0",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={port}");
 
         Assert.Equal(3, exit);
