@@ -12,7 +12,8 @@ internal static class MembersTable
         if (!members.Clustered)
         {
             text.AppendLine($"This node: {members.SelfNode}");
-            text.AppendLine("Not in a cluster: `broker ctl cluster join <host:port>` joins one (this node's own cluster endpoint starts it).");
+            var endpoint = members.SelfNode[(members.SelfNode.IndexOf('@', StringComparison.Ordinal) + 1)..];
+            text.AppendLine($"Not in a cluster: `broker ctl cluster join <host:port>` joins the cluster of that member ({endpoint}, this node's own, starts one).");
             return text.ToString();
         }
 

@@ -96,6 +96,20 @@ public class BrokerProcessTests
         Assert.Contains($"broker: listeners.tcp: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_management_port_in_use_exits_3_naming_the_key_and_address()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={FreePort()}",
+            "--persistence.durability=none", $"--management.http.port={port}");
+
+        Assert.Equal(3, exit);
+        Assert.Contains($"broker: management.http: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
+    }
+
     /// <summary>A port free at this moment; the broker binds it right after, so the window for another taker is small.</summary>
     private static int FreePort()
     {

@@ -96,6 +96,22 @@ public sealed class ManagementEndpointTests
     }
 
     [Fact]
+    public async Task A_join_whose_cluster_port_is_taken_answers_500_and_leaves_the_node_alone()
+    {
+        await using var node = await ManagedNode.StartAsync("mgmt-taken");
+        var port = int.Parse(node.ClusterEndpoint[(node.ClusterEndpoint.IndexOf(':', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        using var occupant = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        occupant.Start();
+
+        var (status, body) = await node.SendAsync(HttpMethod.Post, "/cluster/members", new() { ["address"] = node.ClusterEndpoint });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Contains($"cluster.port {port}", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Null(node.Runtime.Cluster);
+        Assert.False((await node.GetAsync("/cluster/members")).Body.GetProperty("clustered").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_node_with_static_discovery_refuses_a_join_it_was_not_built_for()
     {
         await using var node = await ManagedNode.StartAsync("mgmt-static", configure: o =>
