@@ -61,4 +61,10 @@ public sealed record ClusterSettings
 
     /// <summary>The host written into this node's address.</summary>
     public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Bind : PublicHost;
+
+    /// <summary>
+    /// The <see cref="BrokerCluster.NodeName"/> a node with these settings gets, known before it starts (a node that
+    /// is joined later names its route table with it); null with port 0, which only the start decides.
+    /// </summary>
+    public string? ExpectedNodeName => Port == 0 ? null : $"akka.tcp://{Name}@{EffectivePublicHost}:{Port}";
 }

@@ -45,48 +45,33 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private readonly BrokerContext _context;
     private readonly ICancelable _retainedPurge;
     private readonly Retainer _retainer;
+    private readonly RouteTable _routes;
+    private readonly Dispatcher _dispatcher;
+    private readonly BrokerOptions _options;
+    private readonly bool _commitsWaitForStorage;
     private readonly ILogger _logger;
 
     // Cancelled at the deadline StopAsync is given: every step gives up then, whatever its phase's timeout.
     private readonly CancellationTokenSource _stopDeadline = new();
     private volatile bool _stopping;
+    private volatile bool _listenersAccepting;
 
-    private BrokerRuntime(BrokerContext context, Retainer retainer, BrokerPersistence persistence, BrokerCluster? cluster)
+    private BrokerRuntime(
+        BrokerContext context, Retainer retainer, BrokerPersistence persistence, RouteTable routes, Dispatcher dispatcher, BrokerOptions options, bool commitsWaitForStorage)
     {
+        _commitsWaitForStorage = commitsWaitForStorage;
         _context = context;
         _retainer = retainer;
+        _routes = routes;
+        _dispatcher = dispatcher;
+        _options = options;
         Persistence = persistence;
-        Cluster = cluster;
-        ClusterEnded = cluster is null ? new TaskCompletionSource<bool>().Task : WatchClusterAsync(cluster);
         _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
             () => _ = retainer.PurgeExpiredAsync());
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
         _logger = context.LoggerFactory.CreateLogger<BrokerRuntime>();
         AddShutdownStep(ShutdownPhases.ServiceRequestsDone, "disconnect-clients", CloseConnectionsAsync);
         AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-storage", CloseStorageAsync);
-        if (cluster is not null)
-        {
-            // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it.
-            AddShutdownStep(ShutdownPhases.ServiceStop, "leave-cluster", deadline => cluster.LeaveAsync().WaitAsync(deadline));
-            AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-cluster", async _ => await cluster.DisposeAsync().ConfigureAwait(false));
-        }
-    }
-
-    /// <summary>The node's cluster; null on a node of its own.</summary>
-    public BrokerCluster? Cluster { get; }
-
-    /// <summary>
-    /// Completes when this node's cluster has stopped: true when it stopped under the runtime, lost (the node left, or
-    /// the split brain resolver downed it), false when the runtime stopped it. A lost node must stop serving (its routes
-    /// are gone from the others, and a minority side must not go on acknowledging what the majority never sees); a
-    /// downed incarnation can never rejoin, a restarted process can. Never completes on a node of its own.
-    /// </summary>
-    public Task<bool> ClusterEnded { get; }
-
-    private async Task<bool> WatchClusterAsync(BrokerCluster cluster)
-    {
-        await cluster.Terminated.ConfigureAwait(false);
-        return !_stopping;
     }
 
     /// <summary>Serves each accepted connection.</summary>
@@ -119,14 +104,15 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             }
 
             runtime = Create(options, loggerFactory, time, persistence, cluster);
+            cluster = null; // the runtime's now
             var logger = loggerFactory.CreateLogger<BrokerRuntime>();
             await runtime.LoadRetainedAsync(logger, cancellationToken).ConfigureAwait(false);
             // Only now: a change from another node applied before the load would be overwritten by an older stored row.
-            cluster?.Retained.Attach(runtime._retainer);
+            runtime.Cluster?.Retained.Attach(runtime._retainer);
             await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
-            if (cluster is not null)
+            if (runtime.Cluster is { } joined)
             {
-                await WaitForRetainedAsync(cluster, logger, cancellationToken).ConfigureAwait(false);
+                await WaitForRetainedAsync(joined, logger, cancellationToken).ConfigureAwait(false);
             }
 
             return runtime;
@@ -140,22 +126,26 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             else
             {
                 await persistence.DisposeAsync().ConfigureAwait(false);
-                if (cluster is not null)
-                {
-                    await cluster.DisposeAsync().ConfigureAwait(false);
-                }
+            }
+
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
             }
 
             throw;
         }
     }
 
-    private static async Task<BrokerCluster> StartClusterAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static Task<BrokerCluster> StartClusterAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        StartClusterAsync(options, options.Cluster.ToSettings(options.Node, options.Mqtt), loggerFactory, cancellationToken);
+
+    private static async Task<BrokerCluster> StartClusterAsync(
+        BrokerOptions options, ClusterSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         try
         {
-            return await BrokerCluster.StartAsync(options.Cluster.ToSettings(options.Node, options.Mqtt), loggerFactory, cancellationToken)
-                .ConfigureAwait(false);
+            return await BrokerCluster.StartAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
@@ -242,17 +232,15 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         // Before the first actor that may be persistent: they find their stores in the system.
         persistence.Install(system);
         var metrics = new BrokerMetrics();
-        var routes = new RouteTable(cluster?.NodeName ?? options.Node.Name, cluster?.Routes);
+        var routes = new RouteTable(cluster?.NodeName ?? LateClusterNodeName(options) ?? options.Node.Name);
         var retainer = new Retainer(
             system.Settings.TimeProvider,
             persistence.State is { } state ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>()) : null,
             cluster?.Retained);
-        var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics, forwarder: cluster?.Forwarder);
+        var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics);
         var router = new Router(routes, dispatcher, retainer, system.Settings.TimeProvider, metrics);
-        cluster?.Routes.Attach(routes);
-        cluster?.StartReceiving(dispatcher, storage.Durability == SessionDurability.Sync);
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
-        return new BrokerRuntime(new BrokerContext
+        var runtime = new BrokerRuntime(new BrokerContext
         {
             System = system,
             Sessions = sessions,
@@ -260,7 +248,13 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, retainer, persistence, cluster);
+        }, retainer, persistence, routes, dispatcher, options, storage.Durability == SessionDurability.Sync);
+        if (cluster is not null)
+        {
+            runtime.AttachCluster(cluster);
+        }
+
+        return runtime;
     }
 
     /// <summary>
@@ -270,6 +264,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     public void StopOnShutdown(BrokerServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
+        _listenersAccepting = !_stopping;
         AddShutdownStep(ShutdownPhases.ServiceUnbind, "stop-accepting", server.StopAcceptingAsync);
         AddShutdownStep(ShutdownPhases.ServiceStop, "stop-listeners", async deadline =>
         {
@@ -279,12 +274,58 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stops the management endpoint last, once the actors are stopping: until then it answers, <c>/ready</c> with
+    /// 503 (see <see cref="NotReadyReason"/>).
+    /// </summary>
+    public void StopOnShutdown(Management.ManagementServer management)
+    {
+        ArgumentNullException.ThrowIfNull(management);
+        AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-management", async deadline =>
+        {
+            await management.StopAsync(deadline).ConfigureAwait(false);
+            await management.DisposeAsync().ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// Why this node should get no traffic (Kubernetes' readiness), or null when it should: its listeners accept
+    /// connections and, when it is in a cluster, it is an Up member (or WeaklyUp, which Akka Management counts too).
+    /// </summary>
+    public string? NotReadyReason
+    {
+        get
+        {
+            if (!_listenersAccepting)
+            {
+                return _stopping ? "the node is stopping" : "the listeners are not accepting connections yet";
+            }
+
+            if (Cluster is not { } cluster)
+            {
+                return null;
+            }
+
+            if (cluster.Terminated.IsCompleted)
+            {
+                return "the node is no longer a cluster member";
+            }
+
+            var status = cluster.Members.SelfStatus;
+            return status is ClusterMemberStatus.Up or ClusterMemberStatus.WeaklyUp
+                ? null
+                : $"the node is not an Up cluster member ({status?.ToString() ?? "not joined yet"})";
+        }
+    }
+
+    /// <summary>
     /// Runs the coordinated shutdown, or joins the one under way. Each step gives up at its phase's timeout or at
     /// <paramref name="deadline"/>, whichever comes first.
     /// </summary>
     public async Task StopAsync(CancellationToken deadline)
     {
         _stopping = true;
+        _listenersAccepting = false;
+        await WaitForJoinAsync(deadline).ConfigureAwait(false);
         using var registration = deadline.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopDeadline);
         await _context.System.CoordinatedShutdown.RunAsync(new UnknownReason()).ConfigureAwait(false);
     }

@@ -23,6 +23,10 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
             Assert.Empty(members.Unreachable);
             Assert.NotNull(members.Leader);
             Assert.Equal(Cluster.A.Name, members.Oldest);
+            Assert.Equal(ClusterMemberStatus.Up, members.SelfStatus);
+            Assert.All(members.Members, m => Assert.NotEmpty(m.NodeUid));
+            Assert.Equal(members.Members.SelectMany(m => m.Roles).Distinct().Order(StringComparer.Ordinal), members.OldestPerRole.Keys);
+            Assert.All(members.OldestPerRole.Values, oldest => Assert.Equal(Cluster.A.Name, oldest));
         }
     }
 

@@ -51,6 +51,19 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task The_node_name_is_known_from_the_settings_before_the_start()
+    {
+        var settings = new ClusterSettings { Name = "broker-test-name", Port = FreePorts.Next(), PublicHost = "localhost" };
+        Assert.Null((settings with { Port = 0 }).ExpectedNodeName);
+
+        await using var cluster = await BrokerCluster.StartAsync(settings, new RecordingLoggerFactory());
+
+        Assert.Equal($"akka.tcp://broker-test-name@localhost:{settings.Port}", settings.ExpectedNodeName);
+        Assert.Equal(settings.ExpectedNodeName, cluster.NodeName);
+        Assert.Null(cluster.Members.SelfStatus);
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_reported_without_akka_types()
     {
         var port = FreePorts.Next();

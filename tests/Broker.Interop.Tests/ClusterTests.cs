@@ -13,7 +13,6 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan ProbeWait = TimeSpan.FromMilliseconds(250);
     private readonly List<BrokerProcess> _nodes = [];
     private readonly List<Clients> _clients = [];
-
     private int[] _clusterPorts = [];
 
     public async Task InitializeAsync()
@@ -227,6 +226,41 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             await _clients[0].MosquittoPub("-q", "1", "-t", topic, "-m", Probe).ExpectSuccessAsync(Deadline);
             await sub.WaitForOutputAfterAsync(mark, ProbeWait);
         }
+    }
+
+    [InteropFact(OursOnly = true, OwnBroker = true)]
+    public async Task Every_node_shows_the_three_members_Up_at_its_management_endpoint()
+    {
+        foreach (var node in _nodes)
+        {
+            var members = await ClusterProbes.UntilMembersUpAsync(node, 3);
+            Assert.Equal(_clusterPorts.Select(p => $"akka.tcp://interop@127.0.0.1:{p}").Order(StringComparer.Ordinal), members.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [InteropFact(Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    public async Task A_node_that_leaves_disconnects_its_clients_and_the_others_go_on_as_two()
+    {
+        foreach (var node in _nodes)
+            await ClusterProbes.UntilMembersUpAsync(node, 3);
+        var topic = Names.Topic("leave");
+        var onLeaving = await ClusterProbes.SubscribedAsync(_clients[2], "-V", "5", "-t", topic);
+        var onSecond = await ClusterProbes.SubscribedAsync(_clients[1], "-t", topic);
+
+        var ctl = await _nodes[2].CtlAsync(output, "cluster", "leave");
+
+        Assert.True(ctl.ExitCode == 0, ctl.Describe());
+        Assert.StartsWith($"Leaving akka.tcp://interop@127.0.0.1:{_clusterPorts[2]}", Assert.Single(ctl.Lines), StringComparison.Ordinal);
+        // mosquitto_sub prints the reason of the server's DISCONNECT: 0x8B, Server shutting down.
+        await onLeaving.WaitForLineAsync(l => l.Contains("Received DISCONNECT (139)", StringComparison.Ordinal), Deadline, "DISCONNECT 0x8B");
+        Assert.Equal(0, await _nodes[2].WaitForExitAsync(Deadline));
+        foreach (var node in _nodes.Take(2))
+        {
+            var members = await ClusterProbes.UntilMembersUpAsync(node, 2);
+            Assert.DoesNotContain($"akka.tcp://interop@127.0.0.1:{_clusterPorts[2]}", members.Keys);
+        }
+
+        await ClusterProbes.UntilReceivedAsync(_clients[0], topic, onSecond);
     }
 
     private const string Probe = "probe";

@@ -6,10 +6,16 @@ namespace Broker.Cluster;
 /// <param name="SelfNode">This node's address.</param>
 /// <param name="Leader">The member that moves others to Up and Removed; null while there is none.</param>
 /// <param name="Oldest">The Up member that has been Up longest; null while none is Up.</param>
-/// <param name="Unreachable">Members the failure detector currently reports unreachable from this node.</param>
+/// <param name="Unreachable">Members the failure detectors currently report unreachable.</param>
+/// <param name="OldestPerRole">For each role of an Up member, the Up member with that role that has been Up longest.</param>
 public sealed record ClusterMembers(
     string SelfNode,
     IReadOnlyList<ClusterMember> Members,
-    IReadOnlyList<string> Unreachable,
+    IReadOnlyList<ClusterUnreachableMember> Unreachable,
     string? Leader,
-    string? Oldest);
+    string? Oldest,
+    IReadOnlyDictionary<string, string> OldestPerRole)
+{
+    /// <summary>This node's own status; null before it has joined (or once it is removed).</summary>
+    public ClusterMemberStatus? SelfStatus => Members.FirstOrDefault(m => m.Node == SelfNode)?.Status;
+}

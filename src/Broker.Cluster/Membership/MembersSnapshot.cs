@@ -9,20 +9,24 @@ internal static class MembersSnapshot
     public static ClusterMembers From(AkkaCluster cluster)
     {
         var state = cluster.State;
+        var self = cluster.SelfAddress.ToString();
         var members = state.Members
-            .Select(m => new ClusterMember(m.Address.ToString(), Status(m.Status), m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToArray()))
+            .Select(m => new ClusterMember(
+                m.Address.ToString(), m.UniqueAddress.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), Status(m.Status),
+                m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToArray()))
             .ToArray();
-        var oldest = state.Members
-            .Where(m => m.Status == MemberStatus.Up)
-            .OrderBy(m => m, Member.AgeOrdering)
-            .FirstOrDefault();
-        return new ClusterMembers(
-            cluster.SelfAddress.ToString(),
-            members,
-            state.Unreachable.Select(m => m.Address.ToString()).ToArray(),
-            state.Leader?.ToString(),
-            oldest?.Address.ToString());
+        var up = state.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).ToArray();
+        var oldestPerRole = up.SelectMany(m => m.Roles).Distinct().Order(StringComparer.Ordinal)
+            .ToDictionary(role => role, role => up.First(m => m.HasRole(role)).Address.ToString(), StringComparer.Ordinal);
+        var unreachable = state.Unreachable
+            .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal)
+            .Select(m => new ClusterUnreachableMember(m.Address.ToString(), LostByThisNode(cluster, m) ? [self] : []))
+            .ToArray();
+        return new ClusterMembers(self, members, unreachable, state.Leader?.ToString(), up.FirstOrDefault()?.Address.ToString(), oldestPerRole);
     }
+
+    private static bool LostByThisNode(AkkaCluster cluster, Member member) =>
+        cluster.FailureDetector.IsMonitoring(member.Address) && !cluster.FailureDetector.IsAvailable(member.Address);
 
     private static ClusterMemberStatus Status(MemberStatus status) => status switch
     {

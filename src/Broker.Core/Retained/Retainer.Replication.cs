@@ -12,8 +12,31 @@ namespace Broker.Core.Retained;
 /// </summary>
 public sealed partial class Retainer
 {
-    private readonly IRetainedReplicator? _replicator;
-    private readonly RetainedVersions? _versions;
+    // Set at construction, or once by AttachReplicator (a node joined while serving): _versions first.
+    private volatile IRetainedReplicator? _replicator;
+    private volatile RetainedVersions? _versions;
+
+    /// <summary>
+    /// Starts replicating on a node joined to a cluster while it serves (manual discovery): what it holds gets the
+    /// version of a stored message, as at a start, then its changes go to <paramref name="replicator"/>. Once. A change
+    /// made in the instant of the attach may be left without a version: the cluster's version of its topic then wins.
+    /// </summary>
+    public void AttachReplicator(IRetainedReplicator replicator)
+    {
+        ArgumentNullException.ThrowIfNull(replicator);
+        lock (_lock)
+        {
+            if (_replicator is not null)
+            {
+                throw new InvalidOperationException("The retainer already has a replicator.");
+            }
+
+            _versions = new RetainedVersions();
+            _replicator = replicator;
+        }
+
+        VersionLoaded();
+    }
 
     /// <summary>The number of deletions remembered as tombstones; 0 on a node of its own.</summary>
     public int TombstoneCount

@@ -25,8 +25,8 @@ public sealed partial class Retainer
     {
         _time = time;
         _persistence = persistence;
-        _replicator = replicator;
         _versions = replicator is null ? null : new RetainedVersions();
+        _replicator = replicator;
     }
 
     /// <summary>The messages in memory.</summary>

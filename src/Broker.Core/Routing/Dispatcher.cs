@@ -14,7 +14,7 @@ public sealed class Dispatcher
     private readonly RouteTable _routes;
     private readonly BrokerMetrics _metrics;
     private readonly SharedMemberPicker _picker;
-    private readonly INodeForwarder? _forwarder;
+    private INodeForwarder? _forwarder;
 
     /// <param name="random">A seeded source for tests; <see cref="Random.Shared"/> otherwise.</param>
     /// <param name="forwarder">The cluster's way to other nodes; null on a node of its own.</param>
@@ -27,11 +27,24 @@ public sealed class Dispatcher
     }
 
     /// <summary>
+    /// Starts handing messages to other nodes, for a cluster joined while clients are served; publishes already under
+    /// way may still go without. Once; a dispatcher built with a forwarder has one already.
+    /// </summary>
+    public void SetForwarder(INodeForwarder forwarder)
+    {
+        ArgumentNullException.ThrowIfNull(forwarder);
+        if (Interlocked.CompareExchange(ref _forwarder, forwarder, null) is not null)
+        {
+            throw new InvalidOperationException("The dispatcher already has a forwarder.");
+        }
+    }
+
+    /// <summary>
     /// Tells every matching subscriber of this node and hands the message once to every other node with matching
     /// subscribers (see <see cref="IRouter.Publish"/>); returns how many deliveries and forwards there were.
     /// </summary>
     public int Dispatch(ApplicationMessage message, IInboundCredit? credit = null, PublishCommit? commit = null) =>
-        Dispatch(message, credit, commit, _forwarder, pickedGroups: null);
+        Dispatch(message, credit, commit, Volatile.Read(ref _forwarder), pickedGroups: null);
 
     /// <summary>
     /// A message another node forwarded: this node's plain subscribers and the shared groups it was picked for

@@ -24,7 +24,8 @@ namespace Broker.Core.Routing;
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly IRouteReplicator? _replicator;
+    // Read and set under _lock only: a replicator attached later sees every change after the filters it was given.
+    private IRouteReplicator? _replicator;
     private readonly ConcurrentDictionary<string, LocalFilter> _local = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -106,6 +107,29 @@ public sealed class RouteTable
     }
 
     /// <summary>
+    /// Starts telling <paramref name="replicator"/> about this node's routes, for a cluster joined while clients are
+    /// served: every filter this node already has subscribers for is reported first, under the subscription lock, so
+    /// that none is missed or reported twice. Once; a table built with a replicator has one already.
+    /// </summary>
+    public void AttachReplicator(IRouteReplicator replicator)
+    {
+        ArgumentNullException.ThrowIfNull(replicator);
+        lock (_lock)
+        {
+            if (_replicator is not null)
+            {
+                throw new InvalidOperationException("The route table already has a replicator.");
+            }
+
+            _replicator = replicator;
+            foreach (var route in ReplicatedRoutesLocked())
+            {
+                replicator.RouteAdded(route, NodeName);
+            }
+        }
+    }
+
+    /// <summary>
     /// Another node has subscribers for the filter (fed by the cluster): plain ones, or members of the shared group a
     /// "$share/group/filter" names. Returns false when already known.
     /// </summary>
@@ -128,22 +152,27 @@ public sealed class RouteTable
     {
         lock (_lock)
         {
-            var routes = new List<string>();
-            foreach (var entry in _local.Values)
-            {
-                if (entry.Subscribers.Length > 0)
-                {
-                    routes.Add(entry.Filter);
-                }
+            return ReplicatedRoutesLocked();
+        }
+    }
 
-                foreach (var group in entry.Groups)
-                {
-                    routes.Add(SharedFilter.Format(group.Name, entry.Filter));
-                }
+    private List<string> ReplicatedRoutesLocked()
+    {
+        var routes = new List<string>();
+        foreach (var entry in _local.Values)
+        {
+            if (entry.Subscribers.Length > 0)
+            {
+                routes.Add(entry.Filter);
             }
 
-            return routes;
+            foreach (var group in entry.Groups)
+            {
+                routes.Add(SharedFilter.Format(group.Name, entry.Filter));
+            }
         }
+
+        return routes;
     }
 
     /// <summary>The client's subscription to exactly this filter (as sent, shared prefix included), or null.</summary>

@@ -11,10 +11,12 @@ public static class BrokerCommands
 {
     public const string Usage = """
         Usage: broker [run|config|help] [--config <file>] [--<key>=<value> ...]
+               broker ctl cluster status|join <host:port>|leave|force-leave <node> [--management <host:port>]
                broker bench conn|pub|sub|pubsub [options]
 
           run      Start the broker (the default).
           config   Print the effective configuration as sorted `key = value` lines and exit.
+          ctl      Manage the running node through its management endpoint; `broker ctl help` lists its commands.
           bench    Load-test an MQTT broker (this one or any other); `broker bench help` lists its options.
           help     Print this text.
 
@@ -24,8 +26,9 @@ public static class BrokerCommands
 
         Settings are layered: the file, then environment variables BROKER_<SECTION>__<KEY>
         (e.g. BROKER_LISTENERS__TCP__PORT=1884), then the command line.
-        Exit codes: 0 success, 2 invalid configuration or usage, 3 a listener could not be opened,
-        4 (bench) the broker under test cannot be reached.
+        Exit codes: 0 success, 2 invalid configuration or usage, 3 a listener, the cluster or the management
+        endpoint could not be opened, 4 (bench, ctl) the broker under test or the management endpoint cannot be
+        reached, 5 storage unavailable, 6 the node lost its cluster, 7 (ctl) the node refused the request.
         """;
 
     public static async Task<int> RunAsync(
@@ -38,6 +41,15 @@ public static class BrokerCommands
 
         if (command == "bench")
             return await BenchCommand.RunAsync(rest, output, error, cancellation);
+        if (command == "ctl")
+        {
+            if (rest.Count > 0 && rest[0] is "help" or "--help" or "-h")
+            {
+                await output.WriteLineAsync(CtlCommand.Usage);
+                return ExitCodes.Success;
+            }
+            return await CtlCommand.RunAsync(rest, output, error, environment, cancellation);
+        }
         if (command == "help" || rest.Any(a => a is "--help" or "-h"))
         {
             await output.WriteLineAsync(Usage);

@@ -1,4 +1,5 @@
 using Broker.Host.Listeners;
+using Broker.Host.Management;
 using Broker.Host.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,8 @@ internal sealed partial class BrokerService(
         var server = new BrokerServer(options.Listeners, runtime.Handler, loggerFactory);
         try
         {
+            // Before the listeners: /alive answers from the start, /ready says 503 until they accept.
+            await StartManagementAsync(runtime, cancellationToken);
             await server.StartAsync(cancellationToken);
         }
         catch
@@ -32,9 +35,27 @@ internal sealed partial class BrokerService(
         }
         runtime.StopOnShutdown(server);
         Started(server.Listeners.Count);
+        if (runtime.Cluster is null && options.Cluster.DiscoveryStrategy == DiscoveryStrategy.Manual)
+            NotClustered(runtime.NodeName);
         _ = StopWhenClusterLostAsync(runtime);
     }
 
+    private async Task StartManagementAsync(BrokerRuntime started, CancellationToken cancellationToken)
+    {
+        if (!options.Management.Http.Enable)
+        {
+            return;
+        }
+
+        var management = new ManagementServer(options.Management.Http, started, loggerFactory);
+        started.StopOnShutdown(management);
+        await management.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A node whose cluster stopped under it stops serving: exit 6 for its supervisor to start it again, or 0 when it
+    /// was asked at its own endpoint to leave (<c>broker ctl cluster leave</c>), which is what the operator wanted.
+    /// </summary>
     private async Task StopWhenClusterLostAsync(BrokerRuntime started)
     {
         if (!await started.ClusterEnded.ConfigureAwait(false))
@@ -42,8 +63,16 @@ internal sealed partial class BrokerService(
             return;
         }
 
-        ClusterLost();
-        exit.Code = ExitCodes.ClusterLost;
+        if (started.LeaveAsked)
+        {
+            LeftAsAsked();
+        }
+        else
+        {
+            ClusterLost();
+            exit.Code = ExitCodes.ClusterLost;
+        }
+
         lifetime.StopApplication();
     }
 
@@ -63,8 +92,14 @@ internal sealed partial class BrokerService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker started, {Count} listeners")]
     private partial void Started(int count);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not in a cluster (cluster.discovery_strategy = manual): `broker ctl cluster join <host:port>` joins one; this node's cluster address will be {Node}")]
+    private partial void NotClustered(string node);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "This node is no longer a member of its cluster (it left, or the split brain resolver downed it): stopping, to be started again")]
     private partial void ClusterLost();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This node has left its cluster, as asked: stopping")]
+    private partial void LeftAsAsked();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker stopping: no new connections, closing the open ones")]
     private partial void Stopping();

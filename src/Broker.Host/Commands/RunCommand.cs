@@ -1,5 +1,6 @@
 using Broker.Host.Configuration;
 using Broker.Host.Listeners;
+using Broker.Host.Management;
 using Broker.Host.Options;
 using Broker.Host.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -64,6 +65,11 @@ internal static class RunCommand
             // Stopped before it finished starting: still an orderly stop.
         }
         catch (ListenerStartException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.ListenerFailed;
+        }
+        catch (ManagementStartException e)
         {
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.ListenerFailed;

@@ -24,6 +24,9 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("cluster")]
     public ClusterOptions Cluster { get; init; } = new();
 
+    [ConfigurationKeyName("management")]
+    public ManagementOptions Management { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

@@ -14,6 +14,9 @@ public static partial class BrokerOptionsValidator
         Range(errors, "cluster.port", cluster.Port, 0, 65535);
         if (string.IsNullOrWhiteSpace(cluster.Bind))
             errors.Add(new("cluster.bind", "must not be empty"));
+        // A node joined later names its routes with its cluster address before the cluster starts, so the port is fixed.
+        if (cluster.DiscoveryStrategy == DiscoveryStrategy.Manual && cluster.Port == 0)
+            errors.Add(new("cluster.port", "must be a fixed port (1..65535) when cluster.discovery_strategy is manual: the node's cluster address is its name from the start"));
         if (cluster.DiscoveryStrategy == DiscoveryStrategy.Static && cluster.Static.Seeds.Length == 0)
             errors.Add(new("cluster.static.seeds", "must name at least one seed (host:port) when cluster.discovery_strategy is static"));
         foreach (var seed in cluster.Static.Seeds)

@@ -17,6 +17,7 @@ public static partial class BrokerOptionsValidator
         ValidateMqtt(options.Mqtt, errors);
         ValidatePersistence(options.Persistence, errors);
         ValidateCluster(options.Cluster, errors);
+        ValidateManagement(options.Management.Http, errors);
         return errors;
     }
 

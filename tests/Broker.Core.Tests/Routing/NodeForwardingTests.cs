@@ -122,6 +122,20 @@ public sealed class NodeForwardingTests
         Assert.Same(commit, _forwarder.Forwarded.Single().Commit);
     }
 
+    [Fact]
+    public void A_forwarder_set_later_gets_the_next_messages()
+    {
+        _f.Routes.AddRemoteRoute("a/b", "node-b");
+        Assert.Equal(0, _f.Dispatcher.Dispatch(_f.Message("a/b")));
+
+        _f.Dispatcher.SetForwarder(_forwarder);
+
+        Assert.Equal(1, _f.Dispatcher.Dispatch(_f.Message("a/b")));
+        Assert.Equal(["node-b"], _forwarder.Forwarded.Select(f => f.Node));
+        Assert.Throws<InvalidOperationException>(() => _f.Dispatcher.SetForwarder(new RecordingForwarder()));
+        Assert.Throws<InvalidOperationException>(() => _dispatcher.SetForwarder(new RecordingForwarder()));
+    }
+
     private sealed class RecordingForwarder : INodeForwarder
     {
         public List<(string Node, ApplicationMessage Message, string[]? Groups, PublishCommit? Commit)> Forwarded { get; } = [];

@@ -118,6 +118,61 @@ public sealed class RouteTableTests
     }
 
     [Fact]
+    public void A_replicator_attached_later_hears_every_local_filter_once_then_the_changes()
+    {
+        var session = new RecordingSession("c");
+        _f.Routes.Subscribe("c1", session, "a", RouterFixture.QoS1, 0);
+        _f.Routes.Subscribe("c2", session, "a", RouterFixture.QoS1, 0);
+        _f.Routes.Subscribe("c3", session, "$share/g/b/#", RouterFixture.QoS1, 0);
+        _f.Routes.AddRemoteRoute("c", "n2");
+        var replicator = new RecordingReplicator();
+
+        _f.Routes.AttachReplicator(replicator);
+        Assert.Equal(["+$share/g/b/#@n1", "+a@n1"], replicator.Changes.Order(StringComparer.Ordinal));
+
+        _f.Routes.Subscribe("c1", session, "d", RouterFixture.QoS1, 0);
+        _f.Routes.Unsubscribe("c3", "$share/g/b/#");
+        Assert.Equal(["+d@n1", "-$share/g/b/#@n1"], replicator.Changes.Skip(2));
+        Assert.Throws<InvalidOperationException>(() => _f.Routes.AttachReplicator(new RecordingReplicator()));
+    }
+
+    [Fact]
+    public async Task A_replicator_attached_during_subscribes_ends_with_exactly_the_local_filters()
+    {
+        var session = new RecordingSession("c");
+        var replicator = new ConcurrentReplicator();
+        using var attached = new ManualResetEventSlim();
+        var churn = Enumerable.Range(0, 2).Select(t => Task.Run(() =>
+        {
+            // Bounded: until some rounds after the attach, 2,000 at most.
+            for (var round = 0; round < 2_000 && !(attached.IsSet && round > 200); round++)
+            {
+                var filter = $"t{t}/{round % 37}";
+                _f.Routes.Subscribe($"c{t}", session, filter, RouterFixture.QoS1, 0);
+                if (round % 3 == 0)
+                {
+                    _f.Routes.Unsubscribe($"c{t}", filter);
+                }
+            }
+        })).ToArray();
+
+        while (_f.Routes.LocalFilterCount < 10 && !churn.All(c => c.IsCompleted))
+        {
+            Thread.Yield();
+        }
+
+        _f.Routes.AttachReplicator(replicator);
+        attached.Set();
+        await Task.WhenAll(churn).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var local = Enumerable.Range(0, 2).SelectMany(t => Enumerable.Range(0, 37).Select(i => (Client: $"c{t}", Filter: $"t{t}/{i}")))
+            .Where(s => _f.Routes.FindSubscription(s.Client, s.Filter) is not null)
+            .Select(s => s.Filter)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(local, replicator.Routes());
+    }
+
+    [Fact]
     public void Routes_of_other_nodes_are_kept_and_counted()
     {
         Assert.True(_f.Routes.AddRemoteRoute("a/+", "n2"));
@@ -140,6 +195,22 @@ public sealed class RouteTableTests
     {
         Assert.Throws<ArgumentException>(() => _f.Subscribe("c1", "a/#/b"));
         Assert.Throws<ArgumentException>(() => _f.Subscribe("c1", "$share/g"));
+    }
+
+    /// <summary>Counts each filter's adds and removes; a route reported twice or removed unreported shows as a count other than 0 or 1.</summary>
+    private sealed class ConcurrentReplicator : IRouteReplicator
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new();
+
+        public void RouteAdded(string filter, string node) => _counts.AddOrUpdate(filter, 1, (_, n) => n + 1);
+
+        public void RouteRemoved(string filter, string node) => _counts.AddOrUpdate(filter, -1, (_, n) => n - 1);
+
+        public IEnumerable<string> Routes()
+        {
+            Assert.All(_counts, pair => Assert.InRange(pair.Value, 0, 1));
+            return _counts.Where(pair => pair.Value == 1).Select(pair => pair.Key).Order(StringComparer.Ordinal);
+        }
     }
 
     private sealed class RecordingReplicator : IRouteReplicator

@@ -57,7 +57,7 @@ public class BrokerProcessTests
         var dataDir = Directory.CreateTempSubdirectory("broker-run-").FullName;
         using var process = Start("--mqtt.max_inflight=9", $"--node.data_dir={dataDir}",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={tcpPort}",
-            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}");
+            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}", "--management.http.port=0");
         using var timeout = new CancellationTokenSource(Limit);
         var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         var seen = new List<string>();
@@ -89,11 +89,25 @@ public class BrokerProcessTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false",
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--management.http.port=0",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={port}");
 
         Assert.Equal(3, exit);
         Assert.Contains($"broker: listeners.tcp: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_management_port_in_use_exits_3_naming_the_key_and_address()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={FreePort()}",
+            "--persistence.durability=none", $"--management.http.port={port}");
+
+        Assert.Equal(3, exit);
+        Assert.Contains($"broker: management.http: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
     }
 
     /// <summary>A port free at this moment; the broker binds it right after, so the window for another taker is small.</summary>

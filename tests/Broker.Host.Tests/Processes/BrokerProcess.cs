@@ -42,6 +42,8 @@ internal sealed class BrokerProcess : IAsyncDisposable
             "--listeners.tcp.bind=127.0.0.1",
             $"--listeners.tcp.port={Port}",
             "--listeners.ws.enabled=false",
+            // Tests run side by side: none may take the default 8558.
+            "--management.http.port=0",
             .. database is null ? [] : new[]
             {
                 "--persistence.backend=postgresql",

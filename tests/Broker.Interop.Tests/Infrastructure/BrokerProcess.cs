@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace Broker.Interop.Tests.Infrastructure;
 
@@ -16,14 +17,18 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly CapturedProcess _process;
     private readonly string _workDir;
 
-    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir)
+    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null)
     {
         _process = process;
         Endpoint = endpoint;
         _workDir = workDir;
+        Management = management;
     }
 
     public BrokerEndpoint Endpoint { get; }
+
+    /// <summary>Our broker's management endpoint, host:port (each process has its own port); null for mosquitto.</summary>
+    public string? Management { get; }
 
     public int Pid => _process.Pid;
 
@@ -45,16 +50,15 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>Starts this repository's broker; <paramref name="extraArgs"/> are more --key=value settings.</summary>
     public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "broker.dll");
-        if (!File.Exists(dll))
-            throw new InvalidOperationException($"{dll} not found: the test project references src/Broker.Host so that the build puts it there");
-        var (tcp, ws) = (FreePort.Next(), FreePort.Next());
+        var dll = BrokerDll();
+        var (tcp, ws, management) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var workDir = Directory.CreateTempSubdirectory("broker-interop-").FullName;
         string[] args =
         [
             dll,
             $"--listeners.tcp.port={tcp}", "--listeners.tcp.bind=127.0.0.1",
             $"--listeners.ws.port={ws}", "--listeners.ws.bind=127.0.0.1",
+            $"--management.http.port={management}", "--management.http.bind=127.0.0.1",
             $"--node.data_dir={Path.Combine(workDir, "data")}",
             .. extraArgs,
         ];
@@ -64,7 +68,7 @@ public sealed class BrokerProcess : IAsyncDisposable
             .ToDictionary(k => k, _ => (string?)null);
         var process = CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
-        return WhenReadyAsync(new BrokerProcess(process, endpoint, workDir));
+        return WhenReadyAsync(new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}"));
     }
 
     /// <summary>Starts Debian's mosquitto with anonymous access, a TCP and a WebSocket listener.</summary>
@@ -84,6 +88,27 @@ public sealed class BrokerProcess : IAsyncDisposable
         var process = CapturedProcess.Start("mosquitto", Tools.Executable(Tools.Mosquitto), ["-c", config], workingDirectory: workDir);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
         return WhenReadyAsync(new BrokerProcess(process, endpoint, workDir));
+    }
+
+    /// <summary>
+    /// <c>broker ctl &lt;args&gt; --management &lt;this broker's endpoint&gt;</c> as its own process, to its exit (bounded);
+    /// the caller reads its exit code and transcript.
+    /// </summary>
+    public async Task<CapturedProcess> CtlAsync(ITestOutputHelper output, params string[] args)
+    {
+        var management = Management ?? throw new InvalidOperationException("Only our broker has a management endpoint.");
+        var ctl = CapturedProcess.Start("broker ctl", DotnetHost(), [BrokerDll(), "ctl", .. args, "--management", management], output);
+        await ctl.WaitForExitAsync(StartTimeout);
+        return ctl;
+    }
+
+    /// <summary>The statuses of the members this node's management endpoint shows, by node name (GET /cluster/members).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> MemberStatusesAsync()
+    {
+        using var http = new HttpClient { Timeout = StartTimeout };
+        using var members = JsonDocument.Parse(await http.GetStringAsync($"http://{Management}/cluster/members"));
+        return members.RootElement.GetProperty("members").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("node").GetString()!, m => m.GetProperty("status").GetString()!);
     }
 
     /// <summary>SIGTERM: the broker's orderly stop.</summary>
@@ -169,6 +194,14 @@ public sealed class BrokerProcess : IAsyncDisposable
             await broker._process.WaitForOutputAfterAsync(broker._process.TranscriptCount, backoff);
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 500));
         }
+    }
+
+    private static string BrokerDll()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "broker.dll");
+        if (!File.Exists(dll))
+            throw new InvalidOperationException($"{dll} not found: the test project references src/Broker.Host so that the build puts it there");
+        return dll;
     }
 
     /// <summary>The muxer running these tests when it is one (dotnet test), so the child uses the same SDK install.</summary>

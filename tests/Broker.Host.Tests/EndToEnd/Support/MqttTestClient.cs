@@ -195,6 +195,25 @@ internal sealed class MqttTestClient : IDisposable
         return publish;
     }
 
+    /// <summary>The next packet, a PUBLISH, if one arrives before <paramref name="cancellationToken"/>; null when none did.</summary>
+    public async Task<PublishPacket?> TryReceivePublishAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await _received.Reader.WaitToReadAsync(cancellationToken) && _received.Reader.TryRead(out var packet))
+            {
+                return Assert.IsType<PublishPacket>(packet);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        Assert.Fail($"The broker closed the connection instead of sending a packet.{Failure()}");
+        return null;
+    }
+
     public static string PayloadOf(PublishPacket publish) => Encoding.UTF8.GetString(publish.Payload.ToArray());
 
     /// <summary>The next packet, or null when the broker closes the connection first; fails after <see cref="Deadline"/>.</summary>

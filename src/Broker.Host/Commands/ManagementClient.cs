@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Broker.Host.Management;
+
+namespace Broker.Host.Commands;
+
+/// <summary>
+/// <c>broker ctl</c>'s side of a node's management endpoint: one HTTP request per call, each bounded. An endpoint that
+/// cannot be reached throws <see cref="ManagementUnreachableException"/>; an answer other than 2xx comes back as
+/// <see cref="ManagementAnswer"/> with its status and message.
+/// </summary>
+internal sealed class ManagementClient(Uri endpoint) : IDisposable
+{
+    private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(15);
+
+    private readonly HttpClient _http = new() { BaseAddress = endpoint, Timeout = RequestLimit };
+
+    public Uri Endpoint => endpoint;
+
+    public async Task<(ManagementAnswer Answer, MembersJson? Members)> GetMembersAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, ClusterRoutes.MembersPath), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            return (await AnswerAsync(response, cancellationToken).ConfigureAwait(false), null);
+        var members = await ReadAsync(response, ManagementJson.Default.MembersJson, cancellationToken).ConfigureAwait(false);
+        return (new ManagementAnswer(response.StatusCode, ""), members);
+    }
+
+    public Task<ManagementAnswer> JoinAsync(string address, CancellationToken cancellationToken) =>
+        AskAsync(HttpMethod.Post, ClusterRoutes.MembersPath, new() { ["address"] = address }, cancellationToken);
+
+    public Task<ManagementAnswer> LeaveAsync(string node, CancellationToken cancellationToken) =>
+        AskAsync(HttpMethod.Delete, MemberPath(node), null, cancellationToken);
+
+    public Task<ManagementAnswer> DownAsync(string node, CancellationToken cancellationToken) =>
+        AskAsync(HttpMethod.Put, MemberPath(node), new() { ["operation"] = "Down" }, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private static string MemberPath(string node) => $"{ClusterRoutes.MembersPath}/{Uri.EscapeDataString(node.Trim())}";
+
+    private async Task<ManagementAnswer> AskAsync(HttpMethod method, string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = form is null ? null : new FormUrlEncodedContent(form) };
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await AnswerAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ManagementUnreachableException($"cannot reach the management endpoint at {endpoint}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ManagementUnreachableException($"the management endpoint at {endpoint} did not answer within {RequestLimit.TotalSeconds} s", e);
+        }
+    }
+
+    private static async Task<ManagementAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string message;
+        try
+        {
+            message = JsonSerializer.Deserialize(text, ManagementJson.Default.MessageJson)?.Message ?? text;
+        }
+        catch (JsonException)
+        {
+            message = text;
+        }
+
+        return new ManagementAnswer(response.StatusCode, message);
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("empty answer");
+        }
+        catch (JsonException e)
+        {
+            throw new ManagementUnreachableException($"the endpoint at {endpoint} is not a broker's management endpoint: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using Broker.Host.Listeners;
+using Broker.Host.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Host.Management;
+
+/// <summary>
+/// The node's management endpoint (<c>management.http.*</c>): Akka Management's cluster routes
+/// (<see cref="ClusterRoutes"/>) and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own,
+/// as each listener has one, so its address fails and stops apart from the MQTT listeners. Started before them, so
+/// that <c>/ready</c> answers 503 until they accept; stopped last (<see cref="BrokerRuntime.StopOnShutdown(ManagementServer)"/>).
+/// </summary>
+public sealed partial class ManagementServer(ManagementHttpOptions options, BrokerRuntime runtime, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ManagementServer>();
+    private WebApplication? _app;
+
+    /// <summary>Where the endpoint listens, the actual port when 0 was configured; null before the start.</summary>
+    public IPEndPoint? EndPoint { get; private set; }
+
+    /// <summary>Listens, or throws <see cref="ManagementStartException"/> naming the address.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var app = Build();
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            // Kestrel reports "address already in use" and its kin as IOException around the socket error.
+            if (e is IOException)
+            {
+                throw new ManagementStartException($"cannot listen on {options.Bind}:{options.Port}: {(e.InnerException ?? e).Message}", e);
+            }
+
+            throw;
+        }
+
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        EndPoint = new IPEndPoint(IPAddress.Parse(options.Bind), uri.Port);
+        LogListening(_logger, EndPoint);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private WebApplication Build()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "broker",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton<ILoggerFactory>(new WarningsOnlyLoggerFactory(loggerFactory));
+        // The broker's host decides when the endpoint stops, not Ctrl+C or SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, ListenerHostLifetime>();
+        builder.Services.AddRouting();
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(options.Bind), options.Port);
+        });
+        var app = builder.Build();
+        Map(app);
+        return app;
+    }
+
+    private void Map(IEndpointRouteBuilder app)
+    {
+        var cluster = new ClusterRoutes(runtime, _logger);
+        app.MapGet("/alive", HealthRoutes.AliveAsync);
+        app.MapGet("/ready", context => HealthRoutes.ReadyAsync(context, runtime));
+        app.MapGet(ClusterRoutes.MembersPath, cluster.GetMembersAsync);
+        app.MapPost(ClusterRoutes.MembersPath, cluster.JoinAsync);
+        app.MapGet(ClusterRoutes.MembersPath + "/{**address}", cluster.GetMemberAsync);
+        app.MapPut(ClusterRoutes.MembersPath + "/{**address}", cluster.PutMemberAsync);
+        app.MapDelete(ClusterRoutes.MembersPath + "/{**address}", cluster.DeleteMemberAsync);
+        app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
+            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /alive, /ready"));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /alive, /ready)")]
+    private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Broker.Host.Listeners;
+using Broker.Host.Management;
+using Broker.Host.Options;
+using Broker.Host.Tests.EndToEnd.Support;
+using Broker.Mqtt;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker.Host.Tests.Management;
+
+/// <summary>
+/// A node as <c>broker run</c> composes it (<see cref="BrokerRuntime"/>, its management endpoint, then its tcp
+/// listener), on loopback: the management endpoint and the listener on ports the system chooses, the cluster endpoint
+/// on a free port fixed up front (manual discovery names the node with it). Not in a cluster until joined, unless
+/// <c>configure</c> says otherwise.
+/// </summary>
+internal sealed class ManagedNode : IAsyncDisposable
+{
+    private readonly string _dataDir;
+    private readonly List<MqttTestClient> _clients = [];
+    private BrokerServer? _server;
+
+    private readonly BrokerOptions _options;
+
+    private ManagedNode(BrokerOptions options, BrokerRuntime runtime, ManagementServer management, int clusterPort, string dataDir)
+    {
+        _options = options;
+        Runtime = runtime;
+        Management = management;
+        ClusterEndpoint = $"127.0.0.1:{clusterPort}";
+        _dataDir = dataDir;
+        Http = new HttpClient { BaseAddress = new Uri($"http://{management.EndPoint}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public BrokerRuntime Runtime { get; }
+
+    public ManagementServer Management { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>This node's cluster endpoint, host:port: what another node joins.</summary>
+    public string ClusterEndpoint { get; }
+
+    public IPEndPoint MqttEndPoint => _server!.EndPoint("tcp");
+
+    /// <summary>Starts the runtime and its management endpoint; the listener too unless <paramref name="listen"/> is false.</summary>
+    public static async Task<ManagedNode> StartAsync(string clusterName, bool listen = true, Action<BrokerOptions>? configure = null)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("broker-management-").FullName;
+        var port = FreePort();
+        var options = new BrokerOptions();
+        foreach (var (_, listener) in options.Listeners.All())
+        {
+            listener.Enabled = false;
+            listener.Bind = "127.0.0.1";
+            listener.Port = 0;
+        }
+
+        options.Listeners.Tcp.Enabled = true;
+        options.Node.DataDir = dataDir;
+        options.Persistence.Durability = PersistenceDurability.None;
+        options.Cluster.Name = clusterName;
+        options.Cluster.Bind = "127.0.0.1";
+        options.Cluster.Port = port;
+        options.Management.Http.Port = 0;
+        configure?.Invoke(options);
+        var runtime = await BrokerRuntime.CreateAsync(options, NullLoggerFactory.Instance);
+        var management = new ManagementServer(options.Management.Http, runtime, NullLoggerFactory.Instance);
+        runtime.StopOnShutdown(management);
+        using var deadline = new CancellationTokenSource(MqttTestClient.Deadline);
+        await management.StartAsync(deadline.Token);
+        var node = new ManagedNode(options, runtime, management, port, dataDir);
+        if (listen)
+        {
+            await node.ListenAsync();
+        }
+
+        return node;
+    }
+
+    /// <summary>Opens the tcp listener, as <c>broker run</c> does once the management endpoint is up.</summary>
+    public async Task ListenAsync()
+    {
+        var server = new BrokerServer(_options.Listeners, Runtime.Handler, NullLoggerFactory.Instance);
+        using var deadline = new CancellationTokenSource(MqttTestClient.Deadline);
+        await server.StartAsync(deadline.Token);
+        Runtime.StopOnShutdown(server);
+        _server = server;
+    }
+
+    public async Task<MqttTestClient> ConnectAsync(string clientId)
+    {
+        var client = await MqttTestClient.OpenAsync(MqttEndPoint, MqttProtocolVersion.V500, receiveBufferSize: null, read: true);
+        _clients.Add(client);
+        await client.ConnectAsync(clientId);
+        return client;
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        return (response.StatusCode, await BodyAsync(response));
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, Dictionary<string, string>? form = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = form is null ? null : new FormUrlEncodedContent(form) };
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, await BodyAsync(response));
+    }
+
+    /// <summary>Joins the cluster of the node at <paramref name="endpoint"/> through POST /cluster/members, which must accept.</summary>
+    public async Task JoinAsync(string endpoint)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, "/cluster/members", new() { ["address"] = endpoint });
+        Assert.True(status == HttpStatusCode.OK, $"{status}: {body}");
+    }
+
+    /// <summary>The statuses of the members this node sees, by node name.</summary>
+    public async Task<Dictionary<string, string>> MemberStatusesAsync()
+    {
+        var (_, body) = await GetAsync("/cluster/members");
+        return body.GetProperty("members").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("node").GetString()!, m => m.GetProperty("status").GetString()!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        Http.Dispose();
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await Runtime.StopAsync(deadline.Token);
+        }
+
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
