@@ -9,8 +9,7 @@ namespace Broker.Interop.Tests;
 /// </summary>
 public sealed class ManualClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly List<BrokerProcess> _nodes = [];
-    private readonly List<Clients> _clients = [];
+    private readonly ClusterProcesses _cluster = new(output);
     private int[] _clusterPorts = [];
 
     public async Task InitializeAsync()
@@ -20,42 +19,30 @@ public sealed class ManualClusterTests(ITestOutputHelper output) : IAsyncLifetim
         {
             var node = await BrokerProcess.StartOursAsync(
                 "--cluster.name=manual", "--cluster.bind=127.0.0.1", $"--cluster.port={_clusterPorts[i]}", $"--node.name=m{i + 1}@127.0.0.1");
-            _nodes.Add(node);
-            _clients.Add(new Clients(output, node.Endpoint));
+            _cluster.Add(node);
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var clients in _clients)
-            clients.Dispose();
-        foreach (var node in _nodes)
-        {
-            output.WriteLine($"--- node log (pid {node.Pid}) ---");
-            foreach (var line in node.Output.TranscriptSince(0))
-                output.WriteLine(line);
-            await node.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [InteropFact(Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
     public async Task Two_single_nodes_joined_by_broker_ctl_become_one_cluster_that_carries_messages()
     {
         var topic = Names.Topic("manual");
-        var onSecond = await ClusterProbes.SubscribedAsync(_clients[1], "-t", topic);
-        Assert.Empty(await _nodes[0].MemberStatusesAsync());
-        Assert.Contains("Not in a cluster", (await Ctl(_nodes[1], "cluster", "status")).Transcript, StringComparison.Ordinal);
+        var onSecond = await ClusterProbes.SubscribedAsync(_cluster.Clients[1], "-t", topic);
+        Assert.Empty(await _cluster.Nodes[0].MemberStatusesAsync());
+        Assert.Contains("Not in a cluster", (await Ctl(_cluster.Nodes[1], "cluster", "status")).Transcript, StringComparison.Ordinal);
 
         // The first node joins its own cluster endpoint (a cluster of one), the second joins the first.
-        var first = await Ctl(_nodes[0], "cluster", "join", $"127.0.0.1:{_clusterPorts[0]}");
+        var first = await Ctl(_cluster.Nodes[0], "cluster", "join", $"127.0.0.1:{_clusterPorts[0]}");
         Assert.Equal($"Joining akka.tcp://manual@127.0.0.1:{_clusterPorts[0]}", Assert.Single(first.Lines));
-        await ClusterProbes.UntilMembersUpAsync(_nodes[0], 1);
-        await Ctl(_nodes[1], "cluster", "join", $"127.0.0.1:{_clusterPorts[0]}");
+        await ClusterProbes.UntilMembersUpAsync(_cluster.Nodes[0], 1);
+        await Ctl(_cluster.Nodes[1], "cluster", "join", $"127.0.0.1:{_clusterPorts[0]}");
 
-        foreach (var node in _nodes)
+        foreach (var node in _cluster.Nodes)
             await ClusterProbes.UntilMembersUpAsync(node, 2);
-        Assert.Contains("Members (2, 2 Up):", (await Ctl(_nodes[1], "cluster", "status")).Lines);
-        await ClusterProbes.UntilReceivedAsync(_clients[0], topic, onSecond);
+        Assert.Contains("Members (2, 2 Up):", (await Ctl(_cluster.Nodes[1], "cluster", "status")).Lines);
+        await ClusterProbes.UntilReceivedAsync(_cluster.Clients[0], topic, onSecond);
     }
 
     /// <summary>broker ctl against the node's management endpoint, which must succeed.</summary>

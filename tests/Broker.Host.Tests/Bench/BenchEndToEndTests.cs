@@ -2,6 +2,7 @@ using System.Globalization;
 using Broker.Host.Bench;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
+using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,14 +16,7 @@ public sealed class BenchEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new BrokerOptions();
-        foreach (var (_, listener) in options.Listeners.All())
-        {
-            listener.Enabled = false;
-            listener.Bind = "127.0.0.1";
-            listener.Port = 0;
-        }
-        options.Listeners.Tcp.Enabled = true;
+        var options = LoopbackOptions.TcpOnly();
         _runtime = BrokerRuntime.Create(options, NullLoggerFactory.Instance);
         _server = new BrokerServer(options.Listeners, _runtime.Handler, NullLoggerFactory.Instance);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -51,15 +51,7 @@ internal sealed class ManagedNode : IAsyncDisposable
     {
         var dataDir = Directory.CreateTempSubdirectory("broker-management-").FullName;
         var port = FreePort();
-        var options = new BrokerOptions();
-        foreach (var (_, listener) in options.Listeners.All())
-        {
-            listener.Enabled = false;
-            listener.Bind = "127.0.0.1";
-            listener.Port = 0;
-        }
-
-        options.Listeners.Tcp.Enabled = true;
+        var options = LoopbackOptions.TcpOnly();
         options.Node.DataDir = dataDir;
         options.Persistence.Durability = PersistenceDurability.None;
         options.Cluster.Name = clusterName;

@@ -33,15 +33,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
 
     public static async Task<InProcessBroker> StartAsync(Action<MqttOptions>? configure = null, TimeProvider? time = null)
     {
-        var options = new BrokerOptions();
-        foreach (var (_, listener) in options.Listeners.All())
-        {
-            listener.Enabled = false;
-            listener.Bind = "127.0.0.1";
-            listener.Port = 0;
-        }
-
-        options.Listeners.Tcp.Enabled = true;
+        var options = LoopbackOptions.TcpOnly();
         configure?.Invoke(options.Mqtt);
         var runtime = BrokerRuntime.Create(options, NullLoggerFactory.Instance, time);
         var server = new BrokerServer(options.Listeners, runtime.Handler, NullLoggerFactory.Instance);
