@@ -8,7 +8,7 @@ into docs/PERFORMANCE.md between the cluster markers and the raw JSON lines into
     python3 bench/cluster.py --quick --no-doc  # smoke run: 3 s per load, 10,000 routes, figures printed only
 
 Every node runs with its default configuration (hocon/broker.conf) except what the harness needs: the tcp listener
-on loopback and the run's port, no WebSocket listener, and for the two-node cluster `cluster.discovery_strategy =
+on loopback and the run's port, no WebSocket listener, the management endpoint on any free port, and for the two-node cluster `cluster.discovery_strategy =
 static` with both nodes as seeds, `cluster.bind = 127.0.0.1` and each its own `cluster.port` and `node.name`.
 Needs the .NET SDK, `ss` (iproute2) and python paho for /usr/bin/python3.
 """
@@ -57,9 +57,11 @@ def node(key, mqtt_port, run_dir, cluster=None):
     return broker
 
 
-def link_bytes(cluster_port):
-    """Bytes sent both ways on the established TCP connections of a cluster port (Akka.Remote's), from ss."""
-    out = subprocess.run(["ss", "-tinH", "state", "established", f"( sport = :{cluster_port} or dport = :{cluster_port} )"],
+def link_bytes(cluster_ports):
+    """Bytes sent both ways between the nodes (Akka.Remote's connections to either cluster port), from ss: each socket's
+    own bytes_sent, so a connection's two ends on loopback count each direction once."""
+    match = " or ".join(f"sport = :{p} or dport = :{p}" for p in cluster_ports)
+    out = subprocess.run(["ss", "-tinH", "state", "established", f"( {match} )"],
                          capture_output=True, text=True, check=True).stdout
     return sum(int(m) for m in re.findall(r"bytes_sent:(\d+)", out))
 
@@ -73,15 +75,15 @@ def wait_members(broker, count, timeout_s=60):
         time.sleep(0.2)
 
 
-def run_load(scenario, pub_port, sub_port, args, run_dir, cluster_port=None):
+def run_load(scenario, pub_port, sub_port, args, run_dir, cluster_ports=None):
     argv = ["dotnet", str(BROKER_DLL), "bench", *scenario.args, "--host", "127.0.0.1", "--port", str(pub_port),
             "--version", scenario.mqtt_version or "4", "--duration", f"{args.duration:g}s", "--drain", f"{args.drain:g}s"]
     if sub_port != pub_port:
         argv += ["--sub-port", str(sub_port)]
-    before = link_bytes(cluster_port) if cluster_port else 0
+    before = link_bytes(cluster_ports) if cluster_ports else 0
     result, error = run_generator(argv, run_dir / f"{scenario.id}-{pub_port}-{sub_port}.stderr",
                                   args.duration + args.drain + 120)
-    crossed = (link_bytes(cluster_port) - before) if cluster_port else None
+    crossed = (link_bytes(cluster_ports) - before) if cluster_ports else None
     return {"scenario": scenario.id, "command": argv, "result": result, "error": error, "link_bytes": crossed}
 
 
@@ -110,7 +112,7 @@ def main():
             for scenario in loads:
                 records.append({"mode": "one node", **run_load(scenario, single.port, single.port, args, run_dir)})
                 records.append({"mode": "across nodes",
-                                **run_load(scenario, one.port, two.port, args, run_dir, cluster_port=base + 11)})
+                                **run_load(scenario, one.port, two.port, args, run_dir, cluster_ports=(base + 11, base + 12))})
                 for r in records[-2:]:
                     print(summary(r), flush=True)
             records.append(convergence(one, two, args))
@@ -158,7 +160,7 @@ def report(records, args, run_id):
     lines = [f"Run {run_id}, `python3 bench/cluster.py`{' --quick' if args.quick else ''}: each load {args.duration:g} s "
              f"(drain {args.drain:g} s), first on one node alone, then with publishers on node 1 and subscribers on "
              "node 2 of a two-node cluster, all three broker processes at their defaults (the harness's listener "
-             "settings, and the cluster's: static seeds, cluster.bind 127.0.0.1) on this 2-core machine, generator "
+             "and management-port settings, and the cluster's: static seeds, cluster.bind 127.0.0.1) on this 2-core machine, generator "
              "included.", "",
              "| load | one node, delivered msg/s | across nodes, delivered msg/s | ratio | across: lost / acked lost / duplicates | "
              "cluster link bytes per crossed message |", "|---|---:|---:|---:|---|---:|"]

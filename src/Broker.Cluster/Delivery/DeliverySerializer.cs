@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
@@ -9,7 +10,15 @@ namespace Broker.Cluster.Delivery;
 /// Akka's serializer for what crosses nodes with messages (<see cref="ForwardBatch"/>, <see cref="BatchAck"/>,
 /// <see cref="CommitsDone"/>; bound in <see cref="ClusterHocon"/>): the messages in the broker's own stored format
 /// (<see cref="ApplicationMessageFormat"/>, compact and checked on read) instead of Akka's JSON default, which is
-/// slow and would need the message type's whole graph to round-trip through Newtonsoft.
+/// slow and would need the message type's whole graph to round-trip through Newtonsoft. A batch is measured first and
+/// written into one array of its exact size, and read back from spans: one allocation a batch on the way out, and
+/// none but the messages themselves on the way in. Little-endian throughout:
+/// <code>
+///   batch   sequence i64, count i32, then per message: commit id i64, group count i32, each group
+///           (length i32, UTF-8), the message (ApplicationMessageFormat)
+///   ack     sequence i64, then two id lists: count i32, ids i64
+///   done    two id lists
+/// </code>
 /// </summary>
 internal sealed class DeliverySerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -28,123 +37,164 @@ internal sealed class DeliverySerializer(ExtendedActorSystem system) : Serialize
         _ => throw Unknown(o),
     };
 
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) => obj switch
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            switch (obj)
-            {
-                case ForwardBatch batch:
-                    WriteBatch(writer, batch);
-                    break;
-                case BatchAck ack:
-                    writer.Write(ack.Sequence);
-                    WriteIds(writer, ack.Completed);
-                    WriteIds(writer, ack.Failed);
-                    break;
-                case CommitsDone done:
-                    WriteIds(writer, done.Completed);
-                    WriteIds(writer, done.Failed);
-                    break;
-                default:
-                    throw Unknown(obj);
-            }
-        }
-
-        return stream.ToArray();
-    }
+        ForwardBatch batch => WriteBatch(batch),
+        BatchAck ack => WriteIds(ack.Sequence, ack.Completed, ack.Failed),
+        CommitsDone done => WriteIds(null, done.Completed, done.Failed),
+        _ => throw Unknown(obj),
+    };
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-        return manifest switch
+        var reader = new Reader(bytes);
+        object result = manifest switch
         {
-            BatchManifest => ReadBatch(reader),
-            AckManifest => new BatchAck(reader.ReadInt64(), ReadIds(reader), ReadIds(reader)),
-            DoneManifest => new CommitsDone(ReadIds(reader), ReadIds(reader)),
+            BatchManifest => ReadBatch(ref reader),
+            AckManifest => new BatchAck(reader.Int64(), reader.Ids(), reader.Ids()),
+            DoneManifest => new CommitsDone(reader.Ids(), reader.Ids()),
             _ => throw new ArgumentException($"Unknown manifest '{manifest}' for {nameof(DeliverySerializer)}.", nameof(manifest)),
         };
+
+        return reader.AtEnd ? result : throw new InvalidDataException($"A forwarding message ({manifest}) has bytes after its end.");
     }
 
-    private static void WriteBatch(BinaryWriter writer, ForwardBatch batch)
+    private static byte[] WriteBatch(ForwardBatch batch)
     {
-        writer.Write(batch.Sequence);
-        writer.Write(batch.Items.Count);
+        var length = 12;
         foreach (var item in batch.Items)
         {
-            writer.Write(item.CommitId);
+            length += 12 + ApplicationMessageFormat.SerializedLength(item.Message);
+            foreach (var group in item.Groups ?? [])
+            {
+                length += 4 + Encoding.UTF8.GetByteCount(group);
+            }
+        }
+
+        var bytes = new byte[length];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteInt64LittleEndian(span, batch.Sequence);
+        BinaryPrimitives.WriteInt32LittleEndian(span[8..], batch.Items.Count);
+        var at = 12;
+        foreach (var item in batch.Items)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], item.CommitId);
             var groups = item.Groups ?? [];
-            writer.Write7BitEncodedInt(groups.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(span[(at + 8)..], groups.Length);
+            at += 12;
             foreach (var group in groups)
             {
-                writer.Write(group);
+                var written = Encoding.UTF8.GetBytes(group, span[(at + 4)..]);
+                BinaryPrimitives.WriteInt32LittleEndian(span[at..], written);
+                at += 4 + written;
             }
 
-            ApplicationMessageFormat.Write(writer, item.Message);
+            at += ApplicationMessageFormat.Serialize(item.Message, span[at..]);
         }
+
+        return bytes;
     }
 
-    private static ForwardBatch ReadBatch(BinaryReader reader)
+    private static ForwardBatch ReadBatch(ref Reader reader)
     {
-        var sequence = reader.ReadInt64();
-        var count = reader.ReadInt32();
-        if (count < 0 || count > Remaining(reader))
-        {
-            throw new InvalidDataException($"A forwarded batch says it holds {count} messages.");
-        }
-
+        var sequence = reader.Int64();
+        var count = reader.Count(minimumBytesEach: 13);
         var items = new List<ForwardItem>(count);
         for (var i = 0; i < count; i++)
         {
-            var commitId = reader.ReadInt64();
-            var groupCount = reader.Read7BitEncodedInt();
-            if (groupCount < 0 || groupCount > Remaining(reader))
-            {
-                throw new InvalidDataException($"A forwarded message says it names {groupCount} shared groups.");
-            }
-
-            var groups = groupCount == 0 ? null : new string[groupCount];
-
+            var commitId = reader.Int64();
+            var groupCount = reader.Count(minimumBytesEach: 4);
+            string[]? groups = groupCount == 0 ? null : new string[groupCount];
             for (var g = 0; g < groupCount; g++)
             {
-                groups![g] = reader.ReadString();
+                groups![g] = reader.String();
             }
 
-            items.Add(new ForwardItem(ApplicationMessageFormat.Read(reader), groups, commitId));
+            items.Add(new ForwardItem(reader.Message(), groups, commitId));
         }
 
         return new ForwardBatch(sequence, items);
     }
 
-    private static void WriteIds(BinaryWriter writer, long[] ids)
+    private static byte[] WriteIds(long? sequence, long[] completed, long[] failed)
     {
-        writer.Write(ids.Length);
-        foreach (var id in ids)
+        var head = sequence is null ? 0 : 8;
+        var bytes = new byte[head + 8 + 8 * (completed.Length + failed.Length)];
+        var span = bytes.AsSpan();
+        if (sequence is { } value)
         {
-            writer.Write(id);
+            BinaryPrimitives.WriteInt64LittleEndian(span, value);
         }
+
+        var at = head;
+        foreach (var ids in new[] { completed, failed })
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], ids.Length);
+            at += 4;
+            foreach (var id in ids)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(span[at..], id);
+                at += 8;
+            }
+        }
+
+        return bytes;
     }
-
-    private static long[] ReadIds(BinaryReader reader)
-    {
-        var count = reader.ReadInt32();
-        if (count < 0 || count > Remaining(reader) / sizeof(long))
-        {
-            throw new InvalidDataException($"An acknowledgement says it holds {count} ids.");
-        }
-
-        var ids = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = reader.ReadInt64();
-        }
-
-        return ids;
-    }
-
-    private static long Remaining(BinaryReader reader) => reader.BaseStream.Length - reader.BaseStream.Position;
 
     private static ArgumentException Unknown(object? o) =>
         new($"{nameof(DeliverySerializer)} cannot serialize {o?.GetType().FullName ?? "null"}.", nameof(o));
+
+    /// <summary>Reads the layout above, refusing (InvalidDataException) counts and lengths the bytes cannot hold.</summary>
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _bytes.Length;
+
+        private readonly int Remaining => _bytes.Length - _at;
+
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        /// <summary>A count of things each at least <paramref name="minimumBytesEach"/> long: a garbled one cannot make us allocate.</summary>
+        public int Count(int minimumBytesEach)
+        {
+            var count = BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+            return count >= 0 && count <= Remaining / minimumBytesEach
+                ? count
+                : throw new InvalidDataException($"A forwarding message says it holds {count} entries in {Remaining} bytes.");
+        }
+
+        public string String() => Encoding.UTF8.GetString(Take(Count(minimumBytesEach: 1)));
+
+        public long[] Ids()
+        {
+            var ids = new long[Count(minimumBytesEach: 8)];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = Int64();
+            }
+
+            return ids;
+        }
+
+        public Core.Messaging.ApplicationMessage Message()
+        {
+            var message = ApplicationMessageFormat.Read(_bytes[_at..], out var consumed);
+            _at += consumed;
+            return message;
+        }
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count > Remaining)
+            {
+                throw new InvalidDataException($"A forwarding message is truncated: {count} bytes needed, {Remaining} remain.");
+            }
+
+            var slice = _bytes.Slice(_at, count);
+            _at += count;
+            return slice;
+        }
+    }
 }

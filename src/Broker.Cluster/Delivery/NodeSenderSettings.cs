@@ -13,5 +13,5 @@ internal sealed record NodeSenderSettings(Akka.Actor.IActorRef Receiver, TimeSpa
     public int MaxBytes { get; init; } = 64 * 1024;
 
     /// <summary>Batches sent and not yet answered: what bounds the data on the wire and in the other node's mailbox.</summary>
-    public int Window { get; init; } = 16;
+    public int Window { get; init; } = 64;
 }

@@ -54,14 +54,46 @@ public static class ApplicationMessageFormat
 
     public static byte[] Serialize(ApplicationMessage message)
     {
+        var bytes = new byte[SerializedLength(message)];
+        Serialize(message, bytes);
+        return bytes;
+    }
+
+    /// <summary>How many bytes <see cref="Serialize(ApplicationMessage, Span{byte})"/> writes: to lay several messages out in one buffer.</summary>
+    public static int SerializedLength(ApplicationMessage message)
+    {
         ArgumentNullException.ThrowIfNull(message);
         var bodyLength = BodyLength(message);
-        var bytes = new byte[1 + VarintLength((uint)bodyLength) + bodyLength];
-        var cursor = new SpanWriter(bytes);
+        return 1 + VarintLength((uint)bodyLength) + bodyLength;
+    }
+
+    /// <summary>Writes what <see cref="Serialize(ApplicationMessage)"/> returns into <paramref name="destination"/>; returns the bytes written.</summary>
+    public static int Serialize(ApplicationMessage message, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var bodyLength = BodyLength(message);
+        var cursor = new SpanWriter(destination);
         cursor.Byte(CurrentVersion);
         cursor.Varint((uint)bodyLength);
         WriteBody(ref cursor, message);
-        return bytes;
+        return 1 + VarintLength((uint)bodyLength) + bodyLength;
+    }
+
+    /// <summary>Reads one message from the start of <paramref name="bytes"/>, which may go on past it; <paramref name="consumed"/> says where it ended.</summary>
+    /// <exception cref="InvalidDataException">Unknown version, truncated or garbled input.</exception>
+    public static ApplicationMessage Read(ReadOnlySpan<byte> bytes, out int consumed)
+    {
+        var cursor = new SpanReader(bytes);
+        CheckVersion(cursor.Byte());
+        var bodyLength = cursor.Length();
+        var headerLength = cursor.Position;
+        if (bodyLength > bytes.Length - headerLength)
+        {
+            throw new InvalidDataException($"Stored message says its body is {bodyLength} bytes but {bytes.Length - headerLength} remain.");
+        }
+
+        consumed = headerLength + bodyLength;
+        return ReadBody(bytes.Slice(headerLength, bodyLength));
     }
 
     public static void Write(BinaryWriter writer, ApplicationMessage message)
