@@ -126,6 +126,21 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
     }
 
     [Fact]
+    public async Task Messages_whose_properties_are_large_never_make_a_batch_larger_than_the_frame()
+    {
+        // About 700 KB each in user properties, a tiny payload: three in one batch would pass the 2 MB frame.
+        var properties = new MqttProperties { UserProperties = [new UserProperty("blob", new string('x', 700_000))] };
+        var inbox = Cluster.B.Listen("large", "large/+");
+        for (var i = 0; i < 3; i++)
+        {
+            Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, new ApplicationMessage { Topic = $"large/{i}", Payload = "p"u8.ToArray(), Properties = properties }, null, null, null);
+        }
+
+        await Eventually.True(() => inbox.Deliveries.Count >= 3, "B received all three");
+        Assert.Equal(["large/0", "large/1", "large/2"], inbox.Messages.Select(m => m.Topic));
+    }
+
+    [Fact]
     public async Task Messages_forwarded_from_one_thread_arrive_in_order()
     {
         var inbox = Cluster.C.Listen("order", "order");

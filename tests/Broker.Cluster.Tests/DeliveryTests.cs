@@ -59,20 +59,49 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
     }
 
     [Fact]
-    public async Task A_node_that_answers_nothing_gives_the_publisher_back_after_the_stall_timeout()
+    public void A_message_for_a_node_that_is_no_member_is_given_up_at_once()
     {
+        var commit = new PublishCommit(_ => { }, waitsForStorage: false);
+        var credit = new CountingCredit();
+
+        Cluster.A.Cluster.Forwarder.Forward($"akka.tcp://broker-test-shared@127.0.0.1:{FreePorts.Next()}", Message("gone", QualityOfService.AtLeastOnce), null, credit, commit);
+
+        Assert.True(commit.Seal(), "nobody joined the commit");
+        Assert.Equal(0, credit.Held);
+    }
+
+    [Fact]
+    public async Task A_member_that_answers_nothing_gives_the_publisher_back_after_the_stall_timeout()
+    {
+        var ports = new[] { FreePorts.Next(), FreePorts.Next() };
+        var settings = new ClusterSettings
+        {
+            Name = "broker-test-stall",
+            Bind = "127.0.0.1",
+            Seeds = [$"127.0.0.1:{ports[0]}"],
+            ForwardStallTimeout = TimeSpan.FromSeconds(1),
+        };
+        await using var a = await TestNode.StartAsync(settings with { Port = ports[0] });
+        await using var hung = await TestNode.StartAsync(settings with { Port = ports[1] }, receive: false);
+        await Eventually.True(() => a.Cluster.Members.Members.Count(m => m.Status == ClusterMemberStatus.Up) == 2, "both Up");
         var completed = new TaskCompletionSource<PublishCommit>(TaskCreationOptions.RunContinuationsAsynchronously);
         var commit = new PublishCommit(c => completed.TrySetResult(c), waitsForStorage: false);
         var credit = new CountingCredit();
-        var nobody = $"akka.tcp://broker-test-shared@127.0.0.1:{FreePorts.Next()}";
 
-        Cluster.A.Cluster.Forwarder.Forward(nobody, Message("lost", QualityOfService.AtLeastOnce), null, credit, commit);
+        a.Cluster.Forwarder.Forward(hung.Name, Message("stalled", QualityOfService.AtLeastOnce), null, credit, commit);
         Assert.False(commit.Seal());
         Assert.Equal(1, credit.Held);
 
         var done = await completed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.False(done.Failed);
+        Assert.False(done.Failed, "without sync durability a stalled node's commit is left, as a stalled subscriber's");
         Assert.Equal(0, credit.Held);
+
+        // Under sync durability the node's durable subscribers may not have stored it: the publisher must not be told so.
+        var durable = new TaskCompletionSource<PublishCommit>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stored = new PublishCommit(c => durable.TrySetResult(c), waitsForStorage: true);
+        a.Cluster.Forwarder.Forward(hung.Name, Message("stalled", QualityOfService.AtLeastOnce), null, null, stored);
+        Assert.False(stored.Seal());
+        Assert.True((await durable.Task.WaitAsync(TimeSpan.FromSeconds(10))).Failed);
     }
 
     private static ApplicationMessage Message(string topic, QualityOfService qos) =>

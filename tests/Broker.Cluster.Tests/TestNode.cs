@@ -22,7 +22,7 @@ internal sealed class TestNode : IAsyncDisposable
     private readonly IDurableStateStore? _store;
     private int _disposed;
 
-    private TestNode(BrokerCluster cluster, Retainer retainer, SqliteDatabase? database, IDurableStateStore? store)
+    private TestNode(BrokerCluster cluster, Retainer retainer, SqliteDatabase? database, IDurableStateStore? store, bool receive)
     {
         Cluster = cluster;
         Retainer = retainer;
@@ -31,7 +31,10 @@ internal sealed class TestNode : IAsyncDisposable
         Routes = new RouteTable(cluster.NodeName, cluster.Routes);
         Dispatcher = new Dispatcher(Routes, SharedSubscriptionStrategy.RoundRobin, new BrokerMetrics(), forwarder: cluster.Forwarder);
         cluster.Routes.Attach(Routes);
-        cluster.StartReceiving(Dispatcher, commitsWaitForStorage: false);
+        if (receive)
+        {
+            cluster.StartReceiving(Dispatcher, commitsWaitForStorage: false);
+        }
     }
 
     public BrokerCluster Cluster { get; }
@@ -45,7 +48,8 @@ internal sealed class TestNode : IAsyncDisposable
     public string Name => Cluster.NodeName;
 
     /// <param name="retainedFile">A SQLite file the retained messages are stored in; null keeps them in memory.</param>
-    public static async Task<TestNode> StartAsync(ClusterSettings settings, string? retainedFile = null, ILoggerFactory? logs = null)
+    /// <param name="receive">False: messages forwarded here wait unanswered, as at a node that hangs.</param>
+    public static async Task<TestNode> StartAsync(ClusterSettings settings, string? retainedFile = null, ILoggerFactory? logs = null, bool receive = true)
     {
         var cluster = await BrokerCluster.StartAsync(settings, logs ?? NullLoggerFactory.Instance);
         var database = retainedFile is null ? null : SqliteDatabase.Open(new SqliteStoreOptions(retainedFile));
@@ -53,7 +57,7 @@ internal sealed class TestNode : IAsyncDisposable
         var retainer = new Retainer(TimeProvider.System, store is null ? null : new RetainedMessagePersistence(store), cluster.Retained);
         await retainer.LoadAsync();
         cluster.Retained.Attach(retainer);
-        return new TestNode(cluster, retainer, database, store);
+        return new TestNode(cluster, retainer, database, store, receive);
     }
 
     /// <summary>A subscriber that is never delivered to here: for tests that look at routes, not at sessions.</summary>

@@ -18,6 +18,7 @@ namespace Broker.Cluster;
 public sealed class ClusterForwarder : INodeForwarder
 {
     private readonly ActorSystem _system;
+    private readonly Akka.Cluster.Cluster _cluster;
     private readonly TimeSpan _stallTimeout;
     private readonly ConcurrentDictionary<string, NodeLink> _links = new(StringComparer.Ordinal);
     private readonly Lock _creating = new();
@@ -25,6 +26,7 @@ public sealed class ClusterForwarder : INodeForwarder
     internal ClusterForwarder(ActorSystem system, TimeSpan stallTimeout)
     {
         _system = system;
+        _cluster = Akka.Cluster.Cluster.Get(system);
         _stallTimeout = stallTimeout;
     }
 
@@ -32,6 +34,11 @@ public sealed class ClusterForwarder : INodeForwarder
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(message);
+        if (Link(node) is not { } link)
+        {
+            return;
+        }
+
         var waits = commit is not null && message.QoS != QualityOfService.AtMostOnce;
         if (waits)
         {
@@ -39,7 +46,7 @@ public sealed class ClusterForwarder : INodeForwarder
         }
 
         credit?.Take(1);
-        Link(node).Enqueue(new PendingForward(message, groups, credit, waits ? commit : null));
+        link.Enqueue(new PendingForward(message, groups, credit, waits ? commit : null));
     }
 
     /// <summary>A removed node's link stops, giving back what it holds; a node that comes back at its address gets a new one.</summary>
@@ -51,7 +58,11 @@ public sealed class ClusterForwarder : INodeForwarder
         }
     }
 
-    private NodeLink Link(string node)
+    /// <summary>
+    /// The node's link; null when it is not a member (any more): a route of a removed node can outlive its removal for
+    /// a moment here, and a link made then would never be stopped.
+    /// </summary>
+    private NodeLink? Link(string node)
     {
         if (_links.TryGetValue(node, out var link))
         {
@@ -63,6 +74,11 @@ public sealed class ClusterForwarder : INodeForwarder
         {
             if (!_links.TryGetValue(node, out link))
             {
+                if (!_cluster.State.Members.Any(m => m.Address.ToString() == node))
+                {
+                    return null;
+                }
+
                 var receiver = ((ExtendedActorSystem)_system).Provider.ResolveActorRef($"{node}/user/{ForwardReceiver.Name}");
                 link = new NodeLink(_system, node, new NodeSenderSettings(receiver, _stallTimeout));
                 _links[node] = link;

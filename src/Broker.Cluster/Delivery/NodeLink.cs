@@ -12,6 +12,7 @@ namespace Broker.Cluster.Delivery;
 internal sealed class NodeLink
 {
     private int _drainAsked;
+    private volatile bool _stopped;
 
     public NodeLink(ActorSystem system, string node, NodeSenderSettings settings)
     {
@@ -28,6 +29,18 @@ internal sealed class NodeLink
     public void Enqueue(PendingForward pending)
     {
         Queue.Enqueue(pending);
+        if (_stopped)
+        {
+            // The sender may have emptied the queue for the last time already: what came after is given up here
+            // (each message is dequeued once, by whoever gets it first).
+            while (Queue.TryDequeue(out var late))
+            {
+                late.GiveUp();
+            }
+
+            return;
+        }
+
         if (Interlocked.Exchange(ref _drainAsked, 1) == 0)
         {
             Sender.Tell(NodeSender.Drain.Instance);
@@ -38,5 +51,9 @@ internal sealed class NodeLink
     public void DrainStarted() => Volatile.Write(ref _drainAsked, 0);
 
     /// <summary>The node was removed: its sender gives back what is queued and in flight, and stops.</summary>
-    public void Stop() => Sender.Tell(PoisonPill.Instance);
+    public void Stop()
+    {
+        _stopped = true;
+        Sender.Tell(PoisonPill.Instance);
+    }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Broker.Core.Messaging;
+using Broker.Core.Persistence;
 
 namespace Broker.Cluster.Delivery;
 
@@ -11,22 +13,28 @@ namespace Broker.Cluster.Delivery;
 /// the publisher's credit once the node has dispatched its batch (<see cref="BatchAck"/>), the publish's commit once
 /// the node's own participants have left (in the ack, or in a later <see cref="CommitsDone"/>). So a publisher is
 /// acknowledged only for what every node with subscribers accepted, and is slowed down by a node that cannot keep up,
-/// as by a local subscriber. A node that answers nothing for <see cref="NodeSenderSettings.StallTimeout"/> while
-/// messages wait for it is treated as a stalled subscriber (ARCHITECTURE.md, "Overload"): everything it holds is given
-/// back (and logged), what it answers for those later is ignored, and until it answers again nothing more is held for
-/// it, so publishers are not slowed by a node that is gone until the cluster removes it; beyond a window per check,
-/// its messages are dropped and counted in the log.
+/// as by a local subscriber. What the sender gives up on:
+/// <list type="bullet">
+/// <item>a batch answered out of turn: the node answers its batches in order, so an earlier one unanswered was lost
+/// on the way (Akka.Remote drops what it cannot deliver while a connection is down): its commits fail, so a 5.0
+/// publisher gets 0x80 and a 3.x one's connection closes unacknowledged, and either sends again;</item>
+/// <item>a node whose oldest unanswered batch is older than <see cref="NodeSenderSettings.StallTimeout"/>: a stalled
+/// subscriber (ARCHITECTURE.md, "Overload"). Everything it holds is given back (<see cref="Abandon"/>), what it answers
+/// for those later is ignored, and until it answers again nothing more is held for it, so publishers are not slowed by
+/// a node that is gone until the cluster removes it; beyond a window per check its messages are dropped, logged;</item>
+/// <item>a commit whose batch was answered but which stays open for three stall timeouts (its completion lost, or a
+/// participant there that never leaves).</item>
+/// </list>
 /// </summary>
 internal sealed class NodeSender : ReceiveActor, IWithTimers
 {
     private readonly NodeLink _link;
     private readonly NodeSenderSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<long, List<IInboundCredit>> _inFlight = [];
-    private readonly Dictionary<long, PublishCommit> _commits = [];
+    private readonly SortedDictionary<long, InFlight> _inFlight = [];
+    private readonly Dictionary<long, Waiting> _commits = [];
     private long _sequence;
     private long _commitId;
-    private long _lastProgress;
     private bool _stalled;
     private long _dropped;
 
@@ -36,11 +44,32 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
         _settings = settings;
         Receive<Drain>(_ => OnDrain());
         Receive<BatchAck>(OnBatchAck);
-        Receive<CommitsDone>(done => Complete(done.Completed, done.Failed));
+        Receive<CommitsDone>(done =>
+        {
+            Complete(done.Completed, done.Failed);
+            Answered();
+        });
         Receive<CheckStall>(_ => OnCheckStall());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Gives up waiting for a node on a publisher's commit. Under sync durability it fails (the node's durable
+    /// subscribers may not have stored the message, so the publisher must not be told they did); otherwise it is left
+    /// as a stalled subscriber's is.
+    /// </summary>
+    public static void Abandon(PublishCommit commit)
+    {
+        if (commit.WaitsForStorage)
+        {
+            commit.Fail();
+        }
+        else
+        {
+            commit.Succeed();
+        }
+    }
 
     protected override void PreStart()
     {
@@ -50,10 +79,10 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        var released = Release();
+        var released = ReleaseAll();
         while (_link.Queue.TryDequeue(out var pending))
         {
-            pending.Release();
+            pending.GiveUp();
             released++;
         }
 
@@ -85,72 +114,118 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
             }
 
             var items = new List<ForwardItem>();
-            var credits = new List<IInboundCredit>();
+            var batch = new InFlight(Stopwatch.GetTimestamp());
             var bytes = 0L;
-            while (items.Count < _settings.MaxItems && bytes < _settings.MaxBytes && _link.Queue.TryDequeue(out var pending))
+            // One consumer: the message peeked at is the one dequeued. A batch closes before a message that would take
+            // it past MaxBytes, so only a message larger than that goes alone, and a batch fits the remoting frame.
+            while (items.Count < _settings.MaxItems && _link.Queue.TryPeek(out var next))
             {
+                var size = WireSize(next);
+                if (items.Count > 0 && bytes + size > _settings.MaxBytes)
+                {
+                    break;
+                }
+
+                _link.Queue.TryDequeue(out var pending);
                 var commitId = 0L;
                 if (_stalled)
                 {
-                    pending.Release();
+                    pending!.GiveUp();
                 }
                 else
                 {
-                    if (pending.Commit is { } commit)
+                    if (pending!.Commit is { } commit)
                     {
                         commitId = ++_commitId;
-                        _commits[commitId] = commit;
+                        _commits[commitId] = new Waiting(commit, batch.SentAt);
+                        batch.CommitIds.Add(commitId);
                     }
 
                     if (pending.Credit is { } credit)
                     {
-                        credits.Add(credit);
+                        batch.Credits.Add(credit);
                     }
                 }
 
                 items.Add(new ForwardItem(pending.Message, pending.Groups, commitId));
-                bytes += pending.Message.Payload.Length + pending.Message.Topic.Length + 64;
-            }
-
-            if (_inFlight.Count == 0 && !_stalled)
-            {
-                _lastProgress = Stopwatch.GetTimestamp();
+                bytes += size;
             }
 
             // A stalled node's batches hold nothing, but still count against the window: at most a window of them is
             // sent per check while it answers nothing, and what comes beyond is dropped, as a stalled subscriber's.
             var sequence = ++_sequence;
-            _inFlight[sequence] = credits;
+            _inFlight[sequence] = batch;
             _settings.Receiver.Tell(new ForwardBatch(sequence, items), Self);
         }
+    }
+
+    private static long WireSize(PendingForward pending)
+    {
+        var size = 12L + ApplicationMessageFormat.SerializedLength(pending.Message);
+        foreach (var group in pending.Groups ?? [])
+        {
+            size += 4 + Encoding.UTF8.GetByteCount(group);
+        }
+
+        return size;
     }
 
     private void DropQueued()
     {
         while (_link.Queue.TryDequeue(out var pending))
         {
-            pending.Release();
+            pending.GiveUp();
             _dropped++;
         }
     }
 
     private void OnBatchAck(BatchAck ack)
     {
-        if (_inFlight.Remove(ack.Sequence, out var credits))
+        var lost = 0;
+        while (_inFlight.Count > 0 && _inFlight.Keys.First() < ack.Sequence)
         {
-            foreach (var credit in credits)
-            {
-                credit.Return();
-            }
+            var sequence = _inFlight.Keys.First();
+            lost += GiveBack(_inFlight[sequence], commitsLost: true);
+            _inFlight.Remove(sequence);
+        }
+
+        if (lost > 0)
+        {
+            _log.Warning("Node {0} answered batch {1} before earlier ones: {2} messages lost on the way, their publishers' acknowledgements failed",
+                _link.Node, ack.Sequence, lost);
+        }
+
+        if (_inFlight.Remove(ack.Sequence, out var batch))
+        {
+            batch.ReturnCredits();
         }
 
         Complete(ack.Completed, ack.Failed);
+        Answered();
         SendBatches();
     }
 
     private void Complete(long[] completed, long[] failed)
     {
-        _lastProgress = Stopwatch.GetTimestamp();
+        foreach (var id in completed)
+        {
+            if (_commits.Remove(id, out var waiting))
+            {
+                waiting.Commit.Succeed();
+            }
+        }
+
+        foreach (var id in failed)
+        {
+            if (_commits.Remove(id, out var waiting))
+            {
+                waiting.Commit.Fail();
+            }
+        }
+    }
+
+    private void Answered()
+    {
         if (_stalled)
         {
             _stalled = false;
@@ -158,59 +233,69 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
                 _link.Node, _dropped);
             _dropped = 0;
         }
-
-        foreach (var id in completed)
-        {
-            if (_commits.Remove(id, out var commit))
-            {
-                commit.Succeed();
-            }
-        }
-
-        foreach (var id in failed)
-        {
-            if (_commits.Remove(id, out var commit))
-            {
-                commit.Fail();
-            }
-        }
     }
 
     private void OnCheckStall()
     {
-        if ((_inFlight.Count == 0 && _commits.Count == 0) || Stopwatch.GetElapsedTime(_lastProgress) < _settings.StallTimeout)
+        if (_inFlight.Count > 0 && Stopwatch.GetElapsedTime(_inFlight.Values.First().SentAt) >= _settings.StallTimeout)
         {
+            var released = ReleaseAll();
+            if (!_stalled)
+            {
+                _stalled = true;
+                _log.Warning("Node {0} answered nothing for {1}: {2} messages' credits and acknowledgements given back, and none held until it answers, as for a stalled subscriber",
+                    _link.Node, _settings.StallTimeout, released);
+            }
+
+            SendBatches();
             return;
         }
 
-        var released = Release();
-        if (!_stalled)
+        var overdue = _commits.Where(c => Stopwatch.GetElapsedTime(c.Value.Since) >= 3 * _settings.StallTimeout).Select(c => c.Key).ToArray();
+        foreach (var id in overdue)
         {
-            _stalled = true;
-            _log.Warning("Node {0} answered nothing for {1}: {2} messages' credits and acknowledgements given back, and none held until it answers, as for a stalled subscriber",
-                _link.Node, _settings.StallTimeout, released);
+            _commits.Remove(id, out var waiting);
+            Abandon(waiting.Commit);
         }
 
-        SendBatches();
+        if (overdue.Length > 0)
+        {
+            _log.Warning("Node {0} did not complete {1} acknowledgements within {2}: given up, as for a stalled subscriber",
+                _link.Node, overdue.Length, 3 * _settings.StallTimeout);
+        }
+    }
+
+    /// <summary>A batch given up: its credits back, its open commits failed (lost) or abandoned; returns its message count held.</summary>
+    private int GiveBack(InFlight batch, bool commitsLost)
+    {
+        var held = Math.Max(batch.Credits.Count, batch.CommitIds.Count);
+        batch.ReturnCredits();
+        foreach (var id in batch.CommitIds)
+        {
+            if (_commits.Remove(id, out var waiting))
+            {
+                if (commitsLost)
+                {
+                    waiting.Commit.Fail();
+                }
+                else
+                {
+                    Abandon(waiting.Commit);
+                }
+            }
+        }
+
+        return held;
     }
 
     /// <summary>Gives back every credit and commit held for messages sent; returns how many there were.</summary>
-    private int Release()
+    private int ReleaseAll()
     {
-        var count = _commits.Count;
-        foreach (var credits in _inFlight.Values)
+        var count = _inFlight.Values.Sum(batch => GiveBack(batch, commitsLost: false));
+        foreach (var waiting in _commits.Values)
         {
-            foreach (var credit in credits)
-            {
-                credit.Return();
-            }
-
-            count += credits.Count;
-        }
-
-        foreach (var commit in _commits.Values)
-        {
-            commit.Succeed();
+            Abandon(waiting.Commit);
+            count++;
         }
 
         _inFlight.Clear();
@@ -227,4 +312,26 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
     {
         public static readonly CheckStall Instance = new();
     }
+
+    /// <summary>A batch sent and not yet answered: what it holds, and since when.</summary>
+    private sealed class InFlight(long sentAt)
+    {
+        public long SentAt { get; } = sentAt;
+
+        public List<IInboundCredit> Credits { get; } = [];
+
+        public List<long> CommitIds { get; } = [];
+
+        public void ReturnCredits()
+        {
+            foreach (var credit in Credits)
+            {
+                credit.Return();
+            }
+
+            Credits.Clear();
+        }
+    }
+
+    private readonly record struct Waiting(PublishCommit Commit, long Since);
 }

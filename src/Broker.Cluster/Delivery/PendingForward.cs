@@ -7,10 +7,13 @@ namespace Broker.Cluster.Delivery;
 /// <param name="Commit">The publish's commit, joined when it was queued (QoS 1/2); null when nobody waits.</param>
 internal sealed record PendingForward(ApplicationMessage Message, string[]? Groups, IInboundCredit? Credit, PublishCommit? Commit)
 {
-    /// <summary>Gives back what the message held: nobody waits for it any longer (sent and answered, or given up).</summary>
-    public void Release()
+    /// <summary>Never sent (the node stalled or was removed): its credit back, its commit abandoned (<see cref="NodeSender.Abandon"/>).</summary>
+    public void GiveUp()
     {
         Credit?.Return();
-        Commit?.Succeed();
+        if (Commit is { } commit)
+        {
+            NodeSender.Abandon(commit);
+        }
     }
 }
