@@ -1,3 +1,4 @@
+using Broker.Tests;
 namespace Broker.Cluster.Tests;
 
 /// <summary>
@@ -21,7 +22,7 @@ internal sealed class ClusterOfThree : IAsyncDisposable
     /// <param name="tombstoneRetention">How long deletions are remembered; null: the default.</param>
     public static async Task<ClusterOfThree> StartAsync(string name, string? cFile = null, TimeSpan? tombstoneRetention = null)
     {
-        var ports = new[] { FreePorts.Next(), FreePorts.Next(), FreePorts.Next() };
+        var ports = new[] { UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next() };
         var nodes = new TestNode[ports.Length];
         for (var i = 0; i < ports.Length; i++)
         {

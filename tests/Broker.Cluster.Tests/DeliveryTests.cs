@@ -1,6 +1,7 @@
 using Broker.Core.Messaging;
 using Broker.Core.Routing;
 using Broker.Mqtt;
+using Broker.Tests;
 
 namespace Broker.Cluster.Tests;
 
@@ -64,7 +65,7 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
         var commit = new PublishCommit(_ => { }, waitsForStorage: false);
         var credit = new CountingCredit();
 
-        Cluster.A.Cluster.Forwarder.Forward($"akka.tcp://broker-test-shared@127.0.0.1:{FreePorts.Next()}", Message("gone", QualityOfService.AtLeastOnce), null, credit, commit);
+        Cluster.A.Cluster.Forwarder.Forward($"akka.tcp://broker-test-shared@127.0.0.1:{UnassignedPorts.Next()}", Message("gone", QualityOfService.AtLeastOnce), null, credit, commit);
 
         Assert.True(commit.Seal(), "nobody joined the commit");
         Assert.Equal(0, credit.Held);
@@ -73,7 +74,7 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
     [Fact]
     public async Task A_member_that_answers_nothing_gives_the_publisher_back_after_the_stall_timeout()
     {
-        var ports = new[] { FreePorts.Next(), FreePorts.Next() };
+        var ports = new[] { UnassignedPorts.Next(), UnassignedPorts.Next() };
         var settings = new ClusterSettings
         {
             Name = "broker-test-stall",

@@ -1,5 +1,6 @@
 using System.Net;
 using Broker.Cluster.Discovery;
+using Broker.Tests;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Cluster.Tests;
@@ -26,7 +27,7 @@ public sealed class DnsDiscoveryTests : IDisposable
     {
         // On one host the nodes differ by port alone, which SRV records carry; the targets are names, as a
         // Kubernetes headless service gives them, with the trailing dot of a DNS answer.
-        var ports = new[] { FreePorts.Next(), FreePorts.Next(), FreePorts.Next() };
+        var ports = new[] { UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next() };
         _dns.SetSrv("_cluster._tcp.broker.test", ports.Reverse().Select(p => ("localhost.", p)).ToArray());
         var logs = ports.Select(_ => new RecordingLoggerFactory()).ToArray();
 
@@ -70,7 +71,7 @@ public sealed class DnsDiscoveryTests : IDisposable
         var logs = new RecordingLoggerFactory();
 
         await using var node = await TestNode.StartAsync(
-            new ClusterSettings { Name = "broker-test-dns-a", Bind = "127.0.0.1", Port = FreePorts.Next(), DnsDiscovery = Dns("single.broker.test", DnsRecordType.A) },
+            new ClusterSettings { Name = "broker-test-dns-a", Bind = "127.0.0.1", Port = UnassignedPorts.Next(), DnsDiscovery = Dns("single.broker.test", DnsRecordType.A) },
             logs: logs);
 
         await node.Cluster.WhenUp.WaitAsync(TimeSpan.FromSeconds(20));
@@ -83,7 +84,7 @@ public sealed class DnsDiscoveryTests : IDisposable
     {
         var logs = new RecordingLoggerFactory();
         await using var node = await TestNode.StartAsync(
-            new ClusterSettings { Name = "broker-test-dns-late", Bind = "127.0.0.1", Port = FreePorts.Next(), DnsDiscovery = Dns("late.broker.test", DnsRecordType.A) },
+            new ClusterSettings { Name = "broker-test-dns-late", Bind = "127.0.0.1", Port = UnassignedPorts.Next(), DnsDiscovery = Dns("late.broker.test", DnsRecordType.A) },
             logs: logs);
 
         // MembershipWatcher's periodic warning carries the reason the finder gave.

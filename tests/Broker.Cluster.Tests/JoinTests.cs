@@ -1,4 +1,5 @@
 using Broker.Cluster.Routing;
+using Broker.Tests;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Cluster.Tests;
@@ -9,7 +10,7 @@ public sealed class JoinTests
     public async Task A_node_that_reaches_no_seed_keeps_trying_and_says_so()
     {
         var logs = new RecordingLoggerFactory();
-        var deadSeed = FreePorts.Next();
+        var deadSeed = UnassignedPorts.Next();
         await using var cluster = await BrokerCluster.StartAsync(
             new ClusterSettings { Name = "broker-test-lonely", Port = 0, Seeds = [$"127.0.0.1:{deadSeed}"] }, logs);
 
@@ -53,7 +54,7 @@ public sealed class JoinTests
     [Fact]
     public async Task The_node_name_is_known_from_the_settings_before_the_start()
     {
-        var settings = new ClusterSettings { Name = "broker-test-name", Port = FreePorts.Next(), PublicHost = "localhost" };
+        var settings = new ClusterSettings { Name = "broker-test-name", Port = UnassignedPorts.Next(), PublicHost = "localhost" };
         Assert.Null((settings with { Port = 0 }).ExpectedNodeName);
 
         await using var cluster = await BrokerCluster.StartAsync(settings, new RecordingLoggerFactory());
@@ -66,7 +67,7 @@ public sealed class JoinTests
     [Fact]
     public async Task A_port_in_use_is_reported_without_akka_types()
     {
-        var port = FreePorts.Next();
+        var port = UnassignedPorts.Next();
         await using var first = await BrokerCluster.StartAsync(
             new ClusterSettings { Name = "broker-test-port", Port = port }, new RecordingLoggerFactory());
 

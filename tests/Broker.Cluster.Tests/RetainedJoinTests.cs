@@ -1,4 +1,5 @@
 using System.Globalization;
+using Broker.Tests;
 
 namespace Broker.Cluster.Tests;
 
@@ -125,7 +126,7 @@ public sealed class RetainedJoinTests : IDisposable
     /// <summary>The file opened by a node of a cluster of its own, as a node cut off from the others would be.</summary>
     private static async Task OnFileAloneAsync(string file, Func<TestNode, Task?> action)
     {
-        var port = FreePorts.Next();
+        var port = UnassignedPorts.Next();
         await using var alone = await TestNode.StartAsync(
             new ClusterSettings { Name = "broker-test-alone", Port = port, Seeds = [$"127.0.0.1:{port}"] }, file);
         await alone.Cluster.Retained.WhenSynchronized.WaitAsync(Bound);

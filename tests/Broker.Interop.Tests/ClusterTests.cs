@@ -1,4 +1,5 @@
 using Broker.Interop.Tests.Infrastructure;
+using Broker.Tests;
 
 namespace Broker.Interop.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _clusterPorts = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
+        _clusterPorts = [UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next()];
         for (var i = 0; i < _clusterPorts.Length; i++)
         {
             _cluster.Add(await StartNodeAsync(i));

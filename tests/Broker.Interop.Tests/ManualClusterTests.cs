@@ -1,4 +1,5 @@
 using Broker.Interop.Tests.Infrastructure;
+using Broker.Tests;
 
 namespace Broker.Interop.Tests;
 
@@ -14,7 +15,7 @@ public sealed class ManualClusterTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        _clusterPorts = [FreePort.Next(), FreePort.Next()];
+        _clusterPorts = [UnassignedPorts.Next(), UnassignedPorts.Next()];
         for (var i = 0; i < _clusterPorts.Length; i++)
         {
             var node = await BrokerProcess.StartOursAsync(

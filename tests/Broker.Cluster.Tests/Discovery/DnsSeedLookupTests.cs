@@ -1,5 +1,6 @@
 using System.Net;
 using Broker.Cluster.Discovery;
+using Broker.Tests;
 
 namespace Broker.Cluster.Tests.Discovery;
 
@@ -69,7 +70,7 @@ public sealed class DnsSeedLookupTests : IDisposable
     public async Task A_name_server_that_does_not_answer_gives_no_seed_and_the_reason()
     {
         var silent = new DnsSeedLookup(
-            new DnsDiscoverySettings { Name = "broker.test", Server = $"127.0.0.1:{FreePorts.Next()}", QueryTimeout = TimeSpan.FromMilliseconds(300) }, 4370);
+            new DnsDiscoverySettings { Name = "broker.test", Server = $"127.0.0.1:{UnassignedPorts.Next()}", QueryTimeout = TimeSpan.FromMilliseconds(300) }, 4370);
 
         var result = await silent.LookupAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 

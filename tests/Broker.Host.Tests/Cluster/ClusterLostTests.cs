@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Broker.Host.Options;
+using Broker.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Host.Tests.Cluster;
@@ -52,7 +51,7 @@ public sealed class ClusterLostTests : IDisposable
     /// <summary>A cluster of one: its only seed is itself.</summary>
     private BrokerOptions SingleNodeCluster()
     {
-        var port = FreePort();
+        var port = UnassignedPorts.Next();
         var options = new BrokerOptions();
         options.Node.DataDir = _dataDir;
         options.Persistence.Durability = PersistenceDurability.None;
@@ -64,10 +63,4 @@ public sealed class ClusterLostTests : IDisposable
         return options;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Broker.Host.Options;
+using Broker.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Host.Tests.Cluster;
@@ -21,10 +21,10 @@ public sealed class DnsDiscoveryStartTests : IDisposable
         options.Cluster.Name = "host-dns-test";
         options.Cluster.DiscoveryStrategy = DiscoveryStrategy.Dns;
         options.Cluster.Bind = "127.0.0.1";
-        options.Cluster.Port = FreePort();
+        options.Cluster.Port = UnassignedPorts.Next();
         options.Cluster.Dns.Name = "broker.invalid";
         // A port where no name server listens: the node finds nothing and keeps looking.
-        options.Cluster.Dns.Server = $"127.0.0.1:{FreePort()}";
+        options.Cluster.Dns.Server = $"127.0.0.1:{UnassignedPorts.Next()}";
 
         var runtime = await BrokerRuntime.CreateAsync(options, NullLoggerFactory.Instance);
         var cluster = runtime.Cluster;
@@ -36,10 +36,4 @@ public sealed class DnsDiscoveryStartTests : IDisposable
         Assert.True(cluster.Terminated.IsCompleted);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

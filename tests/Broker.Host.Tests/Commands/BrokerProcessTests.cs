@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Broker.Tests;
 
 namespace Broker.Host.Tests.Commands;
 
@@ -53,7 +54,7 @@ public class BrokerProcessTests
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return;
-        int tcpPort = FreePort(), wsPort = FreePort();
+        int tcpPort = UnassignedPorts.Next(), wsPort = UnassignedPorts.Next();
         var dataDir = Directory.CreateTempSubdirectory("broker-run-").FullName;
         using var process = Start("--mqtt.max_inflight=9", $"--node.data_dir={dataDir}",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={tcpPort}",
@@ -103,20 +104,13 @@ public class BrokerProcessTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={FreePort()}",
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={UnassignedPorts.Next()}",
             "--persistence.durability=none", $"--management.http.port={port}");
 
         Assert.Equal(3, exit);
         Assert.Contains($"broker: management.http: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
     }
 
-    /// <summary>A port free at this moment; the broker binds it right after, so the window for another taker is small.</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private const int Sigterm = 15;
 

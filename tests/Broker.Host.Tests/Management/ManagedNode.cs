@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Broker.Host.Listeners;
 using Broker.Host.Management;
 using Broker.Host.Options;
 using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Mqtt;
+using Broker.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Host.Tests.Management;
@@ -50,7 +50,7 @@ internal sealed class ManagedNode : IAsyncDisposable
     public static async Task<ManagedNode> StartAsync(string clusterName, bool listen = true, Action<BrokerOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("broker-management-").FullName;
-        var port = FreePort();
+        var port = UnassignedPorts.Next();
         var options = LoopbackOptions.TcpOnly();
         options.Node.DataDir = dataDir;
         options.Persistence.Durability = PersistenceDurability.None;
@@ -141,10 +141,4 @@ internal sealed class ManagedNode : IAsyncDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

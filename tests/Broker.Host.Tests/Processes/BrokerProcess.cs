@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
+using Broker.Tests;
 
 namespace Broker.Host.Tests.Processes;
 
@@ -34,7 +34,7 @@ internal sealed class BrokerProcess : IAsyncDisposable
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "broker-process-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
-        Port = FreePort();
+        Port = UnassignedPorts.Next();
         _database = database;
         _settings =
         [
@@ -267,13 +267,6 @@ internal sealed class BrokerProcess : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>A port free at this moment; the broker binds it right after, so the window for another taker is small.</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

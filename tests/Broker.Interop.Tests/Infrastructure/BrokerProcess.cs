@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Broker.Tests;
 
 namespace Broker.Interop.Tests.Infrastructure;
 
@@ -51,7 +52,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs)
     {
         var dll = BrokerDll();
-        var (tcp, ws, management) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (tcp, ws, management) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
         var workDir = Directory.CreateTempSubdirectory("broker-interop-").FullName;
         string[] args =
         [
@@ -75,7 +76,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     public static Task<BrokerProcess> StartMosquittoAsync()
     {
         Tools.Require(Tools.Mosquitto);
-        var (tcp, ws) = (FreePort.Next(), FreePort.Next());
+        var (tcp, ws) = (UnassignedPorts.Next(), UnassignedPorts.Next());
         var workDir = Directory.CreateTempSubdirectory("mosquitto-interop-").FullName;
         var config = Path.Combine(workDir, "mosquitto.conf");
         File.WriteAllText(config, $"""
