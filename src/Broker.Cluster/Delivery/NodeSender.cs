@@ -55,21 +55,12 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>
-    /// Gives up waiting for a node on a publisher's commit. Under sync durability it fails (the node's durable
-    /// subscribers may not have stored the message, so the publisher must not be told they did); otherwise it is left
-    /// as a stalled subscriber's is.
+    /// Gives up waiting for a node on a publisher's commit: it is left, as a stalled subscriber's hold is, also under
+    /// sync durability. Failing it would close every 3.x publisher to a topic with a route on a dead node, again and
+    /// again until the node is removed; a message a dead node's durable sessions had not stored is what this costs,
+    /// which issue 15 (sessions that outlive their node) takes up.
     /// </summary>
-    public static void Abandon(PublishCommit commit)
-    {
-        if (commit.WaitsForStorage)
-        {
-            commit.Fail();
-        }
-        else
-        {
-            commit.Succeed();
-        }
-    }
+    public static void Abandon(PublishCommit commit) => commit.Succeed();
 
     protected override void PreStart()
     {
