@@ -12,7 +12,7 @@ public sealed class DeliverySerializerTests
     [Fact]
     public void A_batch_round_trips_with_its_groups_and_commit_ids()
     {
-        var batch = new ForwardBatch(42, [
+        var batch = ForwardBatch.Of(42, [
             new ForwardItem(Message("a/1", "x"), null, 0),
             new ForwardItem(Message("a/ü", "ÿ"), ["$share/g/a/+", "$share/h/#"], 7),
         ]);
@@ -44,8 +44,8 @@ public sealed class DeliverySerializerTests
     [Fact]
     public void Truncated_or_inflated_bytes_are_refused()
     {
-        var bytes = _serializer.ToBinary(new ForwardBatch(1, [new ForwardItem(Message("t", "payload"), ["$share/g/t"], 3)]));
-        var manifest = _serializer.Manifest(new ForwardBatch(1, []));
+        var bytes = _serializer.ToBinary(ForwardBatch.Of(1, [new ForwardItem(Message("t", "payload"), ["$share/g/t"], 3)]));
+        var manifest = _serializer.Manifest(ForwardBatch.Of(1, []));
 
         for (var length = 0; length < bytes.Length; length++)
         {

@@ -10,9 +10,10 @@ namespace Broker.Cluster.Delivery;
 /// Akka's serializer for what crosses nodes with messages (<see cref="ForwardBatch"/>, <see cref="BatchAck"/>,
 /// <see cref="CommitsDone"/>; bound in <see cref="ClusterHocon"/>): the messages in the broker's own stored format
 /// (<see cref="ApplicationMessageFormat"/>, compact and checked on read) instead of Akka's JSON default, which is
-/// slow and would need the message type's whole graph to round-trip through Newtonsoft. A batch is measured first and
-/// written into one array of its exact size, and read back from spans: one allocation a batch on the way out, and
-/// none but the messages themselves on the way in. Little-endian throughout:
+/// slow and would need the message type's whole graph to round-trip through Newtonsoft. A batch, measured by its
+/// sender as it was filled (<see cref="ForwardBatch.Length"/>), is written into one array of that size, and read back
+/// from spans: one allocation a batch on the way out, and none but the messages themselves on the way in.
+/// Little-endian throughout:
 /// <code>
 ///   batch   sequence i64, count i32, then per message: commit id i64, group count i32, each group
 ///           (length i32, UTF-8), the message (ApplicationMessageFormat)
@@ -61,21 +62,11 @@ internal sealed class DeliverySerializer(ExtendedActorSystem system) : Serialize
 
     private static byte[] WriteBatch(ForwardBatch batch)
     {
-        var length = 12;
-        foreach (var item in batch.Items)
-        {
-            length += 12 + ApplicationMessageFormat.SerializedLength(item.Message);
-            foreach (var group in item.Groups ?? [])
-            {
-                length += 4 + Encoding.UTF8.GetByteCount(group);
-            }
-        }
-
-        var bytes = new byte[length];
+        var bytes = new byte[batch.Length];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteInt64LittleEndian(span, batch.Sequence);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], batch.Items.Count);
-        var at = 12;
+        var at = ForwardBatch.HeaderLength;
         foreach (var item in batch.Items)
         {
             BinaryPrimitives.WriteInt64LittleEndian(span[at..], item.CommitId);
@@ -92,7 +83,9 @@ internal sealed class DeliverySerializer(ExtendedActorSystem system) : Serialize
             at += ApplicationMessageFormat.Serialize(item.Message, span[at..]);
         }
 
-        return bytes;
+        return at == bytes.Length
+            ? bytes
+            : throw new InvalidOperationException($"A forwarded batch measured {bytes.Length} bytes but wrote {at}.");
     }
 
     private static ForwardBatch ReadBatch(ref Reader reader)
@@ -113,7 +106,7 @@ internal sealed class DeliverySerializer(ExtendedActorSystem system) : Serialize
             items.Add(new ForwardItem(reader.Message(), groups, commitId));
         }
 
-        return new ForwardBatch(sequence, items);
+        return new ForwardBatch(sequence, items, reader.Length);
     }
 
     private static byte[] WriteIds(long? sequence, long[] completed, long[] failed)
@@ -151,6 +144,8 @@ internal sealed class DeliverySerializer(ExtendedActorSystem system) : Serialize
         private int _at;
 
         public readonly bool AtEnd => _at == _bytes.Length;
+
+        public readonly int Length => _bytes.Length;
 
         private readonly int Remaining => _bytes.Length - _at;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Broker.Core.Messaging;
-using Broker.Core.Persistence;
 
 namespace Broker.Cluster.Delivery;
 
@@ -106,12 +104,12 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
 
             var items = new List<ForwardItem>();
             var batch = new InFlight(Stopwatch.GetTimestamp());
-            var bytes = 0L;
+            var bytes = ForwardBatch.HeaderLength;
             // One consumer: the message peeked at is the one dequeued. A batch closes before a message that would take
             // it past MaxBytes, so only a message larger than that goes alone, and a batch fits the remoting frame.
             while (items.Count < _settings.MaxItems && _link.Queue.TryPeek(out var next))
             {
-                var size = WireSize(next);
+                var size = ForwardItem.WireSize(next.Message, next.Groups);
                 if (items.Count > 0 && bytes + size > _settings.MaxBytes)
                 {
                     break;
@@ -146,19 +144,8 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
             // sent per check while it answers nothing, and what comes beyond is dropped, as a stalled subscriber's.
             var sequence = ++_sequence;
             _inFlight[sequence] = batch;
-            _settings.Receiver.Tell(new ForwardBatch(sequence, items), Self);
+            _settings.Receiver.Tell(new ForwardBatch(sequence, items, bytes), Self);
         }
-    }
-
-    private static long WireSize(PendingForward pending)
-    {
-        var size = 12L + ApplicationMessageFormat.SerializedLength(pending.Message);
-        foreach (var group in pending.Groups ?? [])
-        {
-            size += 4 + Encoding.UTF8.GetByteCount(group);
-        }
-
-        return size;
     }
 
     private void DropQueued()

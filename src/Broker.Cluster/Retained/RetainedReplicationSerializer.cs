@@ -17,7 +17,7 @@ internal sealed class RetainedReplicationSerializer(ExtendedActorSystem system) 
     private const string ChunkManifest = "C";
     private const string NextChunkManifest = "N";
 
-    /// <summary>Unique in the system; Akka keeps 0 to 100 for itself, 4301 is the forwarded message's.</summary>
+    /// <summary>Unique in the system; Akka keeps 0 to 100 for itself, 4302 is the forwarding's (DeliverySerializer).</summary>
     public override int Identifier => 4303;
 
     public override string Manifest(object o) => o switch

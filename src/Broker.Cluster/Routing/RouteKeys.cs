@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Broker.Core.Routing;
 
 namespace Broker.Cluster.Routing;
 
@@ -12,7 +13,7 @@ namespace Broker.Cluster.Routing;
 /// for the new one's routes or deleting them. Many keys keep each one far below the 128 KB remoting frame that a
 /// full-state gossip of a key must fit in (akka.net#7250: one ORSet of 20,000 strings stopped syncing); 256 keys hold
 /// about 350,000 routes of 70 bytes at 100 KB each. The hash must be the same on every node and in every process:
-/// FNV-1a, not string.GetHashCode.
+/// <see cref="StableHash"/>, not string.GetHashCode.
 /// </summary>
 internal static class RouteKeys
 {
@@ -23,7 +24,7 @@ internal static class RouteKeys
     public static readonly IReadOnlyList<ORSetKey<string>> All =
         Enumerable.Range(0, Count).Select(i => new ORSetKey<string>($"broker-routes-{i:D3}")).ToArray();
 
-    public static ORSetKey<string> For(string filter) => All[(int)(Fnv1a(filter) % Count)];
+    public static ORSetKey<string> For(string filter) => All[(int)(StableHash.Of(filter) % Count)];
 
     /// <summary>"address#uid": one incarnation of a node.</summary>
     public static string Incarnation(UniqueAddress node) =>
@@ -53,17 +54,5 @@ internal static class RouteKeys
     {
         var at = element.IndexOf(Separator, StringComparison.Ordinal);
         return at < 0 ? (element, "") : (element[..at], element[(at + 1)..]);
-    }
-
-    private static uint Fnv1a(string value)
-    {
-        var hash = 2166136261u;
-        foreach (var c in value)
-        {
-            hash = (hash ^ (c & 0xFFu)) * 16777619u;
-            hash = (hash ^ (uint)(c >> 8)) * 16777619u;
-        }
-
-        return hash;
     }
 }

@@ -31,7 +31,7 @@ internal sealed class SharedMemberPicker(SharedSubscriptionStrategy strategy, Ra
             SharedSubscriptionStrategy.RoundRobin => Candidate(members, excluded, (int)((uint)group.NextIndex() % (uint)candidates)),
             SharedSubscriptionStrategy.Sticky => PickSticky(group, members, excluded, candidates, excludeClientId),
             SharedSubscriptionStrategy.HashClientId when message.PublisherId is { } publisher =>
-                Candidate(members, excluded, (int)(StableHash(publisher) % (uint)candidates)),
+                Candidate(members, excluded, (int)(StableHash.Of(publisher) % (uint)candidates)),
             _ => Candidate(members, excluded, NextRandom(candidates)),
         };
     }
@@ -58,7 +58,7 @@ internal sealed class SharedMemberPicker(SharedSubscriptionStrategy strategy, Ra
             SharedSubscriptionStrategy.RoundRobin => NodeAt(nodes, self, selfAt, (int)((uint)others.NextIndex() % (uint)count)),
             SharedSubscriptionStrategy.Sticky => PickStickyNode(others, nodes, self, selfAt, count),
             SharedSubscriptionStrategy.HashClientId when message.PublisherId is { } publisher =>
-                NodeAt(nodes, self, selfAt, (int)(StableHash(publisher) % (uint)count)),
+                NodeAt(nodes, self, selfAt, (int)(StableHash.Of(publisher) % (uint)count)),
             _ => NodeAt(nodes, self, selfAt, NextRandom(count)),
         };
     }
@@ -84,21 +84,6 @@ internal sealed class SharedMemberPicker(SharedSubscriptionStrategy strategy, Ra
     /// <summary>The <paramref name="k"/>-th of the sorted nodes with <paramref name="self"/> at its place among them.</summary>
     private static string NodeAt(string[] nodes, string? self, int selfAt, int k) =>
         self is null || k < selfAt ? nodes[k] : k == selfAt ? self : nodes[k - 1];
-
-    /// <summary>
-    /// FNV-1a over the UTF-16 code units: unlike <see cref="string.GetHashCode()"/> the same on every
-    /// node and every run, so a publisher keeps its member across restarts while the group is unchanged.
-    /// </summary>
-    internal static uint StableHash(string value)
-    {
-        var hash = 2166136261u;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
-    }
 
     /// <summary>The sticky member while it is in the group; otherwise a random one, which becomes sticky.</summary>
     private LocalSubscription PickSticky(SharedGroup group, LocalSubscription[] members, int excluded, int candidates, string? excludeClientId)

@@ -52,9 +52,7 @@ public sealed class ManualJoinTests
         var publisherA = await a.ConnectAsync("pub-a");
         var publisherB = await b.ConnectAsync("pub-b");
 
-        await a.JoinAsync(a.ClusterEndpoint);
-        await b.JoinAsync(a.ClusterEndpoint);
-        await BothUpAsync(a, b);
+        await JoinedAsync(a, b);
 
         // The routes of the subscriptions made before the join spread by gossip: probes until one gets through.
         await UntilDeliveredAsync(publisherA, "to-b/x", onB);
@@ -66,9 +64,7 @@ public sealed class ManualJoinTests
     {
         await using var a = await ManagedNode.StartAsync("mgmt-leave");
         await using var b = await ManagedNode.StartAsync("mgmt-leave");
-        await a.JoinAsync(a.ClusterEndpoint);
-        await b.JoinAsync(a.ClusterEndpoint);
-        await BothUpAsync(a, b);
+        await JoinedAsync(a, b);
 
         var (status, body) = await b.SendAsync(HttpMethod.Delete, $"/cluster/members/{b.ClusterEndpoint}");
 
@@ -85,9 +81,7 @@ public sealed class ManualJoinTests
     {
         await using var a = await ManagedNode.StartAsync("mgmt-down");
         await using var b = await ManagedNode.StartAsync("mgmt-down");
-        await a.JoinAsync(a.ClusterEndpoint);
-        await b.JoinAsync(a.ClusterEndpoint);
-        await BothUpAsync(a, b);
+        await JoinedAsync(a, b);
 
         var (status, body) = await a.SendAsync(HttpMethod.Put, $"/cluster/members/{Uri.EscapeDataString(b.Runtime.NodeName)}", new() { ["operation"] = "Down" });
 
@@ -98,8 +92,11 @@ public sealed class ManualJoinTests
         await Eventually.True(async () => (await a.MemberStatusesAsync()).Keys.SequenceEqual([a.Runtime.NodeName]), "A alone");
     }
 
-    private static async Task BothUpAsync(ManagedNode a, ManagedNode b)
+    /// <summary>A joins its own cluster endpoint (a cluster of one), B joins A's; until both see both Up.</summary>
+    private static async Task JoinedAsync(ManagedNode a, ManagedNode b)
     {
+        await a.JoinAsync(a.ClusterEndpoint);
+        await b.JoinAsync(a.ClusterEndpoint);
         foreach (var node in new[] { a, b })
         {
             await Eventually.True(async () =>
