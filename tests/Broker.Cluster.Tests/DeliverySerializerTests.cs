@@ -29,6 +29,21 @@ public sealed class DeliverySerializerTests
     }
 
     [Fact]
+    public void A_forwarded_message_keeps_its_id_and_one_without_keeps_none()
+    {
+        var id = MessageIds.Next();
+        var batch = ForwardBatch.Of(1, [
+            new ForwardItem(Message("a", "x") with { Id = id }, null, 0),
+            new ForwardItem(Message("b", "y"), ["$share/g/b"], 3),
+        ]);
+
+        var read = (ForwardBatch)RoundTrip(batch);
+
+        Assert.Equal([id, 0L], read.Items.Select(i => i.Message.Id));
+        Assert.Equal(batch.Length, read.Length);
+    }
+
+    [Fact]
     public void Acknowledgements_round_trip()
     {
         var ack = (BatchAck)RoundTrip(new BatchAck(9, [1, 2], [3]));

@@ -10,6 +10,14 @@ namespace Broker.Core.Messaging;
 /// </summary>
 public sealed record ApplicationMessage
 {
+    /// <summary>
+    /// Names this message across the cluster (<see cref="MessageIds"/>), given once where it enters the broker and
+    /// kept by every copy, stored row and forwarded batch: a session taken over from another node can then tell the
+    /// same message arriving twice (directly and forwarded by its old node), so QoS 2 is not delivered twice and QoS 1
+    /// is not dropped. 0 means none: messages read from rows written before ids existed.
+    /// </summary>
+    public long Id { get; init; }
+
     public required string Topic { get; init; }
 
     public ReadOnlyMemory<byte> Payload { get; init; }

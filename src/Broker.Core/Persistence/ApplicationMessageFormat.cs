@@ -7,7 +7,7 @@ using Broker.Mqtt.Properties;
 namespace Broker.Core.Persistence;
 
 /// <summary>
-/// The stored form of an <see cref="ApplicationMessage"/>: retained rows and session journal events
+/// The stored form of an <see cref="ApplicationMessage"/>: retained rows, session journal events and the batches one node forwards to another
 /// hold messages in it, so it must read back what any earlier broker wrote, and a corrupt row must be
 /// reported, never crash the process or make it allocate what the row claims.
 /// <code>
@@ -16,8 +16,10 @@ namespace Broker.Core.Persistence;
 /// body:
 ///   flags   1 byte   bits 0-1 QoS (3 refused), bit 2 retain, bit 3 publisher id, bit 4 payload format,
 ///                    bit 5 message expiry, bit 6 content type, bit 7 response topic
-///   flags2  1 byte   bit 0 correlation data, bit 1 user properties; the other bits must be 0
+///   flags2  1 byte   bit 0 correlation data, bit 1 user properties, bit 2 message id; the other bits must be 0
 ///   received-at  8 bytes little endian, Unix ms
+///   message id   8 bytes little endian, only when its flag is set (written for every id but 0; rows from
+///                before ids existed have no flag and read back with id 0)
 ///   topic   string
 ///   then, each only when its flag is set, in this order: publisher id string, payload format 1 byte,
 ///   expiry 4 bytes little endian, content type string, response topic string, correlation data bytes,
@@ -43,7 +45,9 @@ public static class ApplicationMessageFormat
     private const int ResponseTopicFlag = 1 << 7;
     private const int CorrelationDataFlag = 1 << 0;
     private const int UserPropertiesFlag = 1 << 1;
-    private const int KnownFlags2 = CorrelationDataFlag | UserPropertiesFlag;
+    private const int MessageIdFlag = 1 << 2;
+    private const int KnownFlags2 = CorrelationDataFlag | UserPropertiesFlag | MessageIdFlag;
+    private const int PropertyFlags2 = CorrelationDataFlag | UserPropertiesFlag;
 
     // Read from a stream that cannot say how much remains, the body is read in pieces of this size, so a
     // garbled length costs at most what the stream really holds.
@@ -203,6 +207,7 @@ public static class ApplicationMessageFormat
         }
 
         var receivedAtMs = cursor.Int64();
+        var id = (flags2 & MessageIdFlag) != 0 ? cursor.Int64() : 0;
         var topic = cursor.String();
         var publisherId = (flags & PublisherIdFlag) != 0 ? cursor.String() : null;
         var properties = ReadProperties(ref cursor, flags, flags2);
@@ -214,6 +219,7 @@ public static class ApplicationMessageFormat
 
         return new ApplicationMessage
         {
+            Id = id,
             Topic = topic,
             Payload = payload,
             QoS = (QualityOfService)(flags & QoSMask),
@@ -226,7 +232,7 @@ public static class ApplicationMessageFormat
 
     private static MqttProperties ReadProperties(ref SpanReader cursor, byte flags, byte flags2)
     {
-        if ((flags & (PayloadFormatFlag | ExpiryFlag | ContentTypeFlag | ResponseTopicFlag)) == 0 && flags2 == 0)
+        if ((flags & (PayloadFormatFlag | ExpiryFlag | ContentTypeFlag | ResponseTopicFlag)) == 0 && (flags2 & PropertyFlags2) == 0)
         {
             return MqttProperties.Empty;
         }
@@ -278,7 +284,7 @@ public static class ApplicationMessageFormat
     private static int BodyLength(ApplicationMessage message)
     {
         var p = message.Properties;
-        long length = 2 + 8 + StringLength(message.Topic);
+        long length = 2 + 8 + (message.Id == 0 ? 0 : 8) + StringLength(message.Topic);
         length += message.PublisherId is { } publisher ? StringLength(publisher) : 0;
         length += p.PayloadFormatIndicator is null ? 0 : 1;
         length += p.MessageExpiryInterval is null ? 0 : 4;
@@ -310,10 +316,16 @@ public static class ApplicationMessageFormat
         flags |= p.ResponseTopic is null ? 0 : ResponseTopicFlag;
         var flags2 = p.CorrelationData is null ? 0 : CorrelationDataFlag;
         flags2 |= p.UserProperties.Count == 0 ? 0 : UserPropertiesFlag;
+        flags2 |= message.Id == 0 ? 0 : MessageIdFlag;
 
         cursor.Byte((byte)flags);
         cursor.Byte((byte)flags2);
         cursor.Int64(message.ReceivedAtMs);
+        if (message.Id != 0)
+        {
+            cursor.Int64(message.Id);
+        }
+
         cursor.String(message.Topic);
         if (message.PublisherId is { } publisherId)
         {

@@ -423,6 +423,7 @@ public sealed partial class SessionActor : PersistentActor
         var properties = will.Properties;
         _router.Publish(new ApplicationMessage
         {
+            Id = MessageIds.Next(),
             Topic = will.Topic,
             Payload = will.Payload,
             QoS = will.QoS,

@@ -46,6 +46,7 @@ public sealed partial class MqttChannel
 
         var message = new ApplicationMessage
         {
+            Id = MessageIds.Next(),
             Topic = topic,
             Payload = payload,
             QoS = publish.QoS,

@@ -11,6 +11,7 @@ public sealed class ApplicationMessageFormatTests
 {
     private static readonly ApplicationMessage Full = new()
     {
+        Id = -0x0123_4567_89AB_CDEF,
         Topic = "plant/b1/line2/machine3/sensor",
         Payload = new byte[] { 0, 1, 2, 255 },
         QoS = QualityOfService.ExactlyOnce,
@@ -43,6 +44,51 @@ public sealed class ApplicationMessageFormatTests
 
         AssertSame(Minimal, read);
         Assert.Same(MqttProperties.Empty, read.Properties);
+    }
+
+    [Fact]
+    public void A_message_id_round_trips_alone()
+    {
+        var message = Minimal with { Id = MessageIds.Next() };
+
+        var read = ApplicationMessageFormat.Deserialize(ApplicationMessageFormat.Serialize(message));
+
+        AssertSame(message, read);
+        Assert.Same(MqttProperties.Empty, read.Properties);
+    }
+
+    [Fact]
+    public void A_row_written_before_message_ids_reads_back_with_id_0()
+    {
+        // Version 1, body of 13 bytes: flags 0 (QoS 0), flags2 0, received-at 5 (little endian), topic "t", empty payload.
+        byte[] oldRow = [1, 13, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1, (byte)'t', 0];
+
+        var read = ApplicationMessageFormat.Deserialize(oldRow);
+
+        Assert.Equal(0, read.Id);
+        Assert.Equal("t", read.Topic);
+        Assert.Equal(5, read.ReceivedAtMs);
+        Assert.Equal(oldRow, ApplicationMessageFormat.Serialize(read));
+    }
+
+    [Fact]
+    public void The_id_costs_8_bytes_and_only_when_there_is_one()
+    {
+        var withId = Minimal with { Id = 1 };
+
+        Assert.Equal(ApplicationMessageFormat.SerializedLength(Minimal) + 8, ApplicationMessageFormat.SerializedLength(withId));
+        Assert.Equal(ApplicationMessageFormat.SerializedLength(withId), ApplicationMessageFormat.Serialize(withId).Length);
+    }
+
+    [Theory]
+    [InlineData(1 << 3)]
+    [InlineData(1 << 7)]
+    public void An_unknown_flags2_bit_fails(byte bit)
+    {
+        var bytes = ApplicationMessageFormat.Serialize(Minimal);
+        bytes[3] |= bit;
+
+        Assert.Throws<InvalidDataException>(() => ApplicationMessageFormat.Deserialize(bytes));
     }
 
     [Fact]
@@ -245,8 +291,10 @@ public sealed class ApplicationMessageFormatTests
         from publisher in Text.OrNull()
         from receivedAt in ArbMap.Default.GeneratorFor<long>()
         from properties in Properties
+        from id in Gen.Constant(0L).Or(ArbMap.Default.GeneratorFor<long>())
         select new ApplicationMessage
         {
+            Id = id,
             Topic = topic,
             Payload = payload,
             QoS = qos,
@@ -259,6 +307,7 @@ public sealed class ApplicationMessageFormatTests
     /// <summary>Field by field: the records compare byte buffers and lists by reference.</summary>
     private static void AssertSame(ApplicationMessage expected, ApplicationMessage actual)
     {
+        Assert.Equal(expected.Id, actual.Id);
         Assert.Equal(expected.Topic, actual.Topic);
         Assert.Equal(expected.Payload.ToArray(), actual.Payload.ToArray());
         Assert.Equal(expected.QoS, actual.QoS);

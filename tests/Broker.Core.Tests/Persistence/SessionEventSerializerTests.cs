@@ -14,6 +14,7 @@ public class SessionEventSerializerTests
 {
     private static readonly ApplicationMessage Message = new()
     {
+        Id = 0x5EED_0000_0000_0001,
         Topic = "plant/b2/line/m1/temp",
         Payload = new byte[] { 1, 2, 3 },
         QoS = QualityOfService.ExactlyOnce,
@@ -169,7 +170,7 @@ public class SessionEventSerializerTests
     {
         MessageStored m => $"{m.Id}|{m.QoS}|{m.PacketId}|{Normalize(m.Deliver)}",
         Deliver d => $"{Normalize(d.Message)}|{string.Join(";", d.Matches)}|{d.ShareGroup}|{d.FromRetained}",
-        ApplicationMessage a => $"{a.Topic}|{Convert.ToHexString(a.Payload.Span)}|{a.QoS}|{a.Retain}|{a.PublisherId}|{a.ReceivedAtMs}|{a.Properties.MessageExpiryInterval}|{a.Properties.ContentType}|{string.Join(",", a.Properties.UserProperties)}",
+        ApplicationMessage a => $"{a.Id}|{a.Topic}|{Convert.ToHexString(a.Payload.Span)}|{a.QoS}|{a.Retain}|{a.PublisherId}|{a.ReceivedAtMs}|{a.Properties.MessageExpiryInterval}|{a.Properties.ContentType}|{string.Join(",", a.Properties.UserProperties)}",
         SessionAttached s => $"attached|{s.ExpirySeconds}|{Normalize(s.Will)}",
         SessionDetached s => $"detached|{s.AtMs}|{s.ExpirySeconds}|{Normalize(s.PendingWill)}",
         _ => value.ToString()!,

@@ -48,6 +48,19 @@ public sealed class PublishTests
     }
 
     [Fact]
+    public void Every_PUBLISH_gets_its_own_non_zero_message_id()
+    {
+        var (channel, _) = Connected();
+
+        var first = Message(channel.HandleIn(Publish("a"), NowMs)).Id;
+        var second = Message(channel.HandleIn(Publish("a"), NowMs)).Id;
+
+        Assert.NotEqual(0, first);
+        Assert.NotEqual(0, second);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
     public void MQTT_3_3_2_12_a_topic_alias_is_set_by_topic_and_alias_and_used_by_alias_alone()
     {
         var (channel, _) = Connected();

@@ -27,7 +27,7 @@ internal sealed class RecordingConnection(long id, MqttProtocolVersion version =
 
     public ConnectionRoom Room => IsWritable ? WritableRoom : ConnectionRoom.None;
 
-    public Messaging.IInboundCredit? InboundCredit { get; set; }
+    public Broker.Core.Messaging.IInboundCredit? InboundCredit { get; set; }
 
     /// <summary>Set by the first <see cref="Close"/>: the reason given, or null for none.</summary>
     public ReasonCode? CloseReason { get; private set; }
