@@ -7,6 +7,8 @@ using Broker.Cluster.Logging;
 using Broker.Cluster.Membership;
 using Broker.Cluster.Retained;
 using Broker.Cluster.Routing;
+using Broker.Cluster.Sessions;
+using Akka.Cluster.Sharding;
 using Broker.Core.Routing;
 using Microsoft.Extensions.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;
@@ -22,6 +24,9 @@ namespace Broker.Cluster;
 public sealed class BrokerCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(10);
+
+    /// <summary>Shards of the client ids' owner entities: ten times the largest cluster we plan for, as Akka advises.</summary>
+    private const int OwnerShards = 200;
 
     private readonly ActorSystem _system;
     private readonly AkkaCluster _cluster;
@@ -48,6 +53,10 @@ public sealed class BrokerCluster : IAsyncDisposable
             loggerFactory.CreateLogger<ClusterRetainedReplicator>(), settings.RetainedChunkBytes, settings.RetainedTombstoneRetention, synchronized)),
             RetainedReplicatorActor.Name);
         Retained = new ClusterRetainedReplicator(retained, NodeName, settings.RetainedTombstoneRetention, synchronized);
+        var bridge = system.ActorOf(Props.Create(() => new SessionPeerBridge(NodeName, loggerFactory.CreateLogger<SessionPeerBridge>())), SessionPeerBridge.Name);
+        var owners = ClusterSharding.Get(system).Start(
+            "session-owner", Props.Create(() => new SessionOwner()), ClusterShardingSettings.Create(system), new OwnerMessageExtractor(OwnerShards));
+        Sessions = new ClusterSessionPeers(system, owners, bridge, Routes, NodeName);
         var progress = new JoinProgress(settings.Seeds.Count > 0 ? "still trying " + DescribeSeeds(settings) : DescribeSeeds(settings));
         system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved)), "broker-membership");
         if (settings.DnsDiscovery is { } dns)
@@ -79,6 +88,12 @@ public sealed class BrokerCluster : IAsyncDisposable
     /// loaded what storage holds.
     /// </summary>
     public ClusterRetainedReplicator Retained { get; }
+
+    /// <summary>
+    /// Give it to this node's session registry (<c>AttachSessionPeers</c>) after <see cref="ClusterSessionPeers.Attach"/>:
+    /// one live session per client id in the cluster, and sessions moved between nodes.
+    /// </summary>
+    public ClusterSessionPeers Sessions { get; }
 
     /// <summary>True once this node is Up in the cluster.</summary>
     public bool IsUp => _up.Task.IsCompleted;

@@ -4,6 +4,8 @@ using Broker.Cluster.Delivery;
 using Broker.Cluster.Discovery;
 using Broker.Cluster.Logging;
 using Broker.Cluster.Retained;
+using Broker.Cluster.Sessions;
+using Broker.Core.Sessions.Cluster;
 
 namespace Broker.Cluster;
 
@@ -34,12 +36,18 @@ internal static class ClusterHocon
                 serializers {
                   broker-delivery = {{Quote(TypeName(typeof(DeliverySerializer)))}}
                   broker-retained = {{Quote(TypeName(typeof(RetainedReplicationSerializer)))}}
+                  broker-sessions = {{Quote(TypeName(typeof(SessionSerializer)))}}
                 }
                 serialization-bindings {
                   {{Quote(TypeName(typeof(ForwardBatch)))}} = broker-delivery
                   {{Quote(TypeName(typeof(BatchAck)))}} = broker-delivery
                   {{Quote(TypeName(typeof(CommitsDone)))}} = broker-delivery
                   {{Quote(TypeName(typeof(RetainedReplicationProtocol.IRetainedWireMessage)))}} = broker-retained
+                  {{Quote(TypeName(typeof(IOwnerMessage)))}} = broker-sessions
+                  {{Quote(TypeName(typeof(OwnerGranted)))}} = broker-sessions
+                  {{Quote(TypeName(typeof(WhoHas)))}} = broker-sessions
+                  {{Quote(TypeName(typeof(Has)))}} = broker-sessions
+                  {{Quote(TypeName(typeof(SessionPeerMessage)))}} = broker-sessions
                 }
               }
               remote {
@@ -55,6 +63,12 @@ internal static class ClusterHocon
                 }
               }
               cluster {
+                # The client ids' owner entities (Sessions/SessionOwner): nothing remembered or stored (durable
+                # distributed data is broken with the packages served here); an entity that starts asks every node.
+                sharding {
+                  remember-entities = off
+                  state-store-mode = ddata
+                }
                 # Empty with DNS discovery: Discovery/DnsSeedFinder hands Akka the seeds it finds.
                 seed-nodes = [{{seeds}}]
                 # A node that reaches no seed keeps trying (BrokerCluster logs it every few seconds).

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Broker.Actors;
 using Broker.Cluster;
+using Broker.Core.Sessions.Cluster;
 using Broker.Host.Options;
 using Microsoft.Extensions.Logging;
 
@@ -145,6 +146,8 @@ public sealed partial class BrokerRuntime
         cluster.Routes.Attach(_routes);
         _routes.AttachReplicator(cluster.Routes);
         cluster.StartReceiving(_dispatcher, _commitsWaitForStorage);
+        cluster.Sessions.Attach(_context.Sessions);
+        _context.Sessions.Tell(new AttachSessionPeers(cluster.Sessions));
         // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it.
         AddShutdownStep(ShutdownPhases.ServiceStop, "leave-cluster", deadline => cluster.LeaveAsync().WaitAsync(deadline));
         AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-cluster", async _ => await cluster.DisposeAsync().ConfigureAwait(false));
@@ -155,6 +158,7 @@ public sealed partial class BrokerRuntime
     private async Task WatchClusterAsync(BrokerCluster cluster)
     {
         await cluster.Terminated.ConfigureAwait(false);
+        _context.Sessions.Tell(new DetachSessionPeers(cluster.Sessions));
         _clusterEnded.TrySetResult(!_stopping);
     }
 

@@ -24,12 +24,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    /// <summary>Node i (0-based) on its cluster port, every node a seed; the split brain resolver decides after 5 s.</summary>
-    private Task<BrokerProcess> StartNodeAsync(int i) => BrokerProcess.StartOursAsync(
-        "--cluster.name=interop", "--cluster.discovery_strategy=static",
-        $"--cluster.static.seeds={string.Join(',', _clusterPorts.Select(p => $"127.0.0.1:{p}"))}",
-        "--cluster.bind=127.0.0.1", $"--cluster.port={_clusterPorts[i]}", $"--node.name=n{i + 1}@127.0.0.1",
-        "--cluster.split_brain_resolver.stable_after=5s");
+    private Task<BrokerProcess> StartNodeAsync(int i) => BrokerProcess.StartOursAsync(StaticCluster.NodeArgs("interop", _clusterPorts, i));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broker.Cluster.Routing;
 using Broker.Core.Routing;
 using static Broker.Cluster.Routing.RouteReplicatorProtocol;
 
@@ -41,6 +42,22 @@ public sealed class ClusterRouteReplicator : IRouteReplicator
         {
             _actor.Tell(new LocalRouteAdded(filter));
         }
+    }
+
+    /// <summary>
+    /// Completes once every reachable node has this node's routes of <paramref name="filters"/> (or
+    /// <paramref name="timeout"/> passed: the routes still spread by gossip). Each key is written to all at most once.
+    /// </summary>
+    internal Task SpreadAsync(IEnumerable<string> filters, TimeSpan timeout)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var filter in filters)
+        {
+            keys.TryAdd(RouteKeys.For(filter).Id, filter);
+        }
+
+        return Task.WhenAll(keys.Values.Select(filter =>
+            _actor.Ask<object>(new Spread(filter, timeout), timeout + timeout).ContinueWith(static _ => { }, TaskScheduler.Default)));
     }
 
     public void RouteRemoved(string filter, string node)

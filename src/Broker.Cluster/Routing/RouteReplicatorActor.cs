@@ -50,6 +50,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         Receive<LocalRouteAdded>(m => Write(m.Filter, add: true));
         Receive<LocalRouteRemoved>(m => Write(m.Filter, add: false));
         Receive<Attach>(OnAttach);
+        Receive<Spread>(m => _replicator.Forward(Dsl.Update(RouteKeys.For(m.Filter), ORSet<string>.Empty, new WriteAll(m.Timeout), set => set)));
         Receive<Changed>(OnChanged);
         Receive<ClusterEvent.MemberRemoved>(e => OnRemoved(e.Member.UniqueAddress));
         Receive<ClusterEvent.IMemberEvent>(_ => { });

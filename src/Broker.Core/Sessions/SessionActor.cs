@@ -2,6 +2,7 @@ using Broker.Actors;
 using Broker.Actors.Persistence;
 using Broker.Core.Messaging;
 using Broker.Core.Routing;
+using Broker.Core.Sessions.Cluster;
 using Broker.Core.Sessions.Journal;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -70,6 +71,7 @@ public sealed partial class SessionActor : PersistentActor
         _storage = environment.Storage;
         _persistenceId = start.PersistenceId;
         _recover = start.Recover;
+        _transferIn = start.Transfer;
         _state = new SessionState(start.ClientId, environment.Settings, environment.Metrics)
         {
             AcknowledgeAfterCommit = environment.Storage.Durability == SessionDurability.Sync,
@@ -79,8 +81,9 @@ public sealed partial class SessionActor : PersistentActor
     /// <param name="environment">What every session of a registry shares.</param>
     /// <param name="persistenceId">This incarnation's id in the journal, for a session to recover; null for a new one.</param>
     /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
-    internal static Props Props(SessionEnvironment environment, string clientId, string? persistenceId, bool recover) =>
-        Broker.Actors.Props.Create(static start => new SessionActor(start), new SessionStart(environment, clientId, persistenceId, recover));
+    /// <param name="transfer">The state another node handed over, for a session moved here.</param>
+    internal static Props Props(SessionEnvironment environment, string clientId, string? persistenceId, bool recover, SessionTransferIn? transfer = null) =>
+        Broker.Actors.Props.Create(static start => new SessionActor(start), new SessionStart(environment, clientId, persistenceId, recover, transfer));
 
     /// <summary>Made when first needed: a session that never becomes durable never pays for it.</summary>
     public override string PersistenceId => _persistenceId ??= SessionStorage.NewPersistenceId(ClientId);
@@ -130,13 +133,16 @@ public sealed partial class SessionActor : PersistentActor
 
     private void ReceiveWhenActive(object message)
     {
+        if (_movingTo is not null)
+        {
+            ReceiveWhileMoving(message);
+            return;
+        }
+
         switch (message)
         {
             case Deliver deliver:
-                var recorded = RecordedThisTurn;
-                _creditKept = _state.Deliver(deliver, Room, Now);
-                RunEffects();
-                WaitForCommit(deliver.Commit, recorded);
+                HandleDeliver(deliver);
                 break;
             case PublishCommit commit:
                 _state.PublishCommitted(commit);
@@ -172,6 +178,12 @@ public sealed partial class SessionActor : PersistentActor
                 break;
             case EndSession:
                 EndByCleanStart();
+                break;
+            case HandOverSession handOver:
+                HandOver(handOver);
+                break;
+            case TransferPending or TransferDone or Tick.TransferBound:
+                ReceiveMovedIn(message);
                 break;
             case Tick.Retry:
                 _state.HandleTimeout(SessionTimer.Retry, Room, Now);
@@ -497,5 +509,7 @@ public sealed partial class SessionActor : PersistentActor
         DropReport,
         WillDelay,
         Expiry,
+        MoveGrace,
+        TransferBound,
     }
 }

@@ -74,3 +74,10 @@ public sealed record SessionStats(
     int Queued,
     int AwaitingRel,
     long DroppedMessages);
+
+/// <summary>
+/// Registry to session: another node took the client id over. The session closes its connection (0x8E), sends its
+/// state to <paramref name="To"/> through <paramref name="Peers"/>, forwards what still reaches it, and ends once the
+/// new session serves (SessionActor.Transfer.cs). With <paramref name="CleanStart"/> it ends at once and sends nothing.
+/// </summary>
+public sealed record HandOverSession(Cluster.ISessionPeers Peers, string To, long TransferId, bool CleanStart);

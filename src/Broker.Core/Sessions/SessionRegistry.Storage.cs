@@ -169,6 +169,8 @@ public sealed partial class SessionRegistry
             var (open, replyTo) = entry.Waiting.Dequeue();
             Open(open, replyTo);
         }
+
+        AskDeferred(entry.Deferred);
     }
 
     private void RecoveryDone(Entry entry, bool recovered)

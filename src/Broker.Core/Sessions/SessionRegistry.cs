@@ -86,7 +86,7 @@ public sealed partial class SessionRegistry : ActorBase
                 SessionStopped(terminated.Actor);
                 break;
             default:
-                if (!ReceiveStorage(message))
+                if (!ReceiveStorage(message) && !ReceiveCluster(message))
                 {
                     Unhandled(message);
                 }
@@ -95,7 +95,20 @@ public sealed partial class SessionRegistry : ActorBase
         }
     }
 
+    /// <summary>In a cluster the client id is claimed first (SessionRegistry.Cluster.cs); then, or on one node, <see cref="OpenHere"/>.</summary>
     private void Open(OpenSession open, IActorRef? replyTo)
+    {
+        if (_peers is { } peers)
+        {
+            Claim(open, replyTo, peers);
+        }
+        else
+        {
+            OpenHere(open, replyTo);
+        }
+    }
+
+    private void OpenHere(OpenSession open, IActorRef? replyTo)
     {
         var clientId = open.Request.ClientId;
         if (!_byClientId.TryGetValue(clientId, out var entry))
@@ -105,7 +118,7 @@ public sealed partial class SessionRegistry : ActorBase
             return;
         }
 
-        if (entry.Stopping || entry.Session is null)
+        if (entry.Stopping || entry.Session is null || entry.MovedTo is not null)
         {
             entry.Waiting.Enqueue((open, replyTo));
             return;
@@ -139,9 +152,9 @@ public sealed partial class SessionRegistry : ActorBase
         Open(attach.Open, attach.ReplyTo);
     }
 
-    private IActorRef Create(string clientId, string? persistenceId, bool recover)
+    private IActorRef Create(string clientId, string? persistenceId, bool recover, SessionTransferIn? transfer = null)
     {
-        var props = SessionActor.Props(_sessionEnvironment, clientId, persistenceId, recover);
+        var props = SessionActor.Props(_sessionEnvironment, clientId, persistenceId, recover, transfer);
         var session = Context.Spawn(props, ActorName.Escape(clientId));
         Context.Watch(session);
         if (_byClientId.TryGetValue(clientId, out var entry))
@@ -191,6 +204,7 @@ public sealed partial class SessionRegistry : ActorBase
         }
 
         _byClientId.Remove(clientId);
+        AfterStopped(clientId, entry, released: entry.Stopping);
         while (entry.Waiting.TryDequeue(out var waiting))
         {
             Open(waiting.Open, waiting.ReplyTo);
@@ -213,5 +227,11 @@ public sealed partial class SessionRegistry : ActorBase
         public int Restarts { get; set; }
 
         public Queue<(OpenSession Open, IActorRef? ReplyTo)> Waiting { get; } = new();
+
+        /// <summary>The node this session is being moved to; it ends once there (SessionRegistry.Cluster.cs).</summary>
+        public string? MovedTo { get; set; }
+
+        /// <summary>Moves asked of this node while the session could not be handed over; asked again once it stops or is back.</summary>
+        public List<Cluster.TransferRequest> Deferred { get; } = [];
     }
 }

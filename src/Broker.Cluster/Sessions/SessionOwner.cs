@@ -1,0 +1,137 @@
+using Akka.Actor;
+using Akka.Cluster;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace Broker.Cluster.Sessions;
+
+/// <summary>
+/// The owner of one client id's session in the cluster, an entity of Akka.Cluster.Sharding (the entity id is the client
+/// id): it knows which node holds the live session, and being one actor it orders the claims of every node, so two
+/// CONNECTs on two nodes at once end with one winner that takes the session over from the other. It is small and
+/// knows nothing else: the session itself runs on the node of its connection (ARCHITECTURE.md, "Sessions in a
+/// cluster"). What it knows is not stored: an entity that starts (first use, passivated after idling, or its shard
+/// moved because its node left) first asks every member whether it holds the session.
+/// </summary>
+internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
+{
+    /// <summary>A member that does not answer within this is taken to hold nothing (it is unreachable, and about to be downed).</summary>
+    internal static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
+    private string? _owner;
+    private HashSet<string>? _awaiting;
+
+    public SessionOwner()
+    {
+        Become(Unknown);
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private void Unknown()
+    {
+        Receive<ClaimOwner>(claim =>
+        {
+            Stash.Stash();
+            Ask(claim.ClientId);
+        });
+        Receive<ReleaseOwner>(_ => { });
+        Receive<Has>(has =>
+        {
+            if (_awaiting?.Remove(has.Node) != true)
+            {
+                return;
+            }
+
+            if (has.Held && _owner is null)
+            {
+                _owner = has.Node;
+            }
+
+            if (_awaiting.Count == 0)
+            {
+                Known();
+            }
+        });
+        Receive<QueryTimedOut>(_ => Known());
+    }
+
+    private void Ask(string clientId)
+    {
+        if (_awaiting is not null)
+        {
+            return;
+        }
+
+        _awaiting = [];
+        foreach (var member in _cluster.State.Members)
+        {
+            if (member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving)
+            {
+                _awaiting.Add(member.Address.ToString());
+                Context.ActorSelection(new RootActorPath(member.Address) / "user" / SessionPeerBridge.Name).Tell(new WhoHas(clientId));
+            }
+        }
+
+        if (_awaiting.Count == 0)
+        {
+            Known();
+            return;
+        }
+
+        Timers.StartSingleTimer(nameof(QueryTimedOut), QueryTimedOut.Instance, QueryTimeout);
+    }
+
+    private void Known()
+    {
+        Timers.CancelAll();
+        _awaiting = null;
+        Become(Serving);
+        Stash.UnstashAll();
+    }
+
+    private void Serving()
+    {
+        Receive<ClaimOwner>(claim =>
+        {
+            var previous = _owner;
+            if (previous == claim.Node || (previous is not null && !IsMember(previous)))
+            {
+                // The claimant has it already, or the node that had it is gone with its session.
+                previous = null;
+            }
+
+            _owner = claim.Node;
+            Sender.Tell(new OwnerGranted(claim.ClientId, previous));
+        });
+        Receive<ReleaseOwner>(release =>
+        {
+            if (_owner == release.Node)
+            {
+                _owner = null;
+            }
+        });
+        Receive<Has>(_ => { });
+        Receive<QueryTimedOut>(_ => { });
+    }
+
+    private bool IsMember(string node)
+    {
+        foreach (var member in _cluster.State.Members)
+        {
+            if (member.Address.ToString() == node)
+            {
+                return member.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed);
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class QueryTimedOut
+    {
+        public static readonly QueryTimedOut Instance = new();
+    }
+}

@@ -1,0 +1,27 @@
+using Broker.Actors;
+
+namespace Broker.Core.Sessions.Cluster;
+
+/// <summary>
+/// What the session registry needs of a cluster to keep one live session per client id across nodes (implemented in
+/// Broker.Cluster on Akka.Cluster.Sharding and Akka.Remote). The registry's protocol is in
+/// <c>SessionRegistry.Cluster.cs</c>; this is its transport.
+/// </summary>
+public interface ISessionPeers
+{
+    /// <summary>This node's name, as the other nodes address it.</summary>
+    string NodeName { get; }
+
+    /// <summary>
+    /// Makes this node the owner of <paramref name="clientId"/>'s session with the client id's owner entity, which
+    /// serializes the claims of every node. <paramref name="registry"/> is told <see cref="SessionClaimed"/> with the node that
+    /// owned it before (its session must be transferred from there), or <see cref="SessionClaimFailed"/>.
+    /// </summary>
+    void Claim(string clientId, IActorRef registry);
+
+    /// <summary>The session of <paramref name="clientId"/> ended on this node: nobody owns it now.</summary>
+    void Release(string clientId);
+
+    /// <summary>Sends a transfer message to the registry of <paramref name="node"/>, which receives it with <see cref="SessionPeerMessage.From"/> set.</summary>
+    void Send(string node, SessionPeerMessage message);
+}

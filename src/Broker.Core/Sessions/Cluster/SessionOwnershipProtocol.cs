@@ -1,0 +1,27 @@
+namespace Broker.Core.Sessions.Cluster;
+
+// What the cluster tells the session registry about the ownership of client ids. Immutable.
+
+/// <summary>To the registry: give this node's session transport to the cluster; from now on every CONNECT claims its client id first.</summary>
+public sealed record AttachSessionPeers(ISessionPeers Peers);
+
+/// <summary>To the registry: the cluster is gone (this node was downed or left): client ids are again this node's alone.</summary>
+public sealed record DetachSessionPeers(ISessionPeers Peers);
+
+/// <summary>
+/// The claim of <paramref name="ClientId"/> for this node is granted. <paramref name="PreviousNode"/>: the other node that
+/// owned the session until now, whose session is transferred here; null when no other node has one.
+/// </summary>
+public sealed record SessionClaimed(string ClientId, string? PreviousNode);
+
+/// <summary>The client id's owner could not be reached in time; the connections waiting for it are refused (Server unavailable).</summary>
+public sealed record SessionClaimFailed(string ClientId, string Reason);
+
+/// <summary>
+/// From a client id's owner entity that has just started (first use, or its node left, or it was passivated): does this
+/// node hold a live session for the client id? Answered to the sender with <see cref="SessionHeld"/>.
+/// </summary>
+public sealed record HoldsSession(string ClientId);
+
+/// <summary>The answer to <see cref="HoldsSession"/>.</summary>
+public sealed record SessionHeld(string ClientId, bool Held);

@@ -1,0 +1,221 @@
+using Broker.Core.Persistence;
+using Broker.Core.Routing;
+using Broker.Core.Sessions.Cluster;
+using Broker.Core.Sessions.Journal;
+using Broker.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Core.Sessions;
+
+/// <summary>
+/// A session moving between nodes (the registry's side is SessionRegistry.Cluster.cs). The old session closes its
+/// connection with 0x8E, hands over the snapshot the journal would store (subscriptions, queued and inflight QoS 1/2
+/// messages, inbound QoS 2 ids, expiry), and then forwards every delivery that still reaches it, until the new session
+/// says its routes are known everywhere, and a grace after that for messages already on their way; then it ends
+/// without a will and leaves the router. The new session starts from the snapshot, takes the routes, and until the old
+/// one is done drops any message it already had by its id: one routed to both nodes during the move arrives twice.
+/// </summary>
+public sealed partial class SessionActor
+{
+    /// <summary>Batches already on their way to the old node when the new routes spread: a link's window drains well within this.</summary>
+    internal static readonly TimeSpan MoveGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>A move whose other side went silent (its node died) ends after this, on both sides.</summary>
+    internal static readonly TimeSpan TransferBound = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After the old session is done, the new one still checks for copies this long: the direct copy of a message the old
+    /// session forwarded can be behind it, in a batch of the publisher's node (whose link a stalled node releases after
+    /// <c>slow_subscriber_timeout</c>, 5 s by default).
+    /// </summary>
+    internal static readonly TimeSpan SeenAfterDone = TimeSpan.FromSeconds(10);
+
+    private static readonly object MoveGraceKey = "move-grace";
+    private static readonly object TransferBoundKey = "transfer-bound";
+
+    /// <summary>Set on the old session once it handed its state over.</summary>
+    private HandOverSession? _movingTo;
+
+    /// <summary>Set on a session made from another node's state, until that node is done with it.</summary>
+    private SessionTransferIn? _transferIn;
+
+    /// <summary>The ids of the messages a moved-in session had while the old one may still forward them.</summary>
+    private HashSet<long>? _seenIds;
+
+    /// <summary>The old session is done: no new copy comes from it, but direct copies of what it forwarded may still be on their way.</summary>
+    private bool _seenClosing;
+
+    protected override void PreStart()
+    {
+        if (_transferIn is not { } transfer)
+        {
+            return;
+        }
+
+        var snapshot = transfer.Snapshot;
+        _state.Restore(snapshot.State, Now);
+        _expirySeconds = snapshot.ExpirySeconds;
+        _seenIds = [];
+        foreach (var message in snapshot.State.Queued)
+        {
+            Remember(message.Deliver.Message.Id);
+        }
+
+        foreach (var inflight in snapshot.State.Inflight)
+        {
+            Remember(inflight.Message.Deliver.Message.Id);
+        }
+
+        _state.Resubscribe();
+        RunEffects();
+        transfer.Peers.Send(transfer.From, new TransferResumed(ClientId, transfer.TransferId, [.. _state.Subscriptions.Keys]));
+        StartTimer(TransferBoundKey, Tick.TransferBound, TransferBound);
+        LogMovedIn(ClientId, transfer.From, _state.Subscriptions.Count, _state.InflightCount + _state.QueueLength);
+    }
+
+    private void HandleDeliver(Deliver deliver)
+    {
+        // A retained copy is a delivery of its own (a subscription made again), even of a message seen live.
+        if (_seenIds is not null && !deliver.FromRetained && deliver.Message.Id != 0 && !Remember(deliver.Message.Id))
+        {
+            // Routed here and to the old node during the move: the first copy counts.
+            deliver.Commit?.Succeed();
+            deliver.Admission?.Succeed();
+            return;
+        }
+
+        var recorded = RecordedThisTurn;
+        _creditKept = _state.Deliver(deliver, Room, Now);
+        RunEffects();
+        WaitForCommit(deliver.Commit, recorded);
+    }
+
+    private bool Remember(long id) => id == 0 || (_seenClosing ? !_seenIds!.Contains(id) : _seenIds!.Add(id));
+
+    /// <summary>The new session's side: deliveries forwarded by the old one, and its end.</summary>
+    private void ReceiveMovedIn(object message)
+    {
+        switch (message)
+        {
+            case TransferPending pending when IsTransferIn(pending):
+                if (ReadPending(pending) is { } deliver)
+                {
+                    HandleDeliver(deliver);
+                }
+
+                break;
+            case TransferDone done when IsTransferIn(done):
+                _transferIn = null;
+                _seenClosing = true;
+                StartTimer(TransferBoundKey, Tick.TransferBound, SeenAfterDone);
+                break;
+            case Tick.TransferBound:
+                _transferIn = null;
+                _seenIds = null;
+                _seenClosing = false;
+                break;
+        }
+    }
+
+    private Deliver? ReadPending(TransferPending pending)
+    {
+        try
+        {
+            return ((MessageStored)SessionEventSerializer.Instance.FromBytes(pending.Delivery)).Deliver;
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidCastException)
+        {
+            LogPendingUnreadable(ClientId, pending.From, e);
+            return null;
+        }
+    }
+
+    private bool IsTransferIn(SessionPeerMessage message) =>
+        _transferIn is { } transfer && transfer.TransferId == message.TransferId && transfer.From == message.From;
+
+    /// <summary>The old session's side: another node took the client id over.</summary>
+    private void HandOver(HandOverSession handOver)
+    {
+        if (handOver.CleanStart)
+        {
+            EndByCleanStart();
+            handOver.Peers.Send(handOver.To, new TransferReply(ClientId, handOver.TransferId, null));
+            return;
+        }
+
+        if (_connection is { } connection)
+        {
+            // As a takeover on one node [MQTT-3.1.4-3]: the session goes on at once, so only a will without delay goes out.
+            LogTakenOver(ClientId, connection.Id, 0);
+            connection.Close(ReasonCode.SessionTakenOver);
+            if (_will is { } will && WillDelaySeconds(will) == 0)
+            {
+                PublishWill(will);
+            }
+
+            _connection = null;
+            _state.Detach(Now);
+            RunEffects();
+        }
+
+        // The new connection comes before any will delay ran out [MQTT-3.1.3-9]; the new node counts expiry from here.
+        _will = null;
+        _pendingWill = null;
+        if (_timersStarted)
+        {
+            Context.Timers.CancelAll();
+        }
+
+        var snapshot = new SessionSnapshot(_state.TakeSnapshot(), _expirySeconds, null, null, null);
+        handOver.Peers.Send(handOver.To, new TransferReply(ClientId, handOver.TransferId, SessionEventSerializer.Instance.ToBytes(snapshot)));
+        _movingTo = handOver;
+        StartTimer(TransferBoundKey, Tick.TransferBound, TransferBound);
+        LogMovedOut(ClientId, handOver.To);
+    }
+
+    private void ReceiveWhileMoving(object message)
+    {
+        var moving = _movingTo!;
+        switch (message)
+        {
+            case Deliver deliver:
+                var stored = new MessageStored(0, deliver, deliver.Message.QoS, 0);
+                moving.Peers.Send(moving.To, new TransferPending(ClientId, moving.TransferId, SessionEventSerializer.Instance.ToBytes(stored)));
+                deliver.Commit?.Succeed();
+                deliver.Admission?.Succeed();
+                break;
+            case TransferPending pending when IsTransferIn(pending):
+                // Moved on before the move here was done: what the node before forwards goes on, unless it was had here.
+                if (ReadPending(pending) is { } forwarded && (_seenIds is null || forwarded.FromRetained || Remember(forwarded.Message.Id)))
+                {
+                    moving.Peers.Send(moving.To, new TransferPending(ClientId, moving.TransferId, pending.Delivery));
+                }
+
+                break;
+            case TransferResumed resumed when resumed.TransferId == moving.TransferId && resumed.From == moving.To:
+                StartTimer(MoveGraceKey, Tick.MoveGrace, MoveGrace);
+                break;
+            case Tick.MoveGrace or Tick.TransferBound:
+                moving.Peers.Send(moving.To, new TransferDone(ClientId, moving.TransferId));
+                _movingTo = null;
+                End();
+                break;
+            case AttachSession attach:
+                // Opened here again meanwhile: the registry claims the client id anew once this session has ended.
+                Context.Parent?.Tell(attach.Open, attach.ReplyTo);
+                break;
+            case GetSessionStats:
+                Sender?.Tell(Stats(), Self);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ClientId} moved in from {Node}: {Subscriptions} subscriptions, {Messages} messages")]
+    private partial void LogMovedIn(string clientId, string node, int subscriptions, int messages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ClientId} taken over by node {Node}")]
+    private partial void LogMovedOut(string clientId, string node);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {ClientId}: a message forwarded by {Node} during a move could not be read; it is lost")]
+    private partial void LogPendingUnreadable(string clientId, string node, Exception cause);
+}

@@ -1,0 +1,272 @@
+using Broker.Actors;
+using Broker.Core.Sessions.Cluster;
+using Broker.Core.Persistence;
+using Broker.Core.Sessions.Journal;
+using Broker.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Core.Sessions;
+
+/// <summary>
+/// The registry in a cluster: one live session per client id among all nodes. Every CONNECT first claims its client id
+/// with the id's owner entity (<see cref="ISessionPeers.Claim"/>), which serializes the claims of all nodes; the
+/// answer names the node that owned the session before, if another. Then the session is opened here as on one node, or
+/// first moved here from that node (<see cref="SessionPeerMessage"/>): the old node's session closes its connection
+/// (0x8E), hands over a snapshot of its state and forwards what still reaches it until this node's routes are known
+/// everywhere; the session made here from the snapshot drops what it already had (by message id), so a QoS 2 message
+/// is delivered once. Requests for a client id wait while its claim or move is under way, and a move asked of this
+/// node for a client id it is itself claiming waits for the claim, so two nodes never both keep a session.
+/// </summary>
+public sealed partial class SessionRegistry
+{
+    private ISessionPeers? _peers;
+    private long _nextTransferId;
+
+    // Client ids whose claim or move is under way here, with what waits for it.
+    private readonly Dictionary<string, PendingClaim> _claims = new(StringComparer.Ordinal);
+
+    private bool ReceiveCluster(object message)
+    {
+        switch (message)
+        {
+            case AttachSessionPeers attach:
+                _peers = attach.Peers;
+                return true;
+            case DetachSessionPeers detach:
+                if (ReferenceEquals(_peers, detach.Peers))
+                {
+                    _peers = null;
+                    foreach (var clientId in _claims.Keys.ToList())
+                    {
+                        ClaimSettled(clientId, previousNode: null);
+                    }
+                }
+
+                return true;
+            case SessionClaimed claimed:
+                ClaimSettled(claimed.ClientId, claimed.PreviousNode);
+                return true;
+            case SessionClaimFailed failed:
+                ClaimFailed(failed);
+                return true;
+            case HoldsSession holds:
+                Sender?.Tell(new SessionHeld(holds.ClientId, Holds(holds.ClientId)), Self);
+                return true;
+            case TransferRequest request:
+                TransferAsked(request);
+                return true;
+            case TransferReply reply:
+                TransferReplied(reply);
+                return true;
+            case TransferPending or TransferResumed or TransferDone:
+                var peerMessage = (SessionPeerMessage)message;
+                if (_byClientId.TryGetValue(peerMessage.ClientId, out var entry) && entry.Session is { } session)
+                {
+                    session.Tell(message, Self);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private bool Holds(string clientId) =>
+        _byClientId.TryGetValue(clientId, out var entry) && entry.MovedTo is null && !(entry.Stopping && entry.Waiting.Count == 0);
+
+    /// <summary>A CONNECT in a cluster: the client id is claimed first; requests for it meanwhile wait in order.</summary>
+    private void Claim(OpenSession open, IActorRef? replyTo, ISessionPeers peers)
+    {
+        var clientId = open.Request.ClientId;
+        if (!_claims.TryGetValue(clientId, out var claim))
+        {
+            _claims[clientId] = claim = new PendingClaim();
+            peers.Claim(clientId, Self);
+        }
+
+        claim.Opens.Enqueue((open, replyTo));
+    }
+
+    private void ClaimSettled(string clientId, string? previousNode)
+    {
+        if (!_claims.TryGetValue(clientId, out var claim) || claim.TransferId != 0)
+        {
+            return;
+        }
+
+        if (previousNode is null || _peers is null || previousNode == _peers.NodeName)
+        {
+            FinishClaim(clientId, claim, snapshot: null, from: null);
+            return;
+        }
+
+        claim.TransferId = ++_nextTransferId;
+        claim.From = previousNode;
+        var cleanStart = claim.Opens.Peek().Open.Request.CleanStart;
+        _peers.Send(previousNode, new TransferRequest(clientId, claim.TransferId, cleanStart));
+    }
+
+    private void ClaimFailed(SessionClaimFailed failed)
+    {
+        if (!_claims.Remove(failed.ClientId, out var claim))
+        {
+            return;
+        }
+
+        LogClaimFailed(_logger, failed.ClientId, failed.Reason);
+        foreach (var (open, _) in claim.Opens)
+        {
+            open.Connection.Send(open.ConnAck with { ReasonCode = ReasonCode.ServerUnavailable });
+            open.Connection.Close();
+        }
+
+        RunDeferred(claim);
+    }
+
+    private void TransferReplied(TransferReply reply)
+    {
+        if (!_claims.TryGetValue(reply.ClientId, out var claim) || claim.TransferId != reply.TransferId || claim.From != reply.From)
+        {
+            return;
+        }
+
+        claim.Reply = reply;
+        TryFinishTransfer(reply.ClientId, claim);
+    }
+
+    /// <summary>The moved session is made once this node's own session of the client id (moved away earlier) has stopped: both would have its name.</summary>
+    private void TryFinishTransfer(string clientId, PendingClaim claim)
+    {
+        if (claim.Reply is not { } reply || _byClientId.ContainsKey(clientId))
+        {
+            return;
+        }
+
+        SessionSnapshot? snapshot = null;
+        if (reply.Snapshot is { } bytes)
+        {
+            try
+            {
+                snapshot = (SessionSnapshot)SessionEventSerializer.Instance.FromBytes(bytes);
+            }
+            catch (InvalidDataException e)
+            {
+                LogTransferUnreadable(_logger, clientId, reply.From, e);
+            }
+        }
+
+        FinishClaim(clientId, claim, snapshot, reply.From);
+    }
+
+    /// <summary>The claim is settled: the session is made here (from a moved snapshot, if any), then the waiting requests are opened in order.</summary>
+    private void FinishClaim(string clientId, PendingClaim claim, SessionSnapshot? snapshot, string? from)
+    {
+        _claims.Remove(clientId);
+        if (snapshot is not null && from is not null && _peers is not null && !_byClientId.ContainsKey(clientId))
+        {
+            Create(clientId, persistenceId: null, recover: false, new SessionTransferIn(_peers, from, claim.TransferId, snapshot));
+        }
+
+        foreach (var (open, replyTo) in claim.Opens)
+        {
+            OpenHere(open, replyTo);
+        }
+
+        RunDeferred(claim);
+    }
+
+    private void RunDeferred(PendingClaim claim) => AskDeferred(claim.Deferred);
+
+    /// <summary>
+    /// Another node took the client id over: this node's session is moved there, or, if there is none, nothing is. A
+    /// request for a client id this node is claiming while it holds no session waits for the claim: the owner entity
+    /// granted this node's claim first, so the session will be here. One that this node holds is handed over at once,
+    /// even while this node claims it again: its own claim then moves it back, and two nodes never wait for each other.
+    /// </summary>
+    private void TransferAsked(TransferRequest request)
+    {
+        if (!_byClientId.TryGetValue(request.ClientId, out var entry))
+        {
+            if (_claims.TryGetValue(request.ClientId, out var claim))
+            {
+                claim.Deferred.Add(request);
+            }
+            else
+            {
+                _peers?.Send(request.From, new TransferReply(request.ClientId, request.TransferId, null));
+            }
+
+            return;
+        }
+
+        if (entry.Session is null || entry.MovedTo is not null || (entry.Stopping && entry.Waiting.Count > 0))
+        {
+            // Being started again from storage, moved away already, or replaced here: asked again once it has settled.
+            entry.Deferred.Add(request);
+            return;
+        }
+
+        if (entry.Stopping)
+        {
+            // Ending: there is nothing to hand over.
+            _peers?.Send(request.From, new TransferReply(request.ClientId, request.TransferId, null));
+            return;
+        }
+
+        entry.MovedTo = request.From;
+        entry.Session.Tell(new HandOverSession(_peers!, request.From, request.TransferId, request.CleanStart), Self);
+    }
+
+    /// <summary>Moves asked of a session that was not ready to hand over, asked again now that it has settled.</summary>
+    private void AskDeferred(List<TransferRequest> deferred)
+    {
+        if (deferred.Count == 0)
+        {
+            return;
+        }
+
+        var requests = deferred.ToArray();
+        deferred.Clear();
+        foreach (var request in requests)
+        {
+            TransferAsked(request);
+        }
+    }
+
+    /// <summary>A session stopped: what waited for it (a move asked of it, the making of its moved successor) goes on.</summary>
+    private void AfterStopped(string clientId, Entry entry, bool released)
+    {
+        if (released && _peers is not null && entry.MovedTo is null && entry.Waiting.Count == 0 && !_claims.ContainsKey(clientId))
+        {
+            _peers.Release(clientId);
+        }
+
+        AskDeferred(entry.Deferred);
+
+        if (_claims.TryGetValue(clientId, out var claim))
+        {
+            TryFinishTransfer(clientId, claim);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} refused: its session's owner could not be reached ({Reason})")]
+    private static partial void LogClaimFailed(ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {ClientId} moved from {Node} could not be read; it starts empty")]
+    private static partial void LogTransferUnreadable(ILogger logger, string clientId, string node, Exception cause);
+
+    private sealed class PendingClaim
+    {
+        public Queue<(OpenSession Open, IActorRef? ReplyTo)> Opens { get; } = new();
+
+        /// <summary>Moves other nodes asked for while this node claimed the client id: answered once it owns the session.</summary>
+        public List<TransferRequest> Deferred { get; } = [];
+
+        /// <summary>Non-zero once the session is being moved here from <see cref="From"/>.</summary>
+        public long TransferId { get; set; }
+
+        public string? From { get; set; }
+
+        public TransferReply? Reply { get; set; }
+    }
+}
