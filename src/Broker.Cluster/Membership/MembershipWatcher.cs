@@ -36,9 +36,10 @@ internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
             memberRemoved(e.Member.Address.ToString());
         });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        // A downed node is stopping: the host says what it does next (rejoins through another cluster endpoint, or exits).
         Receive<CheckUp>(_ =>
         {
-            if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting))
+            if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down))
             {
                 logger.LogWarning(
                     "Node {Node} is not yet a cluster member ({Status}); {Progress}",
