@@ -28,16 +28,31 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly ClusterProcesses _cluster = new(output);
     private NetnsNetwork? _network;
+    private int _disposed;
 
     private NetnsNetwork Network => _network ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // Whether or not the runner disposes a class whose start failed, nothing it made may be left behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _network = NetnsNetwork.Create(output, 3);
         var seeds = string.Join(',', Enumerable.Range(0, 3).Select(i => $"{Network.Address(i)}:{ClusterPort}"));
         for (var i = 0; i < 3; i++)
         {
-            var node = await BrokerProcess.StartOursAsync(Network.Namespaces[i],
+            var node = await BrokerProcess.StartOursInNamespaceAsync(Network.Namespaces[i],
                 "--cluster.name=partition", "--cluster.discovery_strategy=static", $"--cluster.static.seeds={seeds}",
                 $"--cluster.bind={Network.Address(i)}", $"--cluster.port={ClusterPort}", $"--node.name=n{i + 1}@{Network.Address(i)}",
                 "--cluster.split_brain_resolver.stable_after=2s");
@@ -52,6 +67,8 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         try
         {
             await _cluster.DisposeAsync();

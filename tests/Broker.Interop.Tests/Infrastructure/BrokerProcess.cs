@@ -49,14 +49,16 @@ public sealed class BrokerProcess : IAsyncDisposable
     };
 
     /// <summary>Starts this repository's broker; <paramref name="extraArgs"/> are more --key=value settings.</summary>
-    public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs) => StartOursAsync(netns: null, extraArgs);
+    public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs) => StartOursCoreAsync(netns: null, extraArgs);
 
     /// <summary>
     /// Starts this repository's broker inside the network namespace <paramref name="netns"/> (<c>ip netns exec</c>, which
     /// execs: the pid is the broker's), its listeners and management endpoint on that namespace's loopback; ready once it
     /// logs that it started, since this process cannot connect into the namespace.
     /// </summary>
-    public static Task<BrokerProcess> StartOursAsync(string? netns, params string[] extraArgs)
+    public static Task<BrokerProcess> StartOursInNamespaceAsync(string netns, params string[] extraArgs) => StartOursCoreAsync(netns, extraArgs);
+
+    private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs)
     {
         var dll = BrokerDll();
         var (tcp, ws, management) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
