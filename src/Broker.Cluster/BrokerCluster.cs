@@ -34,6 +34,11 @@ public sealed class BrokerCluster : IAsyncDisposable
     private readonly IActorRef _receiver;
     private readonly TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Every member's endpoint ("host:port") this node saw Up, itself included: where it rejoins once downed.
+    private volatile bool _left;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _seenUp = new(StringComparer.OrdinalIgnoreCase);
+
     private BrokerCluster(ActorSystem system, ILoggerFactory loggerFactory, ClusterSettings settings, string hocon)
     {
         _system = system;
@@ -58,7 +63,8 @@ public sealed class BrokerCluster : IAsyncDisposable
             "session-owner", Props.Create(() => new SessionOwner()), ClusterShardingSettings.Create(system), new OwnerMessageExtractor(OwnerShards));
         Sessions = new ClusterSessionPeers(system, owners, bridge, Routes, NodeName);
         var progress = new JoinProgress(settings.Seeds.Count > 0 ? "still trying " + DescribeSeeds(settings) : DescribeSeeds(settings));
-        system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved)), "broker-membership");
+        Action selfLeaving = () => _left = true;
+        system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved, OnMemberUp, selfLeaving)), "broker-membership");
         if (settings.DnsDiscovery is { } dns)
         {
             var finderLogger = loggerFactory.CreateLogger<DnsSeedFinder>();
@@ -97,6 +103,12 @@ public sealed class BrokerCluster : IAsyncDisposable
 
     /// <summary>True once this node is Up in the cluster.</summary>
     public bool IsUp => _up.Task.IsCompleted;
+
+    /// <summary>
+    /// True once this node has begun to leave gracefully (Leaving or Exiting), asked at its own endpoint or another's: its
+    /// end is then a leave. A node downed (by the split brain resolver, or an operator) never was.
+    /// </summary>
+    public bool Left => _left;
 
     /// <summary>Completes when this node is Up (never, while it reaches no seed; bound the wait).</summary>
     public Task WhenUp => _up.Task;
@@ -171,8 +183,9 @@ public sealed class BrokerCluster : IAsyncDisposable
     /// </summary>
     public async Task LeaveAsync(TimeSpan? timeout = null)
     {
-        // A node still looking for seeds is in no cluster: there is nothing to leave, and no removal to wait for.
-        if (!_cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
+        // A node still looking for seeds is in no cluster: there is nothing to leave, and no removal to wait for; nor is
+        // one whose cluster has ended.
+        if (Terminated.IsCompleted || !_cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
         {
             return;
         }
@@ -207,6 +220,40 @@ public sealed class BrokerCluster : IAsyncDisposable
         { Seeds.Count: 0 } => "no seeds: waiting to be joined",
         _ => $"seeds [{string.Join(", ", settings.Seeds)}]",
     };
+
+    /// <summary>
+    /// The settings of this node's next cluster, once this one has ended under it (downed by the split brain resolver,
+    /// or removed): at the same address, with the seeds it may rejoin through, never itself (the first seed of Akka's list
+    /// forms a new cluster when no other answers, which the cut-off side of a partition must never do): the members it
+    /// saw Up and the configured seeds, or, with DNS, what DNS gives besides them (the finder forming none). A node that
+    /// never saw another member and has no other seed forms a cluster of its own again, as it did at start.
+    /// </summary>
+    public ClusterSettings RejoinSettings()
+    {
+        var self = SeedAddress.Of(_cluster.SelfAddress.Host, _cluster.SelfAddress.Port ?? Settings.Port);
+        var others = _seenUp.Keys.Concat(Settings.Seeds).Concat(Settings.DnsDiscovery?.RejoinVia ?? [])
+            .Select(seed => seed.Trim())
+            .Where(seed => ParseSeed(seed) is { } address && address != self)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var rejoin = Settings with { Port = self.Port };
+        if (Settings.DnsDiscovery is { } dns)
+        {
+            return rejoin with { DnsDiscovery = dns with { RejoinVia = others } };
+        }
+
+        return rejoin with { Seeds = others.Count > 0 ? others : [self.ToString()] };
+    }
+
+    private static SeedAddress? ParseSeed(string seed)
+    {
+        var colon = seed.LastIndexOf(':');
+        return colon > 0 && int.TryParse(seed.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? SeedAddress.Of(seed[..colon], port)
+            : null;
+    }
+
+    private void OnMemberUp(string endpoint) => _seenUp[endpoint] = true;
 
     private void OnMemberRemoved(string node)
     {

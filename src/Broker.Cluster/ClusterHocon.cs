@@ -111,7 +111,7 @@ internal static class ClusterHocon
             throw new ArgumentException($"cluster port {settings.Port} is out of range.", nameof(settings));
         }
 
-        foreach (var seed in settings.Seeds)
+        foreach (var seed in settings.Seeds.Concat(settings.DnsDiscovery?.RejoinVia ?? []))
         {
             var colon = seed.LastIndexOf(':');
             if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)

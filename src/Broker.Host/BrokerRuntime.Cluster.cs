@@ -20,6 +20,7 @@ public sealed partial class BrokerRuntime
     // One join at a time, and none once the shutdown has begun: its steps must be in place before the shutdown runs.
     private readonly SemaphoreSlim _joinGate = new(1, 1);
     private BrokerCluster? _cluster;
+    private int _clusterStepsAdded;
     private volatile bool _leaveAsked;
 
     /// <summary>The node's cluster; null on a node of its own (manual discovery, not joined).</summary>
@@ -36,15 +37,18 @@ public sealed partial class BrokerRuntime
     public string ClusterName => _options.Cluster.Name;
 
     /// <summary>
-    /// Completes when this node's cluster has stopped: true when it stopped under the runtime, lost (the node left, or
-    /// the split brain resolver downed it), false when the runtime stopped it. A lost node must stop serving (its routes
-    /// are gone from the others, and a minority side must not go on acknowledging what the majority never sees); a
-    /// downed incarnation can never rejoin, a restarted process can. Never completes on a node that has no cluster.
+    /// Completes when this node's cluster has stopped for good: true when the node must stop serving (it left, as
+    /// asked; or it was downed or removed and <c>cluster.down_action</c> is exit), false when the runtime stopped it.
+    /// A node downed with <c>down_action = rejoin</c> (the default) does not complete it: it rejoins by itself
+    /// (<see cref="ClusterRejoined"/>). Never completes on a node that has no cluster.
     /// </summary>
     public Task<bool> ClusterEnded => _clusterEnded.Task;
 
-    /// <summary>True once this node was asked to leave its cluster at its own endpoint: its end is then no failure.</summary>
-    public bool LeaveAsked => _leaveAsked;
+    /// <summary>
+    /// True once this node was asked to leave its cluster, at its own endpoint or another's (a graceful leave, not a
+    /// down): its end is then no failure.
+    /// </summary>
+    public bool LeaveAsked => _leaveAsked || Cluster is { Left: true };
 
     /// <summary>
     /// Joins the cluster of the node whose cluster endpoint is <paramref name="seed"/> ("host:port"; this node's own
@@ -69,25 +73,45 @@ public sealed partial class BrokerRuntime
             EnsureCanJoin();
             var settings = _options.Cluster.ToSettings(_options.Node, _options.Mqtt) with { Seeds = [seed] };
             LogJoining(_logger, NodeName, seed);
-            var cluster = await StartClusterAsync(_options, settings, _context.LoggerFactory, cancellationToken).ConfigureAwait(false);
-            if (cluster.NodeName != NodeName || _stopping)
-            {
-                await cluster.DisposeAsync().ConfigureAwait(false);
-                throw _stopping
-                    ? new InvalidOperationException("This node is stopping.")
-                    : new ClusterStartException(
-                        $"the cluster endpoint started as {cluster.NodeName}, but this node's routes are named {NodeName}", new InvalidOperationException());
-            }
-
-            _retainer.AttachReplicator(cluster.Retained);
-            AttachCluster(cluster);
-            cluster.Retained.Attach(_retainer);
-            return cluster;
+            return await StartAndAttachClusterAsync(settings, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _joinGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Starts a cluster endpoint with <paramref name="settings"/> while clients may be served and wires it in: the
+    /// retainer and the route table report what they hold, forwarded messages are delivered here. Under the join gate.
+    /// </summary>
+    private async Task<BrokerCluster> StartAndAttachClusterAsync(ClusterSettings settings, CancellationToken cancellationToken)
+    {
+        var cluster = await StartClusterAsync(_options, settings, _context.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        if (cluster.NodeName != NodeName || _stopping)
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw _stopping
+                ? new InvalidOperationException("This node is stopping.")
+                : new ClusterStartException(
+                    $"the cluster endpoint started as {cluster.NodeName}, but this node's routes are named {NodeName}", new InvalidOperationException());
+        }
+
+        try
+        {
+            _retainer.AttachReplicator(cluster.Retained);
+            AttachCluster(cluster);
+        }
+        catch
+        {
+            // Its port must be free for the next attempt.
+            _retainer.DetachReplicator(cluster.Retained);
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        cluster.Retained.Attach(_retainer);
+        return cluster;
     }
 
     /// <summary>Asks a member (by node name) to leave; this node's own name makes this node leave, as asked.</summary>
@@ -148,18 +172,52 @@ public sealed partial class BrokerRuntime
         cluster.StartReceiving(_dispatcher, _commitsWaitForStorage);
         cluster.Sessions.Attach(_context.Sessions);
         _context.Sessions.Tell(new AttachSessionPeers(cluster.Sessions));
-        // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it.
-        AddShutdownStep(ShutdownPhases.ServiceStop, "leave-cluster", deadline => cluster.LeaveAsync().WaitAsync(deadline));
-        AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-cluster", async _ => await cluster.DisposeAsync().ConfigureAwait(false));
+        if (Interlocked.Exchange(ref _clusterStepsAdded, 1) == 0)
+        {
+            // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it. The steps
+            // act on the cluster of the moment: a node that rejoined has a new one.
+            AddShutdownStep(ShutdownPhases.ServiceStop, "leave-cluster", deadline => Cluster is { } current ? current.LeaveAsync().WaitAsync(deadline) : Task.CompletedTask);
+            AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-cluster", async _ =>
+            {
+                if (Cluster is { } current)
+                {
+                    await current.DisposeAsync().ConfigureAwait(false);
+                }
+            });
+        }
+
         Volatile.Write(ref _cluster, cluster);
         _ = WatchClusterAsync(cluster);
+    }
+
+    /// <summary>
+    /// The old cluster's replicators and forwarder are dropped, so that the next one can be wired in; the other nodes'
+    /// routes went with its route replicator when it stopped. The cluster stays <see cref="Cluster"/> until replaced.
+    /// </summary>
+    private void DetachCluster(BrokerCluster ended)
+    {
+        _dispatcher.ClearForwarder(ended.Forwarder);
+        _routes.DetachReplicator(ended.Routes);
+        _retainer.DetachReplicator(ended.Retained);
     }
 
     private async Task WatchClusterAsync(BrokerCluster cluster)
     {
         await cluster.Terminated.ConfigureAwait(false);
         _context.Sessions.Tell(new DetachSessionPeers(cluster.Sessions));
-        _clusterEnded.TrySetResult(!_stopping);
+        if (_stopping)
+        {
+            _clusterEnded.TrySetResult(false);
+            return;
+        }
+
+        if (_leaveAsked || cluster.Left || _options.Cluster.DownAction == ClusterDownAction.Exit)
+        {
+            _clusterEnded.TrySetResult(true);
+            return;
+        }
+
+        await RejoinAsync(cluster).ConfigureAwait(false);
     }
 
     /// <summary>With manual discovery: the address the node's cluster endpoint will have once it is joined.</summary>

@@ -300,6 +300,11 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
                 return _stopping ? "the node is stopping" : "the listeners are not accepting connections yet";
             }
 
+            if (_outOfCluster is { } outOfCluster)
+            {
+                return outOfCluster;
+            }
+
             if (Cluster is not { } cluster)
             {
                 return null;

@@ -1,6 +1,7 @@
 """Subscribes to --topic at --qos and collects the messages of publish_stream.py publishers: payloads
 "<publisher>:<n>", n in 0..--count-1, for each publisher in --publishers. With --delay-ms it takes that long
-over each message before paho acknowledges it (a consumer slower than its publishers). Prints "subscribed",
+over each message before paho acknowledges it (a consumer slower than its publishers); with --persistent its
+session is kept (clean session 0 / session expiry 300 s). Prints "subscribed",
 then, once every expected message has come or --timeout has passed, a "summary": how many arrived, how many of
 them twice, and the first missing ones.
 """
@@ -17,6 +18,7 @@ def main():
     p.add_argument("--publishers", required=True, help="comma-separated client ids")
     p.add_argument("--count", type=int, required=True, help="messages per publisher")
     p.add_argument("--delay-ms", type=float, default=0)
+    p.add_argument("--persistent", action="store_true", help="keep the session: clean session 0 (3.x), session expiry 300 s (5)")
     args = p.parse_args()
 
     expected = {"%s:%d" % (pub, i) for pub in args.publishers.split(",") for i in range(args.count)}
@@ -36,10 +38,10 @@ def main():
         if expected <= received:
             complete.set()
 
-    client = new_client(args)
+    client = new_client(args, persistent=args.persistent)
     client.on_message = on_message
     client.on_subscribe = lambda *_: subscribed.set()
-    connect(client, args)
+    connect(client, args, session_expiry=300 if args.persistent else None)
     client.subscribe(args.topic, args.qos)
     wait(subscribed, args.timeout, "SUBACK")
     emit("subscribed")

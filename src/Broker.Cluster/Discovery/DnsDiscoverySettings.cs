@@ -26,6 +26,13 @@ public sealed record DnsDiscoverySettings
     /// </summary>
     public TimeSpan StableMargin { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Set on a node that rejoins after its cluster ended under it: it never forms a cluster, even when it is first in
+    /// the answer (the other side of a partition may still be up), and joins whichever member answers among what DNS
+    /// gives and these endpoints ("host:port", the members it last saw). Null: a first start, which may form one.
+    /// </summary>
+    public IReadOnlyList<string>? RejoinVia { get; init; }
+
     /// <summary>How long one query waits for the name server's answer.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

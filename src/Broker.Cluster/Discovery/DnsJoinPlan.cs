@@ -12,9 +12,10 @@ namespace Broker.Cluster.Discovery;
 /// </code>
 /// Every node sorts the answer by <see cref="SeedOrder"/>, and Akka.NET lets only the first seed of a list join
 /// itself, so one node forms the cluster and the others join it. The margin keeps two nodes that start together, each
-/// briefly finding only itself in DNS, from forming two clusters (which would never merge).
+/// briefly finding only itself in DNS, from forming two clusters (which would never merge). A node that rejoins
+/// (<paramref name="rejoinVia"/> set) never forms one: it joins a member among the answer and the nodes it last saw.
 /// </summary>
-internal sealed class DnsJoinPlan(SeedAddress self, string name, TimeSpan stableMargin)
+internal sealed class DnsJoinPlan(SeedAddress self, string name, TimeSpan stableMargin, IReadOnlyList<SeedAddress>? rejoinVia = null)
 {
     private IReadOnlyList<SeedAddress> _found = [];
     private DateTime _foundSince;
@@ -32,12 +33,19 @@ internal sealed class DnsJoinPlan(SeedAddress self, string name, TimeSpan stable
             _foundSince = now;
         }
 
-        if (found.Count == 0)
+        if (found.Count == 0 && rejoinVia is not { Count: > 0 })
         {
             return new JoinPlanStep(null, $"{name} names no node yet ({result.Problem}); looking again", changed, null);
         }
 
         var list = $"[{string.Join(", ", found)}]";
+        if (rejoinVia is not null)
+        {
+            var others = SeedOrder.Sort(found.Concat(rejoinVia).Where(seed => seed != self).Distinct().ToList());
+            return Join(others, changed,
+                $"this node rejoins through [{string.Join(", ", others)}] ({name} and the members it last saw): it joins the first of them that is a member, and forms no cluster itself");
+        }
+
         var position = IndexOfSelf(found);
         if (position < 0)
         {

@@ -33,7 +33,8 @@ internal sealed class DnsSeedFinder : ReceiveActor, IWithTimers
         _interval = settings.FirstRetryInterval;
         var self = _cluster.SelfAddress;
         _lookup = new DnsSeedLookup(settings, self.Port ?? 0);
-        _plan = new DnsJoinPlan(SeedAddress.Of(self.Host, self.Port ?? 0), _lookup.Describe, settings.StableMargin);
+        _plan = new DnsJoinPlan(SeedAddress.Of(self.Host, self.Port ?? 0), _lookup.Describe, settings.StableMargin,
+            settings.RejoinVia?.Select(ParseEndpoint).ToList());
 
         Receive<LookUp>(_ => StartLookup());
         Receive<SeedLookupResult>(ReceiveResult);
@@ -97,6 +98,12 @@ internal sealed class DnsSeedFinder : ReceiveActor, IWithTimers
     // case of node.name's host; the others are addressed as DNS named them.
     private Address ToAkkaAddress(SeedAddress seed) =>
         seed == _plan.Self ? _cluster.SelfAddress : new Address(_cluster.SelfAddress.Protocol, Context.System.Name, seed.Host, seed.Port);
+
+    private static SeedAddress ParseEndpoint(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        return SeedAddress.Of(endpoint[..colon], int.Parse(endpoint.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     private sealed class LookUp
     {

@@ -6,7 +6,7 @@ using AkkaCluster = Akka.Cluster.Cluster;
 namespace Broker.Cluster.Membership;
 
 /// <summary>
-/// Follows this node's view of the membership: tells <see cref="BrokerCluster"/> when a member is removed, logs
+/// Follows this node's view of the membership: tells <see cref="BrokerCluster"/> when a member is up or removed, logs
 /// members coming and going, and, while this node is not Up, warns every few seconds that it is still trying to
 /// join and why (Akka retries the seeds by itself, quietly).
 /// </summary>
@@ -15,10 +15,19 @@ internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
     private static readonly TimeSpan NotUpWarningInterval = TimeSpan.FromSeconds(5);
 
     private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
+    private readonly Action _selfLeaving;
 
-    public MembershipWatcher(ILogger logger, JoinProgress progress, Action<string> memberRemoved)
+    public MembershipWatcher(ILogger logger, JoinProgress progress, Action<string> memberRemoved, Action<string> memberUp, Action selfLeaving)
     {
-        Receive<ClusterEvent.MemberUp>(e => logger.LogInformation("Cluster member up: {Node}", e.Member.Address));
+        _selfLeaving = selfLeaving;
+        // Leaving, then Exiting: this node leaves gracefully (asked here or at another node), which a downed node never does.
+        Receive<ClusterEvent.MemberLeft>(e => Leaving(e.Member));
+        Receive<ClusterEvent.MemberExited>(e => Leaving(e.Member));
+        Receive<ClusterEvent.MemberUp>(e =>
+        {
+            logger.LogInformation("Cluster member up: {Node}", e.Member.Address);
+            memberUp($"{e.Member.Address.Host}:{e.Member.Address.Port}");
+        });
         Receive<ClusterEvent.UnreachableMember>(e => logger.LogWarning("Cluster member unreachable: {Node}", e.Member.Address));
         Receive<ClusterEvent.ReachableMember>(e => logger.LogInformation("Cluster member reachable again: {Node}", e.Member.Address));
         Receive<ClusterEvent.MemberRemoved>(e =>
@@ -27,9 +36,10 @@ internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
             memberRemoved(e.Member.Address.ToString());
         });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        // A downed node is stopping: the host says what it does next (rejoins through another cluster endpoint, or exits).
         Receive<CheckUp>(_ =>
         {
-            if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting))
+            if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down))
             {
                 logger.LogWarning(
                     "Node {Node} is not yet a cluster member ({Status}); {Progress}",
@@ -39,6 +49,14 @@ internal sealed class MembershipWatcher : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private void Leaving(Member member)
+    {
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress))
+        {
+            _selfLeaving();
+        }
+    }
 
     protected override void PreStart()
     {

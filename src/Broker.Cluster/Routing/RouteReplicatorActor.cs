@@ -73,7 +73,25 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, SweepInterval);
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    /// <summary>
+    /// The cluster ended (this node left, was downed, or stops): the other nodes' routes it applied go from the table,
+    /// which may outlive it and be given to the next cluster a rejoining node starts, whose replicator applies them anew.
+    /// </summary>
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        if (_routes is null)
+        {
+            return;
+        }
+
+        foreach (var route in _applied.Values.SelectMany(applied => applied))
+        {
+            Apply(route, add: false);
+        }
+
+        _applied.Clear();
+    }
 
     private void Write(string filter, bool add)
     {

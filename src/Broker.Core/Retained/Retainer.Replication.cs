@@ -12,7 +12,7 @@ namespace Broker.Core.Retained;
 /// </summary>
 public sealed partial class Retainer
 {
-    // Set at construction, or once by AttachReplicator (a node joined while serving): _versions first.
+    // Set at construction or by AttachReplicator (a node joined while serving, or rejoining), cleared by DetachReplicator: _versions first.
     private volatile IRetainedReplicator? _replicator;
     private volatile RetainedVersions? _versions;
 
@@ -31,11 +31,29 @@ public sealed partial class Retainer
                 throw new InvalidOperationException("The retainer already has a replicator.");
             }
 
-            _versions = new RetainedVersions();
+            // A node that rejoins keeps what it knew: its versions and tombstones still decide against the cluster's.
+            _versions ??= new RetainedVersions();
             _replicator = replicator;
         }
 
         VersionLoaded();
+    }
+
+    /// <summary>
+    /// Stops handing changes to <paramref name="replicator"/> (its cluster ended), keeping the versions, so that the
+    /// next cluster's replicator can be attached. Changes made meanwhile stay on this node (unversioned, as stored
+    /// ones: the cluster's version of their topic wins). Nothing happens when another one is attached.
+    /// </summary>
+    public void DetachReplicator(IRetainedReplicator replicator)
+    {
+        ArgumentNullException.ThrowIfNull(replicator);
+        lock (_lock)
+        {
+            if (ReferenceEquals(_replicator, replicator))
+            {
+                _replicator = null;
+            }
+        }
     }
 
     /// <summary>The number of deletions remembered as tombstones; 0 on a node of its own.</summary>
@@ -222,12 +240,13 @@ public sealed partial class Retainer
 
     private void PurgeTombstones()
     {
-        if (_versions is not { } versions)
+        // Detached (a node between two clusters): the tombstones wait for the next replicator.
+        if (_versions is not { } versions || _replicator is not { } replicator)
         {
             return;
         }
 
-        var before = NowMs - (long)_replicator!.TombstoneRetention.TotalMilliseconds;
+        var before = NowMs - (long)replicator.TombstoneRetention.TotalMilliseconds;
         lock (_lock)
         {
             versions.PurgeTombstones(before);

@@ -40,6 +40,16 @@ public sealed class Dispatcher
     }
 
     /// <summary>
+    /// Stops handing messages to <paramref name="forwarder"/> (its cluster ended), so that another may be set; publishes
+    /// already under way may still reach it. Nothing happens when another forwarder is set.
+    /// </summary>
+    public void ClearForwarder(INodeForwarder forwarder)
+    {
+        ArgumentNullException.ThrowIfNull(forwarder);
+        Interlocked.CompareExchange(ref _forwarder, null, forwarder);
+    }
+
+    /// <summary>
     /// Tells every matching subscriber of this node and hands the message once to every other node with matching
     /// subscribers (see <see cref="IRouter.Publish"/>); returns how many deliveries and forwards there were.
     /// </summary>

@@ -130,6 +130,22 @@ public sealed class RouteTable
     }
 
     /// <summary>
+    /// Stops telling <paramref name="replicator"/> (its cluster ended), so that another may be attached and told every
+    /// filter again. The other nodes' routes it applied are its to remove. Nothing happens when another one is attached.
+    /// </summary>
+    public void DetachReplicator(IRouteReplicator replicator)
+    {
+        ArgumentNullException.ThrowIfNull(replicator);
+        lock (_lock)
+        {
+            if (ReferenceEquals(_replicator, replicator))
+            {
+                _replicator = null;
+            }
+        }
+    }
+
+    /// <summary>
     /// Another node has subscribers for the filter (fed by the cluster): plain ones, or members of the shared group a
     /// "$share/group/filter" names. Returns false when already known.
     /// </summary>

@@ -53,8 +53,9 @@ internal sealed partial class BrokerService(
     }
 
     /// <summary>
-    /// A node whose cluster stopped under it stops serving: exit 6 for its supervisor to start it again, or 0 when it
-    /// was asked at its own endpoint to leave (<c>broker ctl cluster leave</c>), which is what the operator wanted.
+    /// A node whose cluster ended for good stops serving: exit 0 when it was asked to leave (<c>broker ctl cluster
+    /// leave</c>), which is what the operator wanted, or 6 when it was downed with <c>cluster.down_action = exit</c>, for
+    /// its supervisor to start it again. With <c>rejoin</c> (the default) a downed node rejoins instead (BrokerRuntime.Rejoin).
     /// </summary>
     private async Task StopWhenClusterLostAsync(BrokerRuntime started)
     {
@@ -95,7 +96,7 @@ internal sealed partial class BrokerService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Not in a cluster (cluster.discovery_strategy = manual): `broker ctl cluster join <host:port>` joins one; this node's cluster address will be {Node}")]
     private partial void NotClustered(string node);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "This node is no longer a member of its cluster (it left, or the split brain resolver downed it): stopping, to be started again")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "This node is no longer a member of its cluster (the split brain resolver or an operator downed it; cluster.down_action = exit): stopping, to be started again")]
     private partial void ClusterLost();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This node has left its cluster, as asked: stopping")]

@@ -31,6 +31,10 @@ public sealed class ClusterOptions
     [ConfigurationKeyName("port")]
     public int Port { get; set; } = 4370;
 
+    /// <summary>What the node does when its cluster ends under it (downed by the split brain resolver, or removed).</summary>
+    [ConfigurationKeyName("down_action")]
+    public ClusterDownAction DownAction { get; set; } = ClusterDownAction.Rejoin;
+
     [ConfigurationKeyName("split_brain_resolver")]
     public SplitBrainResolverOptions SplitBrainResolver { get; init; } = new();
 }

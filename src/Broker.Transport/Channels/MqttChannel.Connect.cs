@@ -28,6 +28,12 @@ public sealed partial class MqttChannel
     private ChannelResult HandleConnect(ConnectPacket connect)
     {
         ProtocolVersion = connect.ProtocolVersion;
+        if (_gate?.Refusal is { } closed)
+        {
+            // 3.x gets return code 3, "server unavailable" (ConnectReturnCodes).
+            return Refuse(ReasonCode.ServerUnavailable, closed);
+        }
+
         if (CheckConnect(connect) is { } refusal)
         {
             return Refuse(refusal.Code, refusal.Detail);

@@ -3,6 +3,7 @@ using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Codec;
 using Broker.Mqtt.Packets;
+using Broker.Transport.Connections;
 
 namespace Broker.Transport.Channels;
 
@@ -31,17 +32,20 @@ public sealed partial class MqttChannel
     private readonly MqttSettings _settings;
     private readonly IClientConnection _connection;
     private readonly Func<string> _newClientId;
+    private readonly ConnectGate? _gate;
 
     /// <param name="connection">What the session messages this channel builds refer to.</param>
     /// <param name="nowMs">When the network connection opened (Unix milliseconds): the idle timeout counts from here.</param>
     /// <param name="newClientId">Makes the id of a client that sent an empty one; <see cref="ClientIdentifiers.New"/> by default.</param>
-    public MqttChannel(MqttSettings settings, IClientConnection connection, long nowMs, Func<string>? newClientId = null)
+    /// <param name="gate">While closed, CONNECT is refused with Server unavailable; none: always open.</param>
+    public MqttChannel(MqttSettings settings, IClientConnection connection, long nowMs, Func<string>? newClientId = null, ConnectGate? gate = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(connection);
         _settings = settings;
         _connection = connection;
         _newClientId = newClientId ?? ClientIdentifiers.New;
+        _gate = gate;
         OpenedAtMs = nowMs;
     }
 

@@ -29,6 +29,9 @@ public sealed class BrokerContext
     /// <summary>The live connections, for a graceful shutdown to close them all.</summary>
     public ConnectionTracker Connections { get; } = new();
 
+    /// <summary>Open unless the node takes no new clients for a while (out of its cluster): then CONNECT is refused.</summary>
+    public ConnectGate Admission { get; } = new();
+
     /// <summary>The keep-alive deadlines of every connection, on one timer of <see cref="Time"/>.</summary>
     public DeadlineQueue KeepAliveDeadlines =>
         Volatile.Read(ref _keepAliveDeadlines) ?? CreateKeepAliveDeadlines();

@@ -110,4 +110,26 @@ public sealed class DnsJoinPlanTests
 
         Assert.Equal([3], formers);
     }
+
+    [Fact]
+    public void A_rejoining_node_first_in_the_answer_never_forms_a_cluster_and_joins_the_others_and_those_it_saw()
+    {
+        var plan = new DnsJoinPlan(Node(1), "DNS name broker.test (A records)", Margin, rejoinVia: [Node(4), Node(1)]);
+
+        var steps = new[] { plan.Next(Found(1, 2, 3), T0), plan.Next(Found(1, 2, 3), T0 + Margin), plan.Next(Found(1, 2, 3), T0 + Margin * 3) };
+
+        Assert.Equal([Node(2), Node(3), Node(4)], steps[0].Join);
+        Assert.All(steps, step => Assert.DoesNotContain(Node(1), step.Join ?? []));
+        Assert.Contains("forms no cluster", steps[2].Status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rejoining_node_that_DNS_no_longer_names_joins_the_members_it_saw()
+    {
+        var plan = new DnsJoinPlan(Node(1), "DNS name broker.test (A records)", Margin, rejoinVia: [Node(2)]);
+
+        var step = plan.Next(SeedLookupResult.Nothing("the name server answered: Non-Existent Domain"), T0);
+
+        Assert.Equal([Node(2)], step.Join);
+    }
 }

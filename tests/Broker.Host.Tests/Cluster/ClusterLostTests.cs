@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Host.Tests.Cluster;
 
-/// <summary>A node whose cluster stops under it stops serving; one the runtime stops itself is not "lost".</summary>
+/// <summary>A node whose cluster stops under it stops serving when told to (down_action exit); one the runtime stops itself is not "lost".</summary>
 public sealed class ClusterLostTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -13,9 +13,11 @@ public sealed class ClusterLostTests : IDisposable
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
     [Fact]
-    public async Task A_node_downed_from_its_cluster_says_the_cluster_is_lost()
+    public async Task A_node_downed_from_its_cluster_with_down_action_exit_says_the_cluster_is_lost()
     {
-        await using var runtime = await BrokerRuntime.CreateAsync(SingleNodeCluster(), NullLoggerFactory.Instance);
+        var options = SingleNodeCluster();
+        options.Cluster.DownAction = ClusterDownAction.Exit;
+        await using var runtime = await BrokerRuntime.CreateAsync(options, NullLoggerFactory.Instance);
         var cluster = runtime.Cluster!;
         await cluster.WhenUp.WaitAsync(Bound);
 

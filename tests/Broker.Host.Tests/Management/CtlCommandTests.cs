@@ -42,7 +42,7 @@ public sealed class CtlCommandTests : IDisposable
     public async Task Join_then_status_lists_the_members_and_force_leave_downs_the_other()
     {
         await using var a = await ManagedNode.StartAsync("ctl-pair");
-        await using var b = await ManagedNode.StartAsync("ctl-pair");
+        await using var b = await ManagedNode.StartAsync("ctl-pair", configure: o => o.Cluster.DownAction = Broker.Host.Options.ClusterDownAction.Exit);
 
         Assert.Equal(ExitCodes.Success, await Ctl("cluster", "join", a.ClusterEndpoint, "--management", Endpoint(a)));
         Assert.Equal($"Joining {a.Runtime.NodeName}", _output.ToString().Trim());

@@ -77,10 +77,10 @@ public sealed class ManualJoinTests
     }
 
     [Fact]
-    public async Task A_node_downed_from_another_has_lost_its_cluster()
+    public async Task A_node_downed_from_another_with_down_action_exit_has_lost_its_cluster()
     {
         await using var a = await ManagedNode.StartAsync("mgmt-down");
-        await using var b = await ManagedNode.StartAsync("mgmt-down");
+        await using var b = await ManagedNode.StartAsync("mgmt-down", configure: o => o.Cluster.DownAction = Broker.Host.Options.ClusterDownAction.Exit);
         await JoinedAsync(a, b);
 
         var (status, body) = await a.SendAsync(HttpMethod.Put, $"/cluster/members/{Uri.EscapeDataString(b.Runtime.NodeName)}", new() { ["operation"] = "Down" });

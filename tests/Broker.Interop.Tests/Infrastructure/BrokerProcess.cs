@@ -49,7 +49,16 @@ public sealed class BrokerProcess : IAsyncDisposable
     };
 
     /// <summary>Starts this repository's broker; <paramref name="extraArgs"/> are more --key=value settings.</summary>
-    public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs)
+    public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs) => StartOursCoreAsync(netns: null, extraArgs);
+
+    /// <summary>
+    /// Starts this repository's broker inside the network namespace <paramref name="netns"/> (<c>ip netns exec</c>, which
+    /// execs: the pid is the broker's), its listeners and management endpoint on that namespace's loopback; ready once it
+    /// logs that it started, since this process cannot connect into the namespace.
+    /// </summary>
+    public static Task<BrokerProcess> StartOursInNamespaceAsync(string netns, params string[] extraArgs) => StartOursCoreAsync(netns, extraArgs);
+
+    private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs)
     {
         var dll = BrokerDll();
         var (tcp, ws, management) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
@@ -67,9 +76,12 @@ public sealed class BrokerProcess : IAsyncDisposable
         var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("BROKER_", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(k => k, _ => (string?)null);
-        var process = CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment);
+        var process = netns is null
+            ? CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment)
+            : CapturedProcess.Start($"broker in {netns}", Tools.Executable("ip"), ["netns", "exec", netns, DotnetHost(), .. args], workingDirectory: workDir, environment: environment);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
-        return WhenReadyAsync(new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}"));
+        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}");
+        return netns is null ? WhenReadyAsync(broker) : WhenStartedAsync(broker);
     }
 
     /// <summary>Starts Debian's mosquitto with anonymous access, a TCP and a WebSocket listener.</summary>
@@ -155,6 +167,21 @@ public sealed class BrokerProcess : IAsyncDisposable
         try
         {
             await WaitUntilAcceptingAsync(broker);
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Once the broker has logged that its listeners started (BrokerService), bounded.</summary>
+    private static async Task<BrokerProcess> WhenStartedAsync(BrokerProcess broker)
+    {
+        try
+        {
+            await broker._process.WaitForLineAsync(line => line.Contains("Broker started", StringComparison.Ordinal), StartTimeout, "the broker's start");
             return broker;
         }
         catch

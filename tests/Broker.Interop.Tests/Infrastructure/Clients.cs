@@ -2,9 +2,10 @@ namespace Broker.Interop.Tests.Infrastructure;
 
 /// <summary>
 /// Starts the clients of one test against one broker; each one's command line and transcript go to the
-/// test's output when the test ends, and any still running is killed then.
+/// test's output when the test ends, and any still running is killed then. With <paramref name="netns"/> they run
+/// inside that network namespace (<c>ip netns exec</c>), where the broker's endpoint is.
 /// </summary>
-public sealed class Clients(ITestOutputHelper output, BrokerEndpoint endpoint) : IDisposable
+public sealed class Clients(ITestOutputHelper output, BrokerEndpoint endpoint, string? netns = null) : IDisposable
 {
     private readonly List<CapturedProcess> _started = [];
 
@@ -21,8 +22,8 @@ public sealed class Clients(ITestOutputHelper output, BrokerEndpoint endpoint) :
     {
         Tools.Require(Tools.Paho);
         var path = Path.Combine(RepoPaths.InteropPy, script);
-        return Track(CapturedProcess.Start($"paho {script}", Tools.Python,
-            ["-u", path, "--host", endpoint.Host, "--port", endpoint.Port.ToString(), .. args], output,
+        return Track(Start($"paho {script}", Tools.Python,
+            ["-u", path, "--host", endpoint.Host, "--port", endpoint.Port.ToString(), .. args],
             environment: new Dictionary<string, string?> { ["PYTHONDONTWRITEBYTECODE"] = "1" }));
     }
 
@@ -31,8 +32,7 @@ public sealed class Clients(ITestOutputHelper output, BrokerEndpoint endpoint) :
     {
         Tools.Require(Tools.MqttJs);
         var path = Path.Combine(RepoPaths.InteropJs, script);
-        return Track(CapturedProcess.Start($"mqtt.js {script}", Tools.Executable("node"), [path, .. args], output,
-            workingDirectory: RepoPaths.InteropJs));
+        return Track(Start($"mqtt.js {script}", Tools.Executable("node"), [path, .. args], workingDirectory: RepoPaths.InteropJs));
     }
 
     public void Dispose()
@@ -50,9 +50,15 @@ public sealed class Clients(ITestOutputHelper output, BrokerEndpoint endpoint) :
         Tools.Require(tool);
         string[] command = [Tools.Executable(tool), "-h", endpoint.Host, "-p", endpoint.Port.ToString(), .. args];
         return Track(Tools.FindExecutable("stdbuf") is { } stdbuf
-            ? CapturedProcess.Start(tool, stdbuf, ["-oL", .. command], output)
-            : CapturedProcess.Start(tool, command[0], command[1..], output));
+            ? Start(tool, stdbuf, ["-oL", .. command])
+            : Start(tool, command[0], command[1..]));
     }
+
+    private CapturedProcess Start(
+        string name, string file, string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null) =>
+        netns is null
+            ? CapturedProcess.Start(name, file, args, output, workingDirectory, environment)
+            : CapturedProcess.Start($"{name} in {netns}", Tools.Executable("ip"), ["netns", "exec", netns, file, .. args], output, workingDirectory, environment);
 
     private CapturedProcess Track(CapturedProcess process)
     {

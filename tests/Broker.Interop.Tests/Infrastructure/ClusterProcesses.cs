@@ -12,10 +12,11 @@ public sealed class ClusterProcesses(ITestOutputHelper output) : IAsyncDisposabl
     /// <summary>Clients of each node, by the node's index.</summary>
     public List<Clients> Clients { get; } = [];
 
-    public void Add(BrokerProcess node)
+    /// <param name="netns">The network namespace the node runs in, where its clients then run too; null: this one.</param>
+    public void Add(BrokerProcess node, string? netns = null)
     {
         Nodes.Add(node);
-        Clients.Add(new Clients(output, node.Endpoint));
+        Clients.Add(new Clients(output, node.Endpoint, netns));
     }
 
     /// <summary>Node <paramref name="index"/> restarted as <paramref name="node"/>: its clients now talk to it.</summary>

@@ -25,6 +25,9 @@ public static class Tools
     /// <summary>MQTT.js (npm package mqtt), run by node on the scripts in tests/interop-js.</summary>
     public const string MqttJs = "mqtt.js";
 
+    /// <summary>Network namespaces (iproute2's ip netns, veth pairs, a bridge): root and ip.</summary>
+    public const string NetNs = "ip netns";
+
     /// <summary>
     /// Debian's python3-paho-mqtt is installed for the system interpreter only; a python3 earlier on PATH
     /// (pyenv, venv) does not see it.
@@ -71,6 +74,9 @@ public static class Tools
             : File.Exists(Path.Combine(RepoPaths.InteropJs, "node_modules", "mqtt", "package.json"))
                 ? null
                 : "MQTT.js missing: run npm ci in tests/interop-js",
+        NetNs => FindExecutable("ip") is null
+            ? "ip not installed: apt-get install iproute2"
+            : Environment.IsPrivilegedProcess ? null : "network namespaces need root (run the tests as root, as CI does)",
         _ => throw new ArgumentException($"unknown tool {tool}", nameof(tool)),
     };
 
