@@ -49,6 +49,13 @@ public sealed class ClusterSessionPeers : ISessionPeers
             TaskScheduler.Default);
     }
 
+    public void Reclaim(string clientId, OurActorRef registry)
+    {
+        _region.Ask<OwnerGranted>(new ReclaimOwner(clientId, NodeName), ClaimTimeout).ContinueWith(
+            t => registry.Tell(new SessionReclaimed(clientId, t.IsCompletedSuccessfully ? t.Result.PreviousNode : null, t.IsCompletedSuccessfully)),
+            TaskScheduler.Default);
+    }
+
     public void Release(string clientId) => _region.Tell(new ReleaseOwner(clientId, NodeName));
 
     public void Send(string node, SessionPeerMessage message)

@@ -32,10 +32,10 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
 
     private void Unknown()
     {
-        Receive<ClaimOwner>(claim =>
+        Receive<IOwnerMessage>(message => message is ClaimOwner or ReclaimOwner, message =>
         {
             Stash.Stash();
-            Ask(claim.ClientId);
+            Ask(message.ClientId);
         });
         Receive<ReleaseOwner>(_ => { });
         Receive<Has>(has =>
@@ -105,6 +105,18 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
 
             _owner = claim.Node;
             Sender.Tell(new OwnerGranted(claim.ClientId, previous));
+        });
+        Receive<ReclaimOwner>(reclaim =>
+        {
+            if (_owner is { } other && other != reclaim.Node && IsMember(other))
+            {
+                // The client connected elsewhere meanwhile: that session is the newer one.
+                Sender.Tell(new OwnerGranted(reclaim.ClientId, other));
+                return;
+            }
+
+            _owner = reclaim.Node;
+            Sender.Tell(new OwnerGranted(reclaim.ClientId, null));
         });
         Receive<ReleaseOwner>(release =>
         {

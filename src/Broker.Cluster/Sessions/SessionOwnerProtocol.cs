@@ -11,6 +11,13 @@ internal interface IOwnerMessage
 /// <summary>A node's registry claims the client id for <paramref name="Node"/>; answered with <see cref="OwnerGranted"/>.</summary>
 internal sealed record ClaimOwner(string ClientId, string Node) : IOwnerMessage;
 
+/// <summary>
+/// <paramref name="Node"/> holds a session of the client id from before it was out of the cluster (it rejoined, or
+/// restarted from its own storage): it keeps it only if no other member owns the client id; answered with
+/// <see cref="OwnerGranted"/> naming the other owner, if any.
+/// </summary>
+internal sealed record ReclaimOwner(string ClientId, string Node) : IOwnerMessage;
+
 /// <summary>The session of the client id ended on <paramref name="Node"/>.</summary>
 internal sealed record ReleaseOwner(string ClientId, string Node) : IOwnerMessage;
 

@@ -21,6 +21,7 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
     {
         ClaimOwner => "C",
         ReleaseOwner => "L",
+        ReclaimOwner => "K",
         OwnerGranted => "G",
         WhoHas => "W",
         Has => "H",
@@ -73,6 +74,10 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
             case ReleaseOwner release:
                 writer.Write(release.ClientId);
                 writer.Write(release.Node);
+                break;
+            case ReclaimOwner reclaim:
+                writer.Write(reclaim.ClientId);
+                writer.Write(reclaim.Node);
                 break;
             case OwnerGranted granted:
                 writer.Write(granted.ClientId);
@@ -134,6 +139,8 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
                 return new ClaimOwner(reader.ReadString(), reader.ReadString());
             case "L":
                 return new ReleaseOwner(reader.ReadString(), reader.ReadString());
+            case "K":
+                return new ReclaimOwner(reader.ReadString(), reader.ReadString());
             case "G":
                 return new OwnerGranted(reader.ReadString(), ReadOptional(reader));
             case "W":

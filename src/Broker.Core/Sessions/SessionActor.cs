@@ -182,6 +182,12 @@ public sealed partial class SessionActor : PersistentActor
             case HandOverSession handOver:
                 HandOver(handOver);
                 break;
+            case DropSession:
+                _will = null;
+                _pendingWill = null;
+                _connection?.Close(ReasonCode.SessionTakenOver);
+                End();
+                break;
             case TransferPending or TransferDone or Tick.TransferBound:
                 ReceiveMovedIn(message);
                 break;

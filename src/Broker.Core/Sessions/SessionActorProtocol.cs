@@ -26,6 +26,19 @@ public sealed record EndSession
     }
 }
 
+/// <summary>
+/// Registry to session: another node holds the client id's newer session (this one is from before this node was in the
+/// cluster). It ends without a will (the client connected elsewhere) and its stored rows are deleted.
+/// </summary>
+public sealed record DropSession
+{
+    public static readonly DropSession Instance = new();
+
+    private DropSession()
+    {
+    }
+}
+
 /// <summary>Session to registry: the session is over (expired, ended by Clean Start); stop it, then open the next one.</summary>
 public sealed record SessionEnded(string ClientId);
 

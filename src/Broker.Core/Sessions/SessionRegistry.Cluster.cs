@@ -31,6 +31,14 @@ public sealed partial class SessionRegistry
         {
             case AttachSessionPeers attach:
                 _peers = attach.Peers;
+                foreach (var (clientId, held) in _byClientId)
+                {
+                    Reclaim(clientId, held);
+                }
+
+                return true;
+            case SessionReclaimed reclaimed:
+                Reclaimed(reclaimed);
                 return true;
             case DetachSessionPeers detach:
                 if (ReferenceEquals(_peers, detach.Peers))
@@ -69,6 +77,31 @@ public sealed partial class SessionRegistry
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A session this node held before it was in this cluster (it rejoined after being downed, or recovered it from its own
+    /// storage) stays only if the client did not connect elsewhere meanwhile: that session is the newer.
+    /// </summary>
+    private void Reclaim(string clientId, Entry entry)
+    {
+        if (_peers is { } peers && entry.Session is not null && entry.MovedTo is null && !entry.Stopping)
+        {
+            peers.Reclaim(clientId, Self);
+        }
+    }
+
+    private void Reclaimed(SessionReclaimed reclaimed)
+    {
+        if (reclaimed.OwnedBy is not { } owner || _claims.ContainsKey(reclaimed.ClientId)
+            || !_byClientId.TryGetValue(reclaimed.ClientId, out var entry) || entry.Session is not { } session || entry.MovedTo is not null || entry.Stopping)
+        {
+            return;
+        }
+
+        LogDropped(_logger, reclaimed.ClientId, owner);
+        session.Tell(DropSession.Instance, Self);
+        entry.MovedTo = owner;
     }
 
     private bool Holds(string clientId) =>
@@ -248,6 +281,9 @@ public sealed partial class SessionRegistry
             TryFinishTransfer(clientId, claim);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ClientId} held here before this node was in the cluster is dropped: the client connected to {Node} meanwhile")]
+    private static partial void LogDropped(ILogger logger, string clientId, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} refused: its session's owner could not be reached ({Reason})")]
     private static partial void LogClaimFailed(ILogger logger, string clientId, string reason);

@@ -161,6 +161,7 @@ public sealed partial class SessionRegistry
 
         entry.Restarts = 0;
         RecoveryDone(entry, recovered: true);
+        Reclaim(clientId, entry);
 
         // Requests that waited while the session was started again.
         var waiting = entry.Waiting.Count;

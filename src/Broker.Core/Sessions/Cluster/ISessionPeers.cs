@@ -19,6 +19,13 @@ public interface ISessionPeers
     /// </summary>
     void Claim(string clientId, IActorRef registry);
 
+    /// <summary>
+    /// This node holds a session of <paramref name="clientId"/> from before it was in this cluster (it rejoined after being
+    /// downed, or restarted from its own storage): it becomes the owner unless another member owns the client id, which
+    /// <paramref name="registry"/> is told in <see cref="SessionReclaimed"/>.
+    /// </summary>
+    void Reclaim(string clientId, IActorRef registry);
+
     /// <summary>The session of <paramref name="clientId"/> ended on this node: nobody owns it now.</summary>
     void Release(string clientId);
 

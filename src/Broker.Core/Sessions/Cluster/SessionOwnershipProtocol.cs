@@ -14,6 +14,13 @@ public sealed record DetachSessionPeers(ISessionPeers Peers);
 /// </summary>
 public sealed record SessionClaimed(string ClientId, string? PreviousNode);
 
+/// <summary>
+/// The answer to <see cref="ISessionPeers.Reclaim"/>: <paramref name="OwnedBy"/> names the other node whose session is the
+/// client id's (this node's is dropped); null when this node's stays. <paramref name="Answered"/> false: the owner could
+/// not be reached, and this node's session stays until a CONNECT settles it.
+/// </summary>
+public sealed record SessionReclaimed(string ClientId, string? OwnedBy, bool Answered);
+
 /// <summary>The client id's owner could not be reached in time; the connections waiting for it are refused (Server unavailable).</summary>
 public sealed record SessionClaimFailed(string ClientId, string Reason);
 
