@@ -46,6 +46,7 @@ internal static class ClusterHocon
                   {{Quote(TypeName(typeof(IOwnerMessage)))}} = broker-sessions
                   {{Quote(TypeName(typeof(OwnerGranted)))}} = broker-sessions
                   {{Quote(TypeName(typeof(WhoHas)))}} = broker-sessions
+                  {{Quote(TypeName(typeof(AdoptStoredSession)))}} = broker-sessions
                   {{Quote(TypeName(typeof(Has)))}} = broker-sessions
                   {{Quote(TypeName(typeof(SessionPeerMessage)))}} = broker-sessions
                 }

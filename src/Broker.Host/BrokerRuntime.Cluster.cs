@@ -172,6 +172,8 @@ public sealed partial class BrokerRuntime
         cluster.StartReceiving(_dispatcher, _commitsWaitForStorage);
         cluster.Sessions.Attach(_context.Sessions);
         _context.Sessions.Tell(new AttachSessionPeers(cluster.Sessions));
+        // A node gone (downed or left): its durable sessions in storage shared by the cluster are adopted by the others.
+        cluster.MemberRemoved += node => _context.Sessions.Tell(new AdoptSessionsOf(node));
         if (Interlocked.Exchange(ref _clusterStepsAdded, 1) == 0)
         {
             // Once its clients are gone: the others drop its routes when it has left, and stop forwarding to it. The steps

@@ -222,7 +222,15 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         persistence ??= BrokerPersistence.MemoryOnly();
         var settings = options.Mqtt.ToSettings();
-        var storage = persistence.IsDurable ? new SessionStorage(persistence.Durability.ToSessionDurability()) : SessionStorage.None;
+        // Each stored session names its node (its cluster address): in PostgreSQL shared by the cluster a node starts its
+        // own, and adopts those of a node removed from the cluster (Core/Sessions/SessionRegistry.Adoption.cs).
+        var nodeName = cluster?.NodeName ?? LateClusterNodeName(options);
+        var storage = persistence.IsDurable
+            ? new SessionStorage(
+                persistence.Durability.ToSessionDurability(),
+                nodeName is null ? null : SessionStorage.OwnerKeyOf(nodeName),
+                Shared: nodeName is not null && persistence.Backend == PersistenceBackend.Postgresql)
+            : SessionStorage.None;
         if (persistence.IsDurable)
         {
             SessionEventSerializer.RegisterAll(persistence.Serializers);
@@ -232,7 +240,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         // Before the first actor that may be persistent: they find their stores in the system.
         persistence.Install(system);
         var metrics = new BrokerMetrics();
-        var routes = new RouteTable(cluster?.NodeName ?? LateClusterNodeName(options) ?? options.Node.Name);
+        var routes = new RouteTable(nodeName ?? options.Node.Name);
         var retainer = new Retainer(
             system.Settings.TimeProvider,
             persistence.State is { } state ? new RetainedMessagePersistence(state, loggerFactory.CreateLogger<RetainedMessagePersistence>()) : null,

@@ -11,8 +11,12 @@ namespace Broker.Cluster.Sessions;
 /// </summary>
 public sealed class ClusterSessionPeers : ISessionPeers
 {
-    /// <summary>A claim unanswered for this long (the owner's shard is moving, the cluster lost its coordinator) refuses its CONNECTs.</summary>
-    internal static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// A claim unanswered for this long (stable_after plus 15 s) refuses its CONNECTs (Server unavailable). It covers the
+    /// longest wait a claim has: an owner whose node became unreachable is waited for until the split brain resolver
+    /// removed it (failure detection plus <c>stable_after</c>), or the shard of the owner moved off a node that died.
+    /// </summary>
+    private readonly TimeSpan _claimTimeout;
 
     /// <summary>How long a moved session waits for its routes to reach every node before the old node is told it serves.</summary>
     internal static readonly TimeSpan SpreadTimeout = TimeSpan.FromSeconds(3);
@@ -22,8 +26,9 @@ public sealed class ClusterSessionPeers : ISessionPeers
     private readonly IActorRef _bridge;
     private readonly ClusterRouteReplicator _routes;
 
-    internal ClusterSessionPeers(ActorSystem system, IActorRef region, IActorRef bridge, ClusterRouteReplicator routes, string nodeName)
+    internal ClusterSessionPeers(ActorSystem system, IActorRef region, IActorRef bridge, ClusterRouteReplicator routes, string nodeName, TimeSpan stableAfter)
     {
+        _claimTimeout = stableAfter + TimeSpan.FromSeconds(15);
         _system = system;
         _region = region;
         _bridge = bridge;
@@ -42,18 +47,36 @@ public sealed class ClusterSessionPeers : ISessionPeers
 
     public void Claim(string clientId, OurActorRef registry)
     {
-        _region.Ask<OwnerGranted>(new ClaimOwner(clientId, NodeName), ClaimTimeout).ContinueWith(
+        _region.Ask<OwnerGranted>(new ClaimOwner(clientId, NodeName), _claimTimeout).ContinueWith(
             t => registry.Tell(t.IsCompletedSuccessfully
-                ? new SessionClaimed(clientId, t.Result.PreviousNode)
+                ? new SessionClaimed(clientId, t.Result.PreviousNode, t.Result.MayBeStored)
                 : new SessionClaimFailed(clientId, t.Exception?.GetBaseException().Message ?? "timed out")),
             TaskScheduler.Default);
     }
 
     public void Reclaim(string clientId, OurActorRef registry)
     {
-        _region.Ask<OwnerGranted>(new ReclaimOwner(clientId, NodeName), ClaimTimeout).ContinueWith(
+        _region.Ask<OwnerGranted>(new ReclaimOwner(clientId, NodeName), _claimTimeout).ContinueWith(
             t => registry.Tell(new SessionReclaimed(clientId, t.IsCompletedSuccessfully ? t.Result.PreviousNode : null, t.IsCompletedSuccessfully)),
             TaskScheduler.Default);
+    }
+
+    public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => _routes.SpreadAsync(filters, SpreadTimeout);
+
+    public void Adopt(string clientId) => _region.Tell(new AdoptOwner(clientId));
+
+    public bool IsMember(string ownerKey)
+    {
+        foreach (var member in Akka.Cluster.Cluster.Get(_system).State.Members)
+        {
+            if (member.Status is not (Akka.Cluster.MemberStatus.Down or Akka.Cluster.MemberStatus.Removed)
+                && Broker.Core.Sessions.SessionStorage.OwnerKeyOf(member.Address.ToString()) == ownerKey)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Release(string clientId) => _region.Tell(new ReleaseOwner(clientId, NodeName));
@@ -64,7 +87,7 @@ public sealed class ClusterSessionPeers : ISessionPeers
         var stamped = message with { From = NodeName };
         if (stamped is TransferResumed { Filters.Count: > 0 } resumed)
         {
-            _routes.SpreadAsync(resumed.Filters, SpreadTimeout).ContinueWith(_ => SendNow(node, stamped), TaskScheduler.Default);
+            SpreadRoutesAsync(resumed.Filters).ContinueWith(_ => SendNow(node, stamped), TaskScheduler.Default);
             return;
         }
 

@@ -18,8 +18,14 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
     internal static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(3);
 
     private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
+    /// <summary>How often a claim held for an unreachable owner looks again whether it was removed or came back.</summary>
+    internal static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(500);
+
     private string? _owner;
     private HashSet<string>? _awaiting;
+
+    // No live owner is known, and one that is gone may have stored the session: the next claim adopts it from storage.
+    private bool _mayBeStored;
 
     public SessionOwner()
     {
@@ -32,7 +38,7 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
 
     private void Unknown()
     {
-        Receive<IOwnerMessage>(message => message is ClaimOwner or ReclaimOwner, message =>
+        Receive<IOwnerMessage>(message => message is ClaimOwner or ReclaimOwner or AdoptOwner, message =>
         {
             Stash.Stash();
             Ask(message.ClientId);
@@ -88,6 +94,7 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
     {
         Timers.CancelAll();
         _awaiting = null;
+        _mayBeStored = _owner is null;
         Become(Serving);
         Stash.UnstashAll();
     }
@@ -97,14 +104,43 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
         Receive<ClaimOwner>(claim =>
         {
             var previous = _owner;
-            if (previous == claim.Node || (previous is not null && !IsMember(previous)))
+            if (previous is not null && previous != claim.Node && IsUnreachable(previous))
             {
-                // The claimant has it already, or the node that had it is gone with its session.
+                // Its node may be dead or only cut off: granted once it is removed (its session is then adopted from
+                // storage) or reachable again (then moved from there), never while two nodes could serve the client.
+                Stash.Stash();
+                Become(WaitingForOwner);
+                Timers.StartPeriodicTimer(nameof(Recheck), Recheck.Instance, RecheckInterval);
+                return;
+            }
+
+            var mayBeStored = _mayBeStored;
+            if (previous is not null && !IsMember(previous))
+            {
+                previous = null; // gone with its session, which storage shared by the cluster may hold
+                mayBeStored = true;
+            }
+            else if (previous == claim.Node)
+            {
                 previous = null;
             }
 
             _owner = claim.Node;
-            Sender.Tell(new OwnerGranted(claim.ClientId, previous));
+            _mayBeStored = false;
+            Sender.Tell(new OwnerGranted(claim.ClientId, previous, mayBeStored && previous is null));
+        });
+        Receive<AdoptOwner>(adopt =>
+        {
+            // The owner's node adopts it, unless it serves the client already (its registry knows); with no live owner,
+            // this entity's node does.
+            if (_owner is not { } owner || !IsMember(owner))
+            {
+                _owner = owner = _cluster.SelfAddress.ToString();
+            }
+
+            _mayBeStored = false;
+            Context.ActorSelection(new RootActorPath(Address.Parse(owner)) / "user" / SessionPeerBridge.Name)
+                .Tell(new Broker.Core.Sessions.Cluster.AdoptStoredSession(adopt.ClientId));
         });
         Receive<ReclaimOwner>(reclaim =>
         {
@@ -129,6 +165,35 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
         Receive<QueryTimedOut>(_ => { });
     }
 
+    private void WaitingForOwner()
+    {
+        Receive<Recheck>(_ =>
+        {
+            if (_owner is null || !IsMember(_owner) || !IsUnreachable(_owner))
+            {
+                Timers.Cancel(nameof(Recheck));
+                Become(Serving);
+                Stash.UnstashAll();
+            }
+        });
+        Receive<IOwnerMessage>(_ => Stash.Stash());
+        Receive<Has>(_ => { });
+        Receive<QueryTimedOut>(_ => { });
+    }
+
+    private bool IsUnreachable(string node)
+    {
+        foreach (var member in _cluster.State.Unreachable)
+        {
+            if (member.Address.ToString() == node)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool IsMember(string node)
     {
         foreach (var member in _cluster.State.Members)
@@ -140,6 +205,11 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
         }
 
         return false;
+    }
+
+    private sealed class Recheck
+    {
+        public static readonly Recheck Instance = new();
     }
 
     private sealed class QueryTimedOut

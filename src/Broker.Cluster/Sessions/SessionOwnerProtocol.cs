@@ -21,8 +21,14 @@ internal sealed record ReclaimOwner(string ClientId, string Node) : IOwnerMessag
 /// <summary>The session of the client id ended on <paramref name="Node"/>.</summary>
 internal sealed record ReleaseOwner(string ClientId, string Node) : IOwnerMessage;
 
-/// <summary>The claim is granted; <paramref name="PreviousNode"/> owned the session until now (null: nobody else).</summary>
-internal sealed record OwnerGranted(string ClientId, string? PreviousNode);
+/// <summary>
+/// The claim is granted; <paramref name="PreviousNode"/> owned the session until now (null: nobody else).
+/// <paramref name="MayBeStored"/>: nobody live had it, but a node that is gone may have stored it.
+/// </summary>
+internal sealed record OwnerGranted(string ClientId, string? PreviousNode, bool MayBeStored = false);
+
+/// <summary>A stored session of the client id whose node is gone: the entity's own node adopts it unless a member owns the client id.</summary>
+internal sealed record AdoptOwner(string ClientId) : IOwnerMessage;
 
 /// <summary>An owner entity that has just started asks every node's session bridge whether it holds the client id's session.</summary>
 internal sealed record WhoHas(string ClientId);

@@ -43,6 +43,7 @@ internal sealed class SessionPeerBridge : ReceiveActor
                 t => replyTo.Tell(new Has(who.ClientId, t.IsCompletedSuccessfully && t.Result.Held, nodeName)),
                 TaskScheduler.Default);
         });
+        Receive<AdoptStoredSession>(adopt => _registry?.Tell(adopt));
         Receive<SessionPeerMessage>(message =>
         {
             if (_registry is { } registry)

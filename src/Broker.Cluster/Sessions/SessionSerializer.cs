@@ -22,8 +22,10 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
         ClaimOwner => "C",
         ReleaseOwner => "L",
         ReclaimOwner => "K",
+        AdoptOwner => "A",
         OwnerGranted => "G",
         WhoHas => "W",
+        AdoptStoredSession => "T",
         Has => "H",
         TransferRequest => "Q",
         TransferReply => "R",
@@ -82,9 +84,16 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
             case OwnerGranted granted:
                 writer.Write(granted.ClientId);
                 WriteOptional(writer, granted.PreviousNode);
+                writer.Write(granted.MayBeStored);
+                break;
+            case AdoptOwner adopt:
+                writer.Write(adopt.ClientId);
                 break;
             case WhoHas who:
                 writer.Write(who.ClientId);
+                break;
+            case AdoptStoredSession adopt:
+                writer.Write(adopt.ClientId);
                 break;
             case Has has:
                 writer.Write(has.ClientId);
@@ -142,9 +151,13 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
             case "K":
                 return new ReclaimOwner(reader.ReadString(), reader.ReadString());
             case "G":
-                return new OwnerGranted(reader.ReadString(), ReadOptional(reader));
+                return new OwnerGranted(reader.ReadString(), ReadOptional(reader), reader.ReadBoolean());
+            case "A":
+                return new AdoptOwner(reader.ReadString());
             case "W":
                 return new WhoHas(reader.ReadString());
+            case "T":
+                return new AdoptStoredSession(reader.ReadString());
             case "H":
                 return new Has(reader.ReadString(), reader.ReadBoolean(), reader.ReadString());
         }

@@ -129,6 +129,17 @@ public sealed partial class SessionActor
     private void WriteCommitted(long write, SessionSnapshot? snapshot)
     {
         _committedWrites = write;
+        if (_adoptedFrom is { } adoptedFrom)
+        {
+            _adoptedFrom = null;
+            var persistence = Persistence;
+            var clientId = ClientId;
+            var logger = _logger;
+            Task.Run(() => persistence.PurgeAsync(adoptedFrom)).ContinueWith(
+                t => LogPurgeFailed(logger, clientId, t.Exception!.GetBaseException()),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
         if (_outstandingCommits?.Dequeue() is { } commits)
         {
             foreach (var commit in commits)

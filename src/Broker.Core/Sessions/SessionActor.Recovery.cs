@@ -18,6 +18,11 @@ public sealed partial class SessionActor
     // of a session that ended while its last writes were still on their way.
     private bool _lifecycleKnown;
 
+    // Recovered from the rows of a node that is gone: stored again under an id of this node's, the old rows deleted
+    // once that write is committed (SessionActor.Durability.cs).
+    private readonly bool _adopting;
+    private string? _adoptedFrom;
+
     protected override void ReceiveRecover(object message)
     {
         switch (message)
@@ -112,8 +117,26 @@ public sealed partial class SessionActor
             StartTimer(ExpiryKey, Tick.Expiry, TimeSpan.FromMilliseconds(remainingMs));
         }
 
+        if (_adopting)
+        {
+            StoreAsAdopted();
+        }
+
         LogRecovered(ClientId, _state.Subscriptions.Count, _state.InflightCount + _state.QueueLength);
         EndTurn();
+    }
+
+    /// <summary>The whole state is written under a new id of this node's; the old rows go once that write is committed.</summary>
+    private void StoreAsAdopted()
+    {
+        _adoptedFrom = PersistenceId;
+        _persistenceId = _storage.NewPersistenceId(ClientId);
+        _state.EndJournal();
+        _state.BeginJournal();
+        RunEffects();
+        RecordLifecycle(new SessionDetached(_detachedAtMs ?? Now, _expirySeconds, _pendingWill));
+        Context.Parent?.Tell(new SessionBecameDurable(ClientId, PersistenceId), Self);
+        Context.Parent?.Tell(new SessionAdopted(ClientId, [.. _state.Subscriptions.Keys]), Self);
     }
 
     /// <summary>

@@ -72,6 +72,7 @@ public sealed partial class SessionActor : PersistentActor
         _persistenceId = start.PersistenceId;
         _recover = start.Recover;
         _transferIn = start.Transfer;
+        _adopting = start.Adopt;
         _state = new SessionState(start.ClientId, environment.Settings, environment.Metrics)
         {
             AcknowledgeAfterCommit = environment.Storage.Durability == SessionDurability.Sync,
@@ -82,11 +83,12 @@ public sealed partial class SessionActor : PersistentActor
     /// <param name="persistenceId">This incarnation's id in the journal, for a session to recover; null for a new one.</param>
     /// <param name="recover">Rebuild from the journal: a session stored before a restart or a storage failure.</param>
     /// <param name="transfer">The state another node handed over, for a session moved here.</param>
-    internal static Props Props(SessionEnvironment environment, string clientId, string? persistenceId, bool recover, SessionTransferIn? transfer = null) =>
-        Broker.Actors.Props.Create(static start => new SessionActor(start), new SessionStart(environment, clientId, persistenceId, recover, transfer));
+    /// <param name="adopt">Recovered from the rows of a node that is gone, then stored again under an id of this node's.</param>
+    internal static Props Props(SessionEnvironment environment, string clientId, string? persistenceId, bool recover, SessionTransferIn? transfer = null, bool adopt = false) =>
+        Broker.Actors.Props.Create(static start => new SessionActor(start), new SessionStart(environment, clientId, persistenceId, recover, transfer, adopt));
 
     /// <summary>Made when first needed: a session that never becomes durable never pays for it.</summary>
-    public override string PersistenceId => _persistenceId ??= SessionStorage.NewPersistenceId(ClientId);
+    public override string PersistenceId => _persistenceId ??= _storage.NewPersistenceId(ClientId);
 
     protected override bool RecoversOnStart => _recover;
 

@@ -45,6 +45,9 @@ public sealed record SessionEnded(string ClientId);
 /// <summary>Session to registry: it is kept in storage from now on, under this id: if it stops without ending, it is started again from there.</summary>
 public sealed record SessionBecameDurable(string ClientId, string PersistenceId);
 
+/// <summary>Session to registry: rebuilt from the rows of a node that is gone and stored again as this node's, with these subscriptions.</summary>
+public sealed record SessionAdopted(string ClientId, IReadOnlyList<string> Filters);
+
 /// <summary>Session to registry: rebuilt from storage, its subscriptions back in the router.</summary>
 public sealed record SessionRecovered(string ClientId);
 

@@ -44,15 +44,16 @@ public sealed partial class SessionRegistry
                 if (ReferenceEquals(_peers, detach.Peers))
                 {
                     _peers = null;
-                    foreach (var clientId in _claims.Keys.ToList())
+                    foreach (var (clientId, claim) in _claims.ToList())
                     {
+                        claim.LookingUp = false;
                         ClaimSettled(clientId, previousNode: null);
                     }
                 }
 
                 return true;
             case SessionClaimed claimed:
-                ClaimSettled(claimed.ClientId, claimed.PreviousNode);
+                ClaimSettled(claimed.ClientId, claimed.PreviousNode, claimed.MayBeStored);
                 return true;
             case SessionClaimFailed failed:
                 ClaimFailed(failed);
@@ -120,10 +121,18 @@ public sealed partial class SessionRegistry
         claim.Opens.Enqueue((open, replyTo));
     }
 
-    private void ClaimSettled(string clientId, string? previousNode)
+    private void ClaimSettled(string clientId, string? previousNode, bool mayBeStored = false)
     {
-        if (!_claims.TryGetValue(clientId, out var claim) || claim.TransferId != 0)
+        if (!_claims.TryGetValue(clientId, out var claim) || claim.TransferId != 0 || claim.LookingUp)
         {
+            return;
+        }
+
+        if (previousNode is null && mayBeStored && _storage.Shared && _peers is not null && !_byClientId.ContainsKey(clientId))
+        {
+            // The session of a node that is gone may be in storage: adopted here before the connection is attached.
+            claim.LookingUp = true;
+            LookUpStored(clientId, forClaim: true);
             return;
         }
 
@@ -304,5 +313,8 @@ public sealed partial class SessionRegistry
         public string? From { get; set; }
 
         public TransferReply? Reply { get; set; }
+
+        /// <summary>Looking in storage shared by the cluster for a session of a node that is gone (SessionRegistry.Adoption.cs).</summary>
+        public bool LookingUp { get; set; }
     }
 }

@@ -83,30 +83,8 @@ public sealed partial class SessionRegistry
             return;
         }
 
-        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
         var leftovers = new List<string>();
-        foreach (var id in listed.PersistenceIds)
-        {
-            if (!SessionStorage.TryParsePersistenceId(id, out var clientId, out var incarnation))
-            {
-                continue;
-            }
-
-            if (newest.TryGetValue(clientId, out var other))
-            {
-                var older = string.CompareOrdinal(incarnation, IncarnationOf(other)) < 0 ? id : other;
-                leftovers.Add(older);
-                if (ReferenceEquals(older, other))
-                {
-                    newest[clientId] = id;
-                }
-            }
-            else
-            {
-                newest[clientId] = id;
-            }
-        }
-
+        var newest = NewestIncarnations(listed.PersistenceIds, _storage.StartsAtStart, leftovers);
         PurgeInBackground(leftovers);
         _recoveryReplyTo = listed.ReplyTo;
         foreach (var (clientId, persistenceId) in newest)
@@ -125,7 +103,40 @@ public sealed partial class SessionRegistry
         ReplyWhenRecovered();
     }
 
-    private static string IncarnationOf(string persistenceId) => persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
+    /// <summary>
+    /// The newest stored incarnation of each client id among those whose owner <paramref name="include"/> takes; the older
+    /// ones, leftovers of sessions that ended, go to <paramref name="leftovers"/>.
+    /// </summary>
+    private static Dictionary<string, string> NewestIncarnations(IEnumerable<string> persistenceIds, Func<string?, bool> include, List<string>? leftovers)
+    {
+        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in persistenceIds)
+        {
+            if (!SessionStorage.TryParsePersistenceId(id, out var clientId, out var incarnation, out var owner) || !include(owner))
+            {
+                continue; // not ours: in storage shared by the cluster, another node's is adopted only once that node is gone
+            }
+
+            if (newest.TryGetValue(clientId, out var other))
+            {
+                var older = string.CompareOrdinal(incarnation, IncarnationOf(other)) < 0 ? id : other;
+                leftovers?.Add(older);
+                if (ReferenceEquals(older, other))
+                {
+                    newest[clientId] = id;
+                }
+            }
+            else
+            {
+                newest[clientId] = id;
+            }
+        }
+
+        return newest;
+    }
+
+    private static string IncarnationOf(string persistenceId) =>
+        SessionStorage.TryParsePersistenceId(persistenceId, out _, out var incarnation, out _) ? incarnation : "";
 
     private void PurgeInBackground(List<string> persistenceIds)
     {

@@ -86,7 +86,7 @@ public sealed partial class SessionRegistry : ActorBase
                 SessionStopped(terminated.Actor);
                 break;
             default:
-                if (!ReceiveStorage(message) && !ReceiveCluster(message))
+                if (!ReceiveStorage(message) && !ReceiveCluster(message) && !ReceiveAdoption(message))
                 {
                     Unhandled(message);
                 }
@@ -154,7 +154,10 @@ public sealed partial class SessionRegistry : ActorBase
 
     private IActorRef Create(string clientId, string? persistenceId, bool recover, SessionTransferIn? transfer = null)
     {
-        var props = SessionActor.Props(_sessionEnvironment, clientId, persistenceId, recover, transfer);
+        // The rows of a node that is gone (SessionRegistry.Adoption.cs) are read, then stored again under this node's id.
+        var adopt = recover && persistenceId is not null && _storage.Shared
+            && SessionStorage.TryParsePersistenceId(persistenceId, out _, out _, out var owner) && owner != _storage.Owner;
+        var props = SessionActor.Props(_sessionEnvironment, clientId, persistenceId, recover, transfer, adopt);
         var session = Context.Spawn(props, ActorName.Escape(clientId));
         Context.Watch(session);
         if (_byClientId.TryGetValue(clientId, out var entry))

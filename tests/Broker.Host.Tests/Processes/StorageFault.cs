@@ -1,3 +1,4 @@
+using Broker.Tests;
 using Microsoft.Data.Sqlite;
 
 namespace Broker.Host.Tests.Processes;

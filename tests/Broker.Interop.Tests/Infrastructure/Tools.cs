@@ -28,6 +28,9 @@ public static class Tools
     /// <summary>Network namespaces (iproute2's ip netns, veth pairs, a bridge): root and ip.</summary>
     public const string NetNs = "ip netns";
 
+    /// <summary>The PostgreSQL server of BROKER_TEST_POSTGRES, which .ci/run starts.</summary>
+    public const string Postgres = "postgresql";
+
     /// <summary>
     /// Debian's python3-paho-mqtt is installed for the system interpreter only; a python3 earlier on PATH
     /// (pyenv, venv) does not see it.
@@ -77,6 +80,9 @@ public static class Tools
         NetNs => FindExecutable("ip") is null
             ? "ip not installed: apt-get install iproute2"
             : Environment.IsPrivilegedProcess ? null : "network namespaces need root (run the tests as root, as CI does)",
+        Postgres => Broker.Actors.TestKit.Persistence.PostgresTestDatabase.ConnectionString is null
+            ? $"PostgreSQL is not configured: export {Broker.Actors.TestKit.Persistence.PostgresTestDatabase.Variable}=$(.ci/start-postgres | tail -n 1)"
+            : null,
         _ => throw new ArgumentException($"unknown tool {tool}", nameof(tool)),
     };
 

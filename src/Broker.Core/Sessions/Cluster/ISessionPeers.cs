@@ -26,6 +26,18 @@ public interface ISessionPeers
     /// </summary>
     void Reclaim(string clientId, IActorRef registry);
 
+    /// <summary>
+    /// A stored session of <paramref name="clientId"/> whose node is gone: its owner entity has its own node adopt it
+    /// (<see cref="AdoptStoredSession"/>), unless a member owns the client id already.
+    /// </summary>
+    void Adopt(string clientId);
+
+    /// <summary>Completes once every reachable node routes <paramref name="filters"/> to this node (or a bound passed).</summary>
+    Task SpreadRoutesAsync(IReadOnlyList<string> filters);
+
+    /// <summary>Whether the node with this owner key (<see cref="SessionStorage.OwnerKeyOf"/>) is a member that has not been downed.</summary>
+    bool IsMember(string ownerKey);
+
     /// <summary>The session of <paramref name="clientId"/> ended on this node: nobody owns it now.</summary>
     void Release(string clientId);
 

@@ -11,8 +11,10 @@ public sealed record DetachSessionPeers(ISessionPeers Peers);
 /// <summary>
 /// The claim of <paramref name="ClientId"/> for this node is granted. <paramref name="PreviousNode"/>: the other node that
 /// owned the session until now, whose session is transferred here; null when no other node has one.
+/// <paramref name="MayBeStored"/>: the owner knew of no live session, but a node that is gone may have stored one (the
+/// owner entity had just started, or the node that owned it was removed): in storage shared by the cluster it is adopted.
 /// </summary>
-public sealed record SessionClaimed(string ClientId, string? PreviousNode);
+public sealed record SessionClaimed(string ClientId, string? PreviousNode, bool MayBeStored = false);
 
 /// <summary>
 /// The answer to <see cref="ISessionPeers.Reclaim"/>: <paramref name="OwnedBy"/> names the other node whose session is the
@@ -32,3 +34,13 @@ public sealed record HoldsSession(string ClientId);
 
 /// <summary>The answer to <see cref="HoldsSession"/>.</summary>
 public sealed record SessionHeld(string ClientId, bool Held);
+
+/// <summary>
+/// To the registry: <paramref name="Node"/> was removed from the cluster. In storage shared by the cluster, every durable
+/// session it stored is offered to its client id's owner entity, whose node adopts it (<see cref="AdoptStoredSession"/>)
+/// unless the client has connected elsewhere meanwhile.
+/// </summary>
+public sealed record AdoptSessionsOf(string Node);
+
+/// <summary>From the client id's owner entity: this node now owns the client id; start its stored session of a node that is gone.</summary>
+public sealed record AdoptStoredSession(string ClientId);

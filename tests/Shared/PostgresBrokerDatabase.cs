@@ -1,14 +1,14 @@
 using Broker.Actors.TestKit.Persistence;
 using Npgsql;
 
-namespace Broker.Host.Tests.Processes;
+namespace Broker.Tests;
 
 /// <summary>
 /// A database of its own on the PostgreSQL server of BROKER_TEST_POSTGRES (CREATE DATABASE with a unique
 /// name, dropped on dispose), so that brokers of tests running side by side never see each other's rows.
 /// The role needs CREATEDB, which .ci/start-postgres grants.
 /// </summary>
-internal sealed class PostgresBrokerDatabase : IAsyncDisposable
+public sealed class PostgresBrokerDatabase : IAsyncDisposable
 {
     private readonly string _serverConnectionString;
 

@@ -1,0 +1,158 @@
+using Broker.Actors;
+using Broker.Actors.Persistence;
+using Broker.Core.Sessions.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Core.Sessions;
+
+/// <summary>
+/// Sessions that outlive their node, in storage shared by the cluster (PostgreSQL). Each stored session's id names the
+/// node that owns it (<see cref="SessionStorage.NewPersistenceId(string)"/>), and a node starts only its own at start.
+/// When a node is removed from the cluster (it died and was downed, or left), its durable sessions are adopted: each
+/// is offered to its client id's owner entity, whose node starts it from the journal (the entity orders this with the
+/// CONNECTs of the client, so it is started once), takes its routes back, and stores it under an id of its own
+/// (SessionActor.Recovery.cs). A client that reconnects before that claims its client id as usual; the owner knows of
+/// no live session, and the claiming node adopts the stored one itself before it attaches the connection.
+/// </summary>
+public sealed partial class SessionRegistry
+{
+    private bool ReceiveAdoption(object message)
+    {
+        switch (message)
+        {
+            case AdoptSessionsOf adopt:
+                if (_storage.Shared && _peers is { } peers)
+                {
+                    OfferStoredSessionsOf(SessionStorage.OwnerKeyOf(adopt.Node), peers);
+                }
+
+                return true;
+            case AdoptStoredSession adopt:
+                if (_storage.Shared && !_byClientId.ContainsKey(adopt.ClientId) && !_claims.ContainsKey(adopt.ClientId))
+                {
+                    LookUpStored(adopt.ClientId);
+                }
+
+                return true;
+            case StoredSessionFound found:
+                StoredSessionLookedUp(found);
+                return true;
+            case SessionAdopted adopted:
+                SpreadAdopted(adopted);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void OfferStoredSessionsOf(string ownerKey, ISessionPeers peers)
+    {
+        var persistence = PersistenceExtension.Get(Context.System);
+        var logger = _logger;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var ids = await persistence.Journal.ReadPersistenceIdsAsync(SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
+                var snapshots = await persistence.SnapshotStore.ReadPersistenceIdsAsync(SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
+                var sessions = NewestIncarnations(ids.Union(snapshots), owner => owner == ownerKey, leftovers: null);
+                LogOffering(logger, sessions.Count, ownerKey);
+                foreach (var clientId in sessions.Keys)
+                {
+                    peers.Adopt(clientId);
+                }
+            }
+            catch (Exception e)
+            {
+                LogAdoptionFailed(logger, ownerKey, e);
+            }
+        });
+    }
+
+    /// <summary>The newest stored incarnation of the client id whose owner is no member: a session that outlived its node.</summary>
+    private void LookUpStored(string clientId, bool forClaim = false)
+    {
+        var persistence = PersistenceExtension.Get(Context.System);
+        var peers = _peers;
+        var self = Self;
+        var prefix = SessionStorage.PersistenceIdPrefix + clientId + "/";
+        _ = Task.Run(async () =>
+        {
+            string? found = null;
+            try
+            {
+                var ids = await persistence.Journal.ReadPersistenceIdsAsync(prefix).ConfigureAwait(false);
+                var snapshots = await persistence.SnapshotStore.ReadPersistenceIdsAsync(prefix).ConfigureAwait(false);
+                var newest = NewestIncarnations(ids.Union(snapshots), owner => owner is not null && peers?.IsMember(owner) != true, leftovers: null);
+                newest.TryGetValue(clientId, out found);
+            }
+            catch (Exception e)
+            {
+                self.Tell(new StoredSessionFound(clientId, null, forClaim, e));
+                return;
+            }
+
+            self.Tell(new StoredSessionFound(clientId, found, forClaim, null));
+        });
+    }
+
+    private void StoredSessionLookedUp(StoredSessionFound found)
+    {
+        if (found.Failure is { } failure)
+        {
+            LogLookupFailed(_logger, found.ClientId, failure);
+        }
+
+        if (found.ForClaim)
+        {
+            if (_claims.TryGetValue(found.ClientId, out var claim) && claim.LookingUp)
+            {
+                claim.LookingUp = false;
+                AdoptFound(found);
+                FinishClaim(found.ClientId, claim, snapshot: null, from: null);
+            }
+
+            return;
+        }
+
+        if (!_claims.ContainsKey(found.ClientId))
+        {
+            AdoptFound(found);
+        }
+    }
+
+    private void AdoptFound(StoredSessionFound found)
+    {
+        if (found.PersistenceId is { } persistenceId && !_byClientId.ContainsKey(found.ClientId))
+        {
+            Create(found.ClientId, persistenceId, recover: true);
+        }
+    }
+
+    /// <summary>Its routes are written to every node at once, rather than by gossip: publishers elsewhere route to it sooner.</summary>
+    private void SpreadAdopted(SessionAdopted adopted)
+    {
+        if (_peers is not { } peers)
+        {
+            return;
+        }
+
+        var logger = _logger;
+        peers.SpreadRoutesAsync(adopted.Filters).ContinueWith(
+            _ => LogAdopted(logger, adopted.ClientId, adopted.Filters.Count), TaskScheduler.Default);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offering {Sessions} durable sessions of removed node {Owner} for adoption")]
+    private static partial void LogOffering(ILogger logger, int sessions, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ClientId} adopted from storage, its node gone; its {Subscriptions} routes are on every node")]
+    private static partial void LogAdopted(ILogger logger, string clientId, int subscriptions);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The durable sessions of removed node {Owner} could not be listed for adoption")]
+    private static partial void LogAdoptionFailed(ILogger logger, string owner, Exception cause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stored sessions of {ClientId} could not be looked up; it starts afresh")]
+    private static partial void LogLookupFailed(ILogger logger, string clientId, Exception cause);
+
+    private sealed record StoredSessionFound(string ClientId, string? PersistenceId, bool ForClaim, Exception? Failure);
+}
