@@ -142,7 +142,7 @@ def report(records, args, run_id, jsonl):
         "node (in the cluster every ordered pair of the three nodes in turn, a session never back on a node it left "
         "less than 2 s before; on one node, the same broker). Time: from sending CONNECT to CONNACK with Session "
         "Present 1 (fresh ids: clean start 1, Session Present 0). Each takeover also checks that the old connection "
-        "is closed and the 10 messages arrive on the new one. \"Back within ms\": one client id taken over "
+        "is closed and the 10 messages arrive on the new one. \"Back to a node just left\": one client id taken over "
         f"{args.flapping} times in a row, 5 ms apart, so in the cluster each move goes to a node the session left a few "
         "ms before.",
         "",
