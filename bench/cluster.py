@@ -19,12 +19,12 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from comparison import brokers as brokers_module  # noqa: E402
+from comparison import cluster_nodes  # noqa: E402
 from comparison.procstat import rss_kb  # noqa: E402
 from comparison.scenarios import scenarios  # noqa: E402
 from compare import BROKER_DLL, REPO, run_generator  # noqa: E402
@@ -45,18 +45,6 @@ def parse_args():
     return p.parse_args()
 
 
-def node(key, mqtt_port, run_dir, cluster=None):
-    """Our broker at its defaults; cluster = (this node's cluster port, every seed's port) for a cluster node."""
-    broker = brokers_module.ours(mqtt_port, BROKER_DLL, run_dir, key=key, label=key)
-    if cluster:
-        port, seeds = cluster
-        broker.argv += ["--cluster.discovery_strategy=static", "--cluster.name=bench",
-                        "--cluster.static.seeds=" + ",".join(f"127.0.0.1:{s}" for s in seeds),
-                        "--cluster.bind=127.0.0.1", f"--cluster.port={port}", f"--node.name={key}@127.0.0.1"]
-    broker.subdir = key
-    return broker
-
-
 def link_bytes(cluster_ports):
     """Bytes sent both ways between the nodes (Akka.Remote's connections to either cluster port), from ss: each socket's
     own bytes_sent, so a connection's two ends on loopback count each direction once."""
@@ -64,15 +52,6 @@ def link_bytes(cluster_ports):
     out = subprocess.run(["ss", "-tinH", "state", "established", f"( {match} )"],
                          capture_output=True, text=True, check=True).stdout
     return sum(int(m) for m in re.findall(r"bytes_sent:(\d+)", out))
-
-
-def wait_members(broker, count, timeout_s=60):
-    """Until the node has logged `count` members up (MembershipWatcher's "Cluster member up"), bounded."""
-    deadline = time.monotonic() + timeout_s
-    while broker.log_path.read_text(errors="replace").count("Cluster member up:") < count:
-        if time.monotonic() > deadline:
-            sys.exit(f"{broker.label} did not see {count} members up within {timeout_s} s")
-        time.sleep(0.2)
 
 
 def run_load(scenario, pub_port, sub_port, args, run_dir, cluster_ports=None):
@@ -98,9 +77,8 @@ def main():
     base = args.base_port
     with tempfile.TemporaryDirectory(prefix="broker-cluster-bench-") as tmp:
         run_dir = Path(tmp)
-        single = node("single", base, run_dir)
-        one, two = (node("node1", base + 1, run_dir, (base + 11, [base + 11, base + 12])),
-                    node("node2", base + 2, run_dir, (base + 12, [base + 11, base + 12])))
+        single = cluster_nodes.node("single", base, BROKER_DLL, run_dir)
+        one, two = cluster_nodes.cluster(["node1", "node2"], base + 1, base + 11, BROKER_DLL, run_dir)
         started = [single, one, two]
         try:
             for b in started:
@@ -108,7 +86,7 @@ def main():
             for b in started:
                 b.wait_ready()
             for b in (one, two):
-                wait_members(b, 2)
+                cluster_nodes.wait_members_up(b, 2)
             for scenario in loads:
                 records.append({"mode": "one node", **run_load(scenario, single.port, single.port, args, run_dir)})
                 records.append({"mode": "across nodes",
@@ -190,15 +168,7 @@ def report(records, args, run_id):
 
 
 def write_doc(text):
-    path = REPO / "docs/PERFORMANCE.md"
-    doc = path.read_text()
-    block = f"{MARK_BEGIN}\n{text}\n{MARK_END}"
-    if MARK_BEGIN in doc:
-        doc = re.sub(re.escape(MARK_BEGIN) + r".*?" + re.escape(MARK_END), lambda _: block, doc, flags=re.S)
-    else:
-        doc += f"\n## Across cluster nodes (issue 14)\n\n{block}\n"
-    path.write_text(doc)
-    print(f"written to {path}")
+    cluster_nodes.write_section(REPO / "docs/PERFORMANCE.md", MARK_BEGIN, MARK_END, text, "Across cluster nodes (issue 14)")
 
 
 if __name__ == "__main__":
