@@ -39,8 +39,11 @@ public sealed partial class SessionActor
     /// <summary>Set on a session made from another node's state, until that node is done with it.</summary>
     private SessionTransferIn? _transferIn;
 
-    /// <summary>The ids of the messages a moved-in session had while the old one may still forward them.</summary>
-    private HashSet<long>? _seenIds;
+    /// <summary>
+    /// The messages a moved-in session had while the old one may still forward them: by id and share group, because one
+    /// message matching a shared and a plain subscription of the client is two deliveries of their own (4.8.2).
+    /// </summary>
+    private HashSet<(long Id, string? ShareGroup)>? _seenIds;
 
     /// <summary>The old session is done: no new copy comes from it, but direct copies of what it forwarded may still be on their way.</summary>
     private bool _seenClosing;
@@ -58,12 +61,12 @@ public sealed partial class SessionActor
         _seenIds = [];
         foreach (var message in snapshot.State.Queued)
         {
-            Remember(message.Deliver.Message.Id);
+            Remember(message.Deliver);
         }
 
         foreach (var inflight in snapshot.State.Inflight)
         {
-            Remember(inflight.Message.Deliver.Message.Id);
+            Remember(inflight.Message.Deliver);
         }
 
         _state.Resubscribe();
@@ -76,7 +79,7 @@ public sealed partial class SessionActor
     private void HandleDeliver(Deliver deliver)
     {
         // A retained copy is a delivery of its own (a subscription made again), even of a message seen live.
-        if (_seenIds is not null && !deliver.FromRetained && deliver.Message.Id != 0 && !Remember(deliver.Message.Id))
+        if (_seenIds is not null && !deliver.FromRetained && deliver.Message.Id != 0 && !Remember(deliver))
         {
             // Routed here and to the old node during the move: the first copy counts.
             deliver.Commit?.Succeed();
@@ -90,7 +93,11 @@ public sealed partial class SessionActor
         WaitForCommit(deliver.Commit, recorded);
     }
 
-    private bool Remember(long id) => id == 0 || (_seenClosing ? !_seenIds!.Contains(id) : _seenIds!.Add(id));
+    private bool Remember(Deliver deliver)
+    {
+        var seen = (deliver.Message.Id, deliver.ShareGroup);
+        return seen.Id == 0 || (_seenClosing ? !_seenIds!.Contains(seen) : _seenIds!.Add(seen));
+    }
 
     /// <summary>The new session's side: deliveries forwarded by the old one, and its end.</summary>
     private void ReceiveMovedIn(object message)
@@ -186,7 +193,7 @@ public sealed partial class SessionActor
                 break;
             case TransferPending pending when IsTransferIn(pending):
                 // Moved on before the move here was done: what the node before forwards goes on, unless it was had here.
-                if (ReadPending(pending) is { } forwarded && (_seenIds is null || forwarded.FromRetained || Remember(forwarded.Message.Id)))
+                if (ReadPending(pending) is { } forwarded && (_seenIds is null || forwarded.FromRetained || Remember(forwarded)))
                 {
                     moving.Peers.Send(moving.To, new TransferPending(ClientId, moving.TransferId, pending.Delivery));
                 }

@@ -67,6 +67,16 @@ public sealed partial class SessionRegistry
             case TransferReply reply:
                 TransferReplied(reply);
                 return true;
+            case TransferTimedOut timedOut:
+                TransferTimedOutAt(timedOut);
+                return true;
+            case TransferPending pending when _claims.TryGetValue(pending.ClientId, out var moving)
+                                            && moving.TransferId == pending.TransferId && moving.From == pending.From:
+                // Forwarded by the old node before the session it hands over is made here: this node's own earlier
+                // session of the client id (moved away, and now claimed back) is still ending. Told to the new session
+                // once made; the old one would drop it, and the message would be lost.
+                moving.Forwarded.Add(pending);
+                return true;
             case TransferPending or TransferResumed or TransferDone:
                 var peerMessage = (SessionPeerMessage)message;
                 if (_byClientId.TryGetValue(peerMessage.ClientId, out var entry) && entry.Session is { } session)
@@ -145,8 +155,27 @@ public sealed partial class SessionRegistry
         claim.TransferId = ++_nextTransferId;
         claim.From = previousNode;
         var cleanStart = claim.Opens.Peek().Open.Request.CleanStart;
+
+        // Bounded: the old node may die before it answers, or be waiting for this node's answer to a move of its own
+        // (its claim was granted before this one, on an owner that still named this node): nothing else would end it.
+        Context.Timers.StartSingleTimer(TransferKey(clientId), new TransferTimedOut(clientId, claim.TransferId), SessionActor.TransferBound);
         _peers.Send(previousNode, new TransferRequest(clientId, claim.TransferId, cleanStart));
     }
+
+    /// <summary>
+    /// The old node did not hand the session over in time: the CONNECTs are refused as when the owner cannot be reached
+    /// (the client retries), and the moves asked of this node meanwhile are answered, with nothing if it holds nothing.
+    /// A reply that comes later is ignored; the old session ends after its own bound.
+    /// </summary>
+    private void TransferTimedOutAt(TransferTimedOut timedOut)
+    {
+        if (_claims.TryGetValue(timedOut.ClientId, out var claim) && claim.TransferId == timedOut.TransferId && claim.Reply is null)
+        {
+            ClaimFailed(new SessionClaimFailed(timedOut.ClientId, $"node {claim.From} did not hand the session over"));
+        }
+    }
+
+    private static string TransferKey(string clientId) => "transfer/" + clientId;
 
     private void ClaimFailed(SessionClaimFailed failed)
     {
@@ -155,6 +184,7 @@ public sealed partial class SessionRegistry
             return;
         }
 
+        CancelTransferBound(failed.ClientId, claim);
         LogClaimFailed(_logger, failed.ClientId, failed.Reason);
         foreach (var (open, _) in claim.Opens)
         {
@@ -184,6 +214,15 @@ public sealed partial class SessionRegistry
             return;
         }
 
+        if (reply.Snapshot is null)
+        {
+            // The node asked held nothing, and answered rather than waiting for a claim of its own: a move it asked of
+            // this node meanwhile belongs, but for a session of its own ending just then, to a claim of its that failed
+            // (its bound ran out while each node waited for the other). Handing the session made here over to a node
+            // that no longer waits for it would lose it; left unanswered, a claim still waiting ends at its bound.
+            claim.Deferred.RemoveAll(request => request.From == reply.From);
+        }
+
         SessionSnapshot? snapshot = null;
         if (reply.Snapshot is { } bytes)
         {
@@ -204,9 +243,14 @@ public sealed partial class SessionRegistry
     private void FinishClaim(string clientId, PendingClaim claim, SessionSnapshot? snapshot, string? from)
     {
         _claims.Remove(clientId);
+        CancelTransferBound(clientId, claim);
         if (snapshot is not null && from is not null && _peers is not null && !_byClientId.ContainsKey(clientId))
         {
-            Create(clientId, persistenceId: null, recover: false, new SessionTransferIn(_peers, from, claim.TransferId, snapshot));
+            var session = Create(clientId, persistenceId: null, recover: false, new SessionTransferIn(_peers, from, claim.TransferId, snapshot));
+            foreach (var forwarded in claim.Forwarded)
+            {
+                session.Tell(forwarded, Self);
+            }
         }
 
         foreach (var (open, replyTo) in claim.Opens)
@@ -218,6 +262,14 @@ public sealed partial class SessionRegistry
     }
 
     private void RunDeferred(PendingClaim claim) => AskDeferred(claim.Deferred);
+
+    private void CancelTransferBound(string clientId, PendingClaim claim)
+    {
+        if (claim.TransferId != 0)
+        {
+            Context.Timers.Cancel(TransferKey(clientId));
+        }
+    }
 
     /// <summary>
     /// Another node took the client id over: this node's session is moved there, or, if there is none, nothing is. A
@@ -316,5 +368,11 @@ public sealed partial class SessionRegistry
 
         /// <summary>Looking in storage shared by the cluster for a session of a node that is gone (SessionRegistry.Adoption.cs).</summary>
         public bool LookingUp { get; set; }
+
+        /// <summary>What the old node forwarded before the moved session was made here (see <see cref="ReceiveCluster"/>).</summary>
+        public List<TransferPending> Forwarded { get; } = [];
     }
+
+    /// <summary>The registry's own timer: the move <paramref name="TransferId"/> was not answered within <see cref="SessionActor.TransferBound"/>.</summary>
+    private sealed record TransferTimedOut(string ClientId, long TransferId);
 }
