@@ -32,10 +32,9 @@ public sealed partial class BrokerRuntime
     private volatile string? _outOfCluster;
     private int _rejoins;
 
-    // Where the reconciliation of session ownership across nodes hooks in after a rejoin (sessions stayed in memory).
     /// <summary>
-    /// Raised once a node whose cluster ended under it is an Up member of a new one, wired in, just before it takes
-    /// clients again (on a thread of its own; a handler that throws is logged). The argument is the new cluster.
+    /// Raised once a node whose cluster ended under it is an Up member of a new one, wired in (its session registry has
+    /// reclaimed its sessions: SessionRegistry.Cluster.cs), just before it takes clients again (on a thread of its own; a handler that throws is logged). The argument is the new cluster.
     /// </summary>
     public event Action<BrokerCluster>? ClusterRejoined;
 

@@ -53,9 +53,8 @@ public sealed partial class SessionRegistry
         {
             try
             {
-                var ids = await persistence.Journal.ReadPersistenceIdsAsync(SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
-                var snapshots = await persistence.SnapshotStore.ReadPersistenceIdsAsync(SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
-                var sessions = NewestIncarnations(ids.Union(snapshots), owner => owner == ownerKey, leftovers: null);
+                var ids = await StoredIdsAsync(persistence, SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
+                var sessions = NewestIncarnations(ids, owner => owner == ownerKey, leftovers: null);
                 LogOffering(logger, sessions.Count, ownerKey);
                 foreach (var clientId in sessions.Keys)
                 {
@@ -81,9 +80,8 @@ public sealed partial class SessionRegistry
             string? found = null;
             try
             {
-                var ids = await persistence.Journal.ReadPersistenceIdsAsync(prefix).ConfigureAwait(false);
-                var snapshots = await persistence.SnapshotStore.ReadPersistenceIdsAsync(prefix).ConfigureAwait(false);
-                var newest = NewestIncarnations(ids.Union(snapshots), owner => owner is not null && peers?.IsMember(owner) != true, leftovers: null);
+                var ids = await StoredIdsAsync(persistence, prefix).ConfigureAwait(false);
+                var newest = NewestIncarnations(ids, owner => owner is not null && peers?.IsMember(owner) != true, leftovers: null);
                 newest.TryGetValue(clientId, out found);
             }
             catch (Exception e)

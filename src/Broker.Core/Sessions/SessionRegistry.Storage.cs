@@ -63,9 +63,7 @@ public sealed partial class SessionRegistry
         {
             try
             {
-                var fromJournal = await persistence.Journal.ReadPersistenceIdsAsync(SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
-                var fromSnapshots = await persistence.SnapshotStore.ReadPersistenceIdsAsync(SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
-                self.Tell(new StoredSessionsListed([.. fromJournal.Union(fromSnapshots)], replyTo, null));
+                self.Tell(new StoredSessionsListed(await StoredIdsAsync(persistence, SessionStorage.PersistenceIdPrefix).ConfigureAwait(false), replyTo, null));
             }
             catch (Exception e)
             {
@@ -101,6 +99,14 @@ public sealed partial class SessionRegistry
 
         LogRecoveringSessions(_logger, newest.Count, leftovers.Count);
         ReplyWhenRecovered();
+    }
+
+    /// <summary>The stored session ids that start with <paramref name="prefix"/>: a session may have events, a snapshot, or both.</summary>
+    private static async Task<IReadOnlyList<string>> StoredIdsAsync(PersistenceExtension persistence, string prefix)
+    {
+        var fromJournal = await persistence.Journal.ReadPersistenceIdsAsync(prefix).ConfigureAwait(false);
+        var fromSnapshots = await persistence.SnapshotStore.ReadPersistenceIdsAsync(prefix).ConfigureAwait(false);
+        return [.. fromJournal.Union(fromSnapshots)];
     }
 
     /// <summary>
