@@ -32,6 +32,7 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
         TransferPending => "P",
         TransferResumed => "S",
         TransferDone => "D",
+        TransferStored => "O",
         _ => throw new ArgumentException($"{o?.GetType().Name} is not a session message.", nameof(o)),
     };
 
@@ -128,6 +129,11 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
                 break;
             case TransferPending pending:
                 WriteBytes(writer, pending.Delivery);
+                writer.Write(pending.Seq);
+                break;
+            case TransferStored stored:
+                writer.Write(stored.Seq);
+                writer.Write(stored.Failed);
                 break;
             case TransferResumed resumed:
                 writer.Write7BitEncodedInt(resumed.Filters.Count);
@@ -169,7 +175,8 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
         {
             "Q" => new TransferRequest(clientId, transferId, reader.ReadBoolean()),
             "R" => new TransferReply(clientId, transferId, reader.ReadBoolean() ? ReadBytes(reader) : null),
-            "P" => new TransferPending(clientId, transferId, ReadBytes(reader)),
+            "P" => new TransferPending(clientId, transferId, ReadBytes(reader), reader.ReadInt64()),
+            "O" => new TransferStored(clientId, transferId, reader.ReadInt64(), reader.ReadBoolean()),
             "S" => new TransferResumed(clientId, transferId, ReadFilters(reader)),
             "D" => new TransferDone(clientId, transferId),
             _ => throw new InvalidDataException($"Unknown session message manifest '{manifest}'."),

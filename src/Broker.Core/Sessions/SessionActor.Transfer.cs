@@ -1,3 +1,4 @@
+using Broker.Core.Messaging;
 using Broker.Core.Persistence;
 using Broker.Core.Routing;
 using Broker.Core.Sessions.Cluster;
@@ -47,6 +48,14 @@ public sealed partial class SessionActor
 
     /// <summary>The old session is done: no new copy comes from it, but direct copies of what it forwarded may still be on their way.</summary>
     private bool _seenClosing;
+
+    /// <summary>
+    /// The old session's forwarded deliveries whose publishers wait for storage (sync durability), by their number in the
+    /// move: each is answered when the new node says it committed it, and the session ends only once none is left.
+    /// </summary>
+    private Dictionary<long, PublishCommit>? _forwardedCommits;
+    private long _forwardedSeq;
+    private bool _moveGraceOver;
 
     protected override void PreStart()
     {
@@ -107,7 +116,11 @@ public sealed partial class SessionActor
             case TransferPending pending when IsTransferIn(pending):
                 if (ReadPending(pending) is { } deliver)
                 {
-                    HandleDeliver(deliver);
+                    HandleForwarded(pending, deliver, _transferIn!.Peers, forward: null);
+                }
+                else
+                {
+                    AnswerUnhandled(pending, _transferIn!.Peers, failed: true);
                 }
 
                 break;
@@ -121,6 +134,54 @@ public sealed partial class SessionActor
                 _seenIds = null;
                 _seenClosing = false;
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A delivery the old session forwarded: handled here (or, with <paramref name="forward"/>, passed on to the node this
+    /// session moves to). One whose publisher waits for storage carries a commit of its own, whose end answers the old node.
+    /// </summary>
+    private void HandleForwarded(TransferPending pending, Deliver deliver, ISessionPeers peers, Action<Deliver>? forward)
+    {
+        if (pending.Seq == 0)
+        {
+            if (forward is null)
+            {
+                HandleDeliver(deliver);
+            }
+            else
+            {
+                forward(deliver);
+            }
+
+            return;
+        }
+
+        var clientId = ClientId;
+        var commit = new PublishCommit(c => peers.Send(pending.From, new TransferStored(clientId, pending.TransferId, pending.Seq, c.Failed)), waitsForStorage: true).Begin(0);
+        commit.Join();
+        var held = deliver with { Commit = commit };
+        if (forward is null)
+        {
+            HandleDeliver(held);
+        }
+        else
+        {
+            forward(held);
+        }
+
+        if (commit.Seal())
+        {
+            peers.Send(pending.From, new TransferStored(clientId, pending.TransferId, pending.Seq, commit.Failed));
+        }
+    }
+
+    /// <summary>A forwarded delivery not handled here: its publisher, if it waits, is answered now (failed: it sends again).</summary>
+    private void AnswerUnhandled(TransferPending pending, ISessionPeers peers, bool failed)
+    {
+        if (pending.Seq != 0)
+        {
+            peers.Send(pending.From, new TransferStored(ClientId, pending.TransferId, pending.Seq, failed));
         }
     }
 
@@ -186,26 +247,56 @@ public sealed partial class SessionActor
         switch (message)
         {
             case Deliver deliver:
-                var stored = new MessageStored(0, deliver, deliver.Message.QoS, 0);
-                moving.Peers.Send(moving.To, new TransferPending(ClientId, moving.TransferId, SessionEventSerializer.Instance.ToBytes(stored)));
-                deliver.Commit?.Succeed();
-                deliver.Admission?.Succeed();
+                Forward(moving, deliver);
                 break;
             case TransferPending pending when IsTransferIn(pending):
                 // Moved on before the move here was done: what the node before forwards goes on, unless it was had here.
-                if (ReadPending(pending) is { } forwarded && (_seenIds is null || forwarded.FromRetained || Remember(forwarded)))
+                if (ReadPending(pending) is not { } forwarded)
                 {
-                    moving.Peers.Send(moving.To, new TransferPending(ClientId, moving.TransferId, pending.Delivery));
+                    AnswerUnhandled(pending, moving.Peers, failed: true);
+                }
+                else if (_seenIds is null || forwarded.FromRetained || Remember(forwarded))
+                {
+                    HandleForwarded(pending, forwarded, moving.Peers, forward: d => Forward(moving, d));
+                }
+                else
+                {
+                    AnswerUnhandled(pending, moving.Peers, failed: false); // had here already
+                }
+
+                break;
+            case TransferStored stored when stored.TransferId == moving.TransferId && stored.From == moving.To:
+                if (_forwardedCommits?.Remove(stored.Seq, out var commit) == true)
+                {
+                    if (stored.Failed)
+                    {
+                        commit.Fail();
+                    }
+                    else
+                    {
+                        commit.Succeed();
+                    }
+                }
+
+                if (_moveGraceOver && _forwardedCommits is not { Count: > 0 })
+                {
+                    FinishMove(moving);
                 }
 
                 break;
             case TransferResumed resumed when resumed.TransferId == moving.TransferId && resumed.From == moving.To:
                 StartTimer(MoveGraceKey, Tick.MoveGrace, MoveGrace);
                 break;
-            case Tick.MoveGrace or Tick.TransferBound:
-                moving.Peers.Send(moving.To, new TransferDone(ClientId, moving.TransferId));
-                _movingTo = null;
-                End();
+            case Tick.MoveGrace:
+                _moveGraceOver = true;
+                if (_forwardedCommits is not { Count: > 0 })
+                {
+                    FinishMove(moving);
+                }
+
+                break;
+            case Tick.TransferBound:
+                FinishMove(moving);
                 break;
             case AttachSession attach:
                 // Opened here again meanwhile: the registry claims the client id anew once this session has ended.
@@ -215,6 +306,49 @@ public sealed partial class SessionActor
                 Sender?.Tell(Stats(), Self);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A delivery that reached the old session after its snapshot goes to the new node. Its publisher's wait for storage,
+    /// if any, moves with it: answered when the new node committed it.
+    /// </summary>
+    private void Forward(HandOverSession moving, Deliver deliver)
+    {
+        var seq = 0L;
+        if (deliver.Commit is { } commit)
+        {
+            seq = ++_forwardedSeq;
+            (_forwardedCommits ??= [])[seq] = commit;
+        }
+
+        var stored = new MessageStored(0, deliver, deliver.Message.QoS, 0);
+        moving.Peers.Send(moving.To, new TransferPending(ClientId, moving.TransferId, SessionEventSerializer.Instance.ToBytes(stored), seq));
+        deliver.Admission?.Succeed();
+    }
+
+    /// <summary>The move is over: what the new node never answered is failed (its publishers send again), and this session ends without a will.</summary>
+    private void FinishMove(HandOverSession moving)
+    {
+        FailForwardedCommits();
+        moving.Peers.Send(moving.To, new TransferDone(ClientId, moving.TransferId));
+        _movingTo = null;
+        End();
+    }
+
+    /// <summary>Deliveries forwarded during a move that the new node never answered: their publishers are told they failed.</summary>
+    private void FailForwardedCommits()
+    {
+        if (_forwardedCommits is not { } unanswered)
+        {
+            return;
+        }
+
+        foreach (var commit in unanswered.Values)
+        {
+            commit.Fail();
+        }
+
+        unanswered.Clear();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {ClientId} moved in from {Node}: {Subscriptions} subscriptions, {Messages} messages")]

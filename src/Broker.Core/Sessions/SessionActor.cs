@@ -190,7 +190,7 @@ public sealed partial class SessionActor : PersistentActor
                 _connection?.Close(ReasonCode.SessionTakenOver);
                 End();
                 break;
-            case TransferPending or TransferDone or Tick.TransferBound:
+            case TransferPending or TransferDone or TransferStored or Tick.TransferBound:
                 ReceiveMovedIn(message);
                 break;
             case Tick.Retry:
@@ -237,6 +237,7 @@ public sealed partial class SessionActor : PersistentActor
 
         _ended = true;
         ReportDrops(final: true);
+        FailForwardedCommits();
         _connection?.Close();
         _state.ReleaseHeld();
         RunEffects();

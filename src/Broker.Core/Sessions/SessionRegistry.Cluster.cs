@@ -77,7 +77,7 @@ public sealed partial class SessionRegistry
                 // once made; the old one would drop it, and the message would be lost.
                 moving.Forwarded.Add(pending);
                 return true;
-            case TransferPending or TransferResumed or TransferDone:
+            case TransferPending or TransferResumed or TransferDone or TransferStored:
                 var peerMessage = (SessionPeerMessage)message;
                 if (_byClientId.TryGetValue(peerMessage.ClientId, out var entry) && entry.Session is { } session)
                 {
