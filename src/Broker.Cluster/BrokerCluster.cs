@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Broker.Cluster.Delivery;
 using Broker.Cluster.Discovery;
@@ -8,7 +9,6 @@ using Broker.Cluster.Membership;
 using Broker.Cluster.Retained;
 using Broker.Cluster.Routing;
 using Broker.Cluster.Sessions;
-using Akka.Cluster.Sharding;
 using Broker.Core.Routing;
 using Microsoft.Extensions.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;

@@ -57,7 +57,7 @@ public sealed class ClusterSessionPeers : ISessionPeers
     public void Reclaim(string clientId, OurActorRef registry)
     {
         _region.Ask<OwnerGranted>(new ReclaimOwner(clientId, NodeName), _claimTimeout).ContinueWith(
-            t => registry.Tell(new SessionReclaimed(clientId, t.IsCompletedSuccessfully ? t.Result.PreviousNode : null, t.IsCompletedSuccessfully)),
+            t => registry.Tell(new SessionReclaimed(clientId, t.IsCompletedSuccessfully ? t.Result.PreviousNode : null)),
             TaskScheduler.Default);
     }
 

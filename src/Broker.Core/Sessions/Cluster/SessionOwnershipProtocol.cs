@@ -18,10 +18,10 @@ public sealed record SessionClaimed(string ClientId, string? PreviousNode, bool 
 
 /// <summary>
 /// The answer to <see cref="ISessionPeers.Reclaim"/>: <paramref name="OwnedBy"/> names the other node whose session is the
-/// client id's (this node's is dropped); null when this node's stays. <paramref name="Answered"/> false: the owner could
-/// not be reached, and this node's session stays until a CONNECT settles it.
+/// client id's (this node's is dropped); null when this node's stays, or when the owner could not be reached (then a
+/// CONNECT of the client settles it).
 /// </summary>
-public sealed record SessionReclaimed(string ClientId, string? OwnedBy, bool Answered);
+public sealed record SessionReclaimed(string ClientId, string? OwnedBy);
 
 /// <summary>The client id's owner could not be reached in time; the connections waiting for it are refused (Server unavailable).</summary>
 public sealed record SessionClaimFailed(string ClientId, string Reason);

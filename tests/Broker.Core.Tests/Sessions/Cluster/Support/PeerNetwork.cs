@@ -217,14 +217,14 @@ internal sealed class PeerNetwork
             other = _owners.GetValueOrDefault(clientId);
             if (other is not null && other != node && !_down.Contains(other))
             {
-                registry.Tell(new SessionReclaimed(clientId, other, Answered: true));
+                registry.Tell(new SessionReclaimed(clientId, other));
                 return;
             }
 
             _owners[clientId] = node;
         }
 
-        registry.Tell(new SessionReclaimed(clientId, null, Answered: true));
+        registry.Tell(new SessionReclaimed(clientId, null));
     }
 
     internal void Release(string node, string clientId)
