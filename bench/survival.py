@@ -7,7 +7,7 @@ published to each sampled session, and the sampled clients reconnect to node 1 o
 (Session Present 1) with every message. Writes the figures into docs/PERFORMANCE.md between the survival markers and
 the raw JSON lines into bench/results/survival-<date>.jsonl.
 
-    python3 bench/survival.py                   # 10,000 sessions, about 3 minutes
+    python3 bench/survival.py                   # 10,000 sessions, about 7 minutes
     python3 bench/survival.py --quick --no-doc  # smoke run: 500 sessions, figures printed only
 
 The nodes run with their defaults (hocon/broker.conf) except what the harness needs (bench/comparison/cluster_nodes.py:
@@ -41,6 +41,7 @@ from compare import BROKER_DLL, REPO  # noqa: E402
 MARK_BEGIN, MARK_END = "<!-- survival:begin -->", "<!-- survival:end -->"
 LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (\w+): ")
 ADOPTED = re.compile(r"Session (\S+) adopted from storage")
+STALL_S = 120  # the wait for adoptions ends when none came for this long
 OFFERING = re.compile(r"Offering (\d+) durable sessions of removed node")
 
 
@@ -79,8 +80,11 @@ def psql(server, sql):
 
 def psql_rows(server, sql):
     env = {**os.environ, "PGPASSWORD": server["Password"]}
-    out = subprocess.run(["psql", "-h", server["Host"], "-p", server["Port"], "-U", server["Username"], "-d",
-                          server["Database"], "-qtAc", sql], env=env, timeout=10, capture_output=True, text=True)
+    try:
+        out = subprocess.run(["psql", "-h", server["Host"], "-p", server["Port"], "-U", server["Username"], "-d",
+                              server["Database"], "-qtAc", sql], env=env, timeout=10, capture_output=True, text=True)
+    except subprocess.TimeoutExpired:
+        return None  # a server out of connection slots may not even answer
     return [line.split("|") for line in out.stdout.splitlines() if line] if out.returncode == 0 else None
 
 
@@ -91,7 +95,7 @@ class ConnectionSampler(threading.Thread):
     def __init__(self, server, database):
         super().__init__(daemon=True)
         self.server, self.database, self.stopped = server, database, threading.Event()
-        self.peak_ours, self.peak_total, self.samples = 0, 0, 0
+        self.peak_ours, self.peak_total, self.samples, self.unanswered = 0, 0, 0, 0
         limit = psql_rows(server, "SHOW max_connections")
         self.max_connections = int(limit[0][0]) if limit else None
 
@@ -99,7 +103,9 @@ class ConnectionSampler(threading.Thread):
         while not self.stopped.wait(0.5):
             rows = psql_rows(self.server, "SELECT count(*) FILTER (WHERE datname = '%s'), count(*) FROM pg_stat_activity"
                              % self.database)
-            if rows:
+            if not rows:
+                self.unanswered += 1
+            else:
                 self.samples += 1
                 self.peak_ours = max(self.peak_ours, int(rows[0][0]))
                 self.peak_total = max(self.peak_total, int(rows[0][1]))
@@ -108,7 +114,21 @@ class ConnectionSampler(threading.Thread):
         self.stopped.set()
         self.join(timeout=15)
         return {"max_connections": self.max_connections, "peak_run_database": self.peak_ours,
-                "peak_server": self.peak_total, "samples": self.samples}
+                "peak_server": self.peak_total, "samples": self.samples,
+                "unanswered": self.unanswered}
+
+
+def storage_figures(server, database, lookup_client_id):
+    """What the nodes stored, and how PostgreSQL runs the query by which a node looks one client id's stored session
+    up for adoption (PostgresDatabase.ReadPersistenceIdsAsync, on the journal), timed by EXPLAIN ANALYZE."""
+    on_run = {**server, "Database": database}
+    rows = psql_rows(on_run, "SELECT (SELECT count(*) FROM public.journal), (SELECT count(*) FROM public.snapshots), "
+                             "(SELECT count(DISTINCT persistence_id) FROM public.journal)")
+    plan = psql_rows(on_run, "EXPLAIN ANALYZE SELECT DISTINCT persistence_id FROM public.journal "
+                             f"WHERE starts_with(persistence_id, 'session/{lookup_client_id}/')")
+    return {"journal_rows": int(rows[0][0]) if rows else None, "snapshot_rows": int(rows[0][1]) if rows else None,
+            "journal_ids": int(rows[0][2]) if rows else None,
+            "lookup_plan": [line[0] for line in plan] if plan else None}
 
 
 def connection_string(server, database):
@@ -179,10 +199,11 @@ async def publish(port, publisher, messages, timeout_s):
     """QoS 1 messages, every one acknowledged (sync durability: after its sessions' commit) or counted as refused."""
     connection = await Connection.open(port, publisher, clean_start=True, session_expiry_s=0)
     try:
-        refused = await connection.publish_qos1(messages, timeout_s)
+        codes = await connection.publish_qos1(messages, timeout_s)
     finally:
         await connection.disconnect()
-    return {"published": len(messages), "refused": len(refused)}
+    return {"published": len(messages), "no_subscribers": codes.count(0x10),
+            "refused": sum(1 for c in codes if c != 0x10)}
 
 
 async def collect(ports, prefix, sample, expected_of, per_client_s, concurrency=10):
@@ -229,17 +250,20 @@ def log_lines(broker):
 
 
 def watch_adoption(survivors, killed_address, killed_at, sessions, timeout_s, stall_s):
-    """Until every session is adopted across the survivors, or none more for stall_s, or timeout_s: the times of the
+    """Until every session is adopted across the survivors, or none more for stall_s once the node is removed, or
+    timeout_s: the times of the
     removal and of each adoption, from the survivors' own log lines (wall clock, ms)."""
     deadline = time.monotonic() + timeout_s
-    last_count, last_progress = -1, time.monotonic()
+    last_count, last_progress, removed_seen = -1, time.monotonic(), False
     while True:
         seen = {b.label: [entry for entry in log_lines(b) if entry[0] >= killed_at] for b in survivors}
         adopted = {label: [(t, ADOPTED.search(text).group(1)) for t, _, text in entries if ADOPTED.search(text)]
                    for label, entries in seen.items()}
         count = len({cid for pairs in adopted.values() for _, cid in pairs})
-        if count != last_count:
+        if count != last_count or not removed_seen:
             last_count, last_progress = count, time.monotonic()
+        removed_seen = removed_seen or any(f"Cluster member removed: {killed_address}" in text
+                                           for entries in seen.values() for _, _, text in entries)
         if count >= sessions or time.monotonic() > deadline or time.monotonic() - last_progress > stall_s:
             break
         time.sleep(0.5)
@@ -254,7 +278,8 @@ def watch_adoption(survivors, killed_address, killed_at, sessions, timeout_s, st
         per_node[label] = {
             "unreachable": first(label, f"Cluster member unreachable: {killed_address}"),
             "removed": first(label, f"Cluster member removed: {killed_address}"),
-            "offering": first(label, "durable sessions of removed node"),
+            "offering": first(label, "Offering "),
+            "listing_failed": first(label, "could not be listed for adoption"),
             "offered": int(offering.group(1)) if offering else None,
             "adopted": len(times), "first_adopted": min(times, default=None), "last_adopted": max(times, default=None),
         }
@@ -397,6 +422,8 @@ def run(nodes, args, prefix, sample, run_dir, sampler):
     records.append({"type": "routes", **routed})
     print(f"node1 routes {routed['routed']}/{routed['sample']} sampled topics to node3 after {routed['seconds']} s",
           flush=True)
+    records.append({"type": "storage", **storage_figures(sampler.server, sampler.database, client_id(sample[-1]))})
+    print(f"stored: {json.dumps(records[-1])}", flush=True)
     before = [(topic(prefix, i), f"before:{i}:{n}") for i in sample for n in range(args.queued)]
     queued = asyncio.run(asyncio.wait_for(publish(node1.port, "survive-before", before, 60), 120))
     records.append({"type": "queued", **queued})
@@ -409,7 +436,7 @@ def run(nodes, args, prefix, sample, run_dir, sampler):
     node3.process.wait(timeout=15)
     print(f"killed node3 (pid {node3.pid}) at {killed_at.time()}", flush=True)
     per_node, adoption = watch_adoption([node1, node2], killed_address, killed_at, args.sessions,
-                                        timeout_s=300 + args.sessions * 0.1, stall_s=60)
+                                        timeout_s=300 + args.sessions * 0.1, stall_s=STALL_S)
     figures = phases(per_node, killed_at, args.sessions)
     records.append({"type": "adoption", "killed_at": killed_at, "per_node": per_node, **adoption, "phases": figures})
     print(f"adoption: {json.dumps(figures)}; adopted {adoption['unique']} sessions ({adoption['lines']} lines)",
@@ -418,10 +445,17 @@ def run(nodes, args, prefix, sample, run_dir, sampler):
     # After the adoption: one message for each sampled session, on either survivor, which must route it to the
     # session's new node; then every sampled client reconnects to a survivor and must find all its messages.
     after = [(topic(prefix, i), f"after:{i}") for i in sample]
-    published_after = [asyncio.run(asyncio.wait_for(publish(b.port, f"survive-after-{b.label}", after[k::2], 60), 120))
-                       for k, b in enumerate((node1, node2))]
-    records.append({"type": "after", "published": sum(p["published"] for p in published_after),
-                    "refused": sum(p["refused"] for p in published_after)})
+    published_after = []
+    for k, b in enumerate((node1, node2)):
+        try:
+            published_after.append(asyncio.run(asyncio.wait_for(
+                publish(b.port, f"survive-after-{b.label}", after[k::2], 60), 120)))
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as e:
+            # Counted as refused: the check then finds these messages missing, which they are.
+            published_after.append({"published": 0, "no_subscribers": 0, "refused": len(after[k::2]), "error": repr(e)})
+    records.append({"type": "after", **{k: sum(p[k] for p in published_after)
+                                        for k in ("published", "no_subscribers", "refused")},
+                    "errors": [p["error"] for p in published_after if "error" in p]})
 
     def expected(i):
         return {f"before:{i}:{n}" for n in range(args.queued)} | {f"after:{i}"}
@@ -440,8 +474,10 @@ def run(nodes, args, prefix, sample, run_dir, sampler):
                     "lost": sum(len(c["missing"]) for c in checked),
                     "duplicates": sum(c["duplicates"] for c in checked),
                     "no_session": sum(1 for c in checked if not c["session_present"]),
+                    "session_but_missing": sum(1 for c in checked if c["session_present"] and c["missing"]),
+                    "errors": sum(1 for c in checked if c["error"]),
                     "received": sum(c["received"] for c in checked), "expected": len(sample) * (args.queued + 1),
-                    "failures": failed[:20]})
+                    "failures": failed})
     print(f"check: {json.dumps({k: v for k, v in records[-1].items() if k != 'failures'})}", flush=True)
     if failed or adoption["timed_out"]:
         records.append({"type": "broker_logs", **{b.label: brokers_module.tail(b.log_path, 30, 6000)
@@ -461,6 +497,14 @@ def report(records, args, run_id, jsonl):
     warnings = by["warnings"]
     pg = by["postgresql_connections"]
     not_adopted = by["not_adopted"]["client_ids"]
+    storage = by["storage"]
+    stalled = f" (then none for {STALL_S} s: the wait ended)" if adoption["timed_out"] else ""
+    offered = "; ".join(f"{label}: " + (f"{n['offered']:,}" if n["offered"] is not None else
+                                        "none, the listing failed" if n["listing_failed"] else "none")
+                        for label, n in per_node.items())
+    plan = storage["lookup_plan"] or []
+    lookup_ms = next((re.search(r"Execution Time: ([\d.]+)", p).group(1) for p in plan if "Execution Time" in p), "n/a")
+    lookup_scan = "sequential scan" if any("Seq Scan" in p for p in plan) else "index" if any("Index" in p for p in plan) else "?"
     adopted_by_node = ", ".join(f"{label} {n['adopted']:,}" for label, n in per_node.items())
     lines = [
         f"Run {run_id}, `python3 bench/survival.py`{' --quick' if args.quick else ''} (raw figures in "
@@ -484,21 +528,30 @@ def report(records, args, run_id, jsonl):
         f"| member unreachable (failure detection) | {s(f['kill_to_unreachable_s'])} |",
         f"| member removed (+ `stable_after` {args.stable_after}) | {s(f['kill_to_removed_s'])} |",
         f"| first session adopted | {s(f['kill_to_first_adopted_s'])} |",
-        f"| all {adoption['unique']:,} sessions adopted | {s(f['kill_to_last_adopted_s'])} |",
+        f"| last session adopted ({adoption['unique']:,} of {args.sessions:,}) | {s(f['kill_to_last_adopted_s'])} |",
         "",
         "| after the removal | |",
         "|---|---:|",
         f"| removed to first adopted, s | {s(f['removed_to_first_adopted_s'])} |",
-        f"| removed to all adopted, s | {s(f['removed_to_last_adopted_s'])} |",
-        f"| sessions adopted per second (removed to all adopted) | {f['adopted_per_s'] or 'n/a'} |",
+        f"| removed to last adopted, s | {s(f['removed_to_last_adopted_s'])}{stalled} |",
+        f"| sessions adopted per second (removed to last adopted) | {f['adopted_per_s'] or 'n/a'} |",
+        f"| survivors that listed node 3's sessions and offered them | {offered} |",
         f"| sessions adopted / on node 3 | {adoption['unique']:,} / {args.sessions:,} "
         f"({adopted_by_node}) |",
-        f"| sampled clients failing (no session, a message missing or twice, an error) | {check['failed']} of {check['clients']} |",
+        f"| sampled clients failing (no session, a message missing or twice, an error) | {check['failed']} of {check['clients']} "
+        f"(no session {check['no_session']}, session but messages missing {check['session_but_missing']}, "
+        f"errors {check['errors']}) |",
+        f"| messages published after the adoption answered 0x10, no matching subscribers | "
+        f"{by['after']['no_subscribers']} of {by['after']['published']}"
+        f"{'; not published: ' + str(by['after']['refused']) if by['after']['refused'] else ''} |",
         f"| messages lost (acknowledged, never delivered) | {check['lost']} of {check['expected']} |",
         f"| sessions never adopted (still in storage after the check) | {len(not_adopted)} |",
         f"| warnings and errors logged by the survivors, kill to end of check | {warnings['total']} |",
+        f"| stored before the kill: journal rows, snapshot rows | {storage['journal_rows']:,}, {storage['snapshot_rows']:,} |",
+        f"| one client id's lookup for adoption (a query on the journal), ms; its plan | {lookup_ms} ({lookup_scan}) |",
         f"| PostgreSQL connections at most, the run's database / the server (max_connections {pg['max_connections']}) "
-        f"| {pg['peak_run_database']} / {pg['peak_server']} |",
+        f"| {pg['peak_run_database']} / {pg['peak_server']} ({pg['unanswered']} of "
+        f"{pg['samples'] + pg['unanswered']} samples unanswered) |",
     ]
     if warnings["kinds"]:
         lines += ["", "The survivors' warnings and errors, by kind (numbers, client ids and addresses as #):", ""]

@@ -101,8 +101,8 @@ class Connection:
                 return
 
     async def publish_qos1(self, messages, timeout_s=30):
-        """Publishes (topic, payload) pairs at QoS 1, at most receive_maximum unacknowledged; returns the PUBACK codes
-        that were not success (0x00, or 0x10 no matching subscribers)."""
+        """Publishes (topic, payload) pairs at QoS 1, at most receive_maximum unacknowledged; returns the PUBACK reason
+        codes other than success (0x00): 0x10 (no matching subscribers) is one, the message went nowhere."""
         pending, refused, window = set(), [], max(1, min(self.receive_maximum, 32))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
@@ -125,7 +125,7 @@ class Connection:
         pid = struct.unpack_from("!H", body)[0]
         pending.discard(pid)
         code = body[2] if len(body) > 2 else 0
-        return [code] if code not in (0x00, 0x10) else []
+        return [code] if code else []
 
     def publish_qos0(self, topic, payload):
         self.writer.write(_packet(PUBLISH, 0x00, _string(topic) + b"\x00" + payload.encode()))
