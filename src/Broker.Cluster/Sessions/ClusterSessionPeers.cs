@@ -63,7 +63,7 @@ public sealed class ClusterSessionPeers : ISessionPeers
 
     public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => _routes.SpreadAsync(filters, SpreadTimeout);
 
-    public void Adopt(string clientId) => _region.Tell(new AdoptOwner(clientId));
+    public void Adopt(string clientId, string persistenceId) => _region.Tell(new AdoptOwner(clientId, persistenceId));
 
     public bool IsMember(string ownerKey)
     {

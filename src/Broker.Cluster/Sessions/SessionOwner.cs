@@ -140,7 +140,7 @@ internal sealed class SessionOwner : ReceiveActor, IWithStash, IWithTimers
 
             _mayBeStored = false;
             Context.ActorSelection(new RootActorPath(Address.Parse(owner)) / "user" / SessionPeerBridge.Name)
-                .Tell(new Broker.Core.Sessions.Cluster.AdoptStoredSession(adopt.ClientId));
+                .Tell(new Broker.Core.Sessions.Cluster.AdoptStoredSession(adopt.ClientId, adopt.PersistenceId));
         });
         Receive<ReclaimOwner>(reclaim =>
         {

@@ -28,7 +28,7 @@ internal sealed record ReleaseOwner(string ClientId, string Node) : IOwnerMessag
 internal sealed record OwnerGranted(string ClientId, string? PreviousNode, bool MayBeStored = false);
 
 /// <summary>A stored session of the client id whose node is gone: the entity's own node adopts it unless a member owns the client id.</summary>
-internal sealed record AdoptOwner(string ClientId) : IOwnerMessage;
+internal sealed record AdoptOwner(string ClientId, string PersistenceId) : IOwnerMessage;
 
 /// <summary>An owner entity that has just started asks every node's session bridge whether it holds the client id's session.</summary>
 internal sealed record WhoHas(string ClientId);

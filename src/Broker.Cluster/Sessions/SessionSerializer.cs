@@ -89,12 +89,14 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
                 break;
             case AdoptOwner adopt:
                 writer.Write(adopt.ClientId);
+                writer.Write(adopt.PersistenceId);
                 break;
             case WhoHas who:
                 writer.Write(who.ClientId);
                 break;
             case AdoptStoredSession adopt:
                 writer.Write(adopt.ClientId);
+                writer.Write(adopt.PersistenceId);
                 break;
             case Has has:
                 writer.Write(has.ClientId);
@@ -159,11 +161,11 @@ internal sealed class SessionSerializer(ExtendedActorSystem system) : Serializer
             case "G":
                 return new OwnerGranted(reader.ReadString(), ReadOptional(reader), reader.ReadBoolean());
             case "A":
-                return new AdoptOwner(reader.ReadString());
+                return new AdoptOwner(reader.ReadString(), reader.ReadString());
             case "W":
                 return new WhoHas(reader.ReadString());
             case "T":
-                return new AdoptStoredSession(reader.ReadString());
+                return new AdoptStoredSession(reader.ReadString(), reader.ReadString());
             case "H":
                 return new Has(reader.ReadString(), reader.ReadBoolean(), reader.ReadString());
         }

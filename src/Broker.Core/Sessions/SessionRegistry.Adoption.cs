@@ -16,6 +16,17 @@ namespace Broker.Core.Sessions;
 /// </summary>
 public sealed partial class SessionRegistry
 {
+    /// <summary>
+    /// Adopted sessions being read back at once: each reads its journal over a pooled connection, and a node that adopts
+    /// thousands at once (its share of a dead node's) would otherwise exhaust the pool and fail most of them.
+    /// </summary>
+    private const int AdoptionsAtOnce = 32;
+
+    // Offered sessions waiting for a place, in order, and their stored ids by client id.
+    private readonly Queue<string> _adoptionQueue = new();
+    private readonly Dictionary<string, string> _adoptionIds = new(StringComparer.Ordinal);
+    private int _adoptionsRunning;
+
     private bool ReceiveAdoption(object message)
     {
         switch (message)
@@ -28,9 +39,10 @@ public sealed partial class SessionRegistry
 
                 return true;
             case AdoptStoredSession adopt:
-                if (_storage.Shared && !_byClientId.ContainsKey(adopt.ClientId) && !_claims.ContainsKey(adopt.ClientId))
+                if (_storage.Shared && _adoptionIds.TryAdd(adopt.ClientId, adopt.PersistenceId))
                 {
-                    LookUpStored(adopt.ClientId);
+                    _adoptionQueue.Enqueue(adopt.ClientId);
+                    StartAdoptions();
                 }
 
                 return true;
@@ -56,9 +68,9 @@ public sealed partial class SessionRegistry
                 var ids = await StoredIdsAsync(persistence, SessionStorage.PersistenceIdPrefix).ConfigureAwait(false);
                 var sessions = NewestIncarnations(ids, owner => owner == ownerKey, leftovers: null);
                 LogOffering(logger, sessions.Count, ownerKey);
-                foreach (var clientId in sessions.Keys)
+                foreach (var (clientId, persistenceId) in sessions)
                 {
-                    peers.Adopt(clientId);
+                    peers.Adopt(clientId, persistenceId);
                 }
             }
             catch (Exception e)
@@ -124,6 +136,42 @@ public sealed partial class SessionRegistry
         if (found.PersistenceId is { } persistenceId && !_byClientId.ContainsKey(found.ClientId))
         {
             Create(found.ClientId, persistenceId, recover: true);
+        }
+    }
+
+    /// <summary>The offered sessions are started a bounded number at a time, each once the one before it was read back (or failed).</summary>
+    private void StartAdoptions()
+    {
+        while (_adoptionsRunning < AdoptionsAtOnce && _adoptionQueue.TryDequeue(out var clientId))
+        {
+            AdoptNowIfOffered(clientId);
+        }
+    }
+
+    /// <summary>
+    /// An offered session not started yet is started now when its client id is wanted here (a CONNECT, or another node's
+    /// move): this node owns it, and a session made afresh beside it would be a second one.
+    /// </summary>
+    private void AdoptNowIfOffered(string clientId)
+    {
+        if (!_adoptionIds.Remove(clientId, out var persistenceId) || _byClientId.ContainsKey(clientId))
+        {
+            return;
+        }
+
+        Create(clientId, persistenceId, recover: true);
+        _byClientId[clientId].Adopting = true;
+        _adoptionsRunning++;
+    }
+
+    /// <summary>An adopted session was read back, or failed (then it is started again after a back-off, as any durable one).</summary>
+    private void AdoptionDone(Entry entry)
+    {
+        if (entry.Adopting)
+        {
+            entry.Adopting = false;
+            _adoptionsRunning--;
+            StartAdoptions();
         }
     }
 

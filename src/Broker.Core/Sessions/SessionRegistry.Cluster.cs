@@ -279,6 +279,7 @@ public sealed partial class SessionRegistry
     /// </summary>
     private void TransferAsked(TransferRequest request)
     {
+        AdoptNowIfOffered(request.ClientId);
         if (!_byClientId.TryGetValue(request.ClientId, out var entry))
         {
             if (_claims.TryGetValue(request.ClientId, out var claim))

@@ -193,6 +193,7 @@ public sealed partial class SessionRegistry
 
     private void RecoveryDone(Entry entry, bool recovered)
     {
+        AdoptionDone(entry);
         if (!entry.Recovering)
         {
             return;

@@ -111,6 +111,7 @@ public sealed partial class SessionRegistry : ActorBase
     private void OpenHere(OpenSession open, IActorRef? replyTo)
     {
         var clientId = open.Request.ClientId;
+        AdoptNowIfOffered(clientId);
         if (!_byClientId.TryGetValue(clientId, out var entry))
         {
             Create(clientId, persistenceId: null, recover: false)
@@ -230,6 +231,9 @@ public sealed partial class SessionRegistry : ActorBase
         public int Restarts { get; set; }
 
         public Queue<(OpenSession Open, IActorRef? ReplyTo)> Waiting { get; } = new();
+
+        /// <summary>Adopted from a node that is gone and still being read back (SessionRegistry.Adoption.cs).</summary>
+        public bool Adopting { get; set; }
 
         /// <summary>The node this session is being moved to; it ends once there (SessionRegistry.Cluster.cs).</summary>
         public string? MovedTo { get; set; }

@@ -27,10 +27,10 @@ public interface ISessionPeers
     void Reclaim(string clientId, IActorRef registry);
 
     /// <summary>
-    /// A stored session of <paramref name="clientId"/> whose node is gone: its owner entity has its own node adopt it
+    /// The stored session <paramref name="persistenceId"/> of <paramref name="clientId"/>, whose node is gone: its owner entity has its own node adopt it
     /// (<see cref="AdoptStoredSession"/>), unless a member owns the client id already.
     /// </summary>
-    void Adopt(string clientId);
+    void Adopt(string clientId, string persistenceId);
 
     /// <summary>Completes once every reachable node routes <paramref name="filters"/> to this node (or a bound passed).</summary>
     Task SpreadRoutesAsync(IReadOnlyList<string> filters);

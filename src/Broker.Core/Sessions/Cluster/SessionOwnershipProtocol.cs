@@ -43,4 +43,5 @@ public sealed record SessionHeld(string ClientId, bool Held);
 public sealed record AdoptSessionsOf(string Node);
 
 /// <summary>From the client id's owner entity: this node now owns the client id; start its stored session of a node that is gone.</summary>
-public sealed record AdoptStoredSession(string ClientId);
+/// <param name="PersistenceId">The stored session's id, as the removed node's listing found it: adopted without looking it up again.</param>
+public sealed record AdoptStoredSession(string ClientId, string PersistenceId);

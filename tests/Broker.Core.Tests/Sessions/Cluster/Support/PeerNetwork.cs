@@ -291,7 +291,7 @@ internal sealed class FakeSessionPeers(PeerNetwork network, string nodeName) : I
     public void Send(string node, SessionPeerMessage message) => network.Send(NodeName, node, message);
 
     // Adoption needs storage shared by the cluster, which these in-memory nodes do not have (interop SessionSurvivalTests).
-    public void Adopt(string clientId) => throw new NotSupportedException("no shared storage here");
+    public void Adopt(string clientId, string persistenceId) => throw new NotSupportedException("no shared storage here");
 
     public bool IsMember(string ownerKey) => true;
 
