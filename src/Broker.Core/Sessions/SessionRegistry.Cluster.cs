@@ -19,6 +19,15 @@ namespace Broker.Core.Sessions;
 /// </summary>
 public sealed partial class SessionRegistry
 {
+    /// <summary>
+    /// How long a CONNECT whose session ends with its connection (clean start, expiry 0) waits for its claim before it is
+    /// served here anyway. Its owner entity may be on a node that died and is not yet removed (failure detection plus
+    /// stable_after: half a minute by default); such a client would otherwise be refused by every node meanwhile, for a
+    /// session nobody keeps. The price: a second connection of that client id on another node meanwhile is not taken over.
+    /// A session that outlives its connection always waits: two of them would each keep messages the other misses.
+    /// </summary>
+    internal static readonly TimeSpan TransientClaimWait = TimeSpan.FromSeconds(2);
+
     private ISessionPeers? _peers;
     private long _nextTransferId;
 
@@ -57,6 +66,9 @@ public sealed partial class SessionRegistry
                 return true;
             case SessionClaimFailed failed:
                 ClaimFailed(failed);
+                return true;
+            case ClaimWaitedLong waited:
+                ClaimWaitedTooLong(waited);
                 return true;
             case HoldsSession holds:
                 Sender?.Tell(new SessionHeld(holds.ClientId, Holds(holds.ClientId)), Self);
@@ -126,9 +138,25 @@ public sealed partial class SessionRegistry
         {
             _claims[clientId] = claim = new PendingClaim();
             peers.Claim(clientId, Self);
+            Context.Timers.StartSingleTimer(ClaimWaitKey(clientId), new ClaimWaitedLong(clientId), TransientClaimWait);
         }
 
         claim.Opens.Enqueue((open, replyTo));
+    }
+
+    private static string ClaimWaitKey(string clientId) => "claim/" + clientId;
+
+    /// <summary>The owner has not answered within <see cref="TransientClaimWait"/>: connections that keep no session are served here.</summary>
+    private void ClaimWaitedTooLong(ClaimWaitedLong waited)
+    {
+        if (!_claims.TryGetValue(waited.ClientId, out var claim) || claim.TransferId != 0 || claim.LookingUp
+            || !claim.Opens.All(static o => o.Open.Request is { CleanStart: true, SessionExpirySeconds: 0 }))
+        {
+            return;
+        }
+
+        LogServedUnclaimed(_logger, waited.ClientId, TransientClaimWait.TotalSeconds);
+        FinishClaim(waited.ClientId, claim, snapshot: null, from: null);
     }
 
     private void ClaimSettled(string clientId, string? previousNode, bool mayBeStored = false)
@@ -185,6 +213,7 @@ public sealed partial class SessionRegistry
         }
 
         CancelTransferBound(failed.ClientId, claim);
+        Context.Timers.Cancel(ClaimWaitKey(failed.ClientId));
         LogClaimFailed(_logger, failed.ClientId, failed.Reason);
         foreach (var (open, _) in claim.Opens)
         {
@@ -243,6 +272,7 @@ public sealed partial class SessionRegistry
     private void FinishClaim(string clientId, PendingClaim claim, SessionSnapshot? snapshot, string? from)
     {
         _claims.Remove(clientId);
+        Context.Timers.Cancel(ClaimWaitKey(clientId));
         CancelTransferBound(clientId, claim);
         if (snapshot is not null && from is not null && _peers is not null && !_byClientId.ContainsKey(clientId))
         {
@@ -347,6 +377,9 @@ public sealed partial class SessionRegistry
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ClientId} held here before this node was in the cluster is dropped: the client connected to {Node} meanwhile")]
     private static partial void LogDropped(ILogger logger, string clientId, string node);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} served without its owner's answer after {Seconds} s: its session ends with its connection")]
+    private static partial void LogServedUnclaimed(ILogger logger, string clientId, double seconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} refused: its session's owner could not be reached ({Reason})")]
     private static partial void LogClaimFailed(ILogger logger, string clientId, string reason);
 
@@ -373,6 +406,9 @@ public sealed partial class SessionRegistry
         /// <summary>What the old node forwarded before the moved session was made here (see <see cref="ReceiveCluster"/>).</summary>
         public List<TransferPending> Forwarded { get; } = [];
     }
+
+    /// <summary>The registry's own timer: the claim of a client id has waited <see cref="TransientClaimWait"/>.</summary>
+    private sealed record ClaimWaitedLong(string ClientId);
 
     /// <summary>The registry's own timer: the move <paramref name="TransferId"/> was not answered within <see cref="SessionActor.TransferBound"/>.</summary>
     private sealed record TransferTimedOut(string ClientId, long TransferId);
