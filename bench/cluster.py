@@ -96,13 +96,8 @@ def main():
             records.append(convergence(one, two, args))
             print(json.dumps(records[-1]), flush=True)
         finally:
-            for b in started:
-                b.stop()
-    results = REPO / "bench/results" if not args.quick else Path(tempfile.gettempdir())
-    results.mkdir(parents=True, exist_ok=True)
-    with open(results / f"cluster-{run_id}.jsonl", "w") as f:
-        for r in records:
-            f.write(json.dumps(r) + "\n")
+            cluster_nodes.stop(started)
+    cluster_nodes.save_records(REPO, "cluster", run_id, records, args.quick)
     text = report(records, args, run_id)
     if args.no_doc or args.quick:
         print(text)

@@ -22,7 +22,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -381,21 +380,10 @@ def main():
             try:
                 records += run(nodes, args, prefix, sample, run_dir, ConnectionSampler(server, database))
             finally:
-                for b in nodes:
-                    b.stop()
-                if args.keep_logs:
-                    args.keep_logs.mkdir(parents=True, exist_ok=True)
-                    for b in nodes:
-                        if b.log_path and b.log_path.exists():
-                            shutil.copy(b.log_path, args.keep_logs / b.log_path.name)
+                cluster_nodes.stop(nodes, args.keep_logs)
     finally:
         psql(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    results = REPO / "bench/results" if not args.quick else Path(tempfile.gettempdir())
-    results.mkdir(parents=True, exist_ok=True)
-    jsonl = results / f"survival-{run_id}.jsonl"
-    with open(jsonl, "w") as f:
-        for r in records:
-            f.write(json.dumps(jsonable(r)) + "\n")
+    jsonl = cluster_nodes.save_records(REPO, "survival", run_id, [jsonable(r) for r in records], args.quick)
     print(f"raw figures: {jsonl}")
     text = report(records, args, run_id, jsonl)
     if args.no_doc or args.quick:

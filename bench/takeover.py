@@ -18,7 +18,6 @@ with compare.py's configuration. Needs the .NET SDK, mosquitto and python paho f
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -98,19 +97,8 @@ def main():
                 records.append(record)
                 print(summary(record), flush=True)
         finally:
-            for b in started:
-                b.stop()
-            if args.keep_logs:
-                args.keep_logs.mkdir(parents=True, exist_ok=True)
-                for b in started:
-                    if b.log_path and b.log_path.exists():
-                        shutil.copy(b.log_path, args.keep_logs / b.log_path.name)
-    results = REPO / "bench/results" if not args.quick else Path(tempfile.gettempdir())
-    results.mkdir(parents=True, exist_ok=True)
-    jsonl = results / f"takeover-{run_id}.jsonl"
-    with open(jsonl, "w") as f:
-        for r in records:
-            f.write(json.dumps(r) + "\n")
+            cluster_nodes.stop(started, args.keep_logs)
+    jsonl = cluster_nodes.save_records(REPO, "takeover", run_id, records, args.quick)
     print(f"raw figures: {jsonl}")
     text = report(records, args, run_id, jsonl)
     if args.no_doc or args.quick:

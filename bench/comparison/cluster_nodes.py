@@ -1,11 +1,15 @@
 """Our broker as nodes of a static cluster on loopback, waiting for the members, and a script's own section of
-docs/PERFORMANCE.md between its markers: what bench/cluster.py and bench/takeover.py share."""
+docs/PERFORMANCE.md between its markers, stopping the run's brokers and keeping its raw lines: what bench/cluster.py,
+bench/takeover.py and bench/survival.py share."""
 
 import json
 import re
+import shutil
 import sys
+import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 from comparison import brokers as brokers_module
 
@@ -57,6 +61,29 @@ def wait_members_up(broker, count, timeout_s=60):
         if time.monotonic() > deadline:
             sys.exit(f"{broker.label} did not see {count} members Up within {timeout_s} s ({url})")
         time.sleep(0.2)
+
+
+def stop(brokers, keep_logs=None):
+    """Stops the brokers a run started; with keep_logs (a folder), their logs are copied there for a later look."""
+    for b in brokers:
+        b.stop()
+    if keep_logs:
+        keep_logs.mkdir(parents=True, exist_ok=True)
+        for b in brokers:
+            if b.log_path and b.log_path.exists():
+                shutil.copy(b.log_path, keep_logs / b.log_path.name)
+
+
+def save_records(repo, name, run_id, records, quick):
+    """The run's raw lines, one JSON object each: bench/results/<name>-<run id>.jsonl, or the temporary directory for a
+    quick run (never cited). Returns the file's path."""
+    results = repo / "bench/results" if not quick else Path(tempfile.gettempdir())
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{name}-{run_id}.jsonl"
+    with open(path, "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    return path
 
 
 def write_section(path, begin, end, text, heading):
