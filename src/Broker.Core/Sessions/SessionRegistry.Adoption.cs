@@ -32,6 +32,9 @@ public sealed partial class SessionRegistry
         switch (message)
         {
             case AdoptSessionsOf adopt:
+                // Every survivor offers them, not one chosen: a survivor that fails while offering leaves none out. An
+                // owner entity takes the first offer of a client id and sends the later ones to the node it chose, whose
+                // registry ignores a session it already started.
                 if (_storage.Shared && _peers is { } peers)
                 {
                     OfferStoredSessionsOf(SessionStorage.OwnerKeyOf(adopt.Node), peers);

@@ -108,7 +108,7 @@ public sealed partial class SessionRegistry
     /// </summary>
     private void Reclaim(string clientId, Entry entry)
     {
-        if (_peers is { } peers && entry.Session is not null && entry.MovedTo is null && !entry.Stopping)
+        if (_peers is { } peers && entry.IsServing)
         {
             peers.Reclaim(clientId, Self);
         }
@@ -117,13 +117,13 @@ public sealed partial class SessionRegistry
     private void Reclaimed(SessionReclaimed reclaimed)
     {
         if (reclaimed.OwnedBy is not { } owner || _claims.ContainsKey(reclaimed.ClientId)
-            || !_byClientId.TryGetValue(reclaimed.ClientId, out var entry) || entry.Session is not { } session || entry.MovedTo is not null || entry.Stopping)
+            || !_byClientId.TryGetValue(reclaimed.ClientId, out var entry) || !entry.IsServing)
         {
             return;
         }
 
         LogDropped(_logger, reclaimed.ClientId, owner);
-        session.Tell(DropSession.Instance, Self);
+        entry.Session.Tell(DropSession.Instance, Self);
         entry.MovedTo = owner;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broker.Actors;
 using Broker.Actors.Persistence;
 using Broker.Core.Messaging;
@@ -119,7 +120,7 @@ public sealed partial class SessionRegistry : ActorBase
             return;
         }
 
-        if (entry.Stopping || entry.Session is null || entry.MovedTo is not null)
+        if (!entry.IsServing)
         {
             entry.Waiting.Enqueue((open, replyTo));
             return;
@@ -231,6 +232,10 @@ public sealed partial class SessionRegistry : ActorBase
         public int Restarts { get; set; }
 
         public Queue<(OpenSession Open, IActorRef? ReplyTo)> Waiting { get; } = new();
+
+        /// <summary>The session runs here and takes requests: not being started again, moved away or stopped.</summary>
+        [MemberNotNullWhen(true, nameof(Session))]
+        public bool IsServing => Session is not null && MovedTo is null && !Stopping;
 
         /// <summary>Adopted from a node that is gone and still being read back (SessionRegistry.Adoption.cs).</summary>
         public bool Adopting { get; set; }
