@@ -84,7 +84,7 @@ public sealed partial class SessionRegistry
     }
 
     /// <summary>The newest stored incarnation of the client id whose owner is no member: a session that outlived its node.</summary>
-    private void LookUpStored(string clientId, bool forClaim = false)
+    private void LookUpStored(string clientId)
     {
         var persistence = PersistenceExtension.Get(Context.System);
         var peers = _peers;
@@ -101,11 +101,11 @@ public sealed partial class SessionRegistry
             }
             catch (Exception e)
             {
-                self.Tell(new StoredSessionFound(clientId, null, forClaim, e));
+                self.Tell(new StoredSessionFound(clientId, null, e));
                 return;
             }
 
-            self.Tell(new StoredSessionFound(clientId, found, forClaim, null));
+            self.Tell(new StoredSessionFound(clientId, found, null));
         });
     }
 
@@ -116,21 +116,11 @@ public sealed partial class SessionRegistry
             LogLookupFailed(_logger, found.ClientId, failure);
         }
 
-        if (found.ForClaim)
+        if (_claims.TryGetValue(found.ClientId, out var claim) && claim.LookingUp)
         {
-            if (_claims.TryGetValue(found.ClientId, out var claim) && claim.LookingUp)
-            {
-                claim.LookingUp = false;
-                AdoptFound(found);
-                FinishClaim(found.ClientId, claim, snapshot: null, from: null);
-            }
-
-            return;
-        }
-
-        if (!_claims.ContainsKey(found.ClientId))
-        {
+            claim.LookingUp = false;
             AdoptFound(found);
+            FinishClaim(found.ClientId, claim, snapshot: null, from: null);
         }
     }
 
@@ -203,5 +193,5 @@ public sealed partial class SessionRegistry
     [LoggerMessage(Level = LogLevel.Error, Message = "Stored sessions of {ClientId} could not be looked up; it starts afresh")]
     private static partial void LogLookupFailed(ILogger logger, string clientId, Exception cause);
 
-    private sealed record StoredSessionFound(string ClientId, string? PersistenceId, bool ForClaim, Exception? Failure);
+    private sealed record StoredSessionFound(string ClientId, string? PersistenceId, Exception? Failure);
 }

@@ -170,7 +170,7 @@ public sealed partial class SessionRegistry
         {
             // The session of a node that is gone may be in storage: adopted here before the connection is attached.
             claim.LookingUp = true;
-            LookUpStored(clientId, forClaim: true);
+            LookUpStored(clientId);
             return;
         }
 
