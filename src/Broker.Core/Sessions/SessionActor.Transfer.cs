@@ -70,12 +70,12 @@ public sealed partial class SessionActor
         _seenIds = [];
         foreach (var message in snapshot.State.Queued)
         {
-            Remember(message.Deliver);
+            _seenIds.Add(SeenKey(message.Deliver));
         }
 
         foreach (var inflight in snapshot.State.Inflight)
         {
-            Remember(inflight.Message.Deliver);
+            _seenIds.Add(SeenKey(inflight.Message.Deliver));
         }
 
         _state.Resubscribe();
@@ -87,8 +87,7 @@ public sealed partial class SessionActor
 
     private void HandleDeliver(Deliver deliver)
     {
-        // A retained copy is a delivery of its own (a subscription made again), even of a message seen live.
-        if (_seenIds is not null && !deliver.FromRetained && deliver.Message.Id != 0 && !Remember(deliver))
+        if (IsCopy(deliver))
         {
             // Routed here and to the old node during the move: the first copy counts.
             deliver.Commit?.Succeed();
@@ -102,11 +101,23 @@ public sealed partial class SessionActor
         WaitForCommit(deliver.Commit, recorded);
     }
 
-    private bool Remember(Deliver deliver)
+    /// <summary>
+    /// Whether this session had the delivery already during a move (then it is dropped); if not, it is remembered. A
+    /// retained copy is a delivery of its own (a subscription made again), even of a message seen live; a message without
+    /// an id (stored before ids) cannot be told apart.
+    /// </summary>
+    private bool IsCopy(Deliver deliver)
     {
-        var seen = (deliver.Message.Id, deliver.ShareGroup);
-        return seen.Id == 0 || (_seenClosing ? !_seenIds!.Contains(seen) : _seenIds!.Add(seen));
+        if (_seenIds is null || deliver.FromRetained || deliver.Message.Id == 0)
+        {
+            return false;
+        }
+
+        var seen = SeenKey(deliver);
+        return _seenClosing ? _seenIds.Contains(seen) : !_seenIds.Add(seen);
     }
+
+    private static (long Id, string? ShareGroup) SeenKey(Deliver deliver) => (deliver.Message.Id, deliver.ShareGroup);
 
     /// <summary>The new session's side: deliveries forwarded by the old one, and its end.</summary>
     private void ReceiveMovedIn(object message)
@@ -255,7 +266,7 @@ public sealed partial class SessionActor
                 {
                     AnswerUnhandled(pending, moving.Peers, failed: true);
                 }
-                else if (_seenIds is null || forwarded.FromRetained || Remember(forwarded))
+                else if (!IsCopy(forwarded))
                 {
                     HandleForwarded(pending, forwarded, moving.Peers, forward: d => Forward(moving, d));
                 }
