@@ -61,7 +61,7 @@ public sealed class BrokerCluster : IAsyncDisposable
         var bridge = system.ActorOf(Props.Create(() => new SessionPeerBridge(NodeName, loggerFactory.CreateLogger<SessionPeerBridge>())), SessionPeerBridge.Name);
         var owners = ClusterSharding.Get(system).Start(
             "session-owner", Props.Create(() => new SessionOwner()), ClusterShardingSettings.Create(system), new OwnerMessageExtractor(OwnerShards));
-        Sessions = new ClusterSessionPeers(system, owners, bridge, Routes, NodeName, settings.StableAfter);
+        Sessions = new ClusterSessionPeers(system, owners, bridge, Routes, Forwarder, NodeName, settings.StableAfter);
         var progress = new JoinProgress(settings.Seeds.Count > 0 ? "still trying " + DescribeSeeds(settings) : DescribeSeeds(settings));
         Action selfLeaving = () => _left = true;
         system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved, OnMemberUp, selfLeaving)), "broker-membership");
@@ -207,6 +207,7 @@ public sealed class BrokerCluster : IAsyncDisposable
         try
         {
             await _system.Terminate().WaitAsync(StopBound).ConfigureAwait(false);
+            Forwarder.Stop();
         }
         catch (TimeoutException)
         {

@@ -94,7 +94,7 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
         };
         var inbox = Cluster.B.Listen("whole", "plant/line1/temperature");
 
-        Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, message, null, null, null);
+        Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, message, null, null, null, durable: false);
 
         await Eventually.True(() => !inbox.Deliveries.IsEmpty, "B received the message");
         var received = inbox.Messages.Single();
@@ -118,7 +118,7 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
         Random.Shared.NextBytes(payload);
         var inbox = Cluster.A.Listen("big", "big");
 
-        Cluster.C.Cluster.Forwarder.Forward(Cluster.A.Name, new ApplicationMessage { Topic = "big", Payload = payload }, null, null, null);
+        Cluster.C.Cluster.Forwarder.Forward(Cluster.A.Name, new ApplicationMessage { Topic = "big", Payload = payload }, null, null, null, durable: false);
 
         await Eventually.True(() => !inbox.Deliveries.IsEmpty, "A received the 1 MB message");
         var received = inbox.Messages.Single();
@@ -133,7 +133,7 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
         var inbox = Cluster.B.Listen("large", "large/+");
         for (var i = 0; i < 3; i++)
         {
-            Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, new ApplicationMessage { Topic = $"large/{i}", Payload = "p"u8.ToArray(), Properties = properties }, null, null, null);
+            Cluster.A.Cluster.Forwarder.Forward(Cluster.B.Name, new ApplicationMessage { Topic = $"large/{i}", Payload = "p"u8.ToArray(), Properties = properties }, null, null, null, durable: false);
         }
 
         await Eventually.True(() => inbox.Deliveries.Count >= 3, "B received all three");
@@ -146,7 +146,7 @@ public sealed class ClusterTests(ThreeNodeFixture fixture) : IClassFixture<Three
         var inbox = Cluster.C.Listen("order", "order");
         for (var i = 0; i < 1_000; i++)
         {
-            Cluster.B.Cluster.Forwarder.Forward(Cluster.C.Name, new ApplicationMessage { Topic = "order", Payload = BitConverter.GetBytes(i) }, null, null, null);
+            Cluster.B.Cluster.Forwarder.Forward(Cluster.C.Name, new ApplicationMessage { Topic = "order", Payload = BitConverter.GetBytes(i) }, null, null, null, durable: false);
         }
 
         await Eventually.True(() => inbox.Deliveries.Count >= 1_000, "C received all 1,000");

@@ -65,7 +65,7 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
         var commit = new PublishCommit(_ => { }, waitsForStorage: false);
         var credit = new CountingCredit();
 
-        Cluster.A.Cluster.Forwarder.Forward($"akka.tcp://broker-test-shared@127.0.0.1:{UnassignedPorts.Next()}", Message("gone", QualityOfService.AtLeastOnce), null, credit, commit);
+        Cluster.A.Cluster.Forwarder.Forward($"akka.tcp://broker-test-shared@127.0.0.1:{UnassignedPorts.Next()}", Message("gone", QualityOfService.AtLeastOnce), null, credit, commit, durable: false);
 
         Assert.True(commit.Seal(), "nobody joined the commit");
         Assert.Equal(0, credit.Held);
@@ -89,7 +89,7 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
         var commit = new PublishCommit(c => completed.TrySetResult(c), waitsForStorage: false);
         var credit = new CountingCredit();
 
-        a.Cluster.Forwarder.Forward(hung.Name, Message("stalled", QualityOfService.AtLeastOnce), null, credit, commit);
+        a.Cluster.Forwarder.Forward(hung.Name, Message("stalled", QualityOfService.AtLeastOnce), null, credit, commit, durable: false);
         Assert.False(commit.Seal());
         Assert.Equal(1, credit.Held);
 
@@ -100,7 +100,7 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
         // Under sync durability too, and the next one as well (nothing is held for it until it answers).
         var nextDone = new TaskCompletionSource<PublishCommit>(TaskCreationOptions.RunContinuationsAsynchronously);
         var next = new PublishCommit(c => nextDone.TrySetResult(c), waitsForStorage: true);
-        a.Cluster.Forwarder.Forward(hung.Name, Message("stalled", QualityOfService.AtLeastOnce), null, null, next);
+        a.Cluster.Forwarder.Forward(hung.Name, Message("stalled", QualityOfService.AtLeastOnce), null, null, next, durable: false);
         if (!next.Seal())
         {
             Assert.False((await nextDone.Task.WaitAsync(TimeSpan.FromSeconds(10))).Failed);

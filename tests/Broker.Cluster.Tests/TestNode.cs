@@ -61,8 +61,9 @@ internal sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>A subscriber that is never delivered to here: for tests that look at routes, not at sessions.</summary>
-    public void Subscribe(string clientId, string filter) =>
-        Routes.Subscribe(clientId, new NoSession(clientId), filter, new SubscriptionOptions(QualityOfService.AtLeastOnce), 0);
+    /// <param name="durable">As a session kept in storage: the filter gets this node's durable route too.</param>
+    public void Subscribe(string clientId, string filter, bool durable = false) =>
+        Routes.Subscribe(clientId, new NoSession(clientId), filter, new SubscriptionOptions(QualityOfService.AtLeastOnce), 0, durable);
 
     /// <summary>A subscriber whose deliveries the test reads; <paramref name="full"/> makes it join every QoS 1/2 commit.</summary>
     public Inbox Listen(string clientId, string filter, bool full = false)

@@ -7,13 +7,18 @@ namespace Broker.Interop.Tests;
 /// Sessions that outlive their node (issue 15): three nodes share one PostgreSQL database; persistent subscribers wait
 /// offline on the third node, which is killed with SIGKILL. Once the split brain resolver has removed it, its sessions
 /// are adopted by the others from the journal, take their routes back and queue what is published; the subscribers
-/// reconnect to another node and get every acknowledged message, from before the kill and after.
+/// reconnect to another node and get every acknowledged message: from before the kill, from a publisher that keeps
+/// publishing through it (held while the node is unreachable, failed once it is removed until its sessions are adopted,
+/// sent again by paho after each reconnect, so that in the end every one is acknowledged), and from after.
 /// </summary>
 public sealed class SessionSurvivalTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private const int Subscribers = 5;
     private const int PerPublisher = 100;
+
+    // 100 ms apart, so that the stream goes on from before the kill through the removal and the adoption (about 20 s).
+    private const int Through = 250;
     private readonly ClusterProcesses _cluster = new(output);
     private PostgresBrokerDatabase? _database;
     private int[] _ports = [];
@@ -56,6 +61,13 @@ public sealed class SessionSurvivalTests(ITestOutputHelper output) : IAsyncLifet
         var before = Names.ClientId("before");
         await PublishAsync(0, before, topic);
 
+        // Through the kill: a stream on the first node, killed once it reaches the third node's watcher.
+        var through = Names.ClientId("through");
+        var stream = _cluster.Clients[0].Paho("publish_stream.py", "--client-id", through, "--topic", topic, "--qos", "1",
+            "--count", $"{Through}", "--interval-ms", "100", "--timeout", "120");
+        await watcher.WaitForLineAsync(line => MosquittoSubLine.IsMessage(line) && MosquittoSubLine.Parse(line).Payload.StartsWith(through, StringComparison.Ordinal),
+            Deadline, "the stream at the third node");
+
         var third = $"akka.tcp://survive@127.0.0.1:{_ports[2]}";
         _cluster.Nodes[2].Kill();
         await _cluster.Nodes[0].Output.WaitForLineAsync(line => line.Contains($"Cluster member removed: {third}", StringComparison.Ordinal),
@@ -70,9 +82,11 @@ public sealed class SessionSurvivalTests(ITestOutputHelper output) : IAsyncLifet
         // After the removal: the adopted sessions' routes are on the survivors, which queue for them.
         var after = Names.ClientId("after");
         await PublishAsync(1, after, topic);
+        await stream.ExpectSuccessAsync(TimeSpan.FromSeconds(150));
+        Assert.Contains(stream.Lines, line => ClientEvent.Named("acknowledged")(line));
 
         var collect = _cluster.Clients[1].Paho("durable_clients.py", "--phase", "collect", "--clients", $"{Subscribers}",
-            "--client-id", clientId, "--topic", topic, "--publishers", $"{before},{after}", "--count", $"{PerPublisher}", "--timeout", "30");
+            "--client-id", clientId, "--topic", topic, "--publishers", $"{before},{through}={Through},{after}", "--count", $"{PerPublisher}", "--timeout", "30");
         await collect.ExpectSuccessAsync(TimeSpan.FromSeconds(200));
         var summaries = collect.Lines.Where(ClientEvent.Named("summary")).Select(ClientEvent.Parse).ToList();
         Assert.Equal(Subscribers, summaries.Count);
@@ -80,7 +94,7 @@ public sealed class SessionSurvivalTests(ITestOutputHelper output) : IAsyncLifet
         {
             Assert.True(summary.GetProperty("session_present").GetBoolean(), $"{summary}: the session survived its node");
             Assert.Equal("[]", summary.GetProperty("missing").GetRawText());
-            Assert.Equal(2 * PerPublisher, summary.GetProperty("received").GetInt32());
+            Assert.Equal(2 * PerPublisher + Through, summary.GetProperty("received").GetInt32());
         });
     }
 

@@ -2,8 +2,9 @@
 client ids "<--client-id>-<i>" connects with a persistent session (3.1.1 clean session 0; 5.0 clean start 0 and a
 session expiry of 300 s), subscribes to --topic at --qos and disconnects: its session waits, offline, on that node.
 With --phase collect, each connects again (to whichever node --port names), reports Session Present, and collects
-the messages of publish_stream.py publishers (payloads "<publisher>:<n>", n below --count, for each of --publishers)
-until every one has come or --timeout has passed; then a "summary" per client: received, duplicates, first missing.
+the messages of publish_stream.py publishers (payloads "<publisher>:<n>", n below --count, or below the count given
+as "<publisher>=<count>", for each of --publishers) until every one has come or --timeout has passed; then a "summary"
+per client: received, duplicates, first missing.
 """
 import threading
 
@@ -16,7 +17,7 @@ def main():
     p.add_argument("--clients", type=int, default=5)
     p.add_argument("--topic", required=True)
     p.add_argument("--qos", type=int, default=1)
-    p.add_argument("--publishers", default="", help="comma-separated client ids (collect)")
+    p.add_argument("--publishers", default="", help="comma-separated client ids, each with =<count> or --count (collect)")
     p.add_argument("--count", type=int, default=0, help="messages per publisher (collect)")
     args = p.parse_args()
     prefix = args.client_id
@@ -34,7 +35,10 @@ def main():
             emit("subscribed", client=args.client_id)
             continue
 
-        expected = {"%s:%d" % (pub, n) for pub in args.publishers.split(",") for n in range(args.count)}
+        expected = set()
+        for entry in args.publishers.split(","):
+            publisher, _, count = entry.partition("=")
+            expected.update("%s:%d" % (publisher, n) for n in range(int(count) if count else args.count))
         received = set()
         duplicates = [0]
         complete = threading.Event()

@@ -21,6 +21,7 @@ public sealed class ClusterForwarder : INodeForwarder
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly TimeSpan _stallTimeout;
     private readonly ConcurrentDictionary<string, NodeLink> _links = new(StringComparer.Ordinal);
+    private readonly AdoptionHolds _holds = new();
     private readonly Lock _creating = new();
 
     internal ClusterForwarder(ActorSystem system, TimeSpan stallTimeout)
@@ -30,33 +31,47 @@ public sealed class ClusterForwarder : INodeForwarder
         _stallTimeout = stallTimeout;
     }
 
-    public void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit)
+    public void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit, bool durable)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(message);
+        var waits = commit is not null && message.QoS != QualityOfService.AtMostOnce;
         if (Link(node) is not { } link)
         {
+            if (waits && durable)
+            {
+                // A removed node whose durable sessions are being adopted: nobody may have stored this for them.
+                commit!.Join();
+                _holds.Hold(node, commit);
+            }
+
             return;
         }
 
-        var waits = commit is not null && message.QoS != QualityOfService.AtMostOnce;
         if (waits)
         {
             commit!.Join();
         }
 
         credit?.Take(1);
-        link.Enqueue(new PendingForward(message, groups, credit, waits ? commit : null));
+        link.Enqueue(new PendingForward(message, groups, credit, waits ? commit : null, waits && durable));
     }
 
     /// <summary>A removed node's link stops, giving back what it holds; a node that comes back at its address gets a new one.</summary>
     internal void Forget(string node)
     {
+        _holds.Removed(node);
         if (_links.TryRemove(node, out var link))
         {
             link.Stop();
         }
     }
+
+    /// <summary>The removed node's durable sessions are adopted: the acknowledgements held for them fail (<see cref="AdoptionHolds"/>).</summary>
+    internal void Adopted(string node) => _holds.Adopted(node);
+
+    /// <summary>The cluster stops: what is held fails.</summary>
+    internal void Stop() => _holds.Dispose();
 
     /// <summary>
     /// The node's link; null when it is not a member (any more): a route of a removed node can outlive its removal for
@@ -80,7 +95,7 @@ public sealed class ClusterForwarder : INodeForwarder
                 }
 
                 var receiver = ((ExtendedActorSystem)_system).Provider.ResolveActorRef($"{node}/user/{ForwardReceiver.Name}");
-                link = new NodeLink(_system, node, new NodeSenderSettings(receiver, _stallTimeout));
+                link = new NodeLink(_system, node, new NodeSenderSettings(receiver, _stallTimeout, _holds));
                 _links[node] = link;
             }
 

@@ -17,12 +17,18 @@ namespace Broker.Cluster.Delivery;
 /// on the way (Akka.Remote drops what it cannot deliver while a connection is down): its commits fail, so a 5.0
 /// publisher gets 0x80 and a 3.x one's connection closes unacknowledged, and either sends again;</item>
 /// <item>a node whose oldest unanswered batch is older than <see cref="NodeSenderSettings.StallTimeout"/>: a stalled
-/// subscriber (ARCHITECTURE.md, "Overload"). Everything it holds is given back (<see cref="Abandon"/>), what it answers
+/// subscriber (ARCHITECTURE.md, "Overload"). Everything it holds is given back (<see cref="GiveUp"/>), what it answers
 /// for those later is ignored, and until it answers again nothing more is held for it, so publishers are not slowed by
 /// a node that is gone until the cluster removes it; beyond a window per check its messages are dropped, logged;</item>
 /// <item>a commit whose batch was answered but which stays open for three stall timeouts (its completion lost, or a
 /// participant there that never leaves).</item>
 /// </list>
+/// A durable forward (<see cref="PendingForward.Durable"/>: a publish under sync durability to a node with durable
+/// subscribers on its topic) is never given up as a stalled subscriber's is: its commit is held while the node is a
+/// member, however long it answers nothing (a node that died is one until the cluster removes it), then until the
+/// node's sessions are adopted elsewhere once it is removed (<see cref="AdoptionHolds"/>), and fails then, or when the
+/// node is alive and answering but let the commit sit for three stall timeouts. Acknowledging it would
+/// promise a message that the dead node's sessions, adopted elsewhere from storage, may never have had.
 /// </summary>
 internal sealed class NodeSender : ReceiveActor, IWithTimers
 {
@@ -53,12 +59,21 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>
-    /// Gives up waiting for a node on a publisher's commit: it is left, as a stalled subscriber's hold is, also under
-    /// sync durability. Failing it would close every 3.x publisher to a topic with a route on a dead node, again and
-    /// again until the node is removed; a message a dead node's durable sessions had not stored is what this costs,
-    /// which issue 15 (sessions that outlive their node) takes up.
+    /// Gives up waiting for a node on a publisher's commit. One that waits for no durable subscriber there is left, as a
+    /// stalled subscriber's hold is: failing it would close every 3.x publisher to a topic with a route on a dead node,
+    /// again and again until the node is removed. A durable one fails: the publisher is told, and sends again.
     /// </summary>
-    public static void Abandon(PublishCommit commit) => commit.Succeed();
+    public static void GiveUp(PublishCommit commit, bool durable)
+    {
+        if (durable)
+        {
+            commit.Fail();
+        }
+        else
+        {
+            commit.Succeed();
+        }
+    }
 
     protected override void PreStart()
     {
@@ -68,16 +83,25 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        var released = ReleaseAll();
+        var released = ReleaseAll(removed: true);
         while (_link.Queue.TryDequeue(out var pending))
         {
-            pending.GiveUp();
+            if (pending is { Durable: true, Commit: { } commit })
+            {
+                pending.Credit?.Return();
+                _settings.Holds.Hold(_link.Node, commit);
+            }
+            else
+            {
+                pending.GiveUp();
+            }
+
             released++;
         }
 
         if (released > 0 || _dropped > 0)
         {
-            _log.Warning("Forwarding to {0} stopped (the node was removed): {1} messages and acknowledgements given back, {2} dropped while it answered nothing",
+            _log.Warning("Forwarding to {0} stopped (the node was removed): {1} messages and acknowledgements given back (those for its durable sessions held until they are adopted), {2} dropped while it answered nothing",
                 _link.Node, released, _dropped);
         }
     }
@@ -117,16 +141,16 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
 
                 _link.Queue.TryDequeue(out var pending);
                 var commitId = 0L;
-                if (_stalled)
+                if (_stalled && !pending!.Durable)
                 {
-                    pending!.GiveUp();
+                    pending.GiveUp();
                 }
                 else
                 {
                     if (pending!.Commit is { } commit)
                     {
                         commitId = ++_commitId;
-                        _commits[commitId] = new Waiting(commit, batch.SentAt);
+                        _commits[commitId] = new Waiting(commit, batch.SentAt, pending.Durable);
                         batch.CommitIds.Add(commitId);
                     }
 
@@ -140,8 +164,9 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
                 bytes += size;
             }
 
-            // A stalled node's batches hold nothing, but still count against the window: at most a window of them is
-            // sent per check while it answers nothing, and what comes beyond is dropped, as a stalled subscriber's.
+            // A stalled node's batches hold nothing but durable commits, and still count against the window: at most a
+            // window of them is sent per check while it answers nothing, and what comes beyond is dropped, as a stalled
+            // subscriber's (a durable one failed).
             var sequence = ++_sequence;
             _inFlight[sequence] = batch;
             _settings.Receiver.Tell(new ForwardBatch(sequence, items, bytes), Self);
@@ -163,7 +188,7 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
         while (_inFlight.Count > 0 && _inFlight.Keys.First() < ack.Sequence)
         {
             var sequence = _inFlight.Keys.First();
-            lost += GiveBack(_inFlight[sequence], commitsLost: true);
+            lost += GiveBack(_inFlight[sequence]);
             _inFlight.Remove(sequence);
         }
 
@@ -217,23 +242,27 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
     {
         if (_inFlight.Count > 0 && Stopwatch.GetElapsedTime(_inFlight.Values.First().SentAt) >= _settings.StallTimeout)
         {
-            var released = ReleaseAll();
+            var released = ReleaseAll(removed: false);
             if (!_stalled)
             {
                 _stalled = true;
-                _log.Warning("Node {0} answered nothing for {1}: {2} messages' credits and acknowledgements given back, and none held until it answers, as for a stalled subscriber",
-                    _link.Node, _settings.StallTimeout, released);
+                _log.Warning("Node {0} answered nothing for {1}: {2} messages' credits and acknowledgements given back, and none held until it answers, as for a stalled subscriber, but those of its durable sessions ({3}), held until it answers or is removed",
+                    _link.Node, _settings.StallTimeout, released, _commits.Count);
             }
 
             SendBatches();
             return;
         }
 
-        var overdue = _commits.Where(c => Stopwatch.GetElapsedTime(c.Value.Since) >= 3 * _settings.StallTimeout).Select(c => c.Key).ToArray();
+        // A durable commit is overdue only while the node answers: one that answers nothing may be dead, and its
+        // removal decides.
+        var overdue = _commits
+            .Where(c => Stopwatch.GetElapsedTime(c.Value.Since) >= 3 * _settings.StallTimeout && !(c.Value.Durable && _stalled))
+            .Select(c => c.Key).ToArray();
         foreach (var id in overdue)
         {
             _commits.Remove(id, out var waiting);
-            Abandon(waiting.Commit);
+            GiveUp(waiting.Commit, waiting.Durable);
         }
 
         if (overdue.Length > 0)
@@ -243,8 +272,8 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>A batch given up: its credits back, its open commits failed (lost) or abandoned; returns its message count held.</summary>
-    private int GiveBack(InFlight batch, bool commitsLost)
+    /// <summary>A batch lost on the way: its credits back, its open commits failed; returns its message count held.</summary>
+    private int GiveBack(InFlight batch)
     {
         var held = Math.Max(batch.Credits.Count, batch.CommitIds.Count);
         batch.ReturnCredits();
@@ -252,32 +281,42 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
         {
             if (_commits.Remove(id, out var waiting))
             {
-                if (commitsLost)
-                {
-                    waiting.Commit.Fail();
-                }
-                else
-                {
-                    Abandon(waiting.Commit);
-                }
+                waiting.Commit.Fail();
             }
         }
 
         return held;
     }
 
-    /// <summary>Gives back every credit and commit held for messages sent; returns how many there were.</summary>
-    private int ReleaseAll()
+    /// <summary>
+    /// Gives back every credit held for messages sent and every commit but the durable ones, which stay until the node
+    /// answers for them, or, once it was <paramref name="removed"/>, until its sessions are adopted
+    /// (<see cref="AdoptionHolds"/>); returns how many messages held something.
+    /// </summary>
+    private int ReleaseAll(bool removed)
     {
-        var count = _inFlight.Values.Sum(batch => GiveBack(batch, commitsLost: false));
-        foreach (var waiting in _commits.Values)
+        var count = 0;
+        foreach (var batch in _inFlight.Values)
         {
-            Abandon(waiting.Commit);
-            count++;
+            count += batch.Credits.Count;
+            batch.ReturnCredits();
         }
 
         _inFlight.Clear();
-        _commits.Clear();
+        foreach (var (id, waiting) in _commits.ToArray())
+        {
+            if (!waiting.Durable)
+            {
+                _commits.Remove(id);
+                GiveUp(waiting.Commit, durable: false);
+            }
+            else if (removed)
+            {
+                _commits.Remove(id);
+                _settings.Holds.Hold(_link.Node, waiting.Commit);
+            }
+        }
+
         return count;
     }
 
@@ -311,5 +350,5 @@ internal sealed class NodeSender : ReceiveActor, IWithTimers
         }
     }
 
-    private readonly record struct Waiting(PublishCommit Commit, long Since);
+    private readonly record struct Waiting(PublishCommit Commit, long Since, bool Durable);
 }

@@ -4,7 +4,8 @@ namespace Broker.Cluster.Delivery;
 /// <param name="Receiver">The other node's <see cref="ForwardReceiver"/>.</param>
 /// <param name="StallTimeout">How long the node may answer nothing while messages wait for it before the sender gives
 /// their credits and acknowledgements back, as a stalled local subscriber's are (mqtt.slow_subscriber_timeout).</param>
-internal sealed record NodeSenderSettings(Akka.Actor.IActorRef Receiver, TimeSpan StallTimeout)
+/// <param name="Holds">Where the acknowledgements held for the node's durable sessions go when it is removed.</param>
+internal sealed record NodeSenderSettings(Akka.Actor.IActorRef Receiver, TimeSpan StallTimeout, AdoptionHolds Holds)
 {
     /// <summary>At most this many messages a batch: a batch is one remoting message and one turn of the receiver.</summary>
     public int MaxItems { get; init; } = 256;

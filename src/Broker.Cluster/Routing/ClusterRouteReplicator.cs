@@ -60,6 +60,9 @@ public sealed class ClusterRouteReplicator : IRouteReplicator
             _actor.Ask<object>(new Spread(filter, timeout), timeout + timeout).ContinueWith(static _ => { }, TaskScheduler.Default)));
     }
 
+    /// <summary>The removed node's sessions are all adopted: the durable routes kept for it go.</summary>
+    internal void AdoptionCompleted(string node) => _actor.Tell(new AdoptionCompleted(node));
+
     public void RouteRemoved(string filter, string node)
     {
         if (node == _self)

@@ -24,7 +24,12 @@ internal static class RouteKeys
     public static readonly IReadOnlyList<ORSetKey<string>> All =
         Enumerable.Range(0, Count).Select(i => new ORSetKey<string>($"broker-routes-{i:D3}")).ToArray();
 
-    public static ORSetKey<string> For(string filter) => All[(int)(StableHash.Of(filter) % Count)];
+    /// <summary>A filter's durable route (<see cref="DurableRoute"/>) is in its key, so that one write to all spreads both.</summary>
+    public static ORSetKey<string> For(string route)
+    {
+        DurableRoute.TryParse(route, out var filter);
+        return All[(int)(StableHash.Of(filter) % Count)];
+    }
 
     /// <summary>"address#uid": one incarnation of a node.</summary>
     public static string Incarnation(UniqueAddress node) =>

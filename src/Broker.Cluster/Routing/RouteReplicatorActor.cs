@@ -17,6 +17,9 @@ namespace Broker.Cluster.Routing;
 /// former incarnation of this node, are skipped at once; the leader also deletes every element whose incarnation is
 /// no longer a member, on a removal and on a periodic sweep (so a removal the leader missed, or a leader that left, is
 /// still cleaned up). A node restarted at its address is a new incarnation, so that deletion never touches its routes.
+/// A removed member's durable routes (<see cref="DurableRoute"/>) stay in the table until this node's registry says its
+/// sessions are all adopted (<see cref="AdoptionCompleted"/>): a publish that waits for storage fails for them meanwhile,
+/// rather than finding nobody and being acknowledged.
 /// </summary>
 internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
 {
@@ -36,6 +39,13 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
     // Incarnations removed from the cluster whose elements the data may still hold until the leader's delete spreads.
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
 
+    /// <summary>The last resort for routes kept for adoption if the registry never says it is over: far beyond its own bound.</summary>
+    private static readonly TimeSpan AdoptionKeepBound = TimeSpan.FromMinutes(15);
+
+    // Per removed address, its durable routes kept until its sessions are adopted, and since when.
+    private readonly Dictionary<string, (HashSet<string> Routes, DateTime Since)> _adopting = new(StringComparer.Ordinal);
+    private string? _removing;
+
     private RouteTable? _routes;
 
     public RouteReplicatorActor(ILogger logger)
@@ -53,6 +63,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         Receive<Spread>(m => _replicator.Forward(Dsl.Update(RouteKeys.For(m.Filter), ORSet<string>.Empty, new WriteAll(m.Timeout), set => set)));
         Receive<Changed>(OnChanged);
         Receive<ClusterEvent.MemberRemoved>(e => OnRemoved(e.Member.UniqueAddress));
+        Receive<AdoptionCompleted>(m => OnAdoptionCompleted(m.Node));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<Sweep>(_ => OnSweep());
@@ -85,12 +96,13 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        foreach (var route in _applied.Values.SelectMany(applied => applied))
+        foreach (var route in _applied.Values.SelectMany(applied => applied).Concat(_adopting.Values.SelectMany(kept => kept.Routes)))
         {
             Apply(route, add: false);
         }
 
         _applied.Clear();
+        _adopting.Clear();
     }
 
     private void Write(string filter, bool add)
@@ -140,7 +152,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         var applied = _applied.TryGetValue(keyId, out var before) ? before : [];
         foreach (var route in applied)
         {
-            if (!current.Contains(route))
+            if (!current.Contains(route) && !KeptForAdoption(route))
             {
                 Apply(route, add: false);
             }
@@ -165,17 +177,68 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         }
 
         _removed.Add(RouteKeys.Incarnation(member));
+        var address = member.Address.ToString();
+        _removing = address;
         foreach (var (id, set) in _latest)
         {
             Diff(id, set);
         }
 
+        _removing = null;
         SweepIfLeader();
+    }
+
+    /// <summary>While a member's removal is applied, its durable routes are kept, as they are, until its sessions are adopted.</summary>
+    private bool KeptForAdoption(string route)
+    {
+        if (_removing is null)
+        {
+            return false;
+        }
+
+        var (node, filter) = RouteKeys.Parse(route);
+        if (node != _removing || !DurableRoute.TryParse(filter, out _))
+        {
+            return false;
+        }
+
+        if (!_adopting.TryGetValue(node, out var kept))
+        {
+            kept = (new HashSet<string>(StringComparer.Ordinal), DateTime.UtcNow);
+            _adopting[node] = kept;
+        }
+
+        kept.Routes.Add(route);
+        return true;
+    }
+
+    /// <summary>The kept routes go, but one that a new incarnation at the same address has written meanwhile.</summary>
+    private void OnAdoptionCompleted(string node)
+    {
+        if (!_adopting.Remove(node, out var kept))
+        {
+            return;
+        }
+
+        foreach (var route in kept.Routes)
+        {
+            if (!_applied.Values.Any(applied => applied.Contains(route)))
+            {
+                Apply(route, add: false);
+            }
+        }
+
+        _logger.LogInformation("Route replication: the {Count} durable routes of removed node {Node} kept while its sessions were adopted are gone", kept.Routes.Count, node);
     }
 
     private void OnSweep()
     {
         SweepIfLeader();
+        foreach (var (node, kept) in _adopting.Where(a => DateTime.UtcNow - a.Value.Since > AdoptionKeepBound).ToArray())
+        {
+            _logger.LogWarning("Route replication: nobody said the sessions of removed node {Node} were adopted within {Bound}; its durable routes go", node, AdoptionKeepBound);
+            OnAdoptionCompleted(node);
+        }
 
         // Once the leader's delete has spread, a removed incarnation is in no key: forget it, so the set stays small.
         var present = _latest.Values.SelectMany(set => set.Elements).Select(RouteKeys.IncarnationOf).ToHashSet(StringComparer.Ordinal);

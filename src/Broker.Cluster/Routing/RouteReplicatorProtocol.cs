@@ -18,6 +18,9 @@ internal static class RouteReplicatorProtocol
     /// </summary>
     public sealed record Spread(string Filter, TimeSpan Timeout);
 
+    /// <summary>The durable sessions of the removed node at <paramref name="Node"/> (an address) are all adopted: its durable routes kept meanwhile go.</summary>
+    public sealed record AdoptionCompleted(string Node);
+
     /// <summary>The leader's periodic sweep of routes whose node is no longer a member (a missed removal, a leader change).</summary>
     public sealed class Sweep
     {

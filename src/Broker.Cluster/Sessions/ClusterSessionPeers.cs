@@ -25,14 +25,16 @@ public sealed class ClusterSessionPeers : ISessionPeers
     private readonly IActorRef _region;
     private readonly IActorRef _bridge;
     private readonly ClusterRouteReplicator _routes;
+    private readonly ClusterForwarder _forwarder;
 
-    internal ClusterSessionPeers(ActorSystem system, IActorRef region, IActorRef bridge, ClusterRouteReplicator routes, string nodeName, TimeSpan stableAfter)
+    internal ClusterSessionPeers(ActorSystem system, IActorRef region, IActorRef bridge, ClusterRouteReplicator routes, ClusterForwarder forwarder, string nodeName, TimeSpan stableAfter)
     {
         _claimTimeout = stableAfter + TimeSpan.FromSeconds(15);
         _system = system;
         _region = region;
         _bridge = bridge;
         _routes = routes;
+        _forwarder = forwarder;
         NodeName = nodeName;
     }
 
@@ -64,6 +66,12 @@ public sealed class ClusterSessionPeers : ISessionPeers
     public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => _routes.SpreadAsync(filters, SpreadTimeout);
 
     public void Adopt(string clientId, string persistenceId) => _region.Tell(new AdoptOwner(clientId, persistenceId));
+
+    public void AdoptionCompleted(string node)
+    {
+        _routes.AdoptionCompleted(node);
+        _forwarder.Adopted(node);
+    }
 
     public bool IsMember(string ownerKey)
     {

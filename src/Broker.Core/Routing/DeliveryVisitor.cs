@@ -19,7 +19,8 @@ namespace Broker.Core.Routing;
 /// the matching routes, and picks one node for each shared group across the cluster (this node, when it has members,
 /// among them); a node picked for a group is told which when the message is forwarded. A node that receives a
 /// forwarded message delivers to its plain subscribers and only to the groups it was picked for
-/// (<paramref name="pickedGroups"/>, "$share/group/filter").
+/// (<paramref name="pickedGroups"/>, "$share/group/filter"). A publish that waits for storage also notes which of those
+/// nodes have durable subscribers (<see cref="DurableRoute"/>), whose forwards hold its acknowledgement until they answer.
 /// </summary>
 internal struct DeliveryVisitor(
     RouteTable routes,
@@ -34,6 +35,9 @@ internal struct DeliveryVisitor(
     /// has subscribers on several nodes of a small cluster), the rest in a list.</summary>
     private string? _firstNode;
     private List<string>? _moreNodes;
+
+    /// <summary>The other nodes among them with durable subscribers on a matching route, for a publish that waits for storage.</summary>
+    private List<string>? _durableNodes;
 
     /// <summary>The groups other nodes were picked for: the node and the group's "$share/group/filter".</summary>
     private List<(string Node, string Group)>? _groupPicks;
@@ -50,6 +54,10 @@ internal struct DeliveryVisitor(
         if (forward)
         {
             KeepOtherNodes(route.Nodes);
+            if (route.DurableNodes.Count > 0 && commit is { WaitsForStorage: true } && message.QoS != QualityOfService.AtMostOnce)
+            {
+                KeepDurableNodes(route.DurableNodes);
+            }
         }
 
         LocalFilter? entry = null;
@@ -164,7 +172,7 @@ internal struct DeliveryVisitor(
             groups = mine.Count == 0 ? null : mine.ConvertAll(p => p.Group).ToArray();
         }
 
-        forwarder.Forward(node, message, groups, credit, commit);
+        forwarder.Forward(node, message, groups, credit, commit, durable: _durableNodes?.Contains(node) ?? false);
     }
 
     private readonly bool IsPlainNode(string node) => node == _firstNode || (_moreNodes?.Contains(node) ?? false);
@@ -199,6 +207,19 @@ internal struct DeliveryVisitor(
             else
             {
                 (_moreNodes ??= []).Add(node);
+            }
+        }
+    }
+
+    /// <summary>A node removed from the cluster whose sessions are being adopted is on no other list: it is kept to be failed.</summary>
+    private void KeepDurableNodes(IReadOnlyList<string> nodes)
+    {
+        KeepOtherNodes(nodes);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i] != routes.NodeName && !(_durableNodes?.Contains(nodes[i]) ?? false))
+            {
+                (_durableNodes ??= []).Add(nodes[i]);
             }
         }
     }

@@ -15,5 +15,9 @@ public interface INodeForwarder
     /// a publisher faster than the other node is slowed down as by a local subscriber.</param>
     /// <param name="commit">The publish's commit (QoS 1/2): the forwarder joins it for the node, which leaves once the
     /// node has accepted the message, by the same rules as a local subscriber's (ARCHITECTURE.md, "The cluster").</param>
-    void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit);
+    /// <param name="durable">The node's subscribers on a matching route include a durable session and the publish waits for
+    /// storage (<see cref="DurableRoute"/>): the commit is never given up while the node is a member; if the node is
+    /// removed instead of answering (or already was), it is held until the node's sessions are adopted elsewhere, then
+    /// fails, so that the publisher sends the message again, to them.</param>
+    void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit, bool durable);
 }

@@ -19,6 +19,9 @@ internal sealed class LocalFilter(string filter)
     /// <summary>Plain subscribers plus members of every group: the route exists while this is above 0. Writer only.</summary>
     public int Count { get; private set; }
 
+    /// <summary>How many plain subscribers are durable sessions: this node's <see cref="DurableRoute"/> exists while this is above 0. Writer only.</summary>
+    public int DurableSubscribers { get; private set; }
+
     /// <summary>How many plain subscribers (group null), or members of the group. Writer only.</summary>
     public int Population(string? group) => group is null ? _subscribers.Length : FindGroup(group)?.Members.Length ?? 0;
 
@@ -30,7 +33,8 @@ internal sealed class LocalFilter(string filter)
         bool added;
         if (subscription.ShareGroup is not { } groupName)
         {
-            added = SubscriberArray.Upsert(ref _subscribers, subscription);
+            added = SubscriberArray.Upsert(ref _subscribers, subscription, out var replaced);
+            DurableSubscribers += (subscription.Durable ? 1 : 0) - (replaced?.Durable == true ? 1 : 0);
         }
         else
         {
@@ -61,7 +65,10 @@ internal sealed class LocalFilter(string filter)
         bool removed;
         if (groupName is null)
         {
+            var index = SubscriberArray.IndexOf(_subscribers, clientId);
+            var wasDurable = index >= 0 && _subscribers[index].Durable;
             removed = SubscriberArray.Remove(ref _subscribers, clientId);
+            DurableSubscribers -= wasDurable ? 1 : 0;
         }
         else
         {

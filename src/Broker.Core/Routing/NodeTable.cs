@@ -2,7 +2,7 @@ namespace Broker.Core.Routing;
 
 /// <summary>
 /// The node table: topic filter to the set of nodes that have subscribers for it (and the other nodes' shared
-/// groups on it), with the filters in a <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes
+/// groups on it, and the nodes among them whose subscribers include durable sessions), with the filters in a <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes
 /// without scanning. This is the part a cluster replicates; which local sessions subscribed lives in the local
 /// table. A filter whose last node leaves is removed from the trie.
 /// </summary>
@@ -27,25 +27,32 @@ public sealed class NodeTable
     public Route? Find(string filter) => _trie.Find(filter);
 
     /// <summary>Returns false when the node already had the route.</summary>
-    public bool Add(string filter, string node) => Change(filter, route => route.AddNode(node, SingleNodeArray(node)), +1);
+    public bool Add(string filter, string node) => Change(filter, route => route.AddNode(node, SingleNodeArray(node)), adds: true, counted: 1);
 
     /// <summary>Returns false when the node had no such route.</summary>
-    public bool Remove(string filter, string node) => Change(filter, route => route.RemoveNode(node), -1);
+    public bool Remove(string filter, string node) => Change(filter, route => route.RemoveNode(node), adds: false, counted: 1);
 
     /// <summary>Another node has members of the shared group on the filter. Returns false when already known.</summary>
-    public bool AddShared(string filter, string group, string node) => Change(filter, route => route.AddSharedNode(group, node), +1);
+    public bool AddShared(string filter, string group, string node) => Change(filter, route => route.AddSharedNode(group, node), adds: true, counted: 1);
 
     /// <summary>Returns false when the node had no members of the group on the filter.</summary>
-    public bool RemoveShared(string filter, string group, string node) => Change(filter, route => route.RemoveSharedNode(group, node), -1);
+    public bool RemoveShared(string filter, string group, string node) => Change(filter, route => route.RemoveSharedNode(group, node), adds: false, counted: 1);
 
-    private bool Change(string filter, Func<Route, bool> change, int delta)
+    /// <summary>Another node's plain subscribers of the filter include a durable session (<see cref="DurableRoute"/>). Returns false when already known.</summary>
+    public bool AddDurable(string filter, string node) => Change(filter, route => route.AddDurableNode(node), adds: true, counted: 0);
+
+    /// <summary>Returns false when the node had no durable route for the filter.</summary>
+    public bool RemoveDurable(string filter, string node) => Change(filter, route => route.RemoveDurableNode(node), adds: false, counted: 0);
+
+    /// <param name="counted">How many routes a change is in <see cref="RouteCount"/>: a durable route is a mark on its node's route, none.</param>
+    private bool Change(string filter, Func<Route, bool> change, bool adds, int counted)
     {
         lock (_lock)
         {
             var route = _trie.Find(filter);
             if (route is null)
             {
-                if (delta < 0)
+                if (!adds)
                 {
                     return false;
                 }
@@ -57,7 +64,7 @@ public sealed class NodeTable
             var changed = change(route);
             if (changed)
             {
-                _routeCount += delta;
+                _routeCount += adds ? counted : -counted;
             }
 
             if (route.IsEmpty)

@@ -10,6 +10,7 @@ public sealed class Route
 {
     private string[] _nodes = [];
     private SharedNodes[] _shared = [];
+    private string[] _durableNodes = [];
 
     internal Route(string filter) => Filter = filter;
 
@@ -21,7 +22,15 @@ public sealed class Route
     /// <summary>Other nodes' shared groups on this filter; empty on a node of its own.</summary>
     public SharedNodes[] Shared => Volatile.Read(ref _shared);
 
-    internal bool IsEmpty => _nodes.Length == 0 && _shared.Length == 0;
+    /// <summary>
+    /// Other nodes whose plain subscribers of this filter include a durable session (<see cref="DurableRoute"/>). Such a
+    /// node is normally also in <see cref="Nodes"/>; one removed from the cluster stays here alone while its sessions are
+    /// being adopted elsewhere, so that publishes under sync durability that would have been theirs fail instead of
+    /// being acknowledged for nobody.
+    /// </summary>
+    public IReadOnlyList<string> DurableNodes => Volatile.Read(ref _durableNodes);
+
+    internal bool IsEmpty => _nodes.Length == 0 && _shared.Length == 0 && _durableNodes.Length == 0;
 
     public SharedNodes? FindShared(string group)
     {
@@ -74,6 +83,32 @@ public sealed class Route
         }
 
         Volatile.Write(ref _nodes, nodes.Length == 1 ? [] : [.. nodes[..index], .. nodes[(index + 1)..]]);
+        return true;
+    }
+
+    /// <summary>Writer only. Returns false when the node was already marked.</summary>
+    internal bool AddDurableNode(string node)
+    {
+        var nodes = _durableNodes;
+        if (Array.IndexOf(nodes, node) >= 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _durableNodes, [.. nodes, node]);
+        return true;
+    }
+
+    /// <summary>Writer only. Returns whether the node was marked.</summary>
+    internal bool RemoveDurableNode(string node)
+    {
+        var nodes = _durableNodes;
+        if (Array.IndexOf(nodes, node) < 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _durableNodes, Array.FindAll(nodes, n => n != node));
         return true;
     }
 

@@ -15,7 +15,8 @@ namespace Broker.Core.Routing;
 /// last one leaves. It reports to the <see cref="IRouteReplicator"/> the first and last plain subscriber of a filter
 /// (route "filter") and the first and last member of each shared group (route "$share/group/filter"), so that
 /// other nodes forward to it for its plain subscribers and pick it, or another node, for a group; other nodes'
-/// routes come in through <see cref="AddRemoteRoute"/>.</item>
+/// routes come in through <see cref="AddRemoteRoute"/>. A filter with durable plain subscribers here also has a
+/// <see cref="DurableRoute"/>.</item>
 /// <item>the local table: filter (shared prefix stripped) to this node's subscriptions, plain ones by client id
 /// and shared ones by group (<see cref="LocalFilter"/>).</item>
 /// </list>
@@ -61,9 +62,11 @@ public sealed class RouteTable
                 _local[topicFilter] = entry;
             }
 
+            var durableBefore = entry.DurableSubscribers;
             if (!entry.Upsert(subscription))
             {
-                return false; // same client, same filter: options replaced [MQTT-3.8.4-3]
+                ReportDurable(entry, durableBefore); // same client, same filter: options replaced [MQTT-3.8.4-3]
+                return false;
             }
 
             if (entry.Count == 1)
@@ -76,6 +79,7 @@ public sealed class RouteTable
                 _replicator?.RouteAdded(group is null ? topicFilter : SharedFilter.Format(group, topicFilter), NodeName);
             }
 
+            ReportDurable(entry, durableBefore);
             return true;
         }
     }
@@ -86,10 +90,18 @@ public sealed class RouteTable
         SharedFilter.TryParse(filter, out var group, out var topicFilter);
         lock (_lock)
         {
-            if (!_local.TryGetValue(topicFilter, out var entry) || !entry.Remove(clientId, group))
+            if (!_local.TryGetValue(topicFilter, out var entry))
             {
                 return false;
             }
+
+            var durableBefore = entry.DurableSubscribers;
+            if (!entry.Remove(clientId, group))
+            {
+                return false;
+            }
+
+            ReportDurable(entry, durableBefore);
 
             if (entry.Population(group) == 0)
             {
@@ -103,6 +115,20 @@ public sealed class RouteTable
             }
 
             return true;
+        }
+    }
+
+    /// <summary>The filter's <see cref="DurableRoute"/> comes with its first durable plain subscriber and goes with its last.</summary>
+    private void ReportDurable(LocalFilter entry, int durableBefore)
+    {
+        var durableAfter = entry.DurableSubscribers;
+        if (durableBefore == 0 && durableAfter > 0)
+        {
+            _replicator?.RouteAdded(DurableRoute.Format(entry.Filter), NodeName);
+        }
+        else if (durableBefore > 0 && durableAfter == 0)
+        {
+            _replicator?.RouteRemoved(DurableRoute.Format(entry.Filter), NodeName);
         }
     }
 
@@ -150,19 +176,19 @@ public sealed class RouteTable
     /// "$share/group/filter" names. Returns false when already known.
     /// </summary>
     public bool AddRemoteRoute(string filter, string node) =>
-        SharedFilter.TryParse(filter, out var group, out var topicFilter)
-            ? Nodes.AddShared(topicFilter, group!, RemoteNode(node))
-            : Nodes.Add(filter, RemoteNode(node));
+        DurableRoute.TryParse(filter, out var durableFilter) ? Nodes.AddDurable(durableFilter, RemoteNode(node))
+        : SharedFilter.TryParse(filter, out var group, out var topicFilter) ? Nodes.AddShared(topicFilter, group!, RemoteNode(node))
+        : Nodes.Add(filter, RemoteNode(node));
 
-    /// <summary>Another node no longer has subscribers for the filter (or members of the group it names).</summary>
+    /// <summary>Another node no longer has subscribers for the filter (or members of the group it names, or durable ones).</summary>
     public bool RemoveRemoteRoute(string filter, string node) =>
-        SharedFilter.TryParse(filter, out var group, out var topicFilter)
-            ? Nodes.RemoveShared(topicFilter, group!, RemoteNode(node))
-            : Nodes.Remove(filter, RemoteNode(node));
+        DurableRoute.TryParse(filter, out var durableFilter) ? Nodes.RemoveDurable(durableFilter, RemoteNode(node))
+        : SharedFilter.TryParse(filter, out var group, out var topicFilter) ? Nodes.RemoveShared(topicFilter, group!, RemoteNode(node))
+        : Nodes.Remove(filter, RemoteNode(node));
 
     /// <summary>
-    /// This node's routes as the cluster replicates them: a filter with plain subscribers, and "$share/group/filter"
-    /// for each group with members here. Taken under the lock, so that a replicator started late reports each once.
+    /// This node's routes as the cluster replicates them: a filter with plain subscribers, "\0filter" when some are
+    /// durable, and "$share/group/filter" for each group with members here. Taken under the lock, so that a replicator started late reports each once.
     /// </summary>
     public IReadOnlyList<string> ReplicatedRoutes()
     {
@@ -180,6 +206,11 @@ public sealed class RouteTable
             if (entry.Subscribers.Length > 0)
             {
                 routes.Add(entry.Filter);
+            }
+
+            if (entry.DurableSubscribers > 0)
+            {
+                routes.Add(DurableRoute.Format(entry.Filter));
             }
 
             foreach (var group in entry.Groups)

@@ -8,13 +8,18 @@ namespace Broker.Core.Routing;
 internal static class SubscriberArray
 {
     /// <summary>Adds, or replaces the client's entry in place; returns true when it is new.</summary>
-    public static bool Upsert(ref LocalSubscription[] array, LocalSubscription subscription)
+    public static bool Upsert(ref LocalSubscription[] array, LocalSubscription subscription) => Upsert(ref array, subscription, out _);
+
+    /// <summary>As <see cref="Upsert(ref LocalSubscription[], LocalSubscription)"/>, with the entry replaced (null when new).</summary>
+    public static bool Upsert(ref LocalSubscription[] array, LocalSubscription subscription, out LocalSubscription? replaced)
     {
         var current = array;
         var index = IndexOf(current, subscription.ClientId);
         LocalSubscription[] next;
+        replaced = null;
         if (index >= 0)
         {
+            replaced = current[index];
             next = (LocalSubscription[])current.Clone();
             next[index] = subscription;
         }

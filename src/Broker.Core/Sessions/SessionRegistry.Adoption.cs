@@ -35,9 +35,14 @@ public sealed partial class SessionRegistry
                 // Every survivor offers them, not one chosen: a survivor that fails while offering leaves none out. An
                 // owner entity takes the first offer of a client id and sends the later ones to the node it chose, whose
                 // registry ignores a session it already started.
-                if (_storage.Shared && _peers is { } peers)
+                if (_peers is { } peers)
                 {
-                    OfferStoredSessionsOf(SessionStorage.OwnerKeyOf(adopt.Node), peers);
+                    if (_storage.Shared)
+                    {
+                        OfferStoredSessionsOf(SessionStorage.OwnerKeyOf(adopt.Node), peers);
+                    }
+
+                    WatchAdoptionOf(adopt.Node, peers);
                 }
 
                 return true;

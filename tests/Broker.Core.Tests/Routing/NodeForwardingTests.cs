@@ -123,6 +123,34 @@ public sealed class NodeForwardingTests
     }
 
     [Fact]
+    public void A_publish_waiting_for_storage_is_forwarded_as_durable_to_nodes_with_durable_subscribers_only()
+    {
+        _f.Routes.AddRemoteRoute("plant/#", "node-b");
+        _f.Routes.AddRemoteRoute("\0plant/#", "node-b");
+        _f.Routes.AddRemoteRoute("plant/+/temp", "node-c");
+
+        _dispatcher.Dispatch(_f.Message("plant/1/temp") with { QoS = Mqtt.QualityOfService.AtLeastOnce }, credit: null, new PublishCommit(_ => { }, waitsForStorage: true));
+        _dispatcher.Dispatch(_f.Message("plant/1/temp") with { QoS = Mqtt.QualityOfService.AtLeastOnce }, credit: null, new PublishCommit(_ => { }, waitsForStorage: false));
+        _dispatcher.Dispatch(_f.Message("plant/1/temp"), credit: null, new PublishCommit(_ => { }, waitsForStorage: true));
+
+        Assert.Equal(
+            [("node-b", true), ("node-c", false), ("node-b", false), ("node-c", false), ("node-b", false), ("node-c", false)],
+            _forwarder.Forwarded.Select(f => (f.Node, f.Durable)));
+    }
+
+    [Fact]
+    public void A_node_left_with_its_durable_route_alone_gets_the_publishes_that_wait_for_storage_only()
+    {
+        // A removed node whose durable sessions are being adopted elsewhere: the forwarder holds their commits, then fails them.
+        _f.Routes.AddRemoteRoute("\0plant/#", "node-b");
+
+        Assert.Equal(1, _dispatcher.Dispatch(_f.Message("plant/1") with { QoS = Mqtt.QualityOfService.ExactlyOnce }, credit: null, new PublishCommit(_ => { }, waitsForStorage: true)));
+        Assert.Equal(0, _dispatcher.Dispatch(_f.Message("plant/1") with { QoS = Mqtt.QualityOfService.ExactlyOnce }, credit: null, new PublishCommit(_ => { }, waitsForStorage: false)));
+
+        Assert.Equal([("node-b", true)], _forwarder.Forwarded.Select(f => (f.Node, f.Durable)));
+    }
+
+    [Fact]
     public void A_forwarder_set_later_gets_the_next_messages()
     {
         _f.Routes.AddRemoteRoute("a/b", "node-b");
@@ -138,9 +166,9 @@ public sealed class NodeForwardingTests
 
     private sealed class RecordingForwarder : INodeForwarder
     {
-        public List<(string Node, ApplicationMessage Message, string[]? Groups, PublishCommit? Commit)> Forwarded { get; } = [];
+        public List<(string Node, ApplicationMessage Message, string[]? Groups, PublishCommit? Commit, bool Durable)> Forwarded { get; } = [];
 
-        public void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit) =>
-            Forwarded.Add((node, message, groups, commit));
+        public void Forward(string node, ApplicationMessage message, string[]? groups, IInboundCredit? credit, PublishCommit? commit, bool durable) =>
+            Forwarded.Add((node, message, groups, commit, durable));
     }
 }

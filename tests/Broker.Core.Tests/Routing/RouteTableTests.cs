@@ -97,6 +97,44 @@ public sealed class RouteTableTests
     }
 
     [Fact]
+    public void A_filter_has_a_durable_route_while_a_durable_session_subscribes_to_it_plainly()
+    {
+        var replicator = new RecordingReplicator();
+        var routes = new RouterFixture(replicator: replicator).Routes;
+        var session = new RecordingSession("c");
+
+        routes.Subscribe("c1", session, "a", RouterFixture.QoS1, 0);
+        routes.Subscribe("c2", session, "a", RouterFixture.QoS1, 0, durable: true);
+        routes.Subscribe("c3", session, "a", RouterFixture.QoS1, 0, durable: true);
+        routes.Subscribe("c4", session, "$share/g/a", RouterFixture.QoS1, 0, durable: true);
+        Assert.Equal(["\0a", "$share/g/a", "a"], routes.ReplicatedRoutes().Order(StringComparer.Ordinal));
+        routes.Subscribe("c2", session, "a", RouterFixture.QoS1, 0, durable: false); // its session stopped outliving its connection
+        routes.Unsubscribe("c3", "a");
+        routes.Subscribe("c1", session, "a", RouterFixture.QoS1, 0, durable: true);
+        routes.Unsubscribe("c1", "a");
+
+        Assert.Equal(["+a@n1", "+\0a@n1", "+$share/g/a@n1", "-\0a@n1", "+\0a@n1", "-\0a@n1"], replicator.Changes);
+    }
+
+    [Fact]
+    public void Other_nodes_durable_routes_mark_their_routes_and_outlast_them()
+    {
+        Assert.True(_f.Routes.AddRemoteRoute("a/+", "n2"));
+        Assert.True(_f.Routes.AddRemoteRoute("\0a/+", "n2"));
+        Assert.False(_f.Routes.AddRemoteRoute("\0a/+", "n2"));
+        Assert.Equal(1, _f.Routes.Nodes.RouteCount);
+
+        Assert.True(_f.Routes.RemoveRemoteRoute("a/+", "n2"));
+        var route = _f.Routes.Nodes.Find("a/+")!;
+        Assert.Empty(route.Nodes);
+        Assert.Equal(["n2"], route.DurableNodes);
+
+        Assert.True(_f.Routes.RemoveRemoteRoute("\0a/+", "n2"));
+        Assert.False(_f.Routes.RemoveRemoteRoute("\0a/+", "n2"));
+        Assert.True(_f.Routes.Nodes.IsPruned);
+    }
+
+    [Fact]
     public void Other_nodes_groups_are_kept_apart_from_their_plain_routes()
     {
         Assert.True(_f.Routes.AddRemoteRoute("$share/g/a/+", "n3"));

@@ -32,6 +32,12 @@ public interface ISessionPeers
     /// </summary>
     void Adopt(string clientId, string persistenceId);
 
+    /// <summary>
+    /// Every durable session of the removed <paramref name="node"/> has been adopted (or none will be): the durable routes
+    /// this node kept for it can go (SessionRegistry.AdoptionEnd.cs).
+    /// </summary>
+    void AdoptionCompleted(string node);
+
     /// <summary>Completes once every reachable node routes <paramref name="filters"/> to this node (or a bound passed).</summary>
     Task SpreadRoutesAsync(IReadOnlyList<string> filters);
 

@@ -295,5 +295,9 @@ internal sealed class FakeSessionPeers(PeerNetwork network, string nodeName) : I
 
     public bool IsMember(string ownerKey) => true;
 
+    public void AdoptionCompleted(string node)
+    {
+    }
+
     public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => Task.CompletedTask;
 }
