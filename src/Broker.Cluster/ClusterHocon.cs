@@ -69,6 +69,16 @@ internal static class ClusterHocon
                 sharding {
                   remember-entities = off
                   state-store-mode = ddata
+                  # Akka writes and reads the coordinator's state at a majority plus 3 (5 to read), at least 5 nodes:
+                  # every node of a cluster under 5, so one that died, until removed, stalls every shard allocation
+                  # (a claim or adoption whose owner must start anywhere), and one removed during a write left the
+                  # coordinator stuck in PartitionTests. A plain majority overlaps a plain majority, and the owners keep
+                  # nothing that a stale allocation would lose: an owner that starts asks every node.
+                  coordinator-state {
+                    write-majority-plus = 0
+                    read-majority-plus = 0
+                  }
+                  distributed-data.majority-min-cap = 0
                 }
                 # Empty with DNS discovery: Discovery/DnsSeedFinder hands Akka the seeds it finds.
                 seed-nodes = [{{seeds}}]

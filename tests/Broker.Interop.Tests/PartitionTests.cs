@@ -1,5 +1,8 @@
+using System.Net;
 using System.Text.Json;
 using Broker.Interop.Tests.Infrastructure;
+using Broker.Tests;
+using Npgsql;
 
 namespace Broker.Interop.Tests;
 
@@ -8,14 +11,17 @@ namespace Broker.Interop.Tests;
 /// (<see cref="NetnsNetwork"/>), keep_majority deciding 2 s after membership settles. A node cut off downs itself: its
 /// clients are disconnected (DISCONNECT 0x8B), it refuses new ones (CONNACK Server unavailable) and /ready says 503,
 /// while the other two stay Up and serve; during the cut a QoS 1 stream between the two carries on, and a checker lists
-/// every acknowledged message that never arrived (none) and the duplicates. Healed, the cut node rejoins by itself, with
-/// no operator, and a subscriber on it gets what is published on another node. Subscribers whose session lived on the
-/// cut node are left out: their session moving to a majority node is the cross-node session ownership of issue 15.
+/// every acknowledged message that never arrived (none) and the duplicates. The nodes share one PostgreSQL database,
+/// which each still reaches during the cut (<see cref="NetnsNetwork.StorageAddress"/>): persistent subscribers whose
+/// sessions lived on the cut node are adopted by the majority, and, reconnecting there, get every message of the stream
+/// too. Healed, the cut node rejoins by itself, with no operator, and a subscriber on it gets what is published on
+/// another node.
 /// </summary>
 public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int ClusterPort = 4370;
     private const int StreamCount = 400;
+    private const int CutSubscribers = 2;
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -27,6 +33,8 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan RejoinedWithin = TimeSpan.FromSeconds(60);
 
     private readonly ClusterProcesses _cluster = new(output);
+    private readonly List<TcpRelay> _relays = [];
+    private PostgresBrokerDatabase? _database;
     private NetnsNetwork? _network;
     private int _disposed;
 
@@ -49,13 +57,20 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task StartAsync()
     {
         _network = NetnsNetwork.Create(output, 3);
+        _database = await PostgresBrokerDatabase.CreateAsync();
+        var server = new NpgsqlConnectionStringBuilder(_database.ConnectionString);
+        var postgres = new IPEndPoint(IPAddress.Parse(server.Host!), server.Port);
         var seeds = string.Join(',', Enumerable.Range(0, 3).Select(i => $"{Network.Address(i)}:{ClusterPort}"));
         for (var i = 0; i < 3; i++)
         {
+            var relay = TcpRelay.Start(Network.StorageAddress(i), postgres);
+            _relays.Add(relay);
+            var storage = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Host = relay.Endpoint.Address.ToString(), Port = relay.Endpoint.Port };
             var node = await BrokerProcess.StartOursInNamespaceAsync(Network.Namespaces[i],
                 "--cluster.name=partition", "--cluster.discovery_strategy=static", $"--cluster.static.seeds={seeds}",
                 $"--cluster.bind={Network.Address(i)}", $"--cluster.port={ClusterPort}", $"--node.name=n{i + 1}@{Network.Address(i)}",
-                "--cluster.split_brain_resolver.stable_after=2s");
+                "--cluster.split_brain_resolver.stable_after=2s",
+                "--persistence.backend=postgresql", $"--persistence.postgresql.connection_string={storage.ConnectionString}");
             _cluster.Add(node, Network.Namespaces[i]);
         }
 
@@ -76,14 +91,18 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         finally
         {
             _network?.Dispose();
+            foreach (var relay in _relays)
+                await relay.DisposeAsync();
+            if (_database is not null)
+                await _database.DisposeAsync();
         }
     }
 
-    [InteropFact(Tools.NetNs, Tools.Paho, Tools.MqttJs, Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    [InteropFact(Tools.NetNs, Tools.Paho, Tools.MqttJs, Tools.MosquittoSub, Tools.MosquittoPub, Tools.Postgres, OursOnly = true, OwnBroker = true)]
     public async Task The_oldest_node_cut_off_downs_itself_and_rejoins_without_forming_a_cluster_of_its_own() =>
         await CutAndHealAsync(0, cutsBefore: 0);
 
-    [InteropFact(Tools.NetNs, Tools.Paho, Tools.MqttJs, Tools.MosquittoSub, Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    [InteropFact(Tools.NetNs, Tools.Paho, Tools.MqttJs, Tools.MosquittoSub, Tools.MosquittoPub, Tools.Postgres, OursOnly = true, OwnBroker = true)]
     public async Task A_node_cut_off_rejoins_by_itself_once_healed_and_again_after_a_second_cut()
     {
         // A node that is not the oldest: its first cut and heal is the plain case.
@@ -108,8 +127,13 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         var collector = _cluster.Clients[subscribing].Paho("collect.py", "--version", "311", "--client-id", Names.ClientId("collect"),
             "--topic", topic, "--qos", "1", "--publishers", publisherId, "--count", $"{StreamCount}", "--timeout", "120", "--persistent");
         await collector.WaitForLineAsync(ClientEvent.Named("subscribed"), Deadline, "the collector's SUBACK");
+        // Persistent subscribers whose sessions wait, offline, on the node that will be cut off.
+        var cutSubscriberId = Names.ClientId("cut-durable");
+        await _cluster.Clients[cut].Paho("durable_clients.py", "--phase", "subscribe", "--clients", $"{CutSubscribers}",
+            "--client-id", cutSubscriberId, "--topic", topic).ExpectSuccessAsync(Deadline);
         var watcher = await ClusterProbes.SubscribedAsync(_cluster.Clients[subscribing], "-t", topic);
-        await ClusterProbes.UntilReceivedAsync(_cluster.Clients[publishing], topic, watcher);
+        var cutWatcher = await ClusterProbes.SubscribedAsync(_cluster.Clients[cut], "-t", topic);
+        await ClusterProbes.UntilReceivedAsync(_cluster.Clients[publishing], topic, watcher, cutWatcher);
 
         var cutLog = _cluster.Nodes[cut].Output;
         Network.Cut(cut);
@@ -139,6 +163,20 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"checker: {summary.GetProperty("received").GetInt32()} of {StreamCount} acknowledged arrived, missing {summary.GetProperty("missing").GetRawText()}, duplicates {summary.GetProperty("duplicates").GetInt32()}");
         Assert.Equal("[]", summary.GetProperty("missing").GetRawText());
         Assert.Equal(StreamCount, summary.GetProperty("received").GetInt32());
+
+        // The cut node's persistent subscribers, adopted by the majority, reconnect there: the whole stream is theirs too.
+        var adopted = _cluster.Clients[subscribing].Paho("durable_clients.py", "--phase", "collect", "--clients", $"{CutSubscribers}",
+            "--client-id", cutSubscriberId, "--topic", topic, "--publishers", publisherId, "--count", $"{StreamCount}", "--timeout", "60");
+        await adopted.ExpectSuccessAsync(TimeSpan.FromSeconds(150));
+        var summaries = adopted.Lines.Where(ClientEvent.Named("summary")).Select(ClientEvent.Parse).ToList();
+        Assert.Equal(CutSubscribers, summaries.Count);
+        Assert.All(summaries, adoptedSummary =>
+        {
+            output.WriteLine($"checker, subscriber of the cut node: {adoptedSummary}");
+            Assert.True(adoptedSummary.GetProperty("session_present").GetBoolean(), $"{adoptedSummary}: the session outlived the cut");
+            Assert.Equal("[]", adoptedSummary.GetProperty("missing").GetRawText());
+            Assert.Equal(StreamCount, adoptedSummary.GetProperty("received").GetInt32());
+        });
 
         // Healed: it rejoins by itself and serves again.
         Network.Heal(cut);

@@ -8,7 +8,9 @@ namespace Broker.Interop.Tests.Infrastructure;
 /// per node, joined to the bridge by a veth pair, with an address in a private /24 (10.199.x.0/24, node i at .i+1) and
 /// its loopback up. Nothing is routed outside these namespaces. Every name carries a random suffix, so parallel runs
 /// never meet. <see cref="Cut"/> takes a node's veth down at the bridge (its peers time out on it, as in a partition),
-/// <see cref="Heal"/> brings it up. Disposing kills whatever still runs inside the namespaces (the processes the test
+/// <see cref="Heal"/> brings it up. Each node also has a link of its own to this (the root) namespace, 10.198.x.(4i+1)
+/// here and (4i+2) there (<see cref="StorageAddress"/>), which a cut leaves up: the way to a database every node still
+/// reaches during a partition, as a database beside a cluster usually is. Disposing kills whatever still runs inside the namespaces (the processes the test
 /// started there), then deletes them, which removes the veths and the bridge with them; it goes on past failures.
 /// </summary>
 public sealed class NetnsNetwork : IDisposable
@@ -51,6 +53,9 @@ public sealed class NetnsNetwork : IDisposable
             throw;
         }
     }
+
+    /// <summary>The address in this namespace that node <paramref name="node"/> reaches over its own link, cut or not.</summary>
+    public string StorageAddress(int node) => $"10.198.{Subnet}.{4 * node + 1}";
 
     /// <summary>Node <paramref name="node"/>'s address on the bridge.</summary>
     public string Address(int node) => $"10.199.{Subnet}.{node + 1}";
@@ -110,6 +115,14 @@ public sealed class NetnsNetwork : IDisposable
             Ip("-n", BridgeNamespace, "link", "set", BridgeVeth(i), "up");
             Ip("-n", netns, "addr", "add", $"{Address(i)}/24", "dev", inner);
             Ip("-n", netns, "link", "set", inner, "up");
+
+            // Deleting the namespace deletes this pair too, its end here included.
+            var (rootSide, nodeSide) = ($"vs{i}{_suffix}", $"vd{i}{_suffix}");
+            Ip("link", "add", rootSide, "type", "veth", "peer", "name", nodeSide, "netns", netns);
+            Ip("addr", "add", $"{StorageAddress(i)}/30", "dev", rootSide);
+            Ip("link", "set", rootSide, "up");
+            Ip("-n", netns, "addr", "add", $"10.198.{Subnet}.{4 * i + 2}/30", "dev", nodeSide);
+            Ip("-n", netns, "link", "set", nodeSide, "up");
         }
     }
 
