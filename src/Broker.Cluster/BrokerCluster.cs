@@ -72,7 +72,7 @@ public sealed class BrokerCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>A member was removed from the cluster (it left or was downed); the argument is its node name.</summary>
+    /// <summary>A member was removed from the cluster (it left or was downed) while this node serves in it; the argument is its node name.</summary>
     public event Action<string>? MemberRemoved;
 
     public ClusterSettings Settings { get; }
@@ -260,6 +260,13 @@ public sealed class BrokerCluster : IAsyncDisposable
     {
         Forwarder.Forget(node);
         _receiver.Tell(new ForwardReceiver.Forget(node));
+        // A node whose own cluster ends (downed, leaving) sees every other member removed: they are not gone, it is, and
+        // it must not adopt their sessions, which it may still reach in storage shared by the cluster.
+        if (_cluster.SelfMember.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp))
+        {
+            return;
+        }
+
         try
         {
             MemberRemoved?.Invoke(node);

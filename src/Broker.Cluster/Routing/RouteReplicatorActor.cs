@@ -18,8 +18,8 @@ namespace Broker.Cluster.Routing;
 /// no longer a member, on a removal and on a periodic sweep (so a removal the leader missed, or a leader that left, is
 /// still cleaned up). A node restarted at its address is a new incarnation, so that deletion never touches its routes.
 /// A removed member's durable routes (<see cref="DurableRoute"/>) stay in the table until this node's registry says its
-/// sessions are all adopted (<see cref="AdoptionCompleted"/>): a publish that waits for storage fails for them meanwhile,
-/// rather than finding nobody and being acknowledged.
+/// sessions are all adopted (<see cref="AdoptionCompleted"/>): a publish that waits for storage is held for them
+/// meanwhile, then failed, rather than finding nobody and being acknowledged.
 /// </summary>
 internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
 {
@@ -177,8 +177,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
         }
 
         _removed.Add(RouteKeys.Incarnation(member));
-        var address = member.Address.ToString();
-        _removing = address;
+        _removing = member.Address.ToString();
         foreach (var (id, set) in _latest)
         {
             Diff(id, set);
@@ -234,7 +233,7 @@ internal sealed class RouteReplicatorActor : ReceiveActor, IWithTimers
     private void OnSweep()
     {
         SweepIfLeader();
-        foreach (var (node, kept) in _adopting.Where(a => DateTime.UtcNow - a.Value.Since > AdoptionKeepBound).ToArray())
+        foreach (var (node, _) in _adopting.Where(a => DateTime.UtcNow - a.Value.Since > AdoptionKeepBound).ToArray())
         {
             _logger.LogWarning("Route replication: nobody said the sessions of removed node {Node} were adopted within {Bound}; its durable routes go", node, AdoptionKeepBound);
             OnAdoptionCompleted(node);
