@@ -74,17 +74,9 @@ public sealed class DeliveryTests(ThreeNodeFixture fixture) : IClassFixture<Thre
     [Fact]
     public async Task A_member_that_answers_nothing_gives_the_publisher_back_after_the_stall_timeout()
     {
-        var ports = new[] { UnassignedPorts.Next(), UnassignedPorts.Next() };
-        var settings = new ClusterSettings
-        {
-            Name = "broker-test-stall",
-            Bind = "127.0.0.1",
-            Seeds = [$"127.0.0.1:{ports[0]}"],
-            ForwardStallTimeout = TimeSpan.FromSeconds(1),
-        };
-        await using var a = await TestNode.StartAsync(settings with { Port = ports[0] });
-        await using var hung = await TestNode.StartAsync(settings with { Port = ports[1] }, receive: false);
-        await Eventually.True(() => a.Cluster.Members.Members.Count(m => m.Status == ClusterMemberStatus.Up) == 2, "both Up");
+        var (a, hung) = await TestNode.StartWithHungAsync("broker-test-stall");
+        await using var _ = a;
+        await using var __ = hung;
         var completed = new TaskCompletionSource<PublishCommit>(TaskCreationOptions.RunContinuationsAsynchronously);
         var commit = new PublishCommit(c => completed.TrySetResult(c), waitsForStorage: false);
         var credit = new CountingCredit();

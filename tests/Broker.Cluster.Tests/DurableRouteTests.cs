@@ -15,18 +15,9 @@ public sealed class DurableRouteTests
     [Fact]
     public async Task A_durable_forward_is_held_past_the_stall_timeout_and_the_removal_and_fails_once_the_sessions_are_adopted()
     {
-        var ports = new[] { UnassignedPorts.Next(), UnassignedPorts.Next() };
-        var settings = new ClusterSettings
-        {
-            Name = "broker-test-durable-stall",
-            Bind = "127.0.0.1",
-            Seeds = [$"127.0.0.1:{ports[0]}"],
-            ForwardStallTimeout = TimeSpan.FromSeconds(1),
-        };
-        await using var a = await TestNode.StartAsync(settings with { Port = ports[0] });
-        var hung = await TestNode.StartAsync(settings with { Port = ports[1] }, receive: false);
-        await using var _ = hung;
-        await Eventually.True(() => a.Cluster.Members.Members.Count(m => m.Status == ClusterMemberStatus.Up) == 2, "both Up");
+        var (a, hung) = await TestNode.StartWithHungAsync("broker-test-durable-stall");
+        await using var _ = a;
+        await using var __ = hung;
         var durable = new Outcome(waitsForStorage: true);
         var plain = new Outcome(waitsForStorage: true);
 

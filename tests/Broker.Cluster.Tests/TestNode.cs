@@ -7,6 +7,7 @@ using Broker.Core.Retained;
 using Broker.Core.Routing;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
+using Broker.Tests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -58,6 +59,26 @@ internal sealed class TestNode : IAsyncDisposable
         await retainer.LoadAsync();
         cluster.Retained.Attach(retainer);
         return new TestNode(cluster, retainer, database, store, receive);
+    }
+
+    /// <summary>
+    /// Two nodes Up in a cluster of their own, the second one hung (<paramref name="receive"/> false: what is forwarded to
+    /// it waits unanswered), the first giving up on it after a stall timeout of 1 s.
+    /// </summary>
+    public static async Task<(TestNode Node, TestNode Hung)> StartWithHungAsync(string clusterName)
+    {
+        var ports = new[] { UnassignedPorts.Next(), UnassignedPorts.Next() };
+        var settings = new ClusterSettings
+        {
+            Name = clusterName,
+            Bind = "127.0.0.1",
+            Seeds = [$"127.0.0.1:{ports[0]}"],
+            ForwardStallTimeout = TimeSpan.FromSeconds(1),
+        };
+        var node = await StartAsync(settings with { Port = ports[0] });
+        var hung = await StartAsync(settings with { Port = ports[1] }, receive: false);
+        await Eventually.True(() => node.Cluster.Members.Members.Count(m => m.Status == ClusterMemberStatus.Up) == 2, "both Up");
+        return (node, hung);
     }
 
     /// <summary>A subscriber that is never delivered to here: for tests that look at routes, not at sessions.</summary>
