@@ -295,5 +295,5 @@ internal sealed class FakeSessionPeers(PeerNetwork network, string nodeName) : I
 
     public bool IsMember(string ownerKey) => true;
 
-    public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => Task.CompletedTask;
+    public Task<bool> SpreadRoutesAsync(IReadOnlyList<string> filters) => Task.FromResult(true);
 }
