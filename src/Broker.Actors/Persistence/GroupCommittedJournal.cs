@@ -35,6 +35,16 @@ public abstract class GroupCommittedJournal : GroupCommittedStore<AtomicWrite>, 
 
     public abstract Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default);
 
+    /// <summary>One id after the other, unless the journal has a statement for many.</summary>
+    public virtual async Task PurgeAllAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        foreach (var persistenceId in persistenceIds)
+        {
+            await PurgeAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public abstract Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <summary>The events of a range that is not empty, in order, at most <paramref name="max"/>.</summary>

@@ -30,6 +30,20 @@ public interface IJournal : IAsyncDisposable
     /// </summary>
     Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="PurgeAsync(string, CancellationToken)"/> of many ids; a store that can does it in one round trip, so
+    /// that thousands of histories ending at once (the sessions adopted from a node that is gone) take a few
+    /// statements, not a connection each.
+    /// </summary>
+    async Task PurgeAllAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        foreach (var persistenceId in persistenceIds)
+        {
+            await PurgeAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The ids starting with <paramref name="prefix"/> that have at least one event stored: what a node recovers after a restart.</summary>
     Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default);
 

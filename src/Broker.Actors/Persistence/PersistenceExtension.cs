@@ -10,7 +10,13 @@ namespace Broker.Actors.Persistence;
 /// </summary>
 public sealed class PersistenceExtension
 {
+    /// <summary>The most ids one batch of purges carries: its statements stay small.</summary>
+    internal const int MaxPurgesAtOnce = 1000;
+
     private static readonly ConditionalWeakTable<ActorSystem, PersistenceExtension> Installed = new();
+
+    // Made at the first purge: most installs (tests, nodes without ended sessions) never purge.
+    private readonly Lazy<GroupCommitWriter<string>> _purges;
 
     public PersistenceExtension(IJournal journal, ISnapshotStore snapshotStore, EventSerializerRegistry serializers, PersistenceSettings? settings = null)
     {
@@ -19,6 +25,7 @@ public sealed class PersistenceExtension
         Serializers = serializers ?? throw new ArgumentNullException(nameof(serializers));
         Settings = settings ?? PersistenceSettings.Default;
         RecoveryPermits = new SemaphoreSlim(Settings.MaxConcurrentRecoveries);
+        _purges = new(() => new GroupCommitWriter<string>(PurgeAllAsync, static _ => 1, MaxPurgesAtOnce));
     }
 
     internal SemaphoreSlim RecoveryPermits { get; }
@@ -34,11 +41,23 @@ public sealed class PersistenceExtension
     /// <summary>
     /// Forgets a history in both stores: its events, its highest sequence number and its snapshots. For a history that
     /// has ended for good (an expired session, a leftover found at start).
+    /// <para>
+    /// Purges are batched as writes are group-committed: those asked for while one batch runs go together in the next
+    /// (<see cref="IJournal.PurgeAllAsync"/>, <see cref="ISnapshotStore.DeleteAllAsync"/>), so thousands at once (the
+    /// old rows of the sessions adopted from a node that is gone) hold one connection, not one each.
+    /// </para>
     /// </summary>
-    public async Task PurgeAsync(string persistenceId, CancellationToken cancellationToken = default)
+    public Task PurgeAsync(string persistenceId)
     {
-        await Journal.PurgeAsync(persistenceId, cancellationToken).ConfigureAwait(false);
-        await SnapshotStore.DeleteAsync(persistenceId, SnapshotSelectionCriteria.Latest, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(persistenceId);
+        return _purges.Value.WriteAsync(persistenceId);
+    }
+
+    private async Task PurgeAllAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken)
+    {
+        var distinct = persistenceIds.Distinct(StringComparer.Ordinal).ToList();
+        await Journal.PurgeAllAsync(distinct, cancellationToken).ConfigureAwait(false);
+        await SnapshotStore.DeleteAllAsync(distinct, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Makes <paramref name="persistence"/> the one of <paramref name="system"/>; before its first persistent actor starts.</summary>

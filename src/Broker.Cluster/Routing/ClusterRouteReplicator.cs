@@ -45,10 +45,11 @@ public sealed class ClusterRouteReplicator : IRouteReplicator
     }
 
     /// <summary>
-    /// Completes once every reachable node has this node's routes of <paramref name="filters"/> (or
-    /// <paramref name="timeout"/> passed: the routes still spread by gossip). Each key is written to all at most once.
+    /// Completes once every reachable node has this node's routes of <paramref name="filters"/> (true), or
+    /// <paramref name="timeout"/> passed for one of their keys first (false: the routes still spread by gossip). Each
+    /// key is written to all at most once.
     /// </summary>
-    internal Task SpreadAsync(IEnumerable<string> filters, TimeSpan timeout)
+    internal async Task<bool> SpreadAsync(IEnumerable<string> filters, TimeSpan timeout)
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var filter in filters)
@@ -56,8 +57,10 @@ public sealed class ClusterRouteReplicator : IRouteReplicator
             keys.TryAdd(RouteKeys.For(filter).Id, filter);
         }
 
-        return Task.WhenAll(keys.Values.Select(filter =>
-            _actor.Ask<object>(new Spread(filter, timeout), timeout + timeout).ContinueWith(static _ => { }, TaskScheduler.Default)));
+        var written = await Task.WhenAll(keys.Values.Select(filter =>
+            _actor.Ask<object>(new Spread(filter, timeout), timeout + timeout).ContinueWith(
+                static t => t.IsCompletedSuccessfully && t.Result is Akka.DistributedData.UpdateSuccess, TaskScheduler.Default))).ConfigureAwait(false);
+        return written.All(static w => w);
     }
 
     /// <summary>The removed node's sessions are all adopted: the durable routes kept for it go.</summary>

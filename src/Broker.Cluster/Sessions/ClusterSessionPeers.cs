@@ -21,11 +21,16 @@ public sealed class ClusterSessionPeers : ISessionPeers
     /// <summary>How long a moved session waits for its routes to reach every node before the old node is told it serves.</summary>
     internal static readonly TimeSpan SpreadTimeout = TimeSpan.FromSeconds(3);
 
+    private static readonly TimeSpan RouteApplyMargin = TimeSpan.FromMilliseconds(100);
+
     private readonly ActorSystem _system;
     private readonly IActorRef _region;
     private readonly IActorRef _bridge;
     private readonly ClusterRouteReplicator _routes;
     private readonly ClusterForwarder _forwarder;
+
+    // From a replica's write to its node's route table: the notify interval of distributed data, and the replicator's turn.
+    private readonly TimeSpan _routesApplied;
 
     internal ClusterSessionPeers(ActorSystem system, IActorRef region, IActorRef bridge, ClusterRouteReplicator routes, ClusterForwarder forwarder, string nodeName, TimeSpan stableAfter)
     {
@@ -35,6 +40,8 @@ public sealed class ClusterSessionPeers : ISessionPeers
         _bridge = bridge;
         _routes = routes;
         _forwarder = forwarder;
+        _routesApplied = system.Settings.Config.GetTimeSpan("akka.cluster.distributed-data.notify-subscribers-interval", TimeSpan.FromMilliseconds(500))
+            + RouteApplyMargin;
         NodeName = nodeName;
     }
 
@@ -63,7 +70,21 @@ public sealed class ClusterSessionPeers : ISessionPeers
             TaskScheduler.Default);
     }
 
-    public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => _routes.SpreadAsync(filters, SpreadTimeout);
+    /// <summary>
+    /// Written to every node's replica (WriteAll), then one notify interval of distributed data waited for: a replica
+    /// tells the route replicator of its node about changes once per interval, so only then do the route tables there
+    /// have them. A moved session does not wait for that (<see cref="Send"/>): its old node forwards meanwhile.
+    /// </summary>
+    public async Task<bool> SpreadRoutesAsync(IReadOnlyList<string> filters)
+    {
+        if (!await _routes.SpreadAsync(filters, SpreadTimeout).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await Task.Delay(_routesApplied).ConfigureAwait(false);
+        return true;
+    }
 
     public void Adopt(string clientId, string persistenceId) => _region.Tell(new AdoptOwner(clientId, persistenceId));
 
@@ -95,7 +116,7 @@ public sealed class ClusterSessionPeers : ISessionPeers
         var stamped = message with { From = NodeName };
         if (stamped is TransferResumed { Filters.Count: > 0 } resumed)
         {
-            SpreadRoutesAsync(resumed.Filters).ContinueWith(_ => SendNow(node, stamped), TaskScheduler.Default);
+            _routes.SpreadAsync(resumed.Filters, SpreadTimeout).ContinueWith(_ => SendNow(node, stamped), TaskScheduler.Default);
             return;
         }
 

@@ -135,7 +135,7 @@ public sealed partial class SessionActor
             var persistence = Persistence;
             var clientId = ClientId;
             var logger = _logger;
-            Task.Run(() => persistence.PurgeAsync(adoptedFrom)).ContinueWith(
+            persistence.PurgeAsync(adoptedFrom).ContinueWith(
                 t => LogPurgeFailed(logger, clientId, t.Exception!.GetBaseException()),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }

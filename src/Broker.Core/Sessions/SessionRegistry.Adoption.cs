@@ -26,6 +26,7 @@ public sealed partial class SessionRegistry
     private readonly Queue<string> _adoptionQueue = new();
     private readonly Dictionary<string, string> _adoptionIds = new(StringComparer.Ordinal);
     private int _adoptionsRunning;
+    private readonly AdoptedSpreads _adoptedSpreads = new();
 
     private bool ReceiveAdoption(object message)
     {
@@ -59,6 +60,9 @@ public sealed partial class SessionRegistry
                 return true;
             case SessionAdopted adopted:
                 SpreadAdopted(adopted);
+                return true;
+            case AdoptedRoutesSpread spread:
+                AdoptedRoutesSpreadDone(spread);
                 return true;
             default:
                 return false;
@@ -173,17 +177,42 @@ public sealed partial class SessionRegistry
         }
     }
 
-    /// <summary>Its routes are written to every node at once, rather than by gossip: publishers elsewhere route to it sooner.</summary>
+    /// <summary>
+    /// Its routes are written to every node at once, rather than by gossip: publishers elsewhere route to it sooner.
+    /// Sessions adopted meanwhile wait for the running spread and go together in the next (<see cref="AdoptedSpreads"/>).
+    /// </summary>
     private void SpreadAdopted(SessionAdopted adopted)
     {
-        if (_peers is not { } peers)
+        if (_peers is { } peers && _adoptedSpreads.Add(adopted) is { } batch)
         {
-            return;
+            Spread(batch, peers);
+        }
+    }
+
+    private void Spread(SpreadBatch batch, ISessionPeers peers)
+    {
+        var self = Self;
+        peers.SpreadRoutesAsync(batch.Filters).ContinueWith(
+            t => self.Tell(new AdoptedRoutesSpread(batch, t.IsCompletedSuccessfully && t.Result)), TaskScheduler.Default);
+    }
+
+    private void AdoptedRoutesSpreadDone(AdoptedRoutesSpread spread)
+    {
+        var (settled, next) = _adoptedSpreads.Done(spread.Batch, spread.Spread);
+        if (!spread.Spread && settled.Count > 0)
+        {
+            LogSpreadGivenUp(_logger, settled.Count, spread.Batch.Attempt);
         }
 
-        var logger = _logger;
-        peers.SpreadRoutesAsync(adopted.Filters).ContinueWith(
-            _ => LogAdopted(logger, adopted.ClientId, adopted.Filters.Count), TaskScheduler.Default);
+        foreach (var adopted in settled)
+        {
+            LogAdopted(_logger, adopted.ClientId, adopted.Filters.Count);
+        }
+
+        if (next is not null && _peers is { } peers)
+        {
+            Spread(next, peers);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Offering {Sessions} durable sessions of removed node {Owner} for adoption")]
@@ -197,6 +226,11 @@ public sealed partial class SessionRegistry
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stored sessions of {ClientId} could not be looked up; it starts afresh")]
     private static partial void LogLookupFailed(ILogger logger, string clientId, Exception cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The routes of {Sessions} adopted sessions did not reach every node after {Attempts} tries; they spread by gossip")]
+    private static partial void LogSpreadGivenUp(ILogger logger, int sessions, int attempts);
+
+    private sealed record AdoptedRoutesSpread(SpreadBatch Batch, bool Spread);
 
     private sealed record StoredSessionFound(string ClientId, string? PersistenceId, Exception? Failure);
 }

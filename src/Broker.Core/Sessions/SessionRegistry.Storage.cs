@@ -151,22 +151,15 @@ public sealed partial class SessionRegistry
             return;
         }
 
+        // Asked for all at once: the purges are batched (PersistenceExtension.PurgeAsync).
         var persistence = PersistenceExtension.Get(Context.System);
         var logger = _logger;
-        _ = Task.Run(async () =>
+        foreach (var id in persistenceIds)
         {
-            foreach (var id in persistenceIds)
-            {
-                try
-                {
-                    await persistence.PurgeAsync(id).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    LogPurgeFailed(logger, id, e);
-                }
-            }
-        });
+            persistence.PurgeAsync(id).ContinueWith(
+                t => LogPurgeFailed(logger, id, t.Exception!.GetBaseException()),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
     }
 
     private void SessionHasRecovered(string clientId, IActorRef? session)

@@ -105,6 +105,45 @@ public abstract class StoreContractTests(string kind) : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Purge_of_many_ids_forgets_their_events_and_snapshots_and_nothing_else()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        foreach (var id in new[] { "a", "b", "kept" })
+        {
+            await Journal.WriteAsync(Write(id, 1, 3));
+            await Snapshots.SaveAsync(Snapshot(id, 2, at, id));
+        }
+
+        await Journal.PurgeAllAsync(["a", "b", "never-written"]);
+        await Snapshots.DeleteAllAsync(["a", "b", "never-written"]);
+
+        Assert.Equal(0, await Journal.ReadHighestSequenceNrAsync("a"));
+        Assert.Empty(await Journal.ReplayAsync("b", 1, long.MaxValue, 10));
+        Assert.Null(await Snapshots.LoadAsync("a", SnapshotSelectionCriteria.Latest));
+        Assert.Null(await Snapshots.LoadAsync("b", SnapshotSelectionCriteria.Latest));
+        Assert.Equal(3, await Journal.ReadHighestSequenceNrAsync("kept"));
+        Assert.NotNull(await Snapshots.LoadAsync("kept", SnapshotSelectionCriteria.Latest));
+    }
+
+    [StoreFact]
+    public async Task Purges_asked_for_at_once_through_the_extension_go_in_batches_and_each_completes()
+    {
+        var persistence = new PersistenceExtension(Journal, Snapshots, new Broker.Actors.Persistence.Serialization.EventSerializerRegistry());
+        var ids = Enumerable.Range(0, 50).Select(i => $"p{i}").ToList();
+        foreach (var id in ids)
+        {
+            await Journal.WriteAsync(Write(id, 1, 2));
+        }
+
+        await Task.WhenAll(ids.Select(persistence.PurgeAsync));
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(0, await Journal.ReadHighestSequenceNrAsync(id));
+        }
+    }
+
+    [StoreFact]
     public async Task Persistence_ids_are_listed_by_prefix_from_the_events_and_from_the_snapshots()
     {
         await Journal.WriteAsync(Write("session/a/1", 1, 2));

@@ -119,6 +119,16 @@ public sealed class PostgresJournal : GroupCommittedJournal
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task PurgeAllAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        ThrowIfDisposed();
+        await using var command = _database.DataSource.CreateCommand(
+            $"DELETE FROM {_database.Schema}.journal WHERE persistence_id = ANY(@ids); DELETE FROM {_database.Schema}.journal_metadata WHERE persistence_id = ANY(@ids)");
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. persistenceIds] });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override Task<IReadOnlyList<string>> ReadPersistenceIdsAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();

@@ -1,3 +1,6 @@
+using Npgsql;
+using NpgsqlTypes;
+
 namespace Broker.Actors.Persistence.PostgreSql;
 
 /// <summary>Snapshots in PostgreSQL, beside the journal.</summary>
@@ -54,6 +57,15 @@ public sealed class PostgresSnapshotStore : ISnapshotStore
         ThrowIfDisposed();
         await using var command = _database.DataSource.CreateCommand(_delete);
         criteria.AddParameters(command, "", persistenceId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAllAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        ThrowIfDisposed();
+        await using var command = _database.DataSource.CreateCommand($"DELETE FROM {_database.Schema}.snapshots WHERE persistence_id = ANY(@ids)");
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. persistenceIds] });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -38,8 +38,11 @@ public interface ISessionPeers
     /// </summary>
     void AdoptionCompleted(string node);
 
-    /// <summary>Completes once every reachable node routes <paramref name="filters"/> to this node (or a bound passed).</summary>
-    Task SpreadRoutesAsync(IReadOnlyList<string> filters);
+    /// <summary>
+    /// Completes once every reachable node routes <paramref name="filters"/> to this node (true), or a bound passed first
+    /// (false: the routes still spread, later).
+    /// </summary>
+    Task<bool> SpreadRoutesAsync(IReadOnlyList<string> filters);
 
     /// <summary>Whether the node with this owner key (<see cref="SessionStorage.OwnerKeyOf"/>) is a member that has not been downed.</summary>
     bool IsMember(string ownerKey);

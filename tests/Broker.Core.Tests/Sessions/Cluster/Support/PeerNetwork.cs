@@ -299,5 +299,5 @@ internal sealed class FakeSessionPeers(PeerNetwork network, string nodeName) : I
     {
     }
 
-    public Task SpreadRoutesAsync(IReadOnlyList<string> filters) => Task.CompletedTask;
+    public Task<bool> SpreadRoutesAsync(IReadOnlyList<string> filters) => Task.FromResult(true);
 }
