@@ -13,7 +13,7 @@ public sealed class RestartTests
         var seed = cluster.A.Name[(cluster.A.Name.IndexOf('@', StringComparison.Ordinal) + 1)..];
 
         await cluster.C.DisposeAsync();
-        await Eventually.True(() => !cluster.A.HasRoute("old/#", cluster.C.Name), "A dropped the old C's route", TimeSpan.FromSeconds(20));
+        await Eventually.True(() => !cluster.A.HasRoute("old/#", cluster.C.Name), "A dropped the old C's route");
 
         // Its connections may linger in TIME_WAIT; the port check must still let it bind.
         await using var restarted = await TestNode.StartAsync(new ClusterSettings { Name = "broker-test-restart", Port = port, Seeds = [seed] });
