@@ -92,6 +92,7 @@ public sealed class SessionSurvivalTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(Subscribers, summaries.Count);
         Assert.All(summaries, summary =>
         {
+            output.WriteLine($"checker, subscriber of the killed node: {summary}");
             Assert.True(summary.GetProperty("session_present").GetBoolean(), $"{summary}: the session survived its node");
             Assert.Equal("[]", summary.GetProperty("missing").GetRawText());
             Assert.Equal(2 * PerPublisher + Through, summary.GetProperty("received").GetInt32());

@@ -60,7 +60,9 @@ public sealed class SessionTakeoverTests(ITestOutputHelper output) : IAsyncLifet
             var hops = mover.Lines.Where(ClientEvent.Named("hop")).Select(ClientEvent.Parse).ToList();
             Assert.Equal(7, hops.Count);
             Assert.All(hops.Skip(1), hop => Assert.True(hop.GetProperty("session_present").GetBoolean(), "the session moved with its client"));
-            AssertNoneLost(ClientEvent.Parse(mover.Lines.Single(ClientEvent.Named("summary"))), qos);
+            var summary = mover.Lines.Single(ClientEvent.Named("summary"));
+            output.WriteLine($"checker, QoS {qos} mover: {summary}");
+            AssertNoneLost(ClientEvent.Parse(summary), qos);
         }
     }
 
