@@ -211,7 +211,7 @@ internal struct DeliveryVisitor(
         }
     }
 
-    /// <summary>A node removed from the cluster whose sessions are being adopted is on no other list: it is kept to be failed.</summary>
+    /// <summary>A node removed from the cluster whose sessions are being adopted is on no other list: it is kept, to be held for.</summary>
     private void KeepDurableNodes(IReadOnlyList<string> nodes)
     {
         KeepOtherNodes(nodes);

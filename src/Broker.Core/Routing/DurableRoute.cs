@@ -5,7 +5,8 @@ namespace Broker.Core.Routing;
 /// connection, kept in storage): "\0filter", beside the node's route "filter". A QoS 1/2 publish under sync durability
 /// that is forwarded to such a node holds its acknowledgement until the node answers, however long it takes; if the node
 /// is removed instead, until its sessions are adopted elsewhere, and then fails it (<see cref="INodeForwarder.Forward"/>):
-/// a durable session there may not have stored the message, and the publisher must send it again. A topic filter never holds U+0000 [MQTT-4.7.3-2], so the two never meet.
+/// a durable session there may not have stored the message, and the publisher must send it again. A topic filter never
+/// holds U+0000 [MQTT-4.7.3-2], so the two never meet.
 /// </summary>
 public static class DurableRoute
 {

@@ -2,9 +2,10 @@ namespace Broker.Core.Routing;
 
 /// <summary>
 /// The node table: topic filter to the set of nodes that have subscribers for it (and the other nodes' shared
-/// groups on it, and the nodes among them whose subscribers include durable sessions), with the filters in a <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes
-/// without scanning. This is the part a cluster replicates; which local sessions subscribed lives in the local
-/// table. A filter whose last node leaves is removed from the trie.
+/// groups on it, and the nodes among them whose subscribers include durable sessions), with the filters in a
+/// <see cref="TopicTrie{TValue}"/> so that a publish finds the matching routes without scanning. This is the part a
+/// cluster replicates; which local sessions subscribed lives in the local table. A filter whose last node leaves is
+/// removed from the trie.
 /// </summary>
 public sealed class NodeTable
 {

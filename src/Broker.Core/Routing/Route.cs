@@ -25,8 +25,8 @@ public sealed class Route
     /// <summary>
     /// Other nodes whose plain subscribers of this filter include a durable session (<see cref="DurableRoute"/>). Such a
     /// node is normally also in <see cref="Nodes"/>; one removed from the cluster stays here alone while its sessions are
-    /// being adopted elsewhere, so that publishes under sync durability that would have been theirs fail instead of
-    /// being acknowledged for nobody.
+    /// being adopted elsewhere, so that publishes under sync durability that would have been theirs are held, then
+    /// failed, instead of being acknowledged for nobody.
     /// </summary>
     public IReadOnlyList<string> DurableNodes => Volatile.Read(ref _durableNodes);
 
