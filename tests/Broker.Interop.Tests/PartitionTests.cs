@@ -168,15 +168,7 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         var adopted = _cluster.Clients[subscribing].Paho("durable_clients.py", "--phase", "collect", "--clients", $"{CutSubscribers}",
             "--client-id", cutSubscriberId, "--topic", topic, "--publishers", publisherId, "--count", $"{StreamCount}", "--timeout", "60");
         await adopted.ExpectSuccessAsync(TimeSpan.FromSeconds(150));
-        var summaries = adopted.Lines.Where(ClientEvent.Named("summary")).Select(ClientEvent.Parse).ToList();
-        Assert.Equal(CutSubscribers, summaries.Count);
-        Assert.All(summaries, adoptedSummary =>
-        {
-            output.WriteLine($"checker, subscriber of the cut node: {adoptedSummary}");
-            Assert.True(adoptedSummary.GetProperty("session_present").GetBoolean(), $"{adoptedSummary}: the session outlived the cut");
-            Assert.Equal("[]", adoptedSummary.GetProperty("missing").GetRawText());
-            Assert.Equal(StreamCount, adoptedSummary.GetProperty("received").GetInt32());
-        });
+        DurableCollect.AssertEveryMessage(adopted, CutSubscribers, StreamCount, output, "subscriber of the cut node");
 
         // Healed: it rejoins by itself and serves again.
         Network.Heal(cut);

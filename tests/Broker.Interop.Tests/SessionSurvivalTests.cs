@@ -88,15 +88,7 @@ public sealed class SessionSurvivalTests(ITestOutputHelper output) : IAsyncLifet
         var collect = _cluster.Clients[1].Paho("durable_clients.py", "--phase", "collect", "--clients", $"{Subscribers}",
             "--client-id", clientId, "--topic", topic, "--publishers", $"{before},{through}={Through},{after}", "--count", $"{PerPublisher}", "--timeout", "30");
         await collect.ExpectSuccessAsync(TimeSpan.FromSeconds(200));
-        var summaries = collect.Lines.Where(ClientEvent.Named("summary")).Select(ClientEvent.Parse).ToList();
-        Assert.Equal(Subscribers, summaries.Count);
-        Assert.All(summaries, summary =>
-        {
-            output.WriteLine($"checker, subscriber of the killed node: {summary}");
-            Assert.True(summary.GetProperty("session_present").GetBoolean(), $"{summary}: the session survived its node");
-            Assert.Equal("[]", summary.GetProperty("missing").GetRawText());
-            Assert.Equal(2 * PerPublisher + Through, summary.GetProperty("received").GetInt32());
-        });
+        DurableCollect.AssertEveryMessage(collect, Subscribers, 2 * PerPublisher + Through, output, "subscriber of the killed node");
     }
 
     private async Task PublishAsync(int node, string publisher, string topic)
