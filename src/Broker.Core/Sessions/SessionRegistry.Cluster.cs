@@ -137,8 +137,9 @@ public sealed partial class SessionRegistry
         if (!_claims.TryGetValue(clientId, out var claim))
         {
             _claims[clientId] = claim = new PendingClaim();
-            peers.Claim(clientId, Self);
+            // Armed before the claim goes out: whoever sees the claim (a test's network among them) sees the wait running.
             Context.Timers.StartSingleTimer(ClaimWaitKey(clientId), new ClaimWaitedLong(clientId), TransientClaimWait);
+            peers.Claim(clientId, Self);
         }
 
         claim.Opens.Enqueue((open, replyTo));
