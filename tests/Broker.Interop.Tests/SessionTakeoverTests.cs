@@ -58,13 +58,23 @@ public sealed class SessionTakeoverTests(ITestOutputHelper output) : IAsyncLifet
         {
             await mover.ExpectSuccessAsync(Deadline);
             var hops = mover.Lines.Where(ClientEvent.Named("hop")).Select(ClientEvent.Parse).ToList();
-            Assert.Equal(7, hops.Count);
-            Assert.All(hops.Skip(1), hop => Assert.True(hop.GetProperty("session_present").GetBoolean(), "the session moved with its client"));
             var summary = mover.Lines.Single(ClientEvent.Named("summary"));
             output.WriteLine($"checker, QoS {qos} mover: {summary}");
-            AssertNoneLost(ClientEvent.Parse(summary), qos);
+            Assert.True(hops.Count == 7, $"7 connections, one a hop: {string.Join(' ', hops)}");
+            Assert.True(hops.Skip(1).All(hop => hop.GetProperty("session_present").GetBoolean()), $"the session moved with its client: {string.Join(' ', hops)}");
+            try
+            {
+                AssertNoneLost(ClientEvent.Parse(summary), qos);
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"QoS {qos} mover: {e.Message} -- {summary}");
+            }
         }
     }
+
+    private static bool IsDup(JsonElement flag) =>
+        flag.ValueKind == JsonValueKind.True || (flag.ValueKind == JsonValueKind.Number && flag.GetInt32() == 1);
 
     private static void AssertNoneLost(JsonElement summary, int qos)
     {
@@ -74,12 +84,12 @@ public sealed class SessionTakeoverTests(ITestOutputHelper output) : IAsyncLifet
             Assert.Equal(0, summary.GetProperty("duplicates").GetInt32());
 
         // At QoS 1 a message comes twice only as a resend: unacknowledged on the old connection, sent again with DUP on
-        // the new one [MQTT-4.4.0-1]; never as a second delivery.
+        // the new one [MQTT-4.4.0-1]; never as a second delivery. Each connection is read by a thread or socket of its
+        // own in the client, so the old connection's copy may be handled after the new one's: order says nothing.
         foreach (var twice in summary.GetProperty("twice").EnumerateArray())
         {
             var arrivals = twice.GetProperty("arrivals").EnumerateArray().ToList();
-            Assert.True(arrivals.Skip(1).All(a => a[1].ValueKind == JsonValueKind.True || (a[1].ValueKind == JsonValueKind.Number && a[1].GetInt32() == 1)),
-                $"message {twice.GetProperty("payload")} delivered again without DUP: {twice}");
+            Assert.True(arrivals.Count(a => !IsDup(a[1])) <= 1, $"message {twice.GetProperty("payload")} delivered twice without DUP: {twice}");
         }
     }
 
