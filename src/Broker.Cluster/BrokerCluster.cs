@@ -121,9 +121,10 @@ public sealed class BrokerCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         cancellationToken.ThrowIfCancellationRequested();
         var hocon = ClusterHocon.Build(settings);
+        var config = ClusterHocon.Load(hocon);
         PortCheck.EnsureFree(settings.Bind, settings.Port);
         var setup = BootstrapSetup.Create()
-            .WithConfig(ConfigurationFactory.ParseString(hocon))
+            .WithConfig(config)
             .And(new LoggerFactorySetup(loggerFactory));
         ActorSystem system;
         try

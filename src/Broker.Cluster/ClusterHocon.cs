@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+using Akka.DistributedData;
 using Broker.Cluster.Delivery;
 using Broker.Cluster.Discovery;
 using Broker.Cluster.Logging;
@@ -15,6 +19,19 @@ namespace Broker.Cluster;
 /// </summary>
 internal static class ClusterHocon
 {
+    /// <summary>
+    /// The node's configuration, with the reference configurations of the extensions it runs already in it. Each
+    /// extension injects its own at first use, and Akka then rebuilds the configuration and the serialization with no
+    /// lock: two extensions starting at once on two threads (the route replicator's distributed data and the sharding
+    /// coordinator's singleton) can lose one injection. A serialization rebuilt without distributed data's bindings
+    /// digests its envelopes as JSON, which throws once a key has two writers, and those routes never arrived.
+    /// </summary>
+    public static Config Load(string hocon) =>
+        ConfigurationFactory.ParseString(hocon)
+            .WithFallback(ClusterSharding.DefaultConfig())
+            .WithFallback(ClusterSingleton.DefaultConfig())
+            .WithFallback(DistributedData.DefaultConfig());
+
     public static string Build(ClusterSettings settings)
     {
         Validate(settings);

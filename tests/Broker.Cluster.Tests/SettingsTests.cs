@@ -1,4 +1,9 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding.Serialization;
 using Akka.Configuration;
+using Akka.DistributedData;
+using Akka.DistributedData.Serialization;
+using Broker.Tests;
 using Broker.Cluster.Discovery;
 using Broker.Cluster.Routing;
 
@@ -6,6 +11,28 @@ namespace Broker.Cluster.Tests;
 
 public sealed class SettingsTests
 {
+    /// <summary>
+    /// Distributed data digests its envelopes with the serializer the system had when its replicator started. Bound
+    /// from the start, the binding cannot be lost to two extensions injecting their configurations at once.
+    /// </summary>
+    [Fact]
+    public async Task The_extensions_serializers_are_bound_before_any_extension_starts()
+    {
+        var port = UnassignedPorts.Next();
+        var hocon = ClusterHocon.Build(new ClusterSettings { Name = "bindings", Bind = "127.0.0.1", Port = port, Seeds = [$"127.0.0.1:{port}"] });
+        using var system = ActorSystem.Create("bindings", ClusterHocon.Load(hocon));
+        try
+        {
+            Assert.IsType<ReplicatorMessageSerializer>(system.Serialization.FindSerializerForType(typeof(Akka.DistributedData.Internal.DataEnvelope)));
+            Assert.IsType<ReplicatedDataSerializer>(system.Serialization.FindSerializerForType(typeof(ORSet<string>)));
+            Assert.IsType<ClusterShardingMessageSerializer>(system.Serialization.FindSerializerForType(typeof(Akka.Cluster.Sharding.ShardRegion.StartEntity)));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
     [Fact]
     public void The_hocon_carries_the_settings()
     {
