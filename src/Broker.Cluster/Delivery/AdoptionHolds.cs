@@ -71,7 +71,13 @@ internal sealed class AdoptionHolds : IDisposable
     public void Dispose()
     {
         _timer.Dispose();
-        foreach (var node in _held.Keys.ToArray())
+        string[] nodes;
+        lock (_lock)
+        {
+            nodes = [.. _held.Keys];
+        }
+
+        foreach (var node in nodes)
         {
             Adopted(node);
         }
