@@ -1,0 +1,8 @@
+namespace Broker.Core.Security.Authorization;
+
+/// <summary>What a client asks to do with a topic.</summary>
+public enum AclAction
+{
+    Publish,
+    Subscribe,
+}

@@ -1,0 +1,13 @@
+using Broker.Mqtt;
+
+namespace Broker.Core.Security.Authorization;
+
+/// <summary>
+/// One source of authorization rules (an ACL file, the built-in database, ...), asked in configured order. Called on
+/// the connection's path for every PUBLISH and SUBSCRIBE not answered by the client's cache: it must not block.
+/// </summary>
+public interface IAuthorizationSource
+{
+    /// <param name="topic">A topic name for <see cref="AclAction.Publish"/>, a topic filter for <see cref="AclAction.Subscribe"/>.</param>
+    AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain);
+}
