@@ -34,13 +34,38 @@ public static class OptionsBinder
                 continue;
             }
             var children = child.GetChildren().Select(c => c.Key).ToList();
-            if (key.IsLeaf)
+            if (key.Element is { } element)
+                BindList(target, key, element, child, errors);
+            else if (key.IsLeaf)
                 BindLeaf(target, key, child, children, errors);
             else if (children.Count == 0 && !string.IsNullOrEmpty(child.Value))
                 errors.Add(new ConfigurationError(key.Path, $"expected a section with keys such as {string.Join(", ", key.Children.Take(3).Select(c => c.Key))}, got {HoconPath.Quote(child.Value)}"));
             else
                 BindSection(key.Property!.GetValue(target)!, key, child, errors);
         }
+    }
+
+    private static void BindList(object target, OptionsSchema key, OptionsSchema element, IConfigurationSection section, ICollection<ConfigurationError> errors)
+    {
+        var items = section.GetChildren().ToList();
+        if (items.Count == 0 && !string.IsNullOrEmpty(section.Value))
+        {
+            errors.Add(new ConfigurationError(key.Path, $"expected a list of sections like [{{...}}], got {HoconPath.Quote(section.Value)}"));
+            return;
+        }
+
+        var list = Array.CreateInstance(element.Type, items.Count);
+        foreach (var (item, i) in items.OrderBy(c => int.TryParse(c.Key, out var n) ? n : int.MaxValue).Select((c, i) => (c, i)))
+        {
+            var value = Activator.CreateInstance(element.Type)!;
+            if (!item.GetChildren().Any() && !string.IsNullOrEmpty(item.Value))
+                errors.Add(new ConfigurationError($"{key.Path}.{item.Key}", $"expected a section with keys such as {string.Join(", ", element.Children.Take(3).Select(c => c.Key))}, got {HoconPath.Quote(item.Value)}"));
+            else
+                BindSection(value, element, item, errors);
+            list.SetValue(value, i);
+        }
+
+        key.Property!.SetValue(target, list);
     }
 
     private static void BindLeaf(object target, OptionsSchema key, IConfigurationSection section, List<string> children, ICollection<ConfigurationError> errors)

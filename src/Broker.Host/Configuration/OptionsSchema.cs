@@ -22,6 +22,13 @@ public sealed class OptionsSchema
         _children = new Dictionary<string, OptionsSchema>(StringComparer.OrdinalIgnoreCase);
         if (IsLeafType(type))
             return;
+        if (type.IsArray)
+        {
+            // A list of sections (authentication = [{...}, {...}]): one value to the rest of the schema, its items bound
+            // and checked against the element's own schema.
+            Element = new OptionsSchema(type.GetElementType()!, "[]", $"{path}[]", null, this);
+            return;
+        }
         foreach (var child in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod is not null))
         {
             var name = child.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? child.Name;
@@ -44,6 +51,9 @@ public sealed class OptionsSchema
     public OptionsSchema? Parent { get; }
 
     public bool IsLeaf => _children.Count == 0;
+
+    /// <summary>For a list of sections, the schema each item is bound by; null otherwise.</summary>
+    public OptionsSchema? Element { get; }
 
     public IEnumerable<OptionsSchema> Children => _children.Values;
 

@@ -27,6 +27,13 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("management")]
     public ManagementOptions Management { get; init; } = new();
 
+    /// <summary>The authentication chain, in order; empty lets every client in (the broker warns at start).</summary>
+    [ConfigurationKeyName("authentication")]
+    public AuthenticatorOptions[] Authentication { get; set; } = [];
+
+    [ConfigurationKeyName("authorization")]
+    public AuthorizationOptions Authorization { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

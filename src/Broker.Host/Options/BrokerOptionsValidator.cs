@@ -18,6 +18,8 @@ public static partial class BrokerOptionsValidator
         ValidatePersistence(options.Persistence, errors);
         ValidateCluster(options.Cluster, errors);
         ValidateManagement(options.Management.Http, errors);
+        ValidateAuthentication(options.Authentication, errors);
+        ValidateAuthorization(options.Authorization, errors);
         return errors;
     }
 

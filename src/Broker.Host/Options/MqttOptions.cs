@@ -95,4 +95,12 @@ public sealed class MqttOptions
     /// <summary>Check packets strictly (UTF-8 validity, topic names) at some cost.</summary>
     [ConfigurationKeyName("strict_mode")]
     public bool StrictMode { get; set; }
+
+    /// <summary>On a listener with verified client certificates: the certificate's CN or DN becomes the username.</summary>
+    [ConfigurationKeyName("peer_cert_as_username")]
+    public PeerCertAs PeerCertAsUsername { get; set; } = PeerCertAs.Disabled;
+
+    /// <summary>Likewise for the client id.</summary>
+    [ConfigurationKeyName("peer_cert_as_clientid")]
+    public PeerCertAs PeerCertAsClientid { get; set; } = PeerCertAs.Disabled;
 }
