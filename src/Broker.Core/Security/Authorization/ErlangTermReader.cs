@@ -124,7 +124,7 @@ internal ref struct ErlangTermReader
             }
         }
 
-        throw new AclParseException(_sourceName, line, column, $"the closing {quote} of this quoted text, but the file ends first");
+        throw new AclParseException(_sourceName, line, column, $"expected the closing {quote} of the text that starts here but found the end of the file");
     }
 
     /// <summary>Leaves the position on the escape's last character.</summary>
