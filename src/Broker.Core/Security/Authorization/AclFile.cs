@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using Broker.Mqtt;
+
+namespace Broker.Core.Security.Authorization;
+
+/// <summary>
+/// The rules of an EMQX 5 <c>acl.conf</c> (<c>authorization.sources = [{type = file, path = ...}]</c>), asked in
+/// file order: the first rule whose action, client and topic all match decides. The grammar is in
+/// <see cref="AclRuleCompiler"/>. Immutable once read, so one instance serves every connection.
+/// </summary>
+public sealed class AclFile : IAuthorizationSource
+{
+    private readonly AclRule[] _rules;
+
+    private AclFile(string sourceName, AclRule[] rules)
+    {
+        SourceName = sourceName;
+        _rules = rules;
+    }
+
+    /// <summary>The file's path, or the name it was parsed under.</summary>
+    public string SourceName { get; }
+
+    public int RuleCount => _rules.Length;
+
+    internal IReadOnlyList<AclRule> Rules => _rules;
+
+    /// <exception cref="AclParseException">The text is not a sequence of terms, or a term is not a rule.</exception>
+    public static AclFile Parse(string text, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var compiler = new AclRuleCompiler(sourceName);
+        var rules = ErlangTermReader.ReadAll(text, sourceName).Select(compiler.Compile).ToArray();
+        return new AclFile(sourceName, rules);
+    }
+
+    /// <exception cref="AclParseException">As <see cref="Parse"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static AclFile Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>
+    /// A SUBSCRIBE to <c>$share/{group}/{filter}</c> or <c>$queue/{filter}</c> is checked on its filter. A regex that
+    /// runs past its time limit denies: a rule that cannot be evaluated must not let the next rule allow.
+    /// </summary>
+    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(topic);
+        var requested = action == AclAction.Subscribe ? AclTopicMatch.SubscribedFilter(topic) : topic;
+        try
+        {
+            foreach (var rule in _rules)
+            {
+                if (rule.Matches(client, action, requested, qos, retain))
+                {
+                    return rule.Permission;
+                }
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return AclDecision.Deny;
+        }
+
+        return AclDecision.NoMatch;
+    }
+}

@@ -1,0 +1,68 @@
+using Broker.Mqtt;
+
+namespace Broker.Core.Security.Authorization;
+
+/// <summary>
+/// EMQX's <c>authorization</c>: the sources asked in order, the first that allows or denies deciding, and
+/// <see cref="NoMatch"/> when none does. Shared by every connection; each gets a <see cref="ClientAuthorization"/>
+/// with its own cache from <see cref="ForClient"/>.
+/// </summary>
+public sealed class Authorizer
+{
+    private readonly IAuthorizationSource[] _sources;
+    private readonly AuthorizationCacheOptions _cache;
+    private readonly TimeProvider _time;
+
+    /// <param name="noMatch"><c>authorization.no_match</c>: Allow or Deny.</param>
+    public Authorizer(IEnumerable<IAuthorizationSource> sources, AclDecision noMatch, AuthorizationCacheOptions cache, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(time);
+        if (noMatch == AclDecision.NoMatch)
+        {
+            throw new ArgumentException("no_match must be Allow or Deny", nameof(noMatch));
+        }
+
+        if (cache.Enable && (cache.MaxSize <= 0 || cache.Ttl <= TimeSpan.Zero))
+        {
+            throw new ArgumentException("an enabled cache needs a positive max_size and ttl", nameof(cache));
+        }
+
+        _sources = sources.ToArray();
+        NoMatch = noMatch;
+        _cache = cache;
+        _time = time;
+    }
+
+    public AclDecision NoMatch { get; }
+
+    /// <summary>The decision without a cache: Allow or Deny, never NoMatch. A superuser is allowed everything.</summary>
+    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (client.IsSuperuser)
+        {
+            return AclDecision.Allow;
+        }
+
+        foreach (var source in _sources)
+        {
+            var decision = source.Check(client, action, topic, qos, retain);
+            if (decision != AclDecision.NoMatch)
+            {
+                return decision;
+            }
+        }
+
+        return NoMatch;
+    }
+
+    /// <summary>For a connection once its client is authenticated; the cache lives and dies with it.</summary>
+    public ClientAuthorization ForClient(ClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var cache = _cache.Enable && !client.IsSuperuser ? new DecisionCache(_cache.MaxSize, _cache.Ttl, _time) : null;
+        return new ClientAuthorization(this, client, cache);
+    }
+}

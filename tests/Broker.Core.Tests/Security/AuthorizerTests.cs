@@ -1,0 +1,70 @@
+using Broker.Core.Security;
+using Broker.Core.Security.Authorization;
+using Broker.Mqtt;
+using static Broker.Core.Tests.Security.AclTestClients;
+
+namespace Broker.Core.Tests.Security;
+
+/// <summary>Sources in order, no_match, and the superuser.</summary>
+public sealed class AuthorizerTests
+{
+    [Fact]
+    public void The_first_source_that_decides_wins_and_later_ones_are_not_asked()
+    {
+        var first = new CountingSource((_, topic) => topic == "a" ? AclDecision.Deny : AclDecision.NoMatch);
+        var second = new CountingSource(AclDecision.Allow);
+        var authorizer = Create(AclDecision.Deny, first, second);
+
+        Assert.Equal(AclDecision.Deny, Publish(authorizer, Client(), "a"));
+        Assert.Equal(0, second.Calls);
+        Assert.Equal(AclDecision.Allow, Publish(authorizer, Client(), "b"));
+        Assert.Equal((2, 1), (first.Calls, second.Calls));
+    }
+
+    [Theory]
+    [InlineData(AclDecision.Allow)]
+    [InlineData(AclDecision.Deny)]
+    public void When_no_source_decides_no_match_does(AclDecision noMatch)
+    {
+        var acl = AclFile.Parse("""{allow, all, publish, ["a"]}.""", "acl.conf");
+        var authorizer = Create(noMatch, acl, new CountingSource(AclDecision.NoMatch));
+
+        Assert.Equal(noMatch, Publish(authorizer, Client(), "b"));
+        Assert.Equal(AclDecision.Allow, Publish(authorizer, Client(), "a"));
+        Assert.Equal(noMatch, Publish(Create(noMatch), Client(), "a"));
+    }
+
+    [Fact]
+    public void No_match_must_be_allow_or_deny() =>
+        Assert.Throws<ArgumentException>(() => Create(AclDecision.NoMatch));
+
+    [Fact]
+    public void A_superuser_is_allowed_without_asking_any_source()
+    {
+        var source = new CountingSource(AclDecision.Deny);
+        var authorizer = Create(AclDecision.Deny, source);
+        var root = Client() with { IsSuperuser = true };
+
+        Assert.Equal(AclDecision.Allow, Publish(authorizer, root, "$SYS/x"));
+        Assert.Equal(AclDecision.Allow, authorizer.ForClient(root).Authorize(AclAction.Subscribe, "#", QualityOfService.ExactlyOnce, false));
+        Assert.Equal(0, source.Calls);
+        Assert.Equal(AclDecision.Deny, Publish(authorizer, Client(), "$SYS/x"));
+    }
+
+    [Fact]
+    public void Acl_files_chain_as_sources()
+    {
+        var specific = AclFile.Parse("""{deny, {username, "guest"}, publish, ["#"]}.""", "specific.conf");
+        var general = AclFile.Parse("""{allow, all, publish, ["#"]}.""", "general.conf");
+        var authorizer = Create(AclDecision.Deny, specific, general);
+
+        Assert.Equal(AclDecision.Deny, Publish(authorizer, Client(username: "guest"), "a"));
+        Assert.Equal(AclDecision.Allow, Publish(authorizer, Client(username: "member"), "a"));
+    }
+
+    private static Authorizer Create(AclDecision noMatch, params IAuthorizationSource[] sources) =>
+        new(sources, noMatch, AuthorizationCacheOptions.Disabled, TimeProvider.System);
+
+    private static AclDecision Publish(Authorizer authorizer, ClientInfo client, string topic) =>
+        authorizer.Check(client, AclAction.Publish, topic, QualityOfService.AtMostOnce, retain: false);
+}
