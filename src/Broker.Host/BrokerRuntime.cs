@@ -8,6 +8,7 @@ using Broker.Core.Sessions;
 using Broker.Core.Sessions.Journal;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
+using Broker.Host.Security;
 using Broker.Host.Persistence;
 using Broker.Mqtt;
 using Broker.Transport.Connections;
@@ -247,9 +248,11 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             cluster?.Retained);
         var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics);
         var router = new Router(routes, dispatcher, retainer, system.Settings.TimeProvider, metrics);
+        var security = BrokerSecurity.Build(options, system.Settings.TimeProvider, loggerFactory.CreateLogger(typeof(BrokerSecurity)));
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         var runtime = new BrokerRuntime(new BrokerContext
         {
+            Security = security,
             System = system,
             Sessions = sessions,
             Router = router,

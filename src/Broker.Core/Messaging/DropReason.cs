@@ -23,6 +23,9 @@ public enum DropReason
 
     /// <summary>An inbound QoS 2 message whose PUBREL never came within <c>await_rel_timeout</c> (<c>messages.dropped.await_pubrel_timeout</c>).</summary>
     AwaitPubRelTimeout,
+
+    /// <summary>A publish that authorization refused (<c>messages.dropped.not_authorized</c>).</summary>
+    NotAuthorized,
 }
 
 public static class DropReasons
@@ -37,6 +40,7 @@ public static class DropReasons
         DropReason.QoS0Message => "delivery.dropped.qos0_msg",
         DropReason.TooLarge => "delivery.dropped.too_large",
         DropReason.AwaitPubRelTimeout => "messages.dropped.await_pubrel_timeout",
+        DropReason.NotAuthorized => "messages.dropped.not_authorized",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -151,7 +151,7 @@ public sealed partial class SessionActor : PersistentActor
                 RunEffects();
                 break;
             case ClientPublish publish when IsCurrent(publish.Connection):
-                _state.HandlePublish(publish.Message, publish.PacketId, Now, publish.Connection.InboundCredit);
+                _state.HandlePublish(publish.Message, publish.PacketId, Now, publish.Connection.InboundCredit, publish.Denied);
                 RunEffects();
                 break;
             case ClientAcknowledgement ack when IsCurrent(ack.Connection):

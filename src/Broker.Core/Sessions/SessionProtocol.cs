@@ -19,7 +19,8 @@ public sealed record OpenSession(ConnectRequest Request, IClientConnection Conne
 public sealed record SessionOpened(IActorRef Session, bool SessionPresent);
 
 /// <summary>A PUBLISH from the client, topic alias resolved and payload copied by the channel.</summary>
-public sealed record ClientPublish(IClientConnection Connection, ApplicationMessage Message, ushort PacketId);
+/// <param name="Denied">Refused by authorization: acknowledged in order (0x87 on 5.0, as usual on 3.x) and routed nowhere.</param>
+public sealed record ClientPublish(IClientConnection Connection, ApplicationMessage Message, ushort PacketId, bool Denied = false);
 
 /// <summary>PUBACK, PUBREC, PUBREL or PUBCOMP from the client.</summary>
 public sealed record ClientAcknowledgement(IClientConnection Connection, PublishAcknowledgement Packet);

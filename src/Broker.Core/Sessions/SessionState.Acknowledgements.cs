@@ -102,7 +102,7 @@ public sealed partial class SessionState
             return;
         }
 
-        var reason = RoutedReason(pending.Delivered);
+        var reason = pending.Reason ?? RoutedReason(pending.Delivered);
         if (pending.QoS == QualityOfService.AtLeastOnce)
         {
             Send(new PubAckPacket { PacketId = pending.PacketId, ReasonCode = reason });
@@ -111,6 +111,11 @@ public sealed partial class SessionState
         else
         {
             Send(new PubRecPacket { PacketId = pending.PacketId, ReasonCode = reason });
+            if (reason >= ReasonCode.UnspecifiedError)
+            {
+                // A failing PUBREC ends the exchange: no PUBREL follows [MQTT-4.3.3-3 (5.0)].
+                GiveBackReceiveQuota(pending.PacketId);
+            }
         }
     }
 
@@ -141,6 +146,7 @@ public sealed partial class SessionState
         GiveBackReceiveQuota(pending.PacketId);
     }
 
+    /// <param name="Reason">Set for a publish refused before routing; otherwise the reason follows from the deliveries.</param>
     private readonly record struct PendingAcknowledgement(
-        ushort PacketId, QualityOfService QoS, int Delivered, PublishCommit? Commit, long ConnectionId);
+        ushort PacketId, QualityOfService QoS, int Delivered, PublishCommit? Commit, long ConnectionId, ReasonCode? Reason = null);
 }

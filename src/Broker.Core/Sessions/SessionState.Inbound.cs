@@ -19,13 +19,20 @@ public sealed partial class SessionState
     /// that PUBLISH is not routed.
     /// </summary>
     /// <param name="credit">The publishing connection's flow control, passed on to the deliveries.</param>
-    public void HandlePublish(ApplicationMessage message, ushort packetId, long nowMs, IInboundCredit? credit = null)
+    /// <param name="denied">Refused by authorization: see <see cref="HandleDeniedPublish"/>.</param>
+    public void HandlePublish(ApplicationMessage message, ushort packetId, long nowMs, IInboundCredit? credit = null, bool denied = false)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.QoS != QualityOfService.AtMostOnce && !TakeReceiveQuota(packetId))
         {
             ReceiveMaximumExceeded();
             ArmTimers();
+            return;
+        }
+
+        if (denied)
+        {
+            HandleDeniedPublish(message.QoS, packetId, nowMs);
             return;
         }
 
@@ -43,6 +50,37 @@ public sealed partial class SessionState
                 HandleQoS2Publish(message, packetId, nowMs, credit);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A PUBLISH authorization refused goes nowhere, but its acknowledgement keeps its place among the others
+    /// [MQTT-4.6.0-2]: 0x87 on 5.0 (a PUBREC of 0x87 ends a QoS 2 exchange); 3.x has no way to say it, so it is
+    /// acknowledged as usual and dropped (EMQX does the same), a QoS 2 one kept until PUBREL as any other.
+    /// </summary>
+    private void HandleDeniedPublish(QualityOfService qos, ushort packetId, long nowMs)
+    {
+        CountDrop(DropReason.NotAuthorized);
+        ArmTimers();
+        if (qos == QualityOfService.AtMostOnce)
+        {
+            return;
+        }
+
+        if (qos == QualityOfService.ExactlyOnce && !_client.IsV5)
+        {
+            switch (AddAwaitingRel(packetId, nowMs))
+            {
+                case AwaitingRelAddResult.Full:
+                    ReceiveMaximumExceeded();
+                    return;
+                case AwaitingRelAddResult.AlreadyAwaiting when PendingAcknowledgementOf(packetId) is not null:
+                    // The first of them is still to be answered, and answers this one too.
+                    return;
+            }
+        }
+
+        var reason = _client.IsV5 ? ReasonCode.NotAuthorized : ReasonCode.Success;
+        AcknowledgeAfter(new PendingAcknowledgement(packetId, qos, 0, null, _connectionId, reason));
     }
 
     /// <summary>A <see cref="PublishCommit"/> of this session's has completed: the acknowledgements it held back go out, in order.</summary>

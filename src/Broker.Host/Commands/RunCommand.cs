@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using Broker.Host.Security;
+
 namespace Broker.Host.Commands;
 
 /// <summary>
@@ -78,6 +80,11 @@ internal static class RunCommand
         {
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.ListenerFailed;
+        }
+        catch (SecurityConfigurationException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.InvalidConfiguration;
         }
         catch (StorageUnavailableException e)
         {

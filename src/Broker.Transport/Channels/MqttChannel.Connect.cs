@@ -1,3 +1,6 @@
+using Broker.Core.Security;
+using Broker.Core.Security.Authentication;
+using Broker.Core.Security.Authorization;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -40,17 +43,16 @@ public sealed partial class MqttChannel
         }
 
         var properties = connect.Properties;
-        var assigned = connect.ClientId.Length == 0;
-        var clientId = assigned ? _newClientId() : connect.ClientId;
+        var certificateClientId = CertificateName(_security.ClientIdFromCertificate);
+        var assigned = connect.ClientId.Length == 0 && certificateClientId is null;
+        var clientId = certificateClientId ?? (assigned ? _newClientId() : connect.ClientId);
+        var username = CertificateName(_security.UsernameFromCertificate) ?? connect.UserName;
         var (sessionExpiry, capped) = NegotiateSessionExpiry(connect);
 
         // [MQTT-3.1.2-23]: a Server Keep Alive replaces the client's; 3.x has no way to say it.
         KeepAliveSeconds = IsV5 && _settings.ServerKeepAlive != 0 ? _settings.ServerKeepAlive : connect.KeepAlive;
         ClientTopicAliasMaximum = properties.TopicAliasMaximum ?? 0;
         ClientMaximumPacketSize = properties.MaximumPacketSize ?? uint.MaxValue;
-        ClientId = clientId;
-        State = ChannelState.Connected;
-
         var request = new ConnectRequest
         {
             ClientId = clientId,
@@ -62,15 +64,68 @@ public sealed partial class MqttChannel
             MaximumPacketSize = ClientMaximumPacketSize,
             RequestProblemInformation = properties.RequestProblemInformation ?? true,
             Will = connect.Will,
-            UserName = connect.UserName,
+            UserName = username,
         };
         var connAck = new ConnAckPacket
         {
             ReasonCode = ReasonCode.Success,
             Properties = IsV5 ? ConnAckProperties(assigned ? clientId : null, capped ? sessionExpiry : null) : MqttProperties.Empty,
         };
-        return ChannelResult.Forward(new OpenSession(request, _connection, connAck));
+        var open = new OpenSession(request, _connection, connAck);
+        var client = new ClientInfo
+        {
+            ClientId = clientId,
+            Username = username,
+            PeerHost = _peer.Address,
+            CertCommonName = _peer.CertCommonName,
+            CertSubject = _peer.CertSubject,
+        };
+        if (_security.Authentication.IsEmpty)
+        {
+            return Admit(client, open);
+        }
+
+        // The password leaves the receive buffer here; it goes to the chain only, never into the session.
+        return ChannelResult.Forward(new AuthenticateConnect(new Credentials(client, connect.Password?.ToArray()), open));
     }
+
+    /// <summary>
+    /// The chain's answer to <see cref="AuthenticateConnect"/>: the session opens, or CONNACK refuses the client, 0x86
+    /// when an authenticator denied it (3.x return code 4) and 0x87 when none allowed it (3.x 5).
+    /// </summary>
+    public ChannelResult Authenticated(AuthenticateConnect pending, ChainOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        if (State != ChannelState.AwaitingConnect)
+        {
+            return ChannelResult.None;
+        }
+
+        return outcome.Allowed
+            ? Admit(pending.Credentials.Client with { IsSuperuser = outcome.IsSuperuser }, pending.Open)
+            : Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);
+    }
+
+    /// <summary>The client is in: its authorization starts, and a will it may not publish is dropped (as EMQX does).</summary>
+    private ChannelResult Admit(ClientInfo client, OpenSession open)
+    {
+        _authorization = _security.Authorizer?.ForClient(client);
+        if (open.Request.Will is { } will && Authorize(AclAction.Publish, will.Topic, will.QoS, will.Retain) == AclDecision.Deny)
+        {
+            open = open with { Request = open.Request with { Will = null } };
+        }
+
+        ClientId = client.ClientId;
+        State = ChannelState.Connected;
+        return ChannelResult.Forward(open);
+    }
+
+    private string? CertificateName(CertificateIdentity identity) => identity switch
+    {
+        CertificateIdentity.CommonName => _peer.CertCommonName,
+        CertificateIdentity.DistinguishedName => _peer.CertSubject,
+        _ => null,
+    };
 
     private (ReasonCode Code, string Detail)? CheckConnect(ConnectPacket connect)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Unicode;
 using Broker.Core.Messaging;
+using Broker.Core.Security.Authorization;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -38,7 +39,14 @@ public sealed partial class MqttChannel
             return limitError;
         }
 
-        var payload = Copy(publish.Payload);
+        var denied = Authorize(AclAction.Publish, topic, publish.QoS, publish.Retain) == AclDecision.Deny;
+        if (denied && DisconnectOnDeny)
+        {
+            return DeniedDisconnect($"PUBLISH to {topic}");
+        }
+
+        // A denied one still goes to the session, which acknowledges it in order and counts it; its payload is never read.
+        var payload = denied ? ReadOnlyMemory<byte>.Empty : Copy(publish.Payload);
         if (_settings.StrictMode && properties.PayloadFormatIndicator == PayloadFormatIndicator.Utf8 && !Utf8.IsValid(payload.Span))
         {
             return Violation(ReasonCode.PayloadFormatInvalid, "the payload is marked UTF-8 but is not (3.3.2.3.2)");
@@ -55,7 +63,7 @@ public sealed partial class MqttChannel
             PublisherId = ClientId,
             ReceivedAtMs = nowMs,
         };
-        return ChannelResult.Forward(new ClientPublish(_connection, message, publish.PacketId));
+        return ChannelResult.Forward(new ClientPublish(_connection, message, publish.PacketId, denied));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Broker.Core.Security.Authorization;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -18,7 +19,19 @@ public sealed partial class MqttChannel
         var refused = new ReasonCode?[subscribe.Subscriptions.Count];
         for (var i = 0; i < refused.Length; i++)
         {
-            refused[i] = Refusal(subscribe.Subscriptions[i].Filter);
+            var subscription = subscribe.Subscriptions[i];
+            refused[i] = Refusal(subscription.Filter);
+            if (refused[i] is null
+                && Authorize(AclAction.Subscribe, subscription.Filter, subscription.Options.MaximumQoS, false) == AclDecision.Deny)
+            {
+                if (DisconnectOnDeny)
+                {
+                    return DeniedDisconnect($"SUBSCRIBE to {subscription.Filter}");
+                }
+
+                // 3.x SUBACK has one failure code, 0x80, which the encoder writes for any refusal.
+                refused[i] = ReasonCode.NotAuthorized;
+            }
         }
 
         return ChannelResult.Forward(new ClientSubscribe(_connection, subscribe, refused));

@@ -38,7 +38,9 @@ public sealed partial class MqttChannel
     /// <param name="nowMs">When the network connection opened (Unix milliseconds): the idle timeout counts from here.</param>
     /// <param name="newClientId">Makes the id of a client that sent an empty one; <see cref="ClientIdentifiers.New"/> by default.</param>
     /// <param name="gate">While closed, CONNECT is refused with Server unavailable; none: always open.</param>
-    public MqttChannel(MqttSettings settings, IClientConnection connection, long nowMs, Func<string>? newClientId = null, ConnectGate? gate = null)
+    public MqttChannel(
+        MqttSettings settings, IClientConnection connection, long nowMs, Func<string>? newClientId = null, ConnectGate? gate = null,
+        ChannelSecurity? security = null, ChannelPeer? peer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(connection);
@@ -46,6 +48,8 @@ public sealed partial class MqttChannel
         _connection = connection;
         _newClientId = newClientId ?? ClientIdentifiers.New;
         _gate = gate;
+        _security = security ?? ChannelSecurity.Open;
+        _peer = peer ?? ChannelPeer.Unknown;
         OpenedAtMs = nowMs;
     }
 

@@ -1,6 +1,7 @@
 using Broker.Actors;
 using Broker.Core.Messaging;
 using Broker.Core.Routing;
+using Broker.Transport.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Transport.Connections;
@@ -23,6 +24,9 @@ public sealed class BrokerContext
     public required BrokerMetrics Metrics { get; init; }
 
     public required ILoggerFactory LoggerFactory { get; init; }
+
+    /// <summary>Authentication and authorization; open (everybody in, everything allowed) unless configured.</summary>
+    public ChannelSecurity Security { get; init; } = ChannelSecurity.Open;
 
     public TimeProvider Time => System.Settings.TimeProvider;
 

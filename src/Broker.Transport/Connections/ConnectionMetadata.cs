@@ -1,13 +1,21 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Broker.Transport.Channels;
 
 namespace Broker.Transport.Connections;
 
 /// <summary>Where a connection came from, as the listener saw it.</summary>
 /// <param name="Listener">The listener's key in configuration: tcp, ssl, ws or wss.</param>
-/// <param name="ClientCertificate">The certificate a TLS client presented, for authentication and ACLs later.</param>
+/// <param name="ClientCertificate">The certificate a TLS client presented, verified by the listener when it asks for one.</param>
 public sealed record ConnectionMetadata(
     string Listener,
     EndPoint? RemoteEndPoint,
     EndPoint? LocalEndPoint,
-    X509Certificate2? ClientCertificate = null);
+    X509Certificate2? ClientCertificate = null)
+{
+    /// <summary>What authentication and authorization see of the transport: the address, the certificate's CN and DN.</summary>
+    public ChannelPeer ToPeer() => new(
+        (RemoteEndPoint as IPEndPoint)?.Address is { } address && address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : (RemoteEndPoint as IPEndPoint)?.Address,
+        ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false) is { Length: > 0 } cn ? cn : null,
+        ClientCertificate?.SubjectName.Name is { Length: > 0 } dn ? dn : null);
+}

@@ -121,6 +121,9 @@ public sealed partial class MqttConnection
         {
             case null:
                 break;
+            case AuthenticateConnect authenticate:
+                // Reading waits for the chain, so nothing the client sends after CONNECT is handled before the answer.
+                return await CarryOutAsync(await AuthenticateAsync(authenticate).ConfigureAwait(false)).ConfigureAwait(false);
             case OpenSession open:
                 if (!await OpenSessionAsync(open).ConfigureAwait(false))
                 {
@@ -185,6 +188,22 @@ public sealed partial class MqttConnection
         // An idle registry opens the session on this thread, and the session it creates runs next on it too.
         _context.Sessions.TellAndRun(open, opening);
         return opened;
+    }
+
+    /// <summary>Runs the authentication chain; the channel turns its outcome into the session's opening or a refusing CONNACK.</summary>
+    private async ValueTask<ChannelResult> AuthenticateAsync(AuthenticateConnect authenticate)
+    {
+        var outcome = await _context.Security.Authentication.AuthenticateAsync(authenticate.Credentials, _aborted).ConfigureAwait(false);
+        if (!outcome.Allowed)
+        {
+            // Debug: a client retrying bad credentials in a loop must not be able to flood the log (the refusal is counted).
+            _logger.LogDebug("{Connection}: client {ClientId} refused: {Detail}", this, authenticate.Credentials.Client.ClientId, outcome.Detail);
+        }
+
+        lock (_channelGate)
+        {
+            return _channel.Authenticated(authenticate, outcome);
+        }
     }
 
     /// <summary>Counts and logs why the channel closed, then lets the writer send what was queued and end.</summary>

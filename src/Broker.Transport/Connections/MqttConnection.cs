@@ -67,7 +67,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         Id = Interlocked.Increment(ref s_lastId);
         // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
         _decoder = new MqttDecoder(DecoderOptions(context.Settings.MaxPacketSize));
-        _channel = new MqttChannel(context.Settings, this, NowMs(), gate: context.Admission);
+        _channel = new MqttChannel(context.Settings, this, NowMs(), gate: context.Admission, security: context.Security, peer: metadata.ToPeer());
     }
 
     public long Id { get; }

@@ -1,0 +1,126 @@
+using Broker.Core.Security;
+using Broker.Core.Security.Authentication;
+using Broker.Core.Security.Authorization;
+using Broker.Host.Options;
+using Broker.Transport.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Host.Security;
+
+/// <summary>The configured authentication chain and authorization, made once at start for every connection.</summary>
+public static partial class BrokerSecurity
+{
+    public static ChannelSecurity Build(BrokerOptions options, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        var chain = new AuthenticationChain(Steps(options.Authentication));
+        if (chain.IsEmpty)
+        {
+            LogAnonymous(logger);
+        }
+        else
+        {
+            LogChain(logger, string.Join(", ", chain.Steps.Select(s => s.Authenticator.Name)));
+        }
+
+        var authorization = options.Authorization;
+        var sources = Sources(authorization.Sources);
+        if (sources.Count > 0 || authorization.NoMatch == NoMatchAction.Deny)
+        {
+            LogAuthorization(logger, sources.Count, OptionName(authorization.NoMatch), OptionName(authorization.DenyAction));
+        }
+
+        return new ChannelSecurity
+        {
+            Authentication = chain,
+            Authorizer = sources.Count == 0 && authorization.NoMatch == NoMatchAction.Allow
+                ? null
+                : new Authorizer(
+                    sources,
+                    authorization.NoMatch == NoMatchAction.Allow ? AclDecision.Allow : AclDecision.Deny,
+                    new Core.Security.Authorization.AuthorizationCacheOptions { Enable = authorization.Cache.Enable, MaxSize = authorization.Cache.MaxSize, Ttl = authorization.Cache.Ttl.Value },
+                    time),
+            DisconnectOnDeny = authorization.DenyAction == DenyAction.Disconnect,
+            UsernameFromCertificate = ToIdentity(options.Mqtt.PeerCertAsUsername),
+            ClientIdFromCertificate = ToIdentity(options.Mqtt.PeerCertAsClientid),
+        };
+    }
+
+    private static List<AuthenticationStep> Steps(AuthenticatorOptions[] entries)
+    {
+        var steps = new List<AuthenticationStep>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            if (!entry.Enable)
+            {
+                continue;
+            }
+
+            // The validator let through password_based with built_in_database only.
+            var algorithm = entry.PasswordHashAlgorithm.ToAlgorithm();
+            var users = entry.BootstrapFile.Length == 0 ? [] : ReadUsers($"authentication.{i}.bootstrap_file", entry, algorithm);
+            steps.Add(new AuthenticationStep(
+                new BuiltInDatabase(algorithm, entry.UserIdType == UserIdType.Clientid, users),
+                entry.RequestTimeout.Value,
+                entry.OnFailure == FailureVerdict.Deny ? AuthenticationVerdict.Deny : AuthenticationVerdict.Ignore));
+        }
+
+        return steps;
+    }
+
+    private static IReadOnlyList<BuiltInUser> ReadUsers(string key, AuthenticatorOptions entry, PasswordHashAlgorithm algorithm)
+    {
+        try
+        {
+            return BootstrapFile.Load(entry.BootstrapFile, entry.BootstrapType == BootstrapType.Plain, algorithm);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new SecurityConfigurationException(key, e.Message, e);
+        }
+    }
+
+    private static List<IAuthorizationSource> Sources(AuthorizationSourceOptions[] entries)
+    {
+        var sources = new List<IAuthorizationSource>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (!entries[i].Enable)
+            {
+                continue;
+            }
+
+            try
+            {
+                sources.Add(AclFile.Load(entries[i].Path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or AclParseException)
+            {
+                throw new SecurityConfigurationException($"authorization.sources.{i}.path", e.Message, e);
+            }
+        }
+
+        return sources;
+    }
+
+    private static CertificateIdentity ToIdentity(PeerCertAs option) => option switch
+    {
+        PeerCertAs.Cn => CertificateIdentity.CommonName,
+        PeerCertAs.Dn => CertificateIdentity.DistinguishedName,
+        _ => CertificateIdentity.Disabled,
+    };
+
+    private static string OptionName(Enum value) => Configuration.OptionValues.Format(value);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No authenticator is configured: every client is let in, with any credentials (set authentication = [...], see hocon/broker.conf)")]
+    private static partial void LogAnonymous(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Authentication chain: {Chain}")]
+    private static partial void LogChain(ILogger logger, string chain);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Authorization: {Sources} sources, no_match = {NoMatch}, deny_action = {DenyAction}")]
+    private static partial void LogAuthorization(ILogger logger, int sources, string noMatch, string denyAction);
+}

@@ -1,0 +1,24 @@
+using Broker.Core.Security;
+using Broker.Core.Security.Authentication;
+using Broker.Core.Security.Authorization;
+
+namespace Broker.Transport.Channels;
+
+/// <summary>Who may connect and what they may do: the same for every connection of the broker.</summary>
+public sealed record ChannelSecurity
+{
+    /// <summary>No authenticator and no authorization: every client in, everything allowed.</summary>
+    public static readonly ChannelSecurity Open = new();
+
+    public AuthenticationChain Authentication { get; init; } = AuthenticationChain.Empty;
+
+    /// <summary>Null: no source and <c>no_match = allow</c>, so nothing is checked.</summary>
+    public Authorizer? Authorizer { get; init; }
+
+    /// <summary><c>deny_action = disconnect</c>: a denied PUBLISH or SUBSCRIBE closes the connection (5.0: DISCONNECT 0x87).</summary>
+    public bool DisconnectOnDeny { get; init; }
+
+    public CertificateIdentity UsernameFromCertificate { get; init; }
+
+    public CertificateIdentity ClientIdFromCertificate { get; init; }
+}
