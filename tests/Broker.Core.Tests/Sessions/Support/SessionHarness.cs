@@ -176,9 +176,9 @@ internal sealed class SessionHarness
         return kept;
     }
 
-    public void HandlePublish(ApplicationMessage message, ushort packetId, IInboundCredit? credit = null)
+    public void HandlePublish(ApplicationMessage message, ushort packetId, IInboundCredit? credit = null, bool denied = false)
     {
-        State.HandlePublish(message, packetId, NowMs, credit);
+        State.HandlePublish(message, packetId, NowMs, credit, denied);
         Run();
     }
 

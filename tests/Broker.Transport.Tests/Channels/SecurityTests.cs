@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text;
+using Broker.Core.Messaging;
+using Broker.Core.Security;
+using Broker.Core.Security.Authentication;
+using Broker.Core.Security.Authorization;
+using Broker.Core.Sessions;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+using Broker.Transport.Channels;
+using Broker.Transport.Tests.Channels.Support;
+using static Broker.Transport.Tests.Channels.Support.Channels;
+
+namespace Broker.Transport.Tests.Channels;
+
+/// <summary>The channel's side of authentication (CONNECT held for the chain's answer) and of authorization.</summary>
+public sealed class SecurityTests
+{
+    private const string FactoryAcl = """
+        {allow, {username, {re, "^line1-"}}, publish, ["plant/${username}/#"]}.
+        {allow, all, subscribe, ["plant/+/commands/${clientid}"]}.
+        {deny, all}.
+        """;
+
+    private static readonly BuiltInDatabase Users = MakeUsers();
+
+    private static BuiltInDatabase MakeUsers()
+    {
+        var users = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false, []);
+        users.Put("line1-press", Encoding.UTF8.GetBytes("pw"), superuser: false);
+        users.Put("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true);
+        return users;
+    }
+
+    private static ChannelSecurity Security(bool disconnectOnDeny = false, CertificateIdentity usernameFromCertificate = CertificateIdentity.Disabled) => new()
+    {
+        Authentication = new AuthenticationChain([new AuthenticationStep(Users, TimeSpan.FromSeconds(5))]),
+        Authorizer = new Authorizer([AclFile.Parse(FactoryAcl, "acl.conf")], AclDecision.Allow, AuthorizationCacheOptions.Default, TimeProvider.System),
+        DisconnectOnDeny = disconnectOnDeny,
+        UsernameFromCertificate = usernameFromCertificate,
+    };
+
+    private static MqttChannel New(ChannelSecurity security, ChannelPeer? peer = null) =>
+        new(MqttSettings.Default, new FakeConnection(), OpenedAtMs, () => "auto-test", security: security, peer: peer);
+
+    private static ConnectPacket Login(MqttProtocolVersion version, string? username, string? password, string clientId = "press-7", WillMessage? will = null) =>
+        Connect(version, clientId, will: will) with { UserName = username, Password = password is null ? null : Encoding.UTF8.GetBytes(password) };
+
+    private static async Task<(MqttChannel Channel, ChannelResult Result)> AuthenticateAsync(ConnectPacket connect, ChannelSecurity? security = null, ChannelPeer? peer = null)
+    {
+        var channel = New(security ?? Security(), peer);
+        var pending = Assert.IsType<AuthenticateConnect>(channel.HandleIn(connect, OpenedAtMs).Command);
+        var outcome = await (security ?? Security()).Authentication.AuthenticateAsync(pending.Credentials, CancellationToken.None);
+        return (channel, channel.Authenticated(pending, outcome));
+    }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500, "wrong", ReasonCode.BadUserNameOrPassword)]
+    [InlineData(MqttProtocolVersion.V500, null, ReasonCode.BadUserNameOrPassword)]
+    [InlineData(MqttProtocolVersion.V311, "wrong", ReasonCode.BadUserNameOrPassword)]
+    public async Task A_wrong_password_is_refused_with_bad_username_or_password(MqttProtocolVersion version, string? password, ReasonCode code)
+    {
+        var (channel, result) = await AuthenticateAsync(Login(version, "line1-press", password));
+
+        Assert.Equal(code, Refusal(result).ReasonCode);
+        Assert.Equal(ChannelState.Closed, channel.State);
+    }
+
+    [Fact]
+    public async Task A_client_no_authenticator_knows_is_refused_as_not_authorized()
+    {
+        var (_, result) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "visitor", "pw"));
+        Assert.Equal(ReasonCode.NotAuthorized, Refusal(result).ReasonCode);
+    }
+
+    [Fact]
+    public async Task The_password_goes_to_the_chain_only_and_the_session_opens_once_allowed()
+    {
+        var channel = New(Security());
+        var pending = Assert.IsType<AuthenticateConnect>(channel.HandleIn(Login(MqttProtocolVersion.V500, "line1-press", "pw"), OpenedAtMs).Command);
+        Assert.Equal(ChannelState.AwaitingConnect, channel.State);
+        Assert.Equal("pw", Encoding.UTF8.GetString(pending.Credentials.Password!.Value.Span));
+
+        var result = channel.Authenticated(pending, await Security().Authentication.AuthenticateAsync(pending.Credentials, CancellationToken.None));
+
+        var open = Assert.IsType<OpenSession>(result.Command);
+        Assert.Equal("line1-press", open.Request.UserName);
+        Assert.Equal(ChannelState.Connected, channel.State);
+        Assert.Equal("press-7", channel.ClientId);
+    }
+
+    [Fact]
+    public async Task Publishes_and_subscriptions_outside_the_acl_are_denied_in_the_reason_codes()
+    {
+        var (channel, result) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "pw"));
+        Assert.IsType<OpenSession>(result.Command);
+
+        var allowed = Assert.IsType<ClientPublish>(channel.HandleIn(Publish("plant/line1-press/temp", QualityOfService.AtLeastOnce, 1), 0).Command);
+        Assert.False(allowed.Denied);
+        Assert.Equal(2, allowed.Message.Payload.Length);
+        var denied = Assert.IsType<ClientPublish>(channel.HandleIn(Publish("plant/line2-press/temp", QualityOfService.AtLeastOnce, 2), 0).Command);
+        Assert.True(denied.Denied);
+        Assert.True(denied.Message.Payload.IsEmpty, "a denied payload is not copied");
+
+        var subscribe = Assert.IsType<ClientSubscribe>(channel.HandleIn(Subscribe("plant/line1/commands/press-7", "plant/line1/commands/press-8", "plant/#"), 0).Command);
+        Assert.Equal(new ReasonCode?[] { null, ReasonCode.NotAuthorized, ReasonCode.NotAuthorized }, subscribe.Refused);
+    }
+
+    [Fact]
+    public async Task A_superuser_skips_every_check()
+    {
+        var (channel, _) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "mes", "pw-mes"));
+
+        Assert.False(Assert.IsType<ClientPublish>(channel.HandleIn(Publish("plant/line9/commands/x", QualityOfService.ExactlyOnce, 1), 0).Command).Denied);
+        Assert.Equal(new ReasonCode?[] { null }, Assert.IsType<ClientSubscribe>(channel.HandleIn(Subscribe("#"), 0).Command).Refused);
+    }
+
+    [Fact]
+    public async Task With_deny_action_disconnect_a_denied_publish_ends_the_connection_with_0x87()
+    {
+        var (channel, _) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "pw"), Security(disconnectOnDeny: true));
+
+        var result = channel.HandleIn(Publish("plant/other/temp", QualityOfService.AtMostOnce, 0), 0);
+
+        Assert.Equal(ReasonCode.NotAuthorized, Disconnect(result, channel).ReasonCode);
+    }
+
+    [Fact]
+    public async Task A_will_the_client_may_not_publish_is_dropped_at_connect()
+    {
+        var allowedWill = new WillMessage { Topic = "plant/line1-press/state", Payload = "gone"u8.ToArray() };
+        var (_, kept) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "pw", will: allowedWill));
+        Assert.NotNull(Assert.IsType<OpenSession>(kept.Command).Request.Will);
+
+        var (_, dropped) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "pw", will: allowedWill with { Topic = "plant/all/state" }));
+        Assert.Null(Assert.IsType<OpenSession>(dropped.Command).Request.Will);
+    }
+
+    [Fact]
+    public async Task The_certificates_common_name_becomes_the_username_the_chain_and_the_acl_see()
+    {
+        var security = Security(usernameFromCertificate: CertificateIdentity.CommonName);
+        var peer = new ChannelPeer(IPAddress.Parse("10.1.2.3"), "line1-press", "CN=line1-press, O=Plant");
+
+        var channel = New(security, peer);
+        var pending = Assert.IsType<AuthenticateConnect>(channel.HandleIn(Login(MqttProtocolVersion.V500, "someone-else", "pw"), OpenedAtMs).Command);
+
+        Assert.Equal("line1-press", pending.Credentials.Client.Username);
+        Assert.Equal(IPAddress.Parse("10.1.2.3"), pending.Credentials.Client.PeerHost);
+        Assert.Equal("CN=line1-press, O=Plant", pending.Credentials.Client.CertSubject);
+        Assert.Equal("line1-press", pending.Open.Request.UserName);
+    }
+
+    private static PublishPacket Publish(string topic, QualityOfService qos, ushort packetId) => new()
+    {
+        Topic = topic,
+        QoS = qos,
+        PacketId = packetId,
+        Payload = new System.Buffers.ReadOnlySequence<byte>("42"u8.ToArray()),
+    };
+
+    private static SubscribePacket Subscribe(params string[] filters) => new()
+    {
+        PacketId = 1,
+        Subscriptions = filters.Select(f => new TopicSubscription(f, new SubscriptionOptions(QualityOfService.AtLeastOnce))).ToArray(),
+    };
+}
