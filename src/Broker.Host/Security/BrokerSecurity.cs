@@ -16,7 +16,11 @@ public static partial class BrokerSecurity
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         var chain = new AuthenticationChain(Steps(options.Authentication));
-        if (chain.IsEmpty)
+        if (chain.IsEmpty && CertificatesOnly(options.Listeners))
+        {
+            LogCertificatesOnly(logger);
+        }
+        else if (chain.IsEmpty)
         {
             LogAnonymous(logger);
         }
@@ -106,6 +110,11 @@ public static partial class BrokerSecurity
         return sources;
     }
 
+    /// <summary>Every open listener refuses a client without a certificate of the configured CA: the certificate is the credential.</summary>
+    private static bool CertificatesOnly(ListenersOptions listeners) =>
+        !listeners.Tcp.Enabled && !listeners.Ws.Enabled && !listeners.Wss.Enabled
+        && listeners.Ssl is { Enabled: true, Verify: PeerVerification.VerifyPeer, FailIfNoPeerCert: true };
+
     private static CertificateIdentity ToIdentity(PeerCertAs option) => option switch
     {
         PeerCertAs.Cn => CertificateIdentity.CommonName,
@@ -117,6 +126,9 @@ public static partial class BrokerSecurity
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No authenticator is configured: every client is let in, with any credentials (set authentication = [...], see hocon/broker.conf)")]
     private static partial void LogAnonymous(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No password authenticator: clients are identified by their certificates only (every listener requires one of the configured CA)")]
+    private static partial void LogCertificatesOnly(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Authentication chain: {Chain}")]
     private static partial void LogChain(ILogger logger, string chain);
