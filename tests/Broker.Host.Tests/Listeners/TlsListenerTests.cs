@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
+using Broker.Tests;
 
 namespace Broker.Host.Tests.Listeners;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using Broker.Host.Listeners;
 using Broker.Host.Options;
+using Broker.Tests;
 
 namespace Broker.Host.Tests.Listeners;
 

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Broker.Host.Tests.Listeners;
+namespace Broker.Tests;
 
 /// <summary>
 /// A throw-away PKI in a temp directory: a CA, a server certificate for 127.0.0.1 signed by it
 /// (PEM files, as a listener reads them), a client certificate signed by it and one signed by
 /// nobody the broker trusts.
 /// </summary>
-internal sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("broker-tls-").FullName;
 
@@ -18,7 +18,7 @@ internal sealed class TestCertificates : IDisposable
 
         var (server, serverKey) = Issue("CN=127.0.0.1", Authority, "1.3.6.1.5.5.7.3.1", san: true);
         Server = server;
-        Client = WithKey(Issue("CN=client-1", Authority, "1.3.6.1.5.5.7.3.2", san: false));
+        Client = IssueClient("CN=client-1");
 
         using var strangerCa = CreateAuthority("CN=Stranger CA");
         Stranger = WithKey(Issue("CN=stranger", strangerCa, "1.3.6.1.5.5.7.3.2", san: false));
@@ -78,6 +78,17 @@ internal sealed class TestCertificates : IDisposable
         using var key = issued.Key;
         using var certificate = issued.Certificate;
         return certificate.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>A client certificate signed by <see cref="Authority"/>, with its private key.</summary>
+    public X509Certificate2 IssueClient(string subject) => WithKey(Issue(subject, Authority, "1.3.6.1.5.5.7.3.2", san: false));
+
+    /// <summary>A certificate and its key as PEM files, as command-line clients (mosquitto_pub --cert/--key) take them.</summary>
+    public (string CertFile, string KeyFile) WritePem(string name, X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new ArgumentException("the certificate has no ECDSA key", nameof(certificate));
+        return (Write($"{name}.pem", certificate.ExportCertificatePem()), Write($"{name}.key", key.ExportPkcs8PrivateKeyPem()));
     }
 
     private string Write(string file, string pem)
