@@ -24,4 +24,10 @@ public sealed record ClientInfo
 
     /// <summary>Set by the authenticator that allowed the client: it skips every authorization check.</summary>
     public bool IsSuperuser { get; init; }
+
+    /// <summary>
+    /// Rules the authenticator that allowed the client brought with it (a JWT's <c>acl</c> claim, an HTTP service's
+    /// answer): asked before the configured sources, as EMQX does.
+    /// </summary>
+    public Authorization.IAuthorizationSource? Acl { get; init; }
 }

@@ -102,7 +102,7 @@ public sealed partial class MqttChannel
         }
 
         return outcome.Allowed
-            ? Admit(pending.Credentials.Client with { IsSuperuser = outcome.IsSuperuser }, pending.Open)
+            ? Admit(pending.Credentials.Client with { IsSuperuser = outcome.IsSuperuser, Acl = outcome.Acl }, pending.Open)
             : Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);
     }
 

@@ -35,6 +35,20 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public void Rules_the_client_brought_with_its_credentials_come_before_the_configured_sources()
+    {
+        var configured = new CountingSource(AclDecision.Allow);
+        var authorizer = Create(AclDecision.Allow, configured);
+        var own = AclFile.Parse("""{deny, all, publish, ["plant/commands/#"]}.""", "jwt acl claim");
+        var client = Client() with { Acl = own };
+
+        Assert.Equal(AclDecision.Deny, Publish(authorizer, client, "plant/commands/press"));
+        Assert.Equal(0, configured.Calls);
+        Assert.Equal(AclDecision.Allow, Publish(authorizer, client, "plant/telemetry"));
+        Assert.Equal(1, configured.Calls);
+    }
+
+    [Fact]
     public void No_match_must_be_allow_or_deny() =>
         Assert.Throws<ArgumentException>(() => Create(AclDecision.NoMatch));
 

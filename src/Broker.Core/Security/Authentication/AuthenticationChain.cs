@@ -39,7 +39,7 @@ public sealed class AuthenticationChain
             switch (result.Verdict)
             {
                 case AuthenticationVerdict.Allow:
-                    return new ChainOutcome(true, result.IsSuperuser, false, $"allowed by {name}");
+                    return new ChainOutcome(true, result.IsSuperuser, false, $"allowed by {name}", result.Acl);
                 case AuthenticationVerdict.Deny:
                     return new ChainOutcome(false, false, true, $"denied by {name}: {result.Detail}");
                 default:

@@ -1,11 +1,14 @@
+using Broker.Core.Security.Authorization;
+
 namespace Broker.Core.Security.Authentication;
 
 /// <param name="Detail">Why, for the log (never for the client, which learns only the CONNACK reason code).</param>
-public readonly record struct AuthenticationResult(AuthenticationVerdict Verdict, bool IsSuperuser, string? Detail)
+/// <param name="Acl">Rules that came with the credentials (a JWT's claim), for <see cref="ClientInfo.Acl"/>.</param>
+public readonly record struct AuthenticationResult(AuthenticationVerdict Verdict, bool IsSuperuser, string? Detail, IAuthorizationSource? Acl = null)
 {
     public static AuthenticationResult Ignore(string? detail = null) => new(AuthenticationVerdict.Ignore, false, detail);
 
-    public static AuthenticationResult Allow(bool superuser = false) => new(AuthenticationVerdict.Allow, superuser, null);
+    public static AuthenticationResult Allow(bool superuser = false, IAuthorizationSource? acl = null) => new(AuthenticationVerdict.Allow, superuser, null, acl);
 
     public static AuthenticationResult Deny(string detail) => new(AuthenticationVerdict.Deny, false, detail);
 }

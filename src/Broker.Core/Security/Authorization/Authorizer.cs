@@ -46,6 +46,11 @@ public sealed class Authorizer
             return AclDecision.Allow;
         }
 
+        if (client.Acl?.Check(client, action, topic, qos, retain) is { } own && own != AclDecision.NoMatch)
+        {
+            return own;
+        }
+
         foreach (var source in _sources)
         {
             var decision = source.Check(client, action, topic, qos, retain);
