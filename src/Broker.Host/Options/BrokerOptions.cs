@@ -34,6 +34,12 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("authorization")]
     public AuthorizationOptions Authorization { get; init; } = new();
 
+    [ConfigurationKeyName("banned")]
+    public BannedOptions Banned { get; init; } = new();
+
+    [ConfigurationKeyName("flapping_detect")]
+    public FlappingDetectOptions FlappingDetect { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

@@ -31,6 +31,18 @@ public static partial class BrokerOptionsValidator
         }
     }
 
+    private static void ValidateProtection(BrokerOptions options, List<ConfigurationError> errors)
+    {
+        if (options.Banned.BootstrapFile.Length > 0 && !File.Exists(options.Banned.BootstrapFile))
+            errors.Add(new("banned.bootstrap_file", $"no such file: \"{options.Banned.BootstrapFile}\""));
+        var flapping = options.FlappingDetect;
+        Range(errors, "flapping_detect.max_count", flapping.MaxCount, 1, 1_000_000);
+        if (flapping.WindowTime.Value <= TimeSpan.Zero)
+            errors.Add(new("flapping_detect.window_time", "must be above 0"));
+        if (flapping.BanTime.Value <= TimeSpan.Zero)
+            errors.Add(new("flapping_detect.ban_time", "must be above 0"));
+    }
+
     private static void ValidateAuthorization(AuthorizationOptions authorization, List<ConfigurationError> errors)
     {
         Range(errors, "authorization.cache.max_size", authorization.Cache.MaxSize, 1, 1_000_000);

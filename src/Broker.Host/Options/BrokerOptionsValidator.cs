@@ -20,6 +20,7 @@ public static partial class BrokerOptionsValidator
         ValidateManagement(options.Management.Http, errors);
         ValidateAuthentication(options.Authentication, errors);
         ValidateAuthorization(options.Authorization, errors);
+        ValidateProtection(options, errors);
         return errors;
     }
 

@@ -1,6 +1,7 @@
 using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authorization;
+using Broker.Core.Security.Protection;
 using Broker.Host.Options;
 using Broker.Transport.Channels;
 using Microsoft.Extensions.Logging;
@@ -36,9 +37,17 @@ public static partial class BrokerSecurity
             LogAuthorization(logger, sources.Count, OptionName(authorization.NoMatch), OptionName(authorization.DenyAction));
         }
 
+        var bans = new BanList(time);
+        LoadBans(bans, options.Banned, time);
+
+        var flapping = options.FlappingDetect;
         return new ChannelSecurity
         {
             Authentication = chain,
+            Bans = bans,
+            Flapping = flapping.Enable
+                ? new FlappingDetector(new FlappingSettings(flapping.MaxCount, flapping.WindowTime.Value, flapping.BanTime.Value), bans, time)
+                : null,
             Authorizer = sources.Count == 0 && authorization.NoMatch == NoMatchAction.Allow
                 ? null
                 : new Authorizer(
@@ -84,6 +93,27 @@ public static partial class BrokerSecurity
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             throw new SecurityConfigurationException(key, e.Message, e);
+        }
+    }
+
+    private static void LoadBans(BanList bans, BannedOptions banned, TimeProvider time)
+    {
+        if (banned.BootstrapFile.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var ban in BanFile.Parse(File.ReadAllText(banned.BootstrapFile), time.GetUtcNow(), banned.BootstrapFile))
+            {
+                // A bad pattern or network is found here, before the broker serves anybody.
+                bans.Add(ban);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            throw new SecurityConfigurationException("banned.bootstrap_file", e.Message, e);
         }
     }
 

@@ -1,6 +1,7 @@
 using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authorization;
+using Broker.Core.Security.Protection;
 
 namespace Broker.Transport.Channels;
 
@@ -17,6 +18,12 @@ public sealed record ChannelSecurity
 
     /// <summary><c>deny_action = disconnect</c>: a denied PUBLISH or SUBSCRIBE closes the connection (5.0: DISCONNECT 0x87).</summary>
     public bool DisconnectOnDeny { get; init; }
+
+    /// <summary>Checked at every CONNECT, before authentication; null when nothing is ever banned.</summary>
+    public BanList? Bans { get; init; }
+
+    /// <summary>Flapping detection; null when off.</summary>
+    public FlappingDetector? Flapping { get; init; }
 
     public CertificateIdentity UsernameFromCertificate { get; init; }
 

@@ -80,6 +80,17 @@ public sealed partial class MqttChannel
             CertCommonName = _peer.CertCommonName,
             CertSubject = _peer.CertSubject,
         };
+        // Before authentication: a banned or flapping device costs no password hash and no call to an identity service.
+        if (_security.Bans?.Find(client) is { } ban)
+        {
+            return Refuse(ReasonCode.Banned, $"banned by {ban.By}: {ban.Reason}");
+        }
+
+        if (!assigned && _security.Flapping?.Connecting(clientId) is { } flapping)
+        {
+            return Refuse(ReasonCode.Banned, $"banned for flapping: {flapping.Reason}");
+        }
+
         if (_security.Authentication.IsEmpty)
         {
             return Admit(client, open);

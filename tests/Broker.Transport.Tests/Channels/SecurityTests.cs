@@ -4,6 +4,7 @@ using Broker.Core.Messaging;
 using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authorization;
+using Broker.Core.Security.Protection;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -149,6 +150,32 @@ public sealed class SecurityTests
         Assert.Equal(IPAddress.Parse("10.1.2.3"), pending.Credentials.Client.PeerHost);
         Assert.Equal("CN=line1-press, O=Plant", pending.Credentials.Client.CertSubject);
         Assert.Equal("line1-press", pending.Open.Request.UserName);
+    }
+
+    [Fact]
+    public void A_banned_client_is_refused_before_the_chain_is_asked()
+    {
+        var bans = new BanList(TimeProvider.System);
+        bans.Add(new Ban(BanKind.Username, "line1-press", "operator", "stolen", DateTimeOffset.UtcNow, null));
+        var channel = New(Security() with { Bans = bans });
+
+        var result = channel.HandleIn(Login(MqttProtocolVersion.V500, "line1-press", "pw"), OpenedAtMs);
+
+        Assert.Equal(ReasonCode.Banned, Refusal(result).ReasonCode);
+        Assert.Contains("stolen", result.Close!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_client_id_connecting_too_often_is_banned_by_flapping_detection()
+    {
+        var bans = new BanList(TimeProvider.System);
+        var security = ChannelSecurity.Open with { Bans = bans, Flapping = new FlappingDetector(new FlappingSettings(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), bans, TimeProvider.System) };
+
+        Assert.IsType<OpenSession>(New(security).HandleIn(Connect(clientId: "press-7"), OpenedAtMs).Command);
+        Assert.IsType<OpenSession>(New(security).HandleIn(Connect(clientId: "press-7"), OpenedAtMs).Command);
+        Assert.Equal(ReasonCode.Banned, Refusal(New(security).HandleIn(Connect(clientId: "press-7"), OpenedAtMs)).ReasonCode);
+        Assert.Equal(ReasonCode.Banned, Refusal(New(security).HandleIn(Connect(clientId: "press-7"), OpenedAtMs)).ReasonCode);
+        Assert.IsType<OpenSession>(New(security).HandleIn(Connect(clientId: ""), OpenedAtMs).Command);
     }
 
     private static PublishPacket Publish(string topic, QualityOfService qos, ushort packetId) => new()

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+
+namespace Broker.Core.Security.Protection;
+
+/// <summary>
+/// Bans a client id that connects too often (EMQX's flapping detection): a device in a reconnect loop costs every
+/// CONNECT a session takeover, and a few of them can keep a node busy for everybody. Each client id's window starts at
+/// its first CONNECT; the one past <see cref="FlappingSettings.MaxCount"/> inside it adds a ban to the
+/// <see cref="BanList"/> and is refused. Windows that ended are swept once per window length; at most
+/// <see cref="MaxTracked"/> client ids are counted at once, so a flood of fresh ids cannot grow the table without bound.
+/// </summary>
+public sealed class FlappingDetector
+{
+    public const int MaxTracked = 200_000;
+
+    private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private readonly FlappingSettings _settings;
+    private readonly BanList _bans;
+    private readonly TimeProvider _time;
+    private long _nextSweepTicks;
+
+    public FlappingDetector(FlappingSettings settings, BanList bans, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(bans);
+        ArgumentNullException.ThrowIfNull(time);
+        _settings = settings;
+        _bans = bans;
+        _time = time;
+        _nextSweepTicks = time.GetUtcNow().UtcTicks + settings.Window.Ticks;
+    }
+
+    public int Tracked => _counters.Count;
+
+    /// <summary>Counts a CONNECT of <paramref name="clientId"/>; the ban it caused, when it was one too many.</summary>
+    public Ban? Connecting(string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var now = _time.GetUtcNow();
+        SweepIfDue(now.UtcTicks);
+        if (!_counters.TryGetValue(clientId, out var counter))
+        {
+            if (_counters.Count >= MaxTracked)
+            {
+                return null;
+            }
+
+            counter = _counters.GetOrAdd(clientId, _ => new Counter());
+        }
+
+        int count;
+        lock (counter)
+        {
+            if (counter.Count == 0 || now.UtcTicks - counter.StartTicks >= _settings.Window.Ticks)
+            {
+                counter.StartTicks = now.UtcTicks;
+                counter.Count = 0;
+            }
+
+            count = ++counter.Count;
+        }
+
+        if (count <= _settings.MaxCount)
+        {
+            return null;
+        }
+
+        var ban = new Ban(BanKind.ClientId, clientId, "flapping_detect",
+            $"connected {count} times within {_settings.Window.TotalSeconds:0} s", now, now + _settings.BanTime);
+        _bans.Add(ban);
+        _counters.TryRemove(clientId, out _);
+        return ban;
+    }
+
+    private void SweepIfDue(long nowTicks)
+    {
+        var due = Volatile.Read(ref _nextSweepTicks);
+        if (nowTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, nowTicks + _settings.Window.Ticks, due) != due)
+        {
+            return;
+        }
+
+        foreach (var (clientId, counter) in _counters)
+        {
+            bool ended;
+            lock (counter)
+            {
+                ended = nowTicks - counter.StartTicks >= _settings.Window.Ticks;
+            }
+
+            if (ended)
+            {
+                _counters.TryRemove(new KeyValuePair<string, Counter>(clientId, counter));
+            }
+        }
+    }
+
+    private sealed class Counter
+    {
+        public long StartTicks;
+        public int Count;
+    }
+}
