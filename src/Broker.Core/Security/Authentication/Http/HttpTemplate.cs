@@ -16,8 +16,6 @@ internal sealed class HttpTemplate
 
     public IReadOnlyList<Part> Parts { get; }
 
-    public bool HasPlaceholders => Parts.Any(part => part.Placeholder is not null);
-
     /// <exception cref="ArgumentException">The template names a value this broker cannot fill.</exception>
     public static HttpTemplate Parse(string text)
     {
