@@ -253,6 +253,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         var runtime = new BrokerRuntime(new BrokerContext
         {
             Security = security,
+            Limits = options.Listeners.ToLimits(system.Settings.TimeProvider),
             System = system,
             Sessions = sessions,
             Router = router,

@@ -12,6 +12,11 @@ public static partial class BrokerOptionsValidator
             var key = $"listeners.{name}";
             Range(errors, $"{key}.port", listener.Port, 1, 65535);
             Range(errors, $"{key}.max_connections", listener.MaxConnections, 1, int.MaxValue);
+            Range(errors, $"{key}.max_conn_rate", listener.MaxConnRate, 0, int.MaxValue);
+            Range(errors, $"{key}.messages_rate", listener.MessagesRate, 0, int.MaxValue);
+            Range(errors, $"{key}.messages_burst", listener.MessagesBurst, 0, int.MaxValue);
+            Range(errors, $"{key}.bytes_rate", listener.BytesRate.Bytes, 0, long.MaxValue);
+            Range(errors, $"{key}.bytes_burst", listener.BytesBurst.Bytes, 0, long.MaxValue);
             if (!IPAddress.TryParse(listener.Bind, out _))
                 errors.Add(new($"{key}.bind", $"must be an IP address such as 0.0.0.0 or ::, got \"{listener.Bind}\""));
             if (listener is WsListenerOptions ws)

@@ -25,6 +25,9 @@ public sealed class BrokerContext
 
     public required ILoggerFactory LoggerFactory { get; init; }
 
+    /// <summary>Rate limits by listener name (<see cref="ConnectionMetadata.Listener"/>); a listener not named has none.</summary>
+    public IReadOnlyDictionary<string, ListenerLimits> Limits { get; init; } = new Dictionary<string, ListenerLimits>();
+
     /// <summary>Authentication and authorization; open (everybody in, everything allowed) unless configured.</summary>
     public ChannelSecurity Security { get; init; } = ChannelSecurity.Open;
 

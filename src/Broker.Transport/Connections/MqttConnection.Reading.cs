@@ -3,6 +3,7 @@ using Broker.Actors;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Codec;
+using Broker.Mqtt.Packets;
 using Broker.Transport.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,11 @@ public sealed partial class MqttConnection
         var input = _transport.Input;
         try
         {
+            if (_limits.Connections is { } connections && !await ThrottleAsync(connections.TakeShared(1, _context.Time.GetUtcNow().UtcTicks)).ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (!IsClosing)
             {
                 // No cancellation token: Kestrel's ConnectionClosed fires at the client's FIN, while what it sent
@@ -73,6 +79,7 @@ public sealed partial class MqttConnection
             var nowMs = NowMs();
             while (!IsClosing)
             {
+                var before = buffer.Length;
                 var status = _decoder.TryDecode(ref buffer, out var packet, out var error);
                 if (status == DecodeStatus.Incomplete)
                 {
@@ -95,6 +102,12 @@ public sealed partial class MqttConnection
 
                 // The packet's payload is a slice of this buffer: the channel copied what outlives the read.
                 if (!await CarryOutAsync(outcome).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                if (packet is PublishPacket && (_messageBucket is not null || _byteBucket is not null)
+                    && !await ThrottleAsync(PublishWait(before - buffer.Length)).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -188,6 +201,40 @@ public sealed partial class MqttConnection
         // An idle registry opens the session on this thread, and the session it creates runs next on it too.
         _context.Sessions.TellAndRun(open, opening);
         return opened;
+    }
+
+    /// <summary>How long this client's PUBLISH rates say to wait before reading on: the longer of the two.</summary>
+    private TimeSpan PublishWait(long bytes)
+    {
+        var nowTicks = _context.Time.GetUtcNow().UtcTicks;
+        var messages = _messageBucket?.Take(1, nowTicks) ?? TimeSpan.Zero;
+        var size = _byteBucket?.Take(bytes, nowTicks) ?? TimeSpan.Zero;
+        return messages > size ? messages : size;
+    }
+
+    /// <summary>
+    /// A limited client is slowed down, not refused: reading stops for <paramref name="wait"/>, the pipe fills, and TCP
+    /// holds the client back. False when the connection ended meanwhile.
+    /// </summary>
+    private async ValueTask<bool> ThrottleAsync(TimeSpan wait)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(wait, _context.Time, _aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        // Held back by the broker, not idle [MQTT-3.1.2-24].
+        Volatile.Write(ref _lastReceivedMs, NowMs());
+        return !IsClosing;
     }
 
     /// <summary>Runs the authentication chain; the channel turns its outcome into the session's opening or a refusing CONNACK.</summary>

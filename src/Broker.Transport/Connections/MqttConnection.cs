@@ -10,6 +10,8 @@ using Broker.Mqtt.Properties;
 using Broker.Transport.Channels;
 using Microsoft.Extensions.Logging;
 
+using Broker.Core.Security.Protection;
+
 namespace Broker.Transport.Connections;
 
 /// <summary>
@@ -39,6 +41,11 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     private readonly IDuplexPipe _transport;
     private readonly ConnectionMetadata _metadata;
+    private readonly ListenerLimits _limits;
+
+    // Null without a limit: a connection that has none pays for two references.
+    private readonly TokenBucket? _messageBucket;
+    private readonly TokenBucket? _byteBucket;
     private readonly BrokerContext _context;
     private readonly CancellationToken _aborted;
     private readonly ILogger _logger;
@@ -67,6 +74,10 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         Id = Interlocked.Increment(ref s_lastId);
         // The broker decodes what clients send; the size check runs on the fixed header, before buffering.
         _decoder = new MqttDecoder(DecoderOptions(context.Settings.MaxPacketSize));
+        _limits = context.Limits.GetValueOrDefault(metadata.Listener, ListenerLimits.None);
+        var nowTicks = context.Time.GetUtcNow().UtcTicks;
+        _messageBucket = _limits.MessagesRate > 0 ? new TokenBucket(_limits.MessagesRate, _limits.MessagesBurst, nowTicks) : null;
+        _byteBucket = _limits.BytesRate > 0 ? new TokenBucket(_limits.BytesRate, _limits.BytesBurst, nowTicks) : null;
         _channel = new MqttChannel(context.Settings, this, NowMs(), gate: context.Admission, security: context.Security, peer: metadata.ToPeer());
     }
 

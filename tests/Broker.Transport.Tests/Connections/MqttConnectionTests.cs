@@ -363,6 +363,46 @@ public sealed class MqttConnectionTests : ActorTestKit
         await running;
     }
 
+    /// <summary>messages_rate 2, burst 2: the third PUBLISH runs into debt, and reading waits until the rate has paid it back.</summary>
+    [Fact]
+    public async Task A_client_over_its_messages_rate_is_read_more_slowly_not_disconnected()
+    {
+        var context = new BrokerContext
+        {
+            System = Sys,
+            Sessions = Sys.ActorOf(Props.Create(() => new FakeSessionRegistry(_session.Ref, _opened.Ref))),
+            Router = new NoRouter(),
+            Settings = MqttSettings.Default,
+            Metrics = new BrokerMetrics(),
+            LoggerFactory = NullLoggerFactory.Instance,
+            Limits = new Dictionary<string, ListenerLimits> { ["tcp"] = new(null, MessagesRate: 2, MessagesBurst: 2, BytesRate: 0, BytesBurst: 0) },
+        };
+        var (client, _, running) = Start(context: context);
+        await ConnectAsync(client);
+
+        for (ushort i = 1; i <= 5; i++)
+        {
+            await client.SendAsync(new PublishPacket { Topic = "a/b", QoS = QualityOfService.AtMostOnce, Payload = new ReadOnlySequence<byte>("x"u8.ToArray()) });
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            _session.ExpectMsg<ClientPublish>();
+        }
+
+        _session.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Time.Advance(TimeSpan.FromMilliseconds(500));
+        _session.ExpectMsg<ClientPublish>();
+        _session.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Time.Advance(TimeSpan.FromMilliseconds(500));
+        _session.ExpectMsg<ClientPublish>();
+        Assert.False(running.IsCompleted, "still connected");
+        // The fifth left a debt too: the read loop notices the hang-up once it is paid back.
+        Time.Advance(TimeSpan.FromMilliseconds(500));
+        await client.HangUpAsync();
+        await running;
+    }
+
     private (TestClient Client, BrokerContext Context, Task Running) Start(
         MqttSettings? settings = null,
         long pauseWriterThreshold = 65536,
