@@ -86,6 +86,18 @@ internal sealed class JwksKeyProvider : IJwtKeyProvider, IDisposable
         return Volatile.Read(ref _keys);
     }
 
+    /// <summary>The fetch under way, or a completed task: lets a test wait for a background refresh to land.</summary>
+    internal Task Settled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fetching ?? Task.CompletedTask;
+            }
+        }
+    }
+
     public void Dispose()
     {
         _refreshTimer.Dispose();

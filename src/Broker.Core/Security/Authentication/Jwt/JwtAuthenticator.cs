@@ -87,6 +87,9 @@ public sealed class JwtAuthenticator : IAuthenticator, IDisposable
         return Authorize(token, credentials.Client);
     }
 
+    /// <summary>For tests: completes when no JWKS fetch is under way.</summary>
+    internal Task JwksSettled => (_keys as JwksKeyProvider)?.Settled ?? Task.CompletedTask;
+
     public void Dispose() => (_keys as IDisposable)?.Dispose();
 
     /// <returns>False with a null text when there is no token; false with a text when the bytes are not UTF-8.</returns>

@@ -10,10 +10,10 @@ internal sealed class StaticJwtKeys(SecurityKey key) : IJwtKeyProvider
 {
     /// <summary>
     /// HMAC pads a key shorter than the hash's block size (64 bytes for SHA-256, 128 for SHA-384/512) with zeros
-    /// (RFC 2104), so padding it here to 32 bytes signs and verifies exactly as the short secret does. It lets a
-    /// secret that EMQX takes (any length) pass the library's 256-bit floor.
+    /// (RFC 2104), so padding it here to 64 bytes signs and verifies exactly as the short secret does. It lets a
+    /// secret that EMQX takes (any length) pass the library's floor (a key as long as the hash: 512 bits for HS512).
     /// </summary>
-    private const int HmacKeyFloor = 32;
+    private const int HmacKeyFloor = 64;
 
     private readonly IReadOnlyList<SecurityKey> _keys = [key];
 
