@@ -224,22 +224,8 @@ internal sealed class AclRuleCompiler(string sourceName)
         {
             case ErlangTuple { Elements: [ErlangAtom { Name: "eq" }, ErlangString literal] }:
                 return Exact(literal, literal.Value);
-            case ErlangString { Value: var text } when text.StartsWith("eq ", StringComparison.Ordinal):
-                return Exact(term, text[3..]);
             case ErlangString text:
-                var template = TopicTemplateParser.Parse(text.Value, problem => Error(text, problem));
-                var sample = template.RenderSample();
-                if (TopicValidator.IsShared(sample))
-                {
-                    throw Error(text, "a topic filter without $share/ or $queue/ (a shared subscription is checked on its filter)");
-                }
-
-                if (!TopicValidator.IsValidFilter(sample))
-                {
-                    throw Error(text, "a valid topic filter ('#' alone as the last level, '+' alone in its level, not empty)");
-                }
-
-                return template.HasPlaceholders ? new TemplateTopic(template) : new FilterTopic(text.Value);
+                return TopicConditionCompiler.Compile(text.Value, problem => Error(text, problem));
             default:
                 throw Error(term, "a topic filter string or {eq, \"topic\"}");
         }
