@@ -73,6 +73,11 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         _logger = context.LoggerFactory.CreateLogger<BrokerRuntime>();
         AddShutdownStep(ShutdownPhases.ServiceRequestsDone, "disconnect-clients", CloseConnectionsAsync);
         AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-storage", CloseStorageAsync);
+        AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-authenticators", _ =>
+        {
+            context.Security.Authentication.Dispose();
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>Serves each accepted connection.</summary>

@@ -63,6 +63,7 @@ internal static class OptionValues
         null => "null",
         string s => HoconPath.Quote(s),
         string[] list => "[" + string.Join(", ", list.Select(HoconPath.Quote)) + "]",
+        Dictionary<string, string> map => "{" + string.Join(", ", map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{HoconPath.Quote(e.Key)} = {HoconPath.Quote(e.Value)}")) + "}",
         bool b => b ? "true" : "false",
         Enum e => SnakeCase(e.ToString()),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -80,6 +80,24 @@ public static class OptionsBinder
             return;
         }
 
+        // A map (headers = { accept = "application/json" }): names to text, as written.
+        if (key.Type == typeof(Dictionary<string, string>))
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in section.GetChildren())
+            {
+                if (entry.GetChildren().Any())
+                    errors.Add(new ConfigurationError($"{key.Path}.{entry.Key}", "expected a value, got a section"));
+                else
+                    map[entry.Key] = entry.Value ?? "";
+            }
+            if (children.Count == 0 && !string.IsNullOrEmpty(text))
+                errors.Add(new ConfigurationError(key.Path, $"expected a map like {{ name = \"value\" }}, got {HoconPath.Quote(text)}"));
+            else
+                key.Property!.SetValue(target, map);
+            return;
+        }
+
         if (children.Count > 0)
         {
             errors.Add(new ConfigurationError(key.Path, $"expected a value, got a section (with {string.Join(", ", children)})"));

@@ -68,7 +68,7 @@ public sealed class OptionsSchema
 
     private static bool IsLeafType(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal)
-        || type == typeof(Duration) || type == typeof(ByteSize) || type == typeof(string[]);
+        || type == typeof(Duration) || type == typeof(ByteSize) || type == typeof(string[]) || type == typeof(Dictionary<string, string>);
 
     private static class Cache<T>
     {

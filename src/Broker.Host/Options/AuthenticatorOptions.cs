@@ -38,4 +38,64 @@ public sealed class AuthenticatorOptions
 
     [ConfigurationKeyName("on_failure")]
     public FailureVerdict OnFailure { get; set; } = FailureVerdict.Ignore;
+
+    // backend = http
+
+    /// <summary>The authentication service's URL, with ${username}, ${clientid}, ${peerhost}... placeholders.</summary>
+    [ConfigurationKeyName("url")]
+    public string Url { get; set; } = "";
+
+    [ConfigurationKeyName("method")]
+    public HttpMethodName Method { get; set; } = HttpMethodName.Post;
+
+    /// <summary>Request headers; empty for the service's defaults (JSON).</summary>
+    [ConfigurationKeyName("headers")]
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    /// <summary>The request's fields (JSON body for post, query for get); empty for username and password.</summary>
+    [ConfigurationKeyName("body")]
+    public Dictionary<string, string> Body { get; set; } = [];
+
+    /// <summary>Connections kept open to the service.</summary>
+    [ConfigurationKeyName("pool_size")]
+    public int PoolSize { get; set; } = 8;
+
+    // mechanism = jwt
+
+    /// <summary>Where the client puts its token: password or username.</summary>
+    [ConfigurationKeyName("from")]
+    public JwtFrom From { get; set; } = JwtFrom.Password;
+
+    /// <summary>Keys from a JWKS endpoint (endpoint, refresh_interval) instead of a secret or a public key.</summary>
+    [ConfigurationKeyName("use_jwks")]
+    public bool UseJwks { get; set; }
+
+    /// <summary>hmac-based (secret) or public-key (public_key), without JWKS.</summary>
+    [ConfigurationKeyName("algorithm")]
+    public string Algorithm { get; set; } = "hmac-based";
+
+    [ConfigurationKeyName("secret")]
+    public string Secret { get; set; } = "";
+
+    [ConfigurationKeyName("secret_base64_encoded")]
+    public bool SecretBase64Encoded { get; set; }
+
+    /// <summary>A PEM public key or certificate (RSA or ECDSA), or the path of one.</summary>
+    [ConfigurationKeyName("public_key")]
+    public string PublicKey { get; set; } = "";
+
+    /// <summary>The JWKS URL.</summary>
+    [ConfigurationKeyName("endpoint")]
+    public string Endpoint { get; set; } = "";
+
+    [ConfigurationKeyName("refresh_interval")]
+    public Duration RefreshInterval { get; set; } = Duration.FromSeconds(300);
+
+    /// <summary>Claims the token must carry, with ${username} and ${clientid} placeholders.</summary>
+    [ConfigurationKeyName("verify_claims")]
+    public Dictionary<string, string> VerifyClaims { get; set; } = [];
+
+    /// <summary>The claim holding the client's ACL rules.</summary>
+    [ConfigurationKeyName("acl_claim_name")]
+    public string AclClaimName { get; set; } = "acl";
 }

@@ -10,26 +10,64 @@ public static partial class BrokerOptionsValidator
         {
             var entry = chain[i];
             var at = $"authentication.{i}";
-            if (entry.Mechanism != AuthenticationMechanism.PasswordBased)
+            if (entry.RequestTimeout.Value <= TimeSpan.Zero)
+                errors.Add(new($"{at}.request_timeout", "must be above 0"));
+            switch (entry.Mechanism, entry.Backend)
             {
-                errors.Add(new($"{at}.mechanism", $"{OptionValues.Format(entry.Mechanism)} is not supported yet; password_based is"));
-                continue;
-            }
-
-            if (entry.Backend != AuthenticationBackend.BuiltInDatabase)
-            {
-                errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported yet; built_in_database is"));
-                continue;
+                case (AuthenticationMechanism.Jwt, _):
+                    ValidateJwt(entry, at, errors);
+                    continue;
+                case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.Http):
+                    if (!IsHttpUrl(entry.Url))
+                        errors.Add(new($"{at}.url", $"must be an http or https URL, got \"{entry.Url}\""));
+                    Range(errors, $"{at}.pool_size", entry.PoolSize, 1, 1024);
+                    continue;
+                case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.BuiltInDatabase):
+                    break;
+                case (AuthenticationMechanism.PasswordBased, _):
+                    errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported yet; built_in_database and http are"));
+                    continue;
+                default:
+                    errors.Add(new($"{at}.mechanism", $"{OptionValues.Format(entry.Mechanism)} is not supported yet; password_based and jwt are"));
+                    continue;
             }
 
             if (entry.PasswordHashAlgorithm.ToAlgorithm().Problem() is { } problem)
                 errors.Add(new($"{at}.password_hash_algorithm", problem));
             if (entry.BootstrapFile.Length > 0 && !File.Exists(entry.BootstrapFile))
                 errors.Add(new($"{at}.bootstrap_file", $"no such file: \"{entry.BootstrapFile}\""));
-            if (entry.RequestTimeout.Value <= TimeSpan.Zero)
-                errors.Add(new($"{at}.request_timeout", "must be above 0"));
         }
     }
+
+    private static void ValidateJwt(AuthenticatorOptions entry, string at, List<ConfigurationError> errors)
+    {
+        if (entry.UseJwks)
+        {
+            if (!IsHttpUrl(entry.Endpoint))
+                errors.Add(new($"{at}.endpoint", $"must be the JWKS URL (http or https), got \"{entry.Endpoint}\""));
+            if (entry.RefreshInterval.Value <= TimeSpan.Zero)
+                errors.Add(new($"{at}.refresh_interval", "must be above 0"));
+            return;
+        }
+
+        switch (entry.Algorithm)
+        {
+            case "hmac-based" when entry.Secret.Length == 0:
+                errors.Add(new($"{at}.secret", "must be set for algorithm = hmac-based"));
+                break;
+            case "public-key" when entry.PublicKey.Length == 0:
+                errors.Add(new($"{at}.public_key", "must be set for algorithm = public-key (PEM text or a file)"));
+                break;
+            case "hmac-based" or "public-key":
+                break;
+            default:
+                errors.Add(new($"{at}.algorithm", $"must be hmac-based or public-key, got \"{entry.Algorithm}\""));
+                break;
+        }
+    }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void ValidateProtection(BrokerOptions options, List<ConfigurationError> errors)
     {

@@ -1,5 +1,7 @@
 using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
+using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Protection;
 using Broker.Host.Options;
@@ -72,16 +74,38 @@ public static partial class BrokerSecurity
                 continue;
             }
 
-            // The validator let through password_based with built_in_database only.
-            var algorithm = entry.PasswordHashAlgorithm.ToAlgorithm();
-            var users = entry.BootstrapFile.Length == 0 ? [] : ReadUsers($"authentication.{i}.bootstrap_file", entry, algorithm);
             steps.Add(new AuthenticationStep(
-                new BuiltInDatabase(algorithm, entry.UserIdType == UserIdType.Clientid, users),
+                Authenticator(entry, $"authentication.{i}"),
                 entry.RequestTimeout.Value,
                 entry.OnFailure == FailureVerdict.Deny ? AuthenticationVerdict.Deny : AuthenticationVerdict.Ignore));
         }
 
         return steps;
+    }
+
+    /// <summary>The validator let through the mechanisms and backends made here only.</summary>
+    private static IAuthenticator Authenticator(AuthenticatorOptions entry, string at)
+    {
+        try
+        {
+            if (entry.Mechanism == AuthenticationMechanism.Jwt)
+            {
+                return JwtAuthenticator.Create(entry.ToJwtOptions());
+            }
+
+            if (entry.Backend == AuthenticationBackend.Http)
+            {
+                return new HttpAuthenticator(entry.ToHttpSettings());
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new SecurityConfigurationException(at, e.Message, e);
+        }
+
+        var algorithm = entry.PasswordHashAlgorithm.ToAlgorithm();
+        var users = entry.BootstrapFile.Length == 0 ? [] : ReadUsers($"{at}.bootstrap_file", entry, algorithm);
+        return new BuiltInDatabase(algorithm, entry.UserIdType == UserIdType.Clientid, users);
     }
 
     private static IReadOnlyList<BuiltInUser> ReadUsers(string key, AuthenticatorOptions entry, PasswordHashAlgorithm algorithm)

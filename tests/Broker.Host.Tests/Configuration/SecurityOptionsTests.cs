@@ -32,12 +32,41 @@ public sealed class SecurityOptionsTests : IDisposable
         Assert.Equal((UserIdType.Username, "pbkdf2", TimeSpan.FromSeconds(2), FailureVerdict.Deny), (chain[1].UserIdType, chain[1].PasswordHashAlgorithm.Name, chain[1].RequestTimeout.Value, chain[1].OnFailure));
         Assert.Equal((NoMatchAction.Deny, DenyAction.Disconnect, acl), (result.Options.Authorization.NoMatch, result.Options.Authorization.DenyAction, result.Options.Authorization.Sources.Single().Path));
         Assert.Equal(PeerCertAs.Cn, result.Options.Mqtt.PeerCertAsUsername);
-        Assert.Contains(EffectiveConfiguration.Lines(result.Options), l => l.StartsWith("authentication = [{backend = built_in_database, bootstrap_file = ", StringComparison.Ordinal));
+        Assert.Contains(EffectiveConfiguration.Lines(result.Options), l => l.StartsWith("authentication = [{", StringComparison.Ordinal)
+            && l.Contains($"bootstrap_file = \"{users}\"", StringComparison.Ordinal) && l.Contains("backend = built_in_database", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Http_and_jwt_entries_bind_their_maps()
+    {
+        var result = _files.Load("""
+            authentication = [
+              { backend = http, method = get, url = "https://auth.plant.local/mqtt/${clientid}",
+                headers { "x-plant" = "building2" }, body { user = "${username}", secret = "${password}" } },
+              { mechanism = jwt, from = username, secret = "s3cret", verify_claims { sub = "${clientid}" } }
+            ]
+            """);
+
+        Assert.Empty(result.Errors);
+        var http = result.Options.Authentication[0].ToHttpSettings();
+        Assert.Equal((Core.Security.Authentication.Http.HttpAuthMethod.Get, "https://auth.plant.local/mqtt/${clientid}"), (http.Method, http.Url));
+        Assert.Equal("building2", http.Headers!["x-plant"]);
+        Assert.Equal("${password}", http.Body!["secret"]);
+        var jwt = result.Options.Authentication[1].ToJwtOptions();
+        Assert.Equal((Core.Security.Authentication.Jwt.JwtTokenSource.Username, "s3cret", "${clientid}"), (jwt.From, jwt.Secret, jwt.VerifyClaims["sub"]));
+        Assert.Contains(EffectiveConfiguration.Lines(result.Options), l => l.Contains("headers = {\"x-plant\" = \"building2\"}", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("authentication = [{ mechanism = jwt }]", "authentication.0.mechanism: jwt is not supported yet; password_based is")]
-    [InlineData("authentication = [{ backend = ldap }]", "authentication.0.backend: ldap is not supported yet; built_in_database is")]
+    [InlineData("authentication = [{ mechanism = scram }]", "authentication.0.mechanism: scram is not supported yet; password_based and jwt are")]
+    [InlineData("authentication = [{ backend = ldap }]", "authentication.0.backend: ldap is not supported yet; built_in_database and http are")]
+    [InlineData("authentication = [{ mechanism = jwt }]", "authentication.0.secret: must be set for algorithm = hmac-based")]
+    [InlineData("authentication = [{ mechanism = jwt, algorithm = public-key }]", "authentication.0.public_key: must be set")]
+    [InlineData("authentication = [{ mechanism = jwt, algorithm = rsa, secret = x }]", "authentication.0.algorithm: must be hmac-based or public-key")]
+    [InlineData("authentication = [{ mechanism = jwt, use_jwks = true, endpoint = \"ftp://keys\" }]", "authentication.0.endpoint: must be the JWKS URL")]
+    [InlineData("authentication = [{ backend = http }]", "authentication.0.url: must be an http or https URL")]
+    [InlineData("authentication = [{ backend = http, url = \"http://auth.local/\", pool_size = 0 }]", "authentication.0.pool_size: must be between 1 and 1024")]
+    [InlineData("authentication = [{ backend = http, url = \"http://auth.local/\", headers = \"json\" }]", "authentication[].headers: expected a map")]
     [InlineData("authentication = [{ password_hash_algorithm.name = md5 }]", "authentication.0.password_hash_algorithm: unknown password hash algorithm \"md5\"")]
     [InlineData("authentication = [{ bootstrap_file = \"/nonexistent/users.csv\" }]", "authentication.0.bootstrap_file: no such file")]
     [InlineData("authentication = [{ mechanismm = password_based }]", "authentication[].mechanismm: unknown key; did you mean mechanism?")]

@@ -7,7 +7,7 @@ namespace Broker.Core.Security.Authentication;
 /// its <see cref="AuthenticationStep.OnFailure"/>, so a dead LDAP or HTTP server costs each CONNECT at most the
 /// timeout and holds no thread meanwhile.
 /// </summary>
-public sealed class AuthenticationChain
+public sealed class AuthenticationChain : IDisposable
 {
     public static readonly AuthenticationChain Empty = new([]);
 
@@ -20,6 +20,15 @@ public sealed class AuthenticationChain
     }
 
     public bool IsEmpty => _steps.Length == 0;
+
+    /// <summary>Releases what the authenticators hold: HTTP connection pools, JWKS refresh timers.</summary>
+    public void Dispose()
+    {
+        foreach (var step in _steps)
+        {
+            (step.Authenticator as IDisposable)?.Dispose();
+        }
+    }
 
     public IReadOnlyList<AuthenticationStep> Steps => _steps;
 

@@ -1,0 +1,41 @@
+using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Authentication.Jwt;
+
+namespace Broker.Host.Options;
+
+/// <summary>An authentication entry's keys as the HTTP and JWT authenticators take them.</summary>
+public static class AuthenticatorMapping
+{
+    public static HttpAuthenticatorSettings ToHttpSettings(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new HttpAuthenticatorSettings
+        {
+            Url = entry.Url,
+            Method = entry.Method == HttpMethodName.Get ? HttpAuthMethod.Get : HttpAuthMethod.Post,
+            // Empty: the authenticator's defaults (JSON; username and password).
+            Headers = entry.Headers.Count > 0 ? entry.Headers : null,
+            Body = entry.Body.Count > 0 ? entry.Body : null,
+            RequestTimeout = entry.RequestTimeout.Value,
+            PoolSize = entry.PoolSize,
+        };
+    }
+
+    public static JwtAuthenticatorOptions ToJwtOptions(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new JwtAuthenticatorOptions
+        {
+            From = entry.From == JwtFrom.Username ? JwtTokenSource.Username : JwtTokenSource.Password,
+            UseJwks = entry.UseJwks,
+            Algorithm = entry.Algorithm == "public-key" ? JwtKeyAlgorithm.PublicKey : JwtKeyAlgorithm.HmacBased,
+            Secret = entry.Secret.Length > 0 ? entry.Secret : null,
+            SecretBase64Encoded = entry.SecretBase64Encoded,
+            PublicKey = entry.PublicKey.Length > 0 ? entry.PublicKey : null,
+            Endpoint = entry.UseJwks ? new Uri(entry.Endpoint) : null,
+            RefreshInterval = entry.RefreshInterval.Value,
+            VerifyClaims = entry.VerifyClaims,
+            AclClaimName = entry.AclClaimName,
+        };
+    }
+}
