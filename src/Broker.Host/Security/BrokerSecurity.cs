@@ -50,13 +50,11 @@ public static partial class BrokerSecurity
             Flapping = flapping.Enable
                 ? new FlappingDetector(new FlappingSettings(flapping.MaxCount, flapping.WindowTime.Value, flapping.BanTime.Value), bans, time)
                 : null,
-            Authorizer = sources.Count == 0 && authorization.NoMatch == NoMatchAction.Allow
-                ? null
-                : new Authorizer(
-                    sources,
-                    authorization.NoMatch == NoMatchAction.Allow ? AclDecision.Allow : AclDecision.Deny,
-                    new Core.Security.Authorization.AuthorizationCacheOptions { Enable = authorization.Cache.Enable, MaxSize = authorization.Cache.MaxSize, Ttl = authorization.Cache.Ttl.Value },
-                    time),
+            Authorizer = new Authorizer(
+                sources,
+                authorization.NoMatch == NoMatchAction.Allow ? AclDecision.Allow : AclDecision.Deny,
+                new Core.Security.Authorization.AuthorizationCacheOptions { Enable = authorization.Cache.Enable, MaxSize = authorization.Cache.MaxSize, Ttl = authorization.Cache.Ttl.Value },
+                time),
             DisconnectOnDeny = authorization.DenyAction == DenyAction.Disconnect,
             UsernameFromCertificate = ToIdentity(options.Mqtt.PeerCertAsUsername),
             ClientIdFromCertificate = ToIdentity(options.Mqtt.PeerCertAsClientid),

@@ -13,7 +13,7 @@ public sealed record ChannelSecurity
 
     public AuthenticationChain Authentication { get; init; } = AuthenticationChain.Empty;
 
-    /// <summary>Null: no source and <c>no_match = allow</c>, so nothing is checked.</summary>
+    /// <summary>Null, or allowing everything with no source: only rules a client brings (a JWT's acl claim) are checked.</summary>
     public Authorizer? Authorizer { get; init; }
 
     /// <summary><c>deny_action = disconnect</c>: a denied PUBLISH or SUBSCRIBE closes the connection (5.0: DISCONNECT 0x87).</summary>

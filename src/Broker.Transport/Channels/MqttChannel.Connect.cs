@@ -120,7 +120,10 @@ public sealed partial class MqttChannel
     /// <summary>The client is in: its authorization starts, and a will it may not publish is dropped (as EMQX does).</summary>
     private ChannelResult Admit(ClientInfo client, OpenSession open)
     {
-        _authorization = _security.Authorizer?.ForClient(client);
+        // Nothing to check unless a source may deny, or the client brought rules of its own (a JWT's acl claim).
+        _authorization = _security.Authorizer is { } authorizer && (!authorizer.AllowsEverything || client.Acl is not null)
+            ? authorizer.ForClient(client)
+            : null;
         if (open.Request.Will is { } will && Authorize(AclAction.Publish, will.Topic, will.QoS, will.Retain) == AclDecision.Deny)
         {
             open = open with { Request = open.Request with { Will = null } };

@@ -1,5 +1,6 @@
-using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Authentication;
+using Broker.Tests;
 using static Broker.Host.Tests.Security.HttpAuthClients;
 
 namespace Broker.Host.Tests.Security;

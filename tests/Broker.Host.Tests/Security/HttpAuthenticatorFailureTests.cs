@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Authentication;
 using Broker.Tests;
 using static Broker.Host.Tests.Security.HttpAuthClients;
 

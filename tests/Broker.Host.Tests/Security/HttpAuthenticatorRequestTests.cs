@@ -1,9 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
-using Broker.Core.Security;
-using Broker.Core.Security.Authentication;
+using System.Text;
 using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Authentication;
+using Broker.Core.Security;
+using Broker.Tests;
 using static Broker.Host.Tests.Security.HttpAuthClients;
 
 namespace Broker.Host.Tests.Security;

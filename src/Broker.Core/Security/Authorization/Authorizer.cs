@@ -37,6 +37,9 @@ public sealed class Authorizer
 
     public AclDecision NoMatch { get; }
 
+    /// <summary>No source and no_match allow: only rules a client brings with its credentials can deny it anything.</summary>
+    public bool AllowsEverything => _sources.Length == 0 && NoMatch == AclDecision.Allow;
+
     /// <summary>The decision without a cache: Allow or Deny, never NoMatch. A superuser is allowed everything.</summary>
     public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain)
     {

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Broker.Host.Tests.Security;
+namespace Broker.Tests;
 
 /// <summary>What an authentication service received: the request target exactly as it came on the wire.</summary>
 public sealed record ReceivedRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers, byte[] Body, string ConnectionId);
@@ -76,6 +76,9 @@ public sealed class AuthService : IAsyncLifetime
         var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var headers = context.Request.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal);
         Received.Enqueue(new ReceivedRequest(context.Request.Method, target, headers, body.ToArray(), context.Connection.Id));
+        // Read again by a Respond that looks at the request.
+        body.Position = 0;
+        context.Request.Body = body;
         await Respond(context);
     }
 }
