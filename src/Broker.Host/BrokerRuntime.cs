@@ -73,8 +73,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         _logger = context.LoggerFactory.CreateLogger<BrokerRuntime>();
         AddShutdownStep(ShutdownPhases.ServiceRequestsDone, "disconnect-clients", CloseConnectionsAsync);
         AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-storage", CloseStorageAsync);
+        var overload = context.Security.Overload is { } guard
+            ? new OverloadSampler(guard, options.OverloadProtection.CheckInterval.Value, context.Time, context.LoggerFactory.CreateLogger<OverloadSampler>())
+            : null;
         AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "close-authenticators", _ =>
         {
+            overload?.Dispose();
             context.Security.Authentication.Dispose();
             return Task.CompletedTask;
         });

@@ -40,6 +40,9 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("flapping_detect")]
     public FlappingDetectOptions FlappingDetect { get; init; } = new();
 
+    [ConfigurationKeyName("overload_protection")]
+    public OverloadProtectionOptions OverloadProtection { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

@@ -79,6 +79,12 @@ public static partial class BrokerOptionsValidator
             errors.Add(new("flapping_detect.window_time", "must be above 0"));
         if (flapping.BanTime.Value <= TimeSpan.Zero)
             errors.Add(new("flapping_detect.ban_time", "must be above 0"));
+        var overload = options.OverloadProtection;
+        if (overload.MemHighWatermark is <= 0 or > 1)
+            errors.Add(new("overload_protection.mem_high_watermark", $"must be a share above 0 and at most 1, like 0.8, got {overload.MemHighWatermark}"));
+        Range(errors, "overload_protection.run_queue_high_watermark", overload.RunQueueHighWatermark, 1, int.MaxValue);
+        if (overload.CheckInterval.Value <= TimeSpan.Zero)
+            errors.Add(new("overload_protection.check_interval", "must be above 0"));
     }
 
     private static void ValidateAuthorization(AuthorizationOptions authorization, List<ConfigurationError> errors)

@@ -43,10 +43,12 @@ public static partial class BrokerSecurity
         LoadBans(bans, options.Banned, time);
 
         var flapping = options.FlappingDetect;
+        var overload = options.OverloadProtection;
         return new ChannelSecurity
         {
             Authentication = chain,
             Bans = bans,
+            Overload = overload.Enable ? new OverloadGuard(new OverloadSettings(overload.MemHighWatermark, overload.RunQueueHighWatermark)) : null,
             Flapping = flapping.Enable
                 ? new FlappingDetector(new FlappingSettings(flapping.MaxCount, flapping.WindowTime.Value, flapping.BanTime.Value), bans, time)
                 : null,

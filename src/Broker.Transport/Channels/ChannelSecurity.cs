@@ -22,6 +22,9 @@ public sealed record ChannelSecurity
     /// <summary>Checked at every CONNECT, before authentication; null when nothing is ever banned.</summary>
     public BanList? Bans { get; init; }
 
+    /// <summary>Overload protection; null when off.</summary>
+    public OverloadGuard? Overload { get; init; }
+
     /// <summary>Flapping detection; null when off.</summary>
     public FlappingDetector? Flapping { get; init; }
 

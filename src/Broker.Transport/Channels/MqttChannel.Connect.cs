@@ -37,6 +37,11 @@ public sealed partial class MqttChannel
             return Refuse(ReasonCode.ServerUnavailable, closed);
         }
 
+        if (_security.Overload?.Current is { } overload)
+        {
+            return Refuse(overload.Code, $"overloaded: {overload.Cause}");
+        }
+
         if (CheckConnect(connect) is { } refusal)
         {
             return Refuse(refusal.Code, refusal.Detail);

@@ -178,6 +178,22 @@ public sealed class SecurityTests
         Assert.IsType<OpenSession>(New(security).HandleIn(Connect(clientId: ""), OpenedAtMs).Command);
     }
 
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public void An_overloaded_node_refuses_new_connections_with_the_reason(MqttProtocolVersion version)
+    {
+        var guard = new OverloadGuard(new OverloadSettings(0.5, 100));
+        guard.Sample(10, 100, 1000);
+
+        var result = New(ChannelSecurity.Open with { Overload = guard }).HandleIn(Connect(version), OpenedAtMs);
+
+        Assert.Equal(ReasonCode.ServerBusy, Refusal(result).ReasonCode);
+        Assert.Contains("1000 work items", result.Close!.Detail, StringComparison.Ordinal);
+        guard.Sample(10, 100, 0);
+        Assert.IsType<OpenSession>(New(ChannelSecurity.Open with { Overload = guard }).HandleIn(Connect(version), OpenedAtMs).Command);
+    }
+
     private static PublishPacket Publish(string topic, QualityOfService qos, ushort packetId) => new()
     {
         Topic = topic,
