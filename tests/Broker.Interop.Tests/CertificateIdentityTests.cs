@@ -27,7 +27,7 @@ public sealed class CertificateIdentityTests(ITestOutputHelper output) : IDispos
     }
 
     [InteropFact(Tools.MosquittoPub, Tools.MosquittoSub, OursOnly = true, OwnBroker = true)]
-    public async Task The_certificates_common_name_is_the_identity_the_acl_follows_and_a_foreign_certificate_is_refused()
+    public async Task The_certificates_common_name_is_the_identity_the_acl_follows_and_a_foreign_revoked_or_expired_certificate_is_refused()
     {
         var acl = Path.Combine(_dir.FullName, "acl.conf");
         await File.WriteAllTextAsync(acl, Acl);
@@ -36,11 +36,16 @@ public sealed class CertificateIdentityTests(ITestOutputHelper output) : IDispos
             mqtt.peer_cert_as_username = cn
             authorization { no_match = deny, sources = [{ type = file, path = "{{acl}}" }] }
             """);
+        var revokedCertificate = _certificates.IssueClient("CN=line1-press-09, O=Plant");
+        var crl = _certificates.WriteRevocationList(revokedCertificate);
         var sslPort = UnassignedPorts.Next();
         await using var broker = await BrokerProcess.StartOursAsync("-c", conf,
             "--listeners.ssl.enabled=true", $"--listeners.ssl.port={sslPort}", "--listeners.ssl.bind=127.0.0.1",
             $"--listeners.ssl.certfile={_certificates.CertFile}", $"--listeners.ssl.keyfile={_certificates.KeyFile}",
-            $"--listeners.ssl.cacertfile={_certificates.CaCertFile}", "--listeners.ssl.verify=verify_peer", "--listeners.ssl.fail_if_no_peer_cert=true");
+            $"--listeners.ssl.cacertfile={_certificates.CaCertFile}", "--listeners.ssl.verify=verify_peer", "--listeners.ssl.fail_if_no_peer_cert=true",
+            $"--listeners.ssl.crlfile={crl}");
+        // Ready means the tcp listener answers; the ssl one, on Kestrel, says so in the log.
+        await broker.Output.WaitForLineAsync(l => l.Contains("Listener ssl accepting connections", StringComparison.Ordinal), Deadline, "the ssl listener");
         using var clients = new Clients(output, broker.Endpoint with { Port = sslPort });
         var press = _certificates.WritePem("press", _certificates.IssueClient("CN=line1-press-07, O=Plant"));
         var dashboard = _certificates.WritePem("dashboard", _certificates.IssueClient("CN=qa-dashboard, O=Plant"));
@@ -61,9 +66,17 @@ public sealed class CertificateIdentityTests(ITestOutputHelper output) : IDispos
         var received = MosquittoSubLine.Parse(Assert.Single(sub.Lines, MosquittoSubLine.IsMessage));
         Assert.Equal(("plant/line1-press-07/temp", "21.5"), (received.Topic, received.Payload));
 
-        // Refused in the handshake: a certificate of another CA, and none at all.
+        // Refused in the handshake: a certificate of another CA, a revoked one, an expired one, and none at all.
         var foreign = clients.MosquittoPub([.. Tls(stranger), "-t", "plant/line1-press-07/temp", "-m", "x"]);
         Assert.NotEqual(0, await foreign.WaitForExitAsync(Deadline));
+        var revoked = clients.MosquittoPub([.. Tls(_certificates.WritePem("revoked", revokedCertificate)), "-t", "plant/line1-press-09/temp", "-m", "x"]);
+        Assert.NotEqual(0, await revoked.WaitForExitAsync(Deadline));
+        var expiredCertificate = _certificates.IssueClient("CN=line1-press-10, O=Plant", notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        var expired = clients.MosquittoPub([.. Tls(_certificates.WritePem("expired", expiredCertificate)), "-t", "plant/line1-press-10/temp", "-m", "x"]);
+        Assert.NotEqual(0, await expired.WaitForExitAsync(Deadline));
+        // The same certificates' holder, not revoked, gets in: the refusals were theirs, not the listener's.
+        var valid = clients.MosquittoPub([.. Tls(_certificates.WritePem("valid", _certificates.IssueClient("CN=line1-press-11, O=Plant"))), "-t", "plant/line1-press-11/temp", "-m", "x"]);
+        Assert.Equal(0, await valid.WaitForExitAsync(Deadline));
         var none = clients.MosquittoPub(["--cafile", _certificates.CaCertFile, "-t", "plant/line1-press-07/temp", "-m", "x"]);
         Assert.NotEqual(0, await none.WaitForExitAsync(Deadline));
     }

@@ -51,10 +51,10 @@ public sealed class TestCertificates : IDisposable
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(30));
     }
 
-    private static (X509Certificate2 Certificate, ECDsa Key) Issue(string subject, X509Certificate2 issuer, string usage, bool san)
+    private static (X509Certificate2 Certificate, ECDsa Key) Issue(string subject, X509Certificate2 issuer, string usage, bool san, DateTimeOffset? notAfter = null)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -68,7 +68,8 @@ public sealed class TestCertificates : IDisposable
             request.CertificateExtensions.Add(names.Build());
         }
         var serial = RandomNumberGenerator.GetBytes(8);
-        var certificate = request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), serial);
+        var until = notAfter ?? DateTimeOffset.UtcNow.AddDays(29);
+        var certificate = request.Create(issuer, until.AddDays(-30), until, serial);
         return (certificate, key);
     }
 
@@ -80,8 +81,19 @@ public sealed class TestCertificates : IDisposable
         return certificate.CopyWithPrivateKey(key);
     }
 
-    /// <summary>A client certificate signed by <see cref="Authority"/>, with its private key.</summary>
-    public X509Certificate2 IssueClient(string subject) => WithKey(Issue(subject, Authority, "1.3.6.1.5.5.7.3.2", san: false));
+    /// <summary>A client certificate signed by <see cref="Authority"/>, with its private key; valid until <paramref name="notAfter"/> (29 days).</summary>
+    public X509Certificate2 IssueClient(string subject, DateTimeOffset? notAfter = null) =>
+        WithKey(Issue(subject, Authority, "1.3.6.1.5.5.7.3.2", san: false, notAfter));
+
+    /// <summary>A CRL of <see cref="Authority"/> revoking <paramref name="revoked"/>, as a PEM file.</summary>
+    public string WriteRevocationList(params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var certificate in revoked)
+            builder.AddEntry(certificate, DateTimeOffset.UtcNow.AddMinutes(-1), X509RevocationReason.KeyCompromise);
+        var der = builder.Build(Authority, 1, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
+        return Write("ca.crl", PemEncoding.WriteString("X509 CRL", der));
+    }
 
     /// <summary>A certificate and its key as PEM files, as command-line clients (mosquitto_pub --cert/--key) take them.</summary>
     public (string CertFile, string KeyFile) WritePem(string name, X509Certificate2 certificate)

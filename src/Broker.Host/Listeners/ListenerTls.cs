@@ -10,7 +10,8 @@ namespace Broker.Host.Listeners;
 /// <summary>
 /// The TLS settings of an ssl or wss listener: the server certificate and key from PEM files,
 /// TLS 1.2 and 1.3 only, and for ssl the client certificate policy (<c>verify</c>,
-/// <c>fail_if_no_peer_cert</c>, checked against <c>cacertfile</c> when set, else the system store).
+/// <c>fail_if_no_peer_cert</c>, checked against <c>cacertfile</c> when set, else the system store, and against
+/// <c>crlfile</c> when set).
 /// </summary>
 internal static class ListenerTls
 {
@@ -31,7 +32,8 @@ internal static class ListenerTls
         {
             options.ClientCertificateMode = ssl.FailIfNoPeerCert ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate;
             var authorities = LoadAuthorities(name, ssl);
-            options.ClientCertificateValidation = (client, _, errors) => IsTrusted(client, errors, authorities);
+            var revocations = LoadRevocations(name, ssl);
+            options.ClientCertificateValidation = (client, _, errors) => IsTrusted(client, errors, authorities) && revocations?.Revokes(client) != true;
         }
         return options;
     }
@@ -75,6 +77,20 @@ internal static class ListenerTls
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new ListenerStartException(name, $"cannot load certfile {tls.CertFile} with keyfile {tls.KeyFile}: {e.Message}", e);
+        }
+    }
+
+    private static RevocationList? LoadRevocations(string name, SslListenerOptions ssl)
+    {
+        if (ssl.CrlFile.Length == 0)
+            return null;
+        try
+        {
+            return RevocationList.Load(ssl.CrlFile);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new ListenerStartException(name, $"cannot load crlfile {ssl.CrlFile}: {e.Message}", e);
         }
     }
 

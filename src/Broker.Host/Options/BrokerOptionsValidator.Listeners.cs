@@ -45,6 +45,13 @@ public static partial class BrokerOptionsValidator
         // Enforcing client certificates without asking for them would silently accept everyone.
         if (tls is SslListenerOptions { FailIfNoPeerCert: true, Verify: PeerVerification.VerifyNone })
             errors.Add(new($"{key}.fail_if_no_peer_cert", "requires verify = verify_peer; with verify_none no client certificate is requested"));
+        if (tls is SslListenerOptions { CrlFile.Length: > 0 } crl)
+        {
+            if (!File.Exists(crl.CrlFile))
+                errors.Add(new($"{key}.crlfile", $"file not found: {crl.CrlFile}"));
+            if (crl.Verify == PeerVerification.VerifyNone)
+                errors.Add(new($"{key}.crlfile", "requires verify = verify_peer; with verify_none no client certificate is checked"));
+        }
     }
 
     private static void RequiredFile(List<ConfigurationError> errors, string key, string path, string listener)

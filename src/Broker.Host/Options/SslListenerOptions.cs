@@ -12,4 +12,8 @@ public sealed class SslListenerOptions() : TlsListenerOptions(enabled: false, po
     /// <summary>With <see cref="PeerVerification.VerifyPeer"/>, refuse clients that send no certificate.</summary>
     [ConfigurationKeyName("fail_if_no_peer_cert")]
     public bool FailIfNoPeerCert { get; set; }
+
+    /// <summary>With <see cref="PeerVerification.VerifyPeer"/>: a CRL file (PEM or DER) of the CA; a revoked certificate is refused.</summary>
+    [ConfigurationKeyName("crlfile")]
+    public string CrlFile { get; set; } = "";
 }
