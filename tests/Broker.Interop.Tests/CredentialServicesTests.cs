@@ -62,6 +62,35 @@ public sealed class CredentialServicesTests(ITestOutputHelper output) : IDisposa
         Assert.Contains(denied.Transcript.Split('\n'), l => l.Contains("received PUBACK (Mid: 1, RC:135)", StringComparison.Ordinal));
     }
 
+    /// <summary>People's tools log in with their directory account: a bind as the person's entry in OpenLDAP's slapd.</summary>
+    [InteropFact(Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
+    public async Task A_directory_account_logs_in_through_ldap()
+    {
+        Assert.Null(SlapdServer.SkipReason);
+        var slapd = new SlapdServer();
+        await slapd.InitializeAsync();
+        try
+        {
+            slapd.AddPerson("quality-lead", "lead-pw");
+            await using var broker = await StartAsync($$"""
+                { backend = ldap, server = "{{slapd.Server}}", username = "{{SlapdServer.AdminDn}}", password = "{{SlapdServer.AdminPassword}}",
+                  base_dn = "ou=people,{{SlapdServer.Suffix}}", filter = "(&(objectClass=inetOrgPerson)(uid=${username}))" }
+                """);
+            using var clients = new Clients(output, broker.Endpoint);
+
+            async Task<int> PublishAsync(string user, string password) =>
+                await clients.MosquittoPub("-V", "mqttv5", "-u", user, "-P", password, "-t", "plant/quality/notes", "-m", "x").WaitForExitAsync(Deadline);
+
+            Assert.Equal(0, await PublishAsync("quality-lead", "lead-pw"));
+            Assert.Equal(0x86, await PublishAsync("quality-lead", "guess"));
+            Assert.Equal(0x87, await PublishAsync("*", "lead-pw"));
+        }
+        finally
+        {
+            await slapd.DisposeAsync();
+        }
+    }
+
     [InteropFact(Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
     public async Task An_http_service_decides_and_one_that_fails_leaves_the_client_to_the_next_step()
     {

@@ -1,5 +1,6 @@
 using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
+using Broker.Core.Security.Authentication.Ldap;
 
 namespace Broker.Host.Options;
 
@@ -12,10 +13,29 @@ public static class AuthenticatorMapping
         return new HttpAuthenticatorSettings
         {
             Url = entry.Url,
-            Method = entry.Method == HttpMethodName.Get ? HttpAuthMethod.Get : HttpAuthMethod.Post,
+            Method = entry.Method == "get" ? HttpAuthMethod.Get : HttpAuthMethod.Post,
             // Empty: the authenticator's defaults (JSON; username and password).
             Headers = entry.Headers.Count > 0 ? entry.Headers : null,
             Body = entry.Body.Count > 0 ? entry.Body : null,
+            RequestTimeout = entry.RequestTimeout.Value,
+            PoolSize = entry.PoolSize,
+        };
+    }
+
+    public static LdapAuthenticatorSettings ToLdapSettings(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new LdapAuthenticatorSettings
+        {
+            Server = entry.Server,
+            Ssl = entry.Ssl.Enable,
+            BindDn = entry.Username,
+            BindPassword = entry.Password,
+            BaseDn = entry.BaseDn,
+            Filter = entry.Filter,
+            Method = entry.Method == "hash" ? LdapMethod.Hash : LdapMethod.Bind,
+            PasswordAttribute = entry.PasswordAttribute,
+            IsSuperuserAttribute = entry.IsSuperuserAttribute,
             RequestTimeout = entry.RequestTimeout.Value,
             PoolSize = entry.PoolSize,
         };

@@ -45,8 +45,9 @@ public sealed class AuthenticatorOptions
     [ConfigurationKeyName("url")]
     public string Url { get; set; } = "";
 
+    /// <summary>http: post (a JSON body) or get (the body's fields in the query); ldap: bind or hash. Empty: post, bind.</summary>
     [ConfigurationKeyName("method")]
-    public HttpMethodName Method { get; set; } = HttpMethodName.Post;
+    public string Method { get; set; } = "";
 
     /// <summary>Request headers; empty for the service's defaults (JSON).</summary>
     [ConfigurationKeyName("headers")]
@@ -59,6 +60,38 @@ public sealed class AuthenticatorOptions
     /// <summary>Connections kept open to the service.</summary>
     [ConfigurationKeyName("pool_size")]
     public int PoolSize { get; set; } = 8;
+
+    // backend = ldap
+
+    /// <summary>The directory: host:port.</summary>
+    [ConfigurationKeyName("server")]
+    public string Server { get; set; } = "";
+
+    /// <summary>The DN entries are searched as; empty for an anonymous search.</summary>
+    [ConfigurationKeyName("username")]
+    public string Username { get; set; } = "";
+
+    [ConfigurationKeyName("password")]
+    public string Password { get; set; } = "";
+
+    /// <summary>Where the search starts, with ${username} and ${clientid} (escaped for a DN).</summary>
+    [ConfigurationKeyName("base_dn")]
+    public string BaseDn { get; set; } = "";
+
+    /// <summary>The search filter, with ${username} and ${clientid} (escaped for a filter).</summary>
+    [ConfigurationKeyName("filter")]
+    public string Filter { get; set; } = "(objectClass=mqttUser)";
+
+    /// <summary>method = hash: the attribute holding the password ({SSHA}, {SHA}, {SSHA256}, {SHA256} or plain).</summary>
+    [ConfigurationKeyName("password_attribute")]
+    public string PasswordAttribute { get; set; } = "userPassword";
+
+    /// <summary>An entry whose value of it is TRUE is a superuser.</summary>
+    [ConfigurationKeyName("is_superuser_attribute")]
+    public string IsSuperuserAttribute { get; set; } = "isSuperuser";
+
+    [ConfigurationKeyName("ssl")]
+    public LdapSslOptions Ssl { get; init; } = new();
 
     // mechanism = jwt
 

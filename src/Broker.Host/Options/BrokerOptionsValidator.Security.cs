@@ -20,12 +20,23 @@ public static partial class BrokerOptionsValidator
                 case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.Http):
                     if (!IsHttpUrl(entry.Url))
                         errors.Add(new($"{at}.url", $"must be an http or https URL, got \"{entry.Url}\""));
+                    if (entry.Method is not ("" or "post" or "get"))
+                        errors.Add(new($"{at}.method", $"must be post or get for backend = http, got \"{entry.Method}\""));
+                    Range(errors, $"{at}.pool_size", entry.PoolSize, 1, 1024);
+                    continue;
+                case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.Ldap):
+                    if (entry.Server.Length == 0)
+                        errors.Add(new($"{at}.server", "must name the directory, like ldap.plant.local:389"));
+                    if (entry.BaseDn.Length == 0)
+                        errors.Add(new($"{at}.base_dn", "must name where the entries are searched, like ou=people,dc=plant,dc=local"));
+                    if (entry.Method is not ("" or "bind" or "hash"))
+                        errors.Add(new($"{at}.method", $"must be bind or hash for backend = ldap, got \"{entry.Method}\""));
                     Range(errors, $"{at}.pool_size", entry.PoolSize, 1, 1024);
                     continue;
                 case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.BuiltInDatabase):
                     break;
                 case (AuthenticationMechanism.PasswordBased, _):
-                    errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported yet; built_in_database and http are"));
+                    errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported yet; built_in_database, http and ldap are"));
                     continue;
                 default:
                     errors.Add(new($"{at}.mechanism", $"{OptionValues.Format(entry.Mechanism)} is not supported yet; password_based and jwt are"));

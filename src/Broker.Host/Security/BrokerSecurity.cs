@@ -2,6 +2,7 @@ using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
+using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Protection;
 using Broker.Host.Options;
@@ -96,6 +97,11 @@ public static partial class BrokerSecurity
             if (entry.Backend == AuthenticationBackend.Http)
             {
                 return new HttpAuthenticator(entry.ToHttpSettings());
+            }
+
+            if (entry.Backend == AuthenticationBackend.Ldap)
+            {
+                return new LdapAuthenticator(entry.ToLdapSettings());
             }
         }
         catch (ArgumentException e)

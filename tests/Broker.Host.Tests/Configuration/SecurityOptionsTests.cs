@@ -59,7 +59,10 @@ public sealed class SecurityOptionsTests : IDisposable
 
     [Theory]
     [InlineData("authentication = [{ mechanism = scram }]", "authentication.0.mechanism: scram is not supported yet; password_based and jwt are")]
-    [InlineData("authentication = [{ backend = ldap }]", "authentication.0.backend: ldap is not supported yet; built_in_database and http are")]
+    [InlineData("authentication = [{ backend = postgresql }]", "authentication.0.backend: postgresql is not supported yet; built_in_database, http and ldap are")]
+    [InlineData("authentication = [{ backend = ldap, base_dn = \"ou=people\" }]", "authentication.0.server: must name the directory")]
+    [InlineData("authentication = [{ backend = ldap, server = \"ldap:389\", base_dn = \"ou=people\", method = sasl }]", "authentication.0.method: must be bind or hash")]
+    [InlineData("authentication = [{ backend = http, url = \"http://auth.local/\", method = put }]", "authentication.0.method: must be post or get")]
     [InlineData("authentication = [{ mechanism = jwt }]", "authentication.0.secret: must be set for algorithm = hmac-based")]
     [InlineData("authentication = [{ mechanism = jwt, algorithm = public-key }]", "authentication.0.public_key: must be set")]
     [InlineData("authentication = [{ mechanism = jwt, algorithm = rsa, secret = x }]", "authentication.0.algorithm: must be hmac-based or public-key")]

@@ -1,8 +1,0 @@
-namespace Broker.Host.Options;
-
-/// <summary>How an HTTP authenticator asks its service.</summary>
-public enum HttpMethodName
-{
-    Post,
-    Get,
-}
