@@ -49,6 +49,39 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public void A_client_sees_only_the_rules_for_it_and_decides_as_with_them_all()
+    {
+        var acl = AclFile.Parse("""
+            {allow, {username, "line1-press"}, publish, ["plant/line1/#"]}.
+            {allow, {username, {re, "^line2-"}}, publish, ["plant/line2/#"]}.
+            {deny, {ipaddr, "10.9.0.0/16"}, all, ["#"]}.
+            {allow, all, subscribe, ["plant/+/commands/${username}"]}.
+            {deny, all}.
+            """, "acl.conf");
+        var authorizer = new Authorizer([acl], AclDecision.Deny, AuthorizationCacheOptions.Disabled, TimeProvider.System);
+        var clients = new[]
+        {
+            Client() with { Username = "line1-press" },
+            Client() with { Username = "line2-oven" },
+            Client() with { Username = "line1-press", PeerHost = System.Net.IPAddress.Parse("10.9.1.2") },
+        };
+        Assert.Equal(3, ((AclFile)acl.For(clients[0])).RuleCount);
+        Assert.Equal(4, ((AclFile)acl.For(clients[2])).RuleCount);
+
+        foreach (var client in clients)
+        {
+            var own = authorizer.ForClient(client);
+            foreach (var topic in new[] { "plant/line1/temp", "plant/line2/temp", "plant/x/commands/line1-press", "plant/x/commands/line2-oven" })
+            {
+                foreach (var action in new[] { AclAction.Publish, AclAction.Subscribe })
+                {
+                    Assert.Equal(authorizer.Check(client, action, topic, QualityOfService.AtLeastOnce, false), own.Authorize(action, topic, QualityOfService.AtLeastOnce, false));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void No_match_must_be_allow_or_deny() =>
         Assert.Throws<ArgumentException>(() => Create(AclDecision.NoMatch));
 

@@ -35,6 +35,29 @@ public sealed class AclFile : IAuthorizationSource
         return new AclFile(sourceName, rules);
     }
 
+    /// <summary>
+    /// The rules whose client condition this client meets, in order. A condition that cannot be evaluated (a regex
+    /// past its time limit) keeps its rule, which then denies as <see cref="Check"/> says.
+    /// </summary>
+    public IAuthorizationSource For(ClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var kept = _rules.Where(rule => AppliesTo(rule, client)).ToArray();
+        return kept.Length == _rules.Length ? this : new AclFile(SourceName, kept);
+    }
+
+    private static bool AppliesTo(AclRule rule, ClientInfo client)
+    {
+        try
+        {
+            return rule.Who.Matches(client);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true;
+        }
+    }
+
     /// <exception cref="AclParseException">As <see cref="Parse"/>.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static AclFile Load(string path) => Parse(File.ReadAllText(path), path);

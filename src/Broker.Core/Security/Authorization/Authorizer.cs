@@ -41,7 +41,11 @@ public sealed class Authorizer
     public bool AllowsEverything => _sources.Length == 0 && NoMatch == AclDecision.Allow;
 
     /// <summary>The decision without a cache: Allow or Deny, never NoMatch. A superuser is allowed everything.</summary>
-    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain)
+    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain) =>
+        Check(client, _sources, action, topic, qos, retain);
+
+    /// <param name="sources">The sources, or their views for this client (<see cref="IAuthorizationSource.For"/>).</param>
+    internal AclDecision Check(ClientInfo client, IAuthorizationSource[] sources, AclAction action, string topic, QualityOfService qos, bool retain)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (client.IsSuperuser)
@@ -54,7 +58,7 @@ public sealed class Authorizer
             return own;
         }
 
-        foreach (var source in _sources)
+        foreach (var source in sources)
         {
             var decision = source.Check(client, action, topic, qos, retain);
             if (decision != AclDecision.NoMatch)
@@ -71,6 +75,8 @@ public sealed class Authorizer
     {
         ArgumentNullException.ThrowIfNull(client);
         var cache = _cache.Enable && !client.IsSuperuser ? new DecisionCache(_cache.MaxSize, _cache.Ttl, _time) : null;
-        return new ClientAuthorization(this, client, cache);
+        // Rules for other clients are left out once, here: a file of a thousand rules for a thousand devices costs
+        // each device's PUBLISH its own few, cached or not (as mosquitto does with its ACL).
+        return new ClientAuthorization(this, client, [.. _sources.Select(source => source.For(client))], cache);
     }
 }

@@ -12,10 +12,13 @@ public sealed class ClientAuthorization
     private readonly Authorizer _authorizer;
     private readonly DecisionCache? _cache;
 
-    internal ClientAuthorization(Authorizer authorizer, ClientInfo client, DecisionCache? cache)
+    private readonly IAuthorizationSource[] _sources;
+
+    internal ClientAuthorization(Authorizer authorizer, ClientInfo client, IAuthorizationSource[] sources, DecisionCache? cache)
     {
         _authorizer = authorizer;
         Client = client;
+        _sources = sources;
         _cache = cache;
     }
 
@@ -30,7 +33,7 @@ public sealed class ClientAuthorization
     {
         if (_cache is null)
         {
-            return _authorizer.Check(Client, action, topic, qos, retain);
+            return _authorizer.Check(Client, _sources, action, topic, qos, retain);
         }
 
         var key = new DecisionKey(action, topic, qos, retain);
@@ -39,7 +42,7 @@ public sealed class ClientAuthorization
             return cached;
         }
 
-        var decision = _authorizer.Check(Client, action, topic, qos, retain);
+        var decision = _authorizer.Check(Client, _sources, action, topic, qos, retain);
         _cache.Add(key, decision);
         return decision;
     }

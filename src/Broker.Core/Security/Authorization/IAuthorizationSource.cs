@@ -10,4 +10,10 @@ public interface IAuthorizationSource
 {
     /// <param name="topic">A topic name for <see cref="AclAction.Publish"/>, a topic filter for <see cref="AclAction.Subscribe"/>.</param>
     AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain);
+
+    /// <summary>
+    /// This source as <paramref name="client"/> sees it, for the life of its connection: what can never apply to it
+    /// (rules for other usernames, client ids, addresses) may be left out. The client is fixed at CONNECT.
+    /// </summary>
+    IAuthorizationSource For(ClientInfo client) => this;
 }
