@@ -208,8 +208,8 @@ def publish_targets(run_dir):
     with_acl = ours("ours-acl", "ACL", run_dir, [
         f"`{acl_conf.strip()}`: {emqx_rules} rules, {emqx_rules - PUBLISHERS - 1} of them `{{allow, {{username, "
         "\"device-<i>\"}, publish, [\"plant/<i>/#\"]}` for other users, then one `{allow, {username, \"pub-<k>\"}, "
-        "publish, [\"bench/pub-<k>/#\"]}` per publisher, then `{deny, all}`: every check of a publisher's reads the "
-        "other users' rules first; the authorization cache as shipped (enable, max_size 32, ttl 1m)"], acl_conf)
+        "publish, [\"bench/pub-<k>/#\"]}` per publisher, then `{deny, all}`: the other users' rules, which each "
+        "publisher's connection leaves out at CONNECT; the authorization cache as shipped (enable, max_size 32, ttl 1m)"], acl_conf)
     m_none = mosquitto("mosquitto-no-acl", run_dir, [])
     m_with = mosquitto("mosquitto-acl", run_dir, [f"acl_file {m_acl}"])
     m_with.measured = [
