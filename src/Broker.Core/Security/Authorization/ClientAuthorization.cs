@@ -11,12 +11,14 @@ public sealed class ClientAuthorization
 {
     private readonly Authorizer _authorizer;
     private readonly DecisionCache? _cache;
+    private readonly IAuthorizationSource[] _sources;
 
-    internal ClientAuthorization(Authorizer authorizer, ClientInfo client, DecisionCache? cache)
+    internal ClientAuthorization(Authorizer authorizer, ClientInfo client, DecisionCache? cache, IAuthorizationSource[] sources)
     {
         _authorizer = authorizer;
         Client = client;
         _cache = cache;
+        _sources = sources;
     }
 
     public ClientInfo Client { get; }
@@ -30,7 +32,7 @@ public sealed class ClientAuthorization
     {
         if (_cache is null)
         {
-            return _authorizer.Check(Client, action, topic, qos, retain);
+            return _authorizer.Check(Client, _sources, action, topic, qos, retain);
         }
 
         var key = new DecisionKey(action, topic, qos, retain);
@@ -39,7 +41,7 @@ public sealed class ClientAuthorization
             return cached;
         }
 
-        var decision = _authorizer.Check(Client, action, topic, qos, retain);
+        var decision = _authorizer.Check(Client, _sources, action, topic, qos, retain);
         _cache.Add(key, decision);
         return decision;
     }
