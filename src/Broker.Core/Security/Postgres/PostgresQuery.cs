@@ -31,9 +31,17 @@ public sealed class PostgresQuery : IAsyncDisposable, IDisposable
     /// <summary>The rows, at most <paramref name="maxRows"/> of them.</summary>
     /// <exception cref="PostgresAuthException">The server refused the query (a syntax error, a missing table).</exception>
     /// <exception cref="NpgsqlException">The server cannot be reached.</exception>
-    public async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(SqlParameterValues values, int maxRows, CancellationToken cancellationToken)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the caller is released
+    /// then even while Npgsql is still opening a connection to a server that does not answer (which it does not cancel:
+    /// that attempt ends at the connection string's Timeout, holding one connection of the pool meanwhile).</exception>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(SqlParameterValues values, int maxRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(values);
+        return ReadRowsAsync(values, maxRows, cancellationToken).WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadRowsAsync(SqlParameterValues values, int maxRows, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(Template.Statement);
         foreach (var placeholder in Template.Parameters)
         {

@@ -48,6 +48,14 @@ public sealed class SqlTemplate
             }
 
             var name = query[(open + 2)..close];
+            if (!IsName(name))
+            {
+                // Not a placeholder (EMQX's names are letters, digits, '.' and '_'): text, such as '${' in a literal.
+                statement.Append(query, at, open + 2 - at);
+                at = open + 2;
+                continue;
+            }
+
             if (name == "$")
             {
                 statement.Append(query, at, open - at).Append('$');
@@ -66,6 +74,9 @@ public sealed class SqlTemplate
 
         return new SqlTemplate(statement.ToString(), parameters);
     }
+
+    private static bool IsName(string name) =>
+        name == "$" || (name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_'));
 
     private static SqlPlaceholder Named(string name, string query, IReadOnlyCollection<SqlPlaceholder> allowed)
     {

@@ -220,15 +220,6 @@ public sealed class PostgresAuthenticatorTests(PostgresSchema schema) : IClassFi
         Assert.DoesNotContain("u-name", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_placeholder_it_cannot_fill_is_refused_when_configured()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new PostgresAuthenticator(
-            new PostgresAuthenticatorSettings("Host=127.0.0.1") { Query = "SELECT password_hash FROM mqtt_user WHERE zone = ${zone}" }));
-
-        Assert.Contains("${zone}", error.Message, StringComparison.Ordinal);
-    }
-
     [PostgresFact]
     public async Task An_unreachable_server_throws_and_the_chain_applies_the_steps_on_failure()
     {

@@ -213,13 +213,6 @@ public sealed class PostgresAuthorizationSourceTests(PostgresSchema schema) : IC
         Assert.Contains("no_acl_table", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void The_password_is_no_placeholder_of_authorization()
-    {
-        Assert.Throws<ArgumentException>(() => new PostgresAuthorizationSource(
-            new PostgresAuthorizationSettings("Host=127.0.0.1") { Query = "SELECT permission, action, topic FROM mqtt_acl WHERE password = ${password}" }));
-    }
-
     [PostgresFact]
     public async Task The_authorizer_loads_at_connect_and_then_answers_without_the_database()
     {

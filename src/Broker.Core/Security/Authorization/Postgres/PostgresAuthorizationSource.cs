@@ -43,8 +43,7 @@ public sealed class PostgresAuthorizationSource : IClientRulesSource, IAsyncDisp
         IReadOnlyList<IReadOnlyDictionary<string, object?>> rows;
         try
         {
-            rows = await _query.ReadAsync(new SqlParameterValues(client), int.MaxValue, timeout.Token)
-                .WaitAsync(timeout.Token).ConfigureAwait(false);
+            rows = await _query.ReadAsync(new SqlParameterValues(client), int.MaxValue, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
