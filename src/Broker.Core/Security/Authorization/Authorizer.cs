@@ -40,6 +40,47 @@ public sealed class Authorizer
     /// <summary>No source and no_match allow: only rules a client brings with its credentials can deny it anything.</summary>
     public bool AllowsEverything => _sources.Length == 0 && NoMatch == AclDecision.Allow;
 
+    /// <summary>Some source keeps its rules per client (<see cref="IClientRulesSource"/>): call <see cref="LoadRulesAsync"/> at CONNECT.</summary>
+    public bool LoadsRules => _sources.Any(source => source is IClientRulesSource);
+
+    /// <summary>
+    /// Fetches, once the client is authenticated, the rules of the sources that keep them per client (a database),
+    /// for <see cref="ForClient(ClientInfo, ClientRules?)"/>. Never throws for a source that fails or overruns its
+    /// time: that source then denies the client everything (<see cref="ClientRules.Failures"/> says why).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the connection went away).</exception>
+    public async Task<ClientRules> LoadRulesAsync(ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (client.IsSuperuser || !LoadsRules)
+        {
+            return new ClientRules(_sources, []);
+        }
+
+        var sources = new IAuthorizationSource[_sources.Length];
+        var failures = new List<string>();
+        for (var i = 0; i < _sources.Length; i++)
+        {
+            if (_sources[i] is not IClientRulesSource loader)
+            {
+                sources[i] = _sources[i];
+                continue;
+            }
+
+            try
+            {
+                sources[i] = await loader.LoadAsync(client, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                sources[i] = DenyAll.Instance;
+                failures.Add($"{loader.Name}: {e.GetBaseException().Message}");
+            }
+        }
+
+        return new ClientRules(sources, failures);
+    }
+
     /// <summary>The decision without a cache: Allow or Deny, never NoMatch. A superuser is allowed everything.</summary>
     public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain) =>
         Check(client, _sources, action, topic, qos, retain);
@@ -71,12 +112,15 @@ public sealed class Authorizer
     }
 
     /// <summary>For a connection once its client is authenticated; the cache lives and dies with it.</summary>
-    public ClientAuthorization ForClient(ClientInfo client)
+    /// <param name="rules">What <see cref="LoadRulesAsync"/> fetched for this client; without them, a source that keeps
+    /// its rules per client denies the client everything.</param>
+    public ClientAuthorization ForClient(ClientInfo client, ClientRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var cache = _cache.Enable && !client.IsSuperuser ? new DecisionCache(_cache.MaxSize, _cache.Ttl, _time) : null;
         // Rules for other clients are left out once, here: a file of a thousand rules for a thousand devices costs
         // each device's PUBLISH its own few, cached or not (as mosquitto does with its ACL).
-        return new ClientAuthorization(this, client, [.. _sources.Select(source => source.For(client))], cache);
+        var sources = rules?.Sources ?? _sources;
+        return new ClientAuthorization(this, client, [.. sources.Select(source => source.For(client))], cache);
     }
 }

@@ -11,7 +11,6 @@ public sealed class ClientAuthorization
 {
     private readonly Authorizer _authorizer;
     private readonly DecisionCache? _cache;
-
     private readonly IAuthorizationSource[] _sources;
 
     internal ClientAuthorization(Authorizer authorizer, ClientInfo client, IAuthorizationSource[] sources, DecisionCache? cache)

@@ -49,9 +49,16 @@ internal static class JwtAclParser
         return [.. rules];
     }
 
-    private static AclRule ParseRule(JsonElement rule, int number)
+    private static AclRule ParseRule(JsonElement rule, int number) => ParseRule(rule, $"acl rule {number}", number);
+
+    /// <summary>
+    /// One rule of the new format, which is EMQX's raw rule (<c>emqx_authz_rule_raw</c>): also a row of the SQL
+    /// authorization sources, read as a map from column to value.
+    /// </summary>
+    /// <param name="where">Names the rule in errors: "acl rule 2", "row 3".</param>
+    /// <exception cref="FormatException">The rule does not read.</exception>
+    internal static AclRule ParseRule(JsonElement rule, string where, int number)
     {
-        var where = $"acl rule {number}";
         if (rule.ValueKind != JsonValueKind.Object
             || !rule.TryGetProperty("permission", out var permission)
             || !rule.TryGetProperty("action", out var action))
