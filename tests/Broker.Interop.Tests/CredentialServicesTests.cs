@@ -91,6 +91,49 @@ public sealed class CredentialServicesTests(ITestOutputHelper output) : IDisposa
         }
     }
 
+    /// <summary>
+    /// Users and their rules in the plant's PostgreSQL: a password checked against the stored hash, the rows of the
+    /// client's rules read at CONNECT, and SQL in a username kept a value.
+    /// </summary>
+    [InteropFact(Tools.MosquittoPub, Tools.Postgres, OursOnly = true, OwnBroker = true)]
+    public async Task Users_and_rules_in_postgresql_decide_who_connects_and_what_they_publish()
+    {
+        await using var database = await PostgresBrokerDatabase.CreateAsync();
+        var hash = Core.Security.Authentication.PasswordHasher.Hash(Core.Security.Authentication.PasswordHashAlgorithm.Default, "line1-pw"u8, "a1b2");
+        await database.ExecuteInDatabaseAsync($$"""
+            CREATE TABLE mqtt_user (username text PRIMARY KEY, password_hash text, salt text, is_superuser boolean);
+            INSERT INTO mqtt_user VALUES ('line1-press', '{{hash}}', 'a1b2', false);
+            CREATE TABLE mqtt_acl (username text, permission text, action text, topic text);
+            INSERT INTO mqtt_acl VALUES ('line1-press', 'allow', 'publish', 'plant/line1/${username}/#');
+            """);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var keys = $"server = \"{connection.Host}:{connection.Port}\", database = \"{connection.Database}\", username = \"{connection.Username}\", password = \"{connection.Password}\"";
+        var conf = Path.Combine(_dir.FullName, "broker.conf");
+        await File.WriteAllTextAsync(conf, $$"""
+            authentication = [{ backend = postgresql, {{keys}} }]
+            authorization { no_match = deny, sources = [{ type = postgresql, {{keys}} }] }
+            """);
+        await using var broker = await BrokerProcess.StartOursAsync("-c", conf);
+        using var clients = new Clients(output, broker.Endpoint);
+
+        async Task<CapturedProcess> PublishAsync(string user, string password, string topic = "plant/line1/line1-press/temp")
+        {
+            var pub = clients.MosquittoPub("-d", "-V", "mqttv5", "-u", user, "-P", password, "-q", "1", "-t", topic, "-m", "21.5");
+            await pub.WaitForExitAsync(Deadline);
+            return pub;
+        }
+
+        var allowed = await PublishAsync("line1-press", "line1-pw");
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.Contains(allowed.Transcript.Split('\n'), l => l.Contains("received PUBACK (Mid: 1, RC:16)", StringComparison.Ordinal));
+        var denied = await PublishAsync("line1-press", "line1-pw", "plant/line2/oven/temp");
+        Assert.Contains(denied.Transcript.Split('\n'), l => l.Contains("received PUBACK (Mid: 1, RC:135)", StringComparison.Ordinal));
+        Assert.Equal(0x86, (await PublishAsync("line1-press", "guess")).ExitCode);
+        Assert.Equal(0x87, (await PublishAsync("' OR '1'='1", "line1-pw")).ExitCode);
+        Assert.Equal(0x87, (await PublishAsync("x'; DROP TABLE mqtt_user; --", "line1-pw")).ExitCode);
+        Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM mqtt_user"));
+    }
+
     [InteropFact(Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
     public async Task An_http_service_decides_and_one_that_fails_leaves_the_client_to_the_next_step()
     {

@@ -1,6 +1,9 @@
 using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
+using Broker.Core.Security.Authentication.Postgres;
+using Broker.Core.Security.Authorization.Postgres;
+using Npgsql;
 
 namespace Broker.Host.Options;
 
@@ -39,6 +42,43 @@ public static class AuthenticatorMapping
             RequestTimeout = entry.RequestTimeout.Value,
             PoolSize = entry.PoolSize,
         };
+    }
+
+    public static PostgresAuthenticatorSettings ToPostgresSettings(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new PostgresAuthenticatorSettings(PostgresConnectionString(entry.Server, entry.Database, entry.Username, entry.Password, entry.RequestTimeout.Value, entry.PoolSize))
+        {
+            Query = entry.Query.Length > 0 ? entry.Query : PostgresAuthenticatorSettings.DefaultQuery,
+            PasswordHashAlgorithm = entry.PasswordHashAlgorithm.ToAlgorithm(),
+            PoolSize = entry.PoolSize,
+        };
+    }
+
+    public static PostgresAuthorizationSettings ToPostgresSettings(this AuthorizationSourceOptions source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return new PostgresAuthorizationSettings(PostgresConnectionString(source.Server, source.Database, source.Username, source.Password, TimeSpan.FromSeconds(5), 8))
+        {
+            Query = source.Query.Length > 0 ? source.Query : PostgresAuthorizationSettings.DefaultQuery,
+        };
+    }
+
+    /// <summary>EMQX's server/database/username/password as Npgsql's connection string; connecting is bounded by the step's timeout.</summary>
+    private static string PostgresConnectionString(string server, string database, string username, string password, TimeSpan timeout, int poolSize)
+    {
+        var colon = server.LastIndexOf(':');
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = colon > 0 ? server[..colon] : server,
+            Port = colon > 0 && int.TryParse(server[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : 5432,
+            Database = database,
+            Username = username,
+            Password = password,
+            Timeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)),
+            MaxPoolSize = poolSize,
+        };
+        return builder.ConnectionString;
     }
 
     public static JwtAuthenticatorOptions ToJwtOptions(this AuthenticatorOptions entry)

@@ -61,18 +61,26 @@ public sealed class AuthenticatorOptions
     [ConfigurationKeyName("pool_size")]
     public int PoolSize { get; set; } = 8;
 
-    // backend = ldap
+    // backend = ldap or postgresql
 
-    /// <summary>The directory: host:port.</summary>
+    /// <summary>The directory or the database: host:port.</summary>
     [ConfigurationKeyName("server")]
     public string Server { get; set; } = "";
 
-    /// <summary>The DN entries are searched as; empty for an anonymous search.</summary>
+    /// <summary>ldap: the DN entries are searched as (empty: anonymously); postgresql: the database user.</summary>
     [ConfigurationKeyName("username")]
     public string Username { get; set; } = "";
 
     [ConfigurationKeyName("password")]
     public string Password { get; set; } = "";
+
+    /// <summary>postgresql: the database.</summary>
+    [ConfigurationKeyName("database")]
+    public string Database { get; set; } = "";
+
+    /// <summary>postgresql: the query selecting password_hash (salt, is_superuser) with ${username}... as parameters.</summary>
+    [ConfigurationKeyName("query")]
+    public string Query { get; set; } = "";
 
     /// <summary>Where the search starts, with ${username} and ${clientid} (escaped for a DN).</summary>
     [ConfigurationKeyName("base_dn")]

@@ -14,4 +14,21 @@ public sealed class AuthorizationSourceOptions
     /// <summary>type = file: the rules, in EMQX's acl.conf syntax.</summary>
     [ConfigurationKeyName("path")]
     public string Path { get; set; } = "";
+
+    /// <summary>type = postgresql: host:port of the database.</summary>
+    [ConfigurationKeyName("server")]
+    public string Server { get; set; } = "";
+
+    [ConfigurationKeyName("database")]
+    public string Database { get; set; } = "";
+
+    [ConfigurationKeyName("username")]
+    public string Username { get; set; } = "";
+
+    [ConfigurationKeyName("password")]
+    public string Password { get; set; } = "";
+
+    /// <summary>type = postgresql: one row a rule (permission, action, topic; qos, retain), read at each CONNECT.</summary>
+    [ConfigurationKeyName("query")]
+    public string Query { get; set; } = "";
 }

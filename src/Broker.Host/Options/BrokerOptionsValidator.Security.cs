@@ -33,11 +33,14 @@ public static partial class BrokerOptionsValidator
                         errors.Add(new($"{at}.method", $"must be bind or hash for backend = ldap, got \"{entry.Method}\""));
                     Range(errors, $"{at}.pool_size", entry.PoolSize, 1, 1024);
                     continue;
-                case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.BuiltInDatabase):
-                    break;
-                case (AuthenticationMechanism.PasswordBased, _):
-                    errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported yet; built_in_database, http and ldap are"));
+                case (AuthenticationMechanism.PasswordBased, AuthenticationBackend.Postgresql):
+                    ValidatePostgres(entry.Server, entry.Database, at, errors);
+                    Range(errors, $"{at}.pool_size", entry.PoolSize, 1, 1024);
+                    if (entry.PasswordHashAlgorithm.ToAlgorithm().Problem() is { } pgProblem)
+                        errors.Add(new($"{at}.password_hash_algorithm", pgProblem));
                     continue;
+                case (AuthenticationMechanism.PasswordBased, _):
+                    break;
                 default:
                     errors.Add(new($"{at}.mechanism", $"{OptionValues.Format(entry.Mechanism)} is not supported yet; password_based and jwt are"));
                     continue;
@@ -77,6 +80,14 @@ public static partial class BrokerOptionsValidator
         }
     }
 
+    private static void ValidatePostgres(string server, string database, string at, List<ConfigurationError> errors)
+    {
+        if (server.Length == 0)
+            errors.Add(new($"{at}.server", "must name the database server, like 127.0.0.1:5432"));
+        if (database.Length == 0)
+            errors.Add(new($"{at}.database", "must name the database"));
+    }
+
     private static bool IsHttpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
@@ -107,8 +118,10 @@ public static partial class BrokerOptionsValidator
         {
             var source = authorization.Sources[i];
             var at = $"authorization.sources.{i}";
-            if (source.Type != AuthorizationSourceType.File)
-                errors.Add(new($"{at}.type", $"{OptionValues.Format(source.Type)} is not supported yet; file is"));
+            if (source.Type == AuthorizationSourceType.Postgresql)
+                ValidatePostgres(source.Server, source.Database, at, errors);
+            else if (source.Type != AuthorizationSourceType.File)
+                errors.Add(new($"{at}.type", $"{OptionValues.Format(source.Type)} is not supported yet; file and postgresql are"));
             else if (source.Path.Length == 0)
                 errors.Add(new($"{at}.path", "must name the ACL file"));
             else if (!File.Exists(source.Path))

@@ -3,6 +3,8 @@ using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
+using Broker.Core.Security.Authentication.Postgres;
+using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Protection;
 using Broker.Host.Options;
@@ -103,6 +105,11 @@ public static partial class BrokerSecurity
             {
                 return new LdapAuthenticator(entry.ToLdapSettings());
             }
+
+            if (entry.Backend == AuthenticationBackend.Postgresql)
+            {
+                return new PostgresAuthenticator(entry.ToPostgresSettings());
+            }
         }
         catch (ArgumentException e)
         {
@@ -159,9 +166,11 @@ public static partial class BrokerSecurity
 
             try
             {
-                sources.Add(AclFile.Load(entries[i].Path));
+                sources.Add(entries[i].Type == AuthorizationSourceType.Postgresql
+                    ? new PostgresAuthorizationSource(entries[i].ToPostgresSettings())
+                    : AclFile.Load(entries[i].Path));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or AclParseException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or AclParseException or ArgumentException)
             {
                 throw new SecurityConfigurationException($"authorization.sources.{i}.path", e.Message, e);
             }

@@ -96,9 +96,9 @@ public sealed partial class MqttChannel
             return Refuse(ReasonCode.Banned, $"banned for flapping: {flapping.Reason}");
         }
 
-        if (_security.Authentication.IsEmpty)
+        if (_security.Authentication.IsEmpty && _security.Authorizer?.LoadsRules != true)
         {
-            return Admit(client, open);
+            return Admit(client, open, rules: null);
         }
 
         // The password leaves the receive buffer here; it goes to the chain only, never into the session.
@@ -109,7 +109,8 @@ public sealed partial class MqttChannel
     /// The chain's answer to <see cref="AuthenticateConnect"/>: the session opens, or CONNACK refuses the client, 0x86
     /// when an authenticator denied it (3.x return code 4) and 0x87 when none allowed it (3.x 5).
     /// </summary>
-    public ChannelResult Authenticated(AuthenticateConnect pending, ChainOutcome outcome)
+    /// <param name="rules">The client's rules from the sources that keep them per client (a database), fetched once it was allowed.</param>
+    public ChannelResult Authenticated(AuthenticateConnect pending, ChainOutcome outcome, ClientRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(pending);
         if (State != ChannelState.AwaitingConnect)
@@ -118,16 +119,16 @@ public sealed partial class MqttChannel
         }
 
         return outcome.Allowed
-            ? Admit(pending.Credentials.Client with { IsSuperuser = outcome.IsSuperuser, Acl = outcome.Acl }, pending.Open)
+            ? Admit(Admitted(pending, outcome), pending.Open, rules)
             : Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);
     }
 
     /// <summary>The client is in: its authorization starts, and a will it may not publish is dropped (as EMQX does).</summary>
-    private ChannelResult Admit(ClientInfo client, OpenSession open)
+    private ChannelResult Admit(ClientInfo client, OpenSession open, ClientRules? rules)
     {
         // Nothing to check unless a source may deny, or the client brought rules of its own (a JWT's acl claim).
         _authorization = _security.Authorizer is { } authorizer && (!authorizer.AllowsEverything || client.Acl is not null)
-            ? authorizer.ForClient(client)
+            ? authorizer.ForClient(client, rules)
             : null;
         if (open.Request.Will is { } will && Authorize(AclAction.Publish, will.Topic, will.QoS, will.Retain) == AclDecision.Deny)
         {
@@ -137,6 +138,13 @@ public sealed partial class MqttChannel
         ClientId = client.ClientId;
         State = ChannelState.Connected;
         return ChannelResult.Forward(open);
+    }
+
+    /// <summary>The client as the chain admitted it: superuser or not, with the rules its credentials carried.</summary>
+    public static ClientInfo Admitted(AuthenticateConnect pending, ChainOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        return pending.Credentials.Client with { IsSuperuser = outcome.IsSuperuser, Acl = outcome.Acl };
     }
 
     private string? CertificateName(CertificateIdentity identity) => identity switch

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Broker.Actors;
+using Broker.Core.Security.Authorization;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Codec;
@@ -241,15 +242,26 @@ public sealed partial class MqttConnection
     private async ValueTask<ChannelResult> AuthenticateAsync(AuthenticateConnect authenticate)
     {
         var outcome = await _context.Security.Authentication.AuthenticateAsync(authenticate.Credentials, _aborted).ConfigureAwait(false);
+        ClientRules? rules = null;
         if (!outcome.Allowed)
         {
             // Debug: a client retrying bad credentials in a loop must not be able to flood the log (the refusal is counted).
             _logger.LogDebug("{Connection}: client {ClientId} refused: {Detail}", this, authenticate.Credentials.Client.ClientId, outcome.Detail);
         }
+        else if (_context.Security.Authorizer is { LoadsRules: true } authorizer)
+        {
+            // Off the read path, once: the checks of every PUBLISH after this read what was fetched here.
+            rules = await authorizer.LoadRulesAsync(MqttChannel.Admitted(authenticate, outcome), _aborted).ConfigureAwait(false);
+            foreach (var failure in rules.Failures)
+            {
+                _logger.LogWarning("{Connection}: the rules of client {ClientId} could not be read, so that source denies it everything: {Failure}",
+                    this, authenticate.Credentials.Client.ClientId, failure);
+            }
+        }
 
         lock (_channelGate)
         {
-            return _channel.Authenticated(authenticate, outcome);
+            return _channel.Authenticated(authenticate, outcome, rules);
         }
     }
 

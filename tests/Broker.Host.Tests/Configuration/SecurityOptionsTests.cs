@@ -59,7 +59,9 @@ public sealed class SecurityOptionsTests : IDisposable
 
     [Theory]
     [InlineData("authentication = [{ mechanism = scram }]", "authentication.0.mechanism: scram is not supported yet; password_based and jwt are")]
-    [InlineData("authentication = [{ backend = postgresql }]", "authentication.0.backend: postgresql is not supported yet; built_in_database, http and ldap are")]
+    [InlineData("authentication = [{ backend = postgresql, database = mqtt }]", "authentication.0.server: must name the database server")]
+    [InlineData("authentication = [{ backend = postgresql, server = \"db:5432\" }]", "authentication.0.database: must name the database")]
+    [InlineData("authorization.sources = [{ type = postgresql, server = \"db:5432\" }]", "authorization.sources.0.database: must name the database")]
     [InlineData("authentication = [{ backend = ldap, base_dn = \"ou=people\" }]", "authentication.0.server: must name the directory")]
     [InlineData("authentication = [{ backend = ldap, server = \"ldap:389\", base_dn = \"ou=people\", method = sasl }]", "authentication.0.method: must be bind or hash")]
     [InlineData("authentication = [{ backend = http, url = \"http://auth.local/\", method = put }]", "authentication.0.method: must be post or get")]
@@ -75,7 +77,7 @@ public sealed class SecurityOptionsTests : IDisposable
     [InlineData("authentication = [{ mechanismm = password_based }]", "authentication[].mechanismm: unknown key; did you mean mechanism?")]
     [InlineData("authentication = [\"built_in_database\"]", "authentication.0: expected a section with keys such as")]
     [InlineData("authentication = built_in_database", "authentication: expected a list of sections")]
-    [InlineData("authorization.sources = [{ type = http }]", "authorization.sources.0.type: http is not supported yet; file is")]
+    [InlineData("authorization.sources = [{ type = http }]", "authorization.sources.0.type: http is not supported yet; file and postgresql are")]
     [InlineData("authorization.sources = [{ type = file }]", "authorization.sources.0.path: must name the ACL file")]
     [InlineData("authorization.cache.max_size = 0", "authorization.cache.max_size: must be between 1 and 1000000")]
     public void A_wrong_entry_is_an_error_that_names_it(string conf, string error) =>
