@@ -62,30 +62,7 @@ public sealed class AclFile : IAuthorizationSource
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static AclFile Load(string path) => Parse(File.ReadAllText(path), path);
 
-    /// <summary>
-    /// A SUBSCRIBE to <c>$share/{group}/{filter}</c> or <c>$queue/{filter}</c> is checked on its filter. A regex that
-    /// runs past its time limit denies: a rule that cannot be evaluated must not let the next rule allow.
-    /// </summary>
-    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(topic);
-        var requested = action == AclAction.Subscribe ? AclTopicMatch.SubscribedFilter(topic) : topic;
-        try
-        {
-            foreach (var rule in _rules)
-            {
-                if (rule.Matches(client, action, requested, qos, retain))
-                {
-                    return rule.Permission;
-                }
-            }
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return AclDecision.Deny;
-        }
-
-        return AclDecision.NoMatch;
-    }
+    /// <summary>The first rule that matches decides (<see cref="AclRules.FirstMatch"/>).</summary>
+    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain) =>
+        AclRules.FirstMatch(_rules, client, action, topic, qos, retain);
 }

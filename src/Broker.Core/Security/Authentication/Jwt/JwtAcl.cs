@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Broker.Core.Security.Authorization;
 using Broker.Mqtt;
 
@@ -26,22 +25,7 @@ internal sealed class JwtAcl(IReadOnlyList<AclRule> rules, AclDecision noMatch, 
             return AclDecision.Deny;
         }
 
-        var requested = action == AclAction.Subscribe ? AclTopicMatch.SubscribedFilter(topic) : topic;
-        try
-        {
-            foreach (var rule in rules)
-            {
-                if (rule.Matches(client, action, requested, qos, retain))
-                {
-                    return rule.Permission;
-                }
-            }
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return AclDecision.Deny;
-        }
-
-        return noMatch;
+        var decision = AclRules.FirstMatch(rules, client, action, topic, qos, retain);
+        return decision == AclDecision.NoMatch ? noMatch : decision;
     }
 }

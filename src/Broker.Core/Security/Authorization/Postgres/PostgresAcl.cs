@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Broker.Mqtt;
 
 namespace Broker.Core.Security.Authorization.Postgres;
@@ -14,26 +13,6 @@ internal sealed class PostgresAcl(IReadOnlyList<AclRule> rules, IReadOnlyList<st
     /// <summary>Rows that did not read (each denies what reaches it), for the log.</summary>
     public IReadOnlyList<string> Problems => problems;
 
-    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(topic);
-        var requested = action == AclAction.Subscribe ? AclTopicMatch.SubscribedFilter(topic) : topic;
-        try
-        {
-            foreach (var rule in rules)
-            {
-                if (rule.Matches(client, action, requested, qos, retain))
-                {
-                    return rule.Permission;
-                }
-            }
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return AclDecision.Deny;
-        }
-
-        return AclDecision.NoMatch;
-    }
+    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain) =>
+        AclRules.FirstMatch(rules, client, action, topic, qos, retain);
 }
