@@ -80,6 +80,8 @@ public sealed class FlappingDetector
             return;
         }
 
+        // The bans this detector added end at ban_time; the list forgets them here, not only when their id comes back.
+        _bans.RemoveExpired();
         foreach (var (clientId, counter) in _counters)
         {
             bool ended;

@@ -48,6 +48,24 @@ public sealed class FlappingDetectorTests
     }
 
     [Fact]
+    public void The_bans_it_added_are_forgotten_once_they_expire_even_if_their_client_ids_never_return()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            for (var j = 0; j < 4; j++)
+            {
+                _detector.Connecting($"looping-{i}");
+            }
+        }
+
+        Assert.Equal(50, _bans.Count);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _detector.Connecting("someone-else");
+
+        Assert.Equal(0, _bans.Count);
+    }
+
+    [Fact]
     public void Ended_windows_are_swept_so_the_table_holds_only_recent_client_ids()
     {
         for (var i = 0; i < 100; i++)
