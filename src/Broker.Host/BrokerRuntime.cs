@@ -80,6 +80,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         {
             overload?.Dispose();
             context.Security.Authentication.Dispose();
+            context.Security.Authorizer?.Dispose();
             return Task.CompletedTask;
         });
     }

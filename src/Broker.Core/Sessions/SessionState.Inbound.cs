@@ -66,15 +66,26 @@ public sealed partial class SessionState
             return;
         }
 
-        if (qos == QualityOfService.ExactlyOnce && !_client.IsV5)
+        if (qos == QualityOfService.ExactlyOnce && (!_client.IsV5 || _awaitingRel.Contains(packetId)))
         {
+            // 3.x: kept until PUBREL as any other. Either version, an id already awaiting PUBREL is a resend of a
+            // message accepted before (the client's rights may have changed since): it is answered as that one was,
+            // never with a refusal that would end an exchange whose message was delivered.
             switch (AddAwaitingRel(packetId, nowMs))
             {
                 case AwaitingRelAddResult.Full:
                     ReceiveMaximumExceeded();
                     return;
-                case AwaitingRelAddResult.AlreadyAwaiting when PendingAcknowledgementOf(packetId) is not null:
-                    // The first of them is still to be answered, and answers this one too.
+                case AwaitingRelAddResult.AlreadyAwaiting:
+                    if (PendingAcknowledgementOf(packetId) is { } pending)
+                    {
+                        AcknowledgeAfter(pending with { ConnectionId = _connectionId });
+                    }
+                    else
+                    {
+                        Send(new PubRecPacket { PacketId = packetId });
+                    }
+
                     return;
             }
         }

@@ -33,6 +33,9 @@ internal static class ListenerTls
             options.ClientCertificateMode = ssl.FailIfNoPeerCert ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate;
             var authorities = LoadAuthorities(name, ssl);
             var revocations = LoadRevocations(name, ssl);
+            // A CRL of a CA the listener does not trust would silently revoke nothing.
+            if (revocations is not null && authorities is not null && !authorities.Any(ca => revocations.IsIssuedBy(ca.SubjectName)))
+                throw new ListenerStartException(name, $"crlfile {ssl.CrlFile} is issued by {revocations.Issuer.Name}, no CA of cacertfile {ssl.CaCertFile}");
             options.ClientCertificateValidation = (client, _, errors) => IsTrusted(client, errors, authorities) && revocations?.Revokes(client) != true;
         }
         return options;

@@ -25,8 +25,12 @@ internal sealed class RevocationList
     public int Count => _revoked.Count;
 
     public bool Revokes(X509Certificate2 certificate) =>
-        certificate.IssuerName.RawData.AsSpan().SequenceEqual(Issuer.RawData)
+        IsIssuedBy(certificate.IssuerName)
         && _revoked.Contains(new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: true, isBigEndian: true));
+
+    /// <summary>By the encoded name, or by its text: a CA tool may encode the same name with other string types in its CRL.</summary>
+    public bool IsIssuedBy(X500DistinguishedName name) =>
+        name.RawData.AsSpan().SequenceEqual(Issuer.RawData) || string.Equals(name.Name, Issuer.Name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A PEM ("X509 CRL") or DER file; a malformed one is a <see cref="CryptographicException"/>.</summary>
     public static RevocationList Load(string path)

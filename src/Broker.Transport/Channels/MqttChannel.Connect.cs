@@ -13,6 +13,9 @@ public sealed partial class MqttChannel
     // The Session Expiry Interval the client asked for in CONNECT, before capping: DISCONNECT may not raise it from 0.
     private uint _connectSessionExpiry;
 
+    // The broker made the client id up: no flapping to count for it.
+    private bool _clientIdAssigned;
+
     /// <summary>The keep-alive in force, seconds: the client's, or on 5.0 the Server Keep Alive imposed on it. 0: none.</summary>
     public ushort KeepAliveSeconds { get; private set; }
 
@@ -48,6 +51,11 @@ public sealed partial class MqttChannel
         }
 
         var properties = connect.Properties;
+        if (MissingCertificate() is { } missing)
+        {
+            return Refuse(ReasonCode.NotAuthorized, missing);
+        }
+
         var certificateClientId = CertificateName(_security.ClientIdFromCertificate);
         var assigned = connect.ClientId.Length == 0 && certificateClientId is null;
         var clientId = certificateClientId ?? (assigned ? _newClientId() : connect.ClientId);
@@ -91,11 +99,7 @@ public sealed partial class MqttChannel
             return Refuse(ReasonCode.Banned, $"banned by {ban.By}: {ban.Reason}");
         }
 
-        if (!assigned && _security.Flapping?.Connecting(clientId) is { } flapping)
-        {
-            return Refuse(ReasonCode.Banned, $"banned for flapping: {flapping.Reason}");
-        }
-
+        _clientIdAssigned = assigned;
         if (_security.Authentication.IsEmpty && _security.Authorizer?.LoadsRules != true)
         {
             return Admit(client, open, rules: null);
@@ -118,14 +122,26 @@ public sealed partial class MqttChannel
             return ChannelResult.None;
         }
 
-        return outcome.Allowed
-            ? Admit(Admitted(pending, outcome), pending.Open, rules)
-            : Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);
+        if (!outcome.Allowed)
+        {
+            return Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);
+        }
+
+        // A client whose rules could not be read would be connected yet allowed nothing: it is told to come back.
+        return rules is { Failures.Count: > 0 }
+            ? Refuse(ReasonCode.ServerBusy, $"its rules could not be read: {string.Join("; ", rules.Failures)}")
+            : Admit(Admitted(pending, outcome), pending.Open, rules);
     }
 
     /// <summary>The client is in: its authorization starts, and a will it may not publish is dropped (as EMQX does).</summary>
     private ChannelResult Admit(ClientInfo client, OpenSession open, ClientRules? rules)
     {
+        // Counted once admitted: refused CONNECTs under somebody else's client id must not get that id banned.
+        if (!_clientIdAssigned && _security.Flapping?.Connecting(client.ClientId) is { } flapping)
+        {
+            return Refuse(ReasonCode.Banned, $"banned for flapping: {flapping.Reason}");
+        }
+
         // Nothing to check unless a source may deny, or the client brought rules of its own (a JWT's acl claim).
         _authorization = _security.Authorizer is { } authorizer && (!authorizer.AllowsEverything || client.Acl is not null)
             ? authorizer.ForClient(client, rules)
@@ -145,6 +161,18 @@ public sealed partial class MqttChannel
     {
         ArgumentNullException.ThrowIfNull(pending);
         return pending.Credentials.Client with { IsSuperuser = outcome.IsSuperuser, Acl = outcome.Acl };
+    }
+
+    /// <summary>
+    /// With <c>peer_cert_as_*</c>, the certificate is the identity: a client without one (another listener, or an ssl
+    /// one that does not require it) would otherwise keep the name it claims in CONNECT, and with it another's rights.
+    /// </summary>
+    private string? MissingCertificate()
+    {
+        var wanted = _security.UsernameFromCertificate != CertificateIdentity.Disabled || _security.ClientIdFromCertificate != CertificateIdentity.Disabled;
+        return wanted && _peer.CertSubject is null
+            ? "no verified client certificate, and peer_cert_as_username or peer_cert_as_clientid takes the identity from one"
+            : null;
     }
 
     private string? CertificateName(CertificateIdentity identity) => identity switch

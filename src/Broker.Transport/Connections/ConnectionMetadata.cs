@@ -16,6 +16,13 @@ public sealed record ConnectionMetadata(
     /// <summary>What authentication and authorization see of the transport: the address, the certificate's CN and DN.</summary>
     public ChannelPeer ToPeer() => new(
         (RemoteEndPoint as IPEndPoint)?.Address is { } address && address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : (RemoteEndPoint as IPEndPoint)?.Address,
-        ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false) is { Length: > 0 } cn ? cn : null,
+        CommonName(ClientCertificate),
         ClientCertificate?.SubjectName.Name is { Length: > 0 } dn ? dn : null);
+
+    /// <summary>The subject's CN (2.5.4.3) itself: GetNameInfo would fall back to another attribute when there is none.</summary>
+    private static string? CommonName(X509Certificate2? certificate) =>
+        certificate?.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(rdn => !rdn.HasMultipleElements && rdn.GetSingleElementType().Value == "2.5.4.3")
+            .Select(rdn => rdn.GetSingleElementValue())
+            .LastOrDefault(value => !string.IsNullOrEmpty(value));
 }

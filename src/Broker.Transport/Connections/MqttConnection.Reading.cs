@@ -20,6 +20,9 @@ public sealed partial class MqttConnection
 
     private readonly InboundWindow _inbound = new(InboundHighWater, InboundLowWater);
 
+    /// <summary>The longest a new connection waits for its turn under <c>max_conn_rate</c>; well inside a client's connect timeout.</summary>
+    internal static readonly TimeSpan MaxConnectionRateWait = TimeSpan.FromSeconds(5);
+
     private bool IsClosing => Volatile.Read(ref _closeRequested) == 1;
 
     /// <summary>
@@ -32,9 +35,19 @@ public sealed partial class MqttConnection
         var input = _transport.Input;
         try
         {
-            if (_limits.Connections is { } connections && !await ThrottleAsync(connections.TakeShared(1, _context.Time.GetUtcNow().UtcTicks)).ConfigureAwait(false))
+            if (_limits.Connections is { } connections)
             {
-                return;
+                // Past the longest wait the listener's rate allows, the connection is closed before its CONNECT is read.
+                if (connections.TakeShared(1, _context.Time.GetUtcNow().UtcTicks, MaxConnectionRateWait) is not { } wait)
+                {
+                    _logger.LogDebug("{Connection}: closed unserved, max_conn_rate reached", this);
+                    return;
+                }
+
+                if (!await ThrottleAsync(wait).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
 
             while (!IsClosing)
@@ -107,10 +120,15 @@ public sealed partial class MqttConnection
                     return false;
                 }
 
-                if (packet is PublishPacket && (_messageBucket is not null || _byteBucket is not null)
-                    && !await ThrottleAsync(PublishWait(before - buffer.Length)).ConfigureAwait(false))
+                if (packet is PublishPacket && (_messageBucket is not null || _byteBucket is not null))
                 {
-                    return false;
+                    if (!await ThrottleAsync(PublishWait(before - buffer.Length)).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    // The packets after the wait arrived no later than now, not when this read began.
+                    nowMs = NowMs();
                 }
             }
 
@@ -137,7 +155,9 @@ public sealed partial class MqttConnection
                 break;
             case AuthenticateConnect authenticate:
                 // Reading waits for the chain, so nothing the client sends after CONNECT is handled before the answer.
-                return await CarryOutAsync(await AuthenticateAsync(authenticate).ConfigureAwait(false)).ConfigureAwait(false);
+                var answer = await AuthenticateAsync(authenticate).ConfigureAwait(false);
+                // Closed meanwhile (a shutdown, the idle timeout): no session is opened for a connection that is gone.
+                return !IsClosing && await CarryOutAsync(answer).ConfigureAwait(false);
             case OpenSession open:
                 if (!await OpenSessionAsync(open).ConfigureAwait(false))
                 {
@@ -254,7 +274,8 @@ public sealed partial class MqttConnection
             rules = await authorizer.LoadRulesAsync(MqttChannel.Admitted(authenticate, outcome), _aborted).ConfigureAwait(false);
             foreach (var failure in rules.Failures)
             {
-                _logger.LogWarning("{Connection}: the rules of client {ClientId} could not be read, so that source denies it everything: {Failure}",
+                // Debug, as refusals are: a reconnect storm while the database is away must not flood the log.
+                _logger.LogDebug("{Connection}: the rules of client {ClientId} could not be read, it is refused (0x89): {Failure}",
                     this, authenticate.Credentials.Client.ClientId, failure);
             }
         }

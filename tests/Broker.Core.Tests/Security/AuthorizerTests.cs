@@ -82,6 +82,16 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public void A_client_id_starting_with_a_dollar_cannot_turn_a_placeholder_into_a_sys_topic()
+    {
+        var acl = AclFile.Parse("""{allow, all, all, ["${clientid}/#"]}.""", "acl.conf");
+        var authorizer = Create(AclDecision.Deny, acl);
+
+        Assert.Equal(AclDecision.Deny, Publish(authorizer, Client() with { ClientId = "$SYS" }, "$SYS/brokers"));
+        Assert.Equal(AclDecision.Allow, Publish(authorizer, Client() with { ClientId = "press-7" }, "press-7/temp"));
+    }
+
+    [Fact]
     public void No_match_must_be_allow_or_deny() =>
         Assert.Throws<ArgumentException>(() => Create(AclDecision.NoMatch));
 

@@ -55,6 +55,20 @@ public class SessionStateDeniedPublishTests
     }
 
     [Fact]
+    public void A_denied_resend_of_an_id_still_awaiting_PUBREL_is_answered_as_the_accepted_original()
+    {
+        var session = new SessionHarness();
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 5);
+        session.Sent();
+
+        session.HandlePublish(Message(qos: QualityOfService.ExactlyOnce), 5, denied: true);
+
+        Assert.Equal(ReasonCode.Success, Assert.IsType<PubRecPacket>(session.Sent().Single()).ReasonCode);
+        Assert.Equal(1, session.State.AwaitingRelCount);
+        Assert.Single(session.Published);
+    }
+
+    [Fact]
     public void MQTT_4_6_0_2_a_denied_publish_is_acknowledged_after_one_still_waiting_for_its_commit()
     {
         var self = new RecordingActor();

@@ -194,6 +194,34 @@ public sealed class SecurityTests
         Assert.IsType<OpenSession>(New(ChannelSecurity.Open with { Overload = guard }).HandleIn(Connect(version), OpenedAtMs).Command);
     }
 
+    [Fact]
+    public async Task Connects_refused_by_the_chain_do_not_count_towards_flapping_so_nobody_gets_another_id_banned()
+    {
+        var bans = new BanList(TimeProvider.System);
+        var security = Security() with { Bans = bans, Flapping = new FlappingDetector(new FlappingSettings(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), bans, TimeProvider.System) };
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, refused) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "forged"), security);
+            Assert.Equal(ReasonCode.BadUserNameOrPassword, Refusal(refused).ReasonCode);
+        }
+
+        var (_, admitted) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "pw"), security);
+
+        Assert.IsType<OpenSession>(admitted.Command);
+        Assert.Equal(0, bans.Count);
+    }
+
+    [Fact]
+    public void With_the_identity_taken_from_certificates_a_client_without_one_is_refused()
+    {
+        var security = ChannelSecurity.Open with { UsernameFromCertificate = CertificateIdentity.CommonName };
+
+        var result = New(security).HandleIn(Login(MqttProtocolVersion.V500, "line1-press", null), OpenedAtMs);
+
+        Assert.Equal(ReasonCode.NotAuthorized, Refusal(result).ReasonCode);
+        Assert.Contains("no verified client certificate", result.Close!.Detail, StringComparison.Ordinal);
+    }
+
     private static PublishPacket Publish(string topic, QualityOfService qos, ushort packetId) => new()
     {
         Topic = topic,

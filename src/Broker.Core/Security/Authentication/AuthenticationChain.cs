@@ -75,7 +75,7 @@ public sealed class AuthenticationChain : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Failed(step, $"failed: {e.GetBaseException().Message}");
+            return Failed(step, $"failed: {FailureMessage.Of(e)}");
         }
     }
 

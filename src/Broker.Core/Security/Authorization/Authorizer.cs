@@ -7,7 +7,7 @@ namespace Broker.Core.Security.Authorization;
 /// <see cref="NoMatch"/> when none does. Shared by every connection; each gets a <see cref="ClientAuthorization"/>
 /// with its own cache from <see cref="ForClient"/>.
 /// </summary>
-public sealed class Authorizer
+public sealed class Authorizer : IDisposable
 {
     private readonly IAuthorizationSource[] _sources;
     private readonly AuthorizationCacheOptions _cache;
@@ -36,6 +36,15 @@ public sealed class Authorizer
     }
 
     public AclDecision NoMatch { get; }
+
+    /// <summary>Releases what the sources hold: a database's connection pool.</summary>
+    public void Dispose()
+    {
+        foreach (var source in _sources)
+        {
+            (source as IDisposable)?.Dispose();
+        }
+    }
 
     /// <summary>No source and no_match allow: only rules a client brings with its credentials can deny it anything.</summary>
     public bool AllowsEverything => _sources.Length == 0 && NoMatch == AclDecision.Allow;
@@ -74,7 +83,7 @@ public sealed class Authorizer
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 sources[i] = DenyAll.Instance;
-                failures.Add($"{loader.Name}: {e.GetBaseException().Message}");
+                failures.Add($"{loader.Name}: {FailureMessage.Of(e)}");
             }
         }
 

@@ -35,7 +35,9 @@ internal sealed class TopicTemplate
         for (var i = 0; i < _placeholders.Count; i++)
         {
             var value = ValueOf(_placeholders[i], client);
-            if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny('/', '+', '#') >= 0)
+            // A value that starts a level with '$' would reach topics such as $SYS that wildcards never match.
+            if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny('/', '+', '#') >= 0
+                || (value[0] == '$' && (filter.Length == 0 || filter[^1] == '/')))
             {
                 return null;
             }

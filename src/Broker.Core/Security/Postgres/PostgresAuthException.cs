@@ -5,7 +5,7 @@ namespace Broker.Core.Security.Postgres;
 /// value cannot be sent. EMQX's <c>backend_failure_result</c>; the message names the configured query, never the
 /// values bound to it (one may be the password).
 /// </summary>
-public sealed class PostgresAuthException : Exception
+public sealed class PostgresAuthException : Exception, ISafeMessage
 {
     public PostgresAuthException()
     {

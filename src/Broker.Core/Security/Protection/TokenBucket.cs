@@ -4,7 +4,7 @@ namespace Broker.Core.Security.Protection;
 /// A rate with a burst (EMQX's limiter): <see cref="Burst"/> tokens at most, refilled at <see cref="Rate"/> a second.
 /// Taking more than there are goes into debt and says how long until it is paid back: the caller waits that long
 /// before its next read, so a fast client is slowed to the rate instead of being refused or disconnected. Not
-/// thread-safe; a bucket shared by threads is taken under a lock (<see cref="TakeShared"/>).
+/// thread-safe; a bucket shared by threads is taken under a lock, its debt bounded (<see cref="TakeShared"/>).
 /// </summary>
 public sealed class TokenBucket
 {
@@ -41,11 +41,23 @@ public sealed class TokenBucket
         return _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)Math.Ceiling(-_tokens * _ticksPerToken));
     }
 
-    public TimeSpan TakeShared(double amount, long nowTicks)
+    /// <summary>
+    /// Under a lock, for a bucket many threads share: takes <paramref name="amount"/> unless that would mean waiting
+    /// longer than <paramref name="maxWait"/>; then nothing is taken and null says so. The debt stays bounded, so a
+    /// flood of connections that hang up at once cannot push everybody after them minutes back.
+    /// </summary>
+    public TimeSpan? TakeShared(double amount, long nowTicks, TimeSpan maxWait)
     {
         lock (this)
         {
-            return Take(amount, nowTicks);
+            var wait = Take(amount, nowTicks);
+            if (wait <= maxWait)
+            {
+                return wait;
+            }
+
+            _tokens += amount;
+            return null;
         }
     }
 }

@@ -33,6 +33,22 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public void A_shared_bucket_refuses_what_would_wait_too_long_and_keeps_its_debt_bounded()
+    {
+        var bucket = new TokenBucket(rate: 10, burst: 1, nowTicks: 0);
+        var maxWait = TimeSpan.FromSeconds(1);
+        Assert.Equal(TimeSpan.Zero, bucket.TakeShared(1, 0, maxWait));
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.Equal(TimeSpan.FromMilliseconds(100 * i), bucket.TakeShared(1, 0, maxWait));
+        }
+
+        Assert.Null(bucket.TakeShared(1, 0, maxWait));
+        Assert.Null(bucket.TakeShared(1, 0, maxWait));
+        Assert.Equal(TimeSpan.FromSeconds(1), bucket.TakeShared(1, Seconds(0.1), maxWait));
+    }
+
+    [Fact]
     public void Bytes_are_taken_by_the_packet()
     {
         var bucket = new TokenBucket(rate: 1024 * 1024, burst: 64 * 1024, nowTicks: 0);

@@ -5,7 +5,7 @@ namespace Broker.Core.Security.Authentication.Http;
 /// EMQX's <c>backend_failure_result</c>. The chain turns it into the step's on-failure verdict. The message names
 /// the configured URL, never the rendered one, which may carry the password.
 /// </summary>
-public sealed class HttpAuthenticationException : Exception
+public sealed class HttpAuthenticationException : Exception, ISafeMessage
 {
     public HttpAuthenticationException()
     {
