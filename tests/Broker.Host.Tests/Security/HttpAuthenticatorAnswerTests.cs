@@ -55,11 +55,21 @@ public sealed class HttpAuthenticatorAnswerTests : IClassFixture<AuthService>
     }
 
     [Fact]
-    public async Task An_allow_with_an_acl_is_refused_rather_than_granting_more_than_the_service_meant()
+    public async Task An_allow_with_an_acl_brings_the_clients_own_rules()
     {
-        var result = await AnswerFor(AuthService.Answer(200, """{"result": "allow", "acl": [{"permission": "deny", "action": "all", "topic": "#"}]}"""));
-        Assert.Equal(AuthenticationVerdict.Deny, result.Verdict);
-        Assert.Contains("acl", result.Detail, StringComparison.Ordinal);
+        var result = await AnswerFor(AuthService.Answer(200, """{"result": "allow", "acl": [{"permission": "deny", "action": "publish", "topic": "plant/+/commands/#"}]}"""));
+
+        Assert.Equal(AuthenticationVerdict.Allow, result.Verdict);
+        var client = new Core.Security.ClientInfo { ClientId = "tool-1" };
+        Assert.Equal(Core.Security.Authorization.AclDecision.Deny, result.Acl!.Check(client, Core.Security.Authorization.AclAction.Publish, "plant/line1/commands/stop", Mqtt.QualityOfService.AtLeastOnce, false));
+        Assert.Equal(Core.Security.Authorization.AclDecision.NoMatch, result.Acl.Check(client, Core.Security.Authorization.AclAction.Publish, "plant/line1/temp", Mqtt.QualityOfService.AtLeastOnce, false));
+    }
+
+    [Fact]
+    public async Task An_acl_that_does_not_read_fails_the_answer_rather_than_granting_more_than_the_service_meant()
+    {
+        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(() => AnswerFor(AuthService.Answer(200, """{"result": "allow", "acl": [{"permission": "maybe"}]}""")));
+        Assert.Contains("acl", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -6,8 +6,8 @@ namespace Broker.Core.Security.Authentication.Http;
 
 /// <summary>
 /// What the service's answer means, as EMQX 5 reads it (<c>emqx_authn_http:authenticate/2</c>): 204 allows; 200
-/// with a JSON or form body says <c>result = allow | deny | ignore</c> (ignore when absent) and
-/// <c>is_superuser</c>; anything else (another status, another content type, a body that does not parse, an unknown
+/// with a JSON or form body says <c>result = allow | deny | ignore</c> (ignore when absent), <c>is_superuser</c>
+/// and, with allow, the client's own <c>acl</c>; anything else (another status, another content type, a body that does not parse, an unknown
 /// result) is the service failing, left to the chain's on-failure verdict.
 /// </summary>
 internal static class HttpAuthResponse
@@ -34,15 +34,34 @@ internal static class HttpAuthResponse
 
         return fields.GetValueOrDefault("result", "ignore") switch
         {
-            "allow" when fields.ContainsKey("acl") =>
-                // EMQX 5.7+ would restrict the client to these rules; allowing without them would grant more than the
-                // service meant, so the answer is refused until this broker reads them.
-                AuthenticationResult.Deny("the service allowed with an acl, which this broker does not apply"),
-            "allow" => AuthenticationResult.Allow(IsTrue(fields.GetValueOrDefault("is_superuser"))),
+            "allow" => AuthenticationResult.Allow(IsTrue(fields.GetValueOrDefault("is_superuser")), Acl(fields)),
             "deny" => AuthenticationResult.Deny("the service denied it"),
             "ignore" => AuthenticationResult.Ignore("the service ignored it"),
             var other => throw new HttpAuthenticationException($"result {other ?? "(not a string)"}: allow, deny or ignore expected"),
         };
+    }
+
+    /// <summary>
+    /// EMQX 5.7+'s <c>acl</c> in the answer: the client's own rules, in the format of a JWT's acl claim, asked before the
+    /// configured sources. Rules that do not read fail the answer: allowing without them would grant more than the
+    /// service meant.
+    /// </summary>
+    private static Authorization.IAuthorizationSource? Acl(Dictionary<string, string?> fields)
+    {
+        if (fields.GetValueOrDefault("acl") is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return Jwt.JwtAclParser.Parse(document.RootElement, expiresAt: null, TimeProvider.System);
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw new HttpAuthenticationException($"the acl of the answer does not read: {e.Message}");
+        }
     }
 
     /// <summary>The object's members: strings as they are, other JSON values as their JSON text (null for null).</summary>
