@@ -11,7 +11,7 @@ namespace Broker.Core.Security.Postgres;
 /// </summary>
 public sealed class SqlTemplate
 {
-    private SqlTemplate(string statement, IReadOnlyList<SqlPlaceholder> parameters)
+    private SqlTemplate(string statement, IReadOnlyList<CredentialPlaceholder> parameters)
     {
         Statement = statement;
         Parameters = parameters;
@@ -21,11 +21,11 @@ public sealed class SqlTemplate
     public string Statement { get; }
 
     /// <summary>What <c>$1</c>, <c>$2</c>, ... stand for, in order.</summary>
-    public IReadOnlyList<SqlPlaceholder> Parameters { get; }
+    public IReadOnlyList<CredentialPlaceholder> Parameters { get; }
 
     /// <param name="allowed">The placeholders the caller can fill (authorization has no password).</param>
     /// <exception cref="ArgumentException">The query is empty or names a placeholder outside <paramref name="allowed"/>.</exception>
-    public static SqlTemplate Parse(string query, IReadOnlyCollection<SqlPlaceholder> allowed)
+    public static SqlTemplate Parse(string query, IReadOnlyCollection<CredentialPlaceholder> allowed)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(allowed);
@@ -35,7 +35,7 @@ public sealed class SqlTemplate
         }
 
         var statement = new StringBuilder(query.Length);
-        var parameters = new List<SqlPlaceholder>();
+        var parameters = new List<CredentialPlaceholder>();
         var at = 0;
         while (at < query.Length)
         {
@@ -78,35 +78,14 @@ public sealed class SqlTemplate
     private static bool IsName(string name) =>
         name == "$" || (name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_'));
 
-    private static SqlPlaceholder Named(string name, string query, IReadOnlyCollection<SqlPlaceholder> allowed)
+    private static CredentialPlaceholder Named(string name, string query, IReadOnlyCollection<CredentialPlaceholder> allowed)
     {
-        SqlPlaceholder? placeholder = name switch
-        {
-            "username" => SqlPlaceholder.Username,
-            "clientid" => SqlPlaceholder.ClientId,
-            "password" => SqlPlaceholder.Password,
-            "peerhost" => SqlPlaceholder.PeerHost,
-            "cert_common_name" => SqlPlaceholder.CertCommonName,
-            "cert_subject" => SqlPlaceholder.CertSubject,
-            _ => null,
-        };
-        if (placeholder is { } known && allowed.Contains(known))
+        if (CredentialPlaceholders.Named(name) is { } known && allowed.Contains(known))
         {
             return known;
         }
 
-        var names = string.Join(", ", allowed.Select(p => "${" + NameOf(p) + "}"));
+        var names = string.Join(", ", allowed.Select(p => "${" + CredentialPlaceholders.NameOf(p) + "}"));
         throw new ArgumentException($"placeholder ${{{name}}} is not supported here (use {names}, or ${{$}} for a literal $): {query}", nameof(query));
     }
-
-    public static string NameOf(SqlPlaceholder placeholder) => placeholder switch
-    {
-        SqlPlaceholder.Username => "username",
-        SqlPlaceholder.ClientId => "clientid",
-        SqlPlaceholder.Password => "password",
-        SqlPlaceholder.PeerHost => "peerhost",
-        SqlPlaceholder.CertCommonName => "cert_common_name",
-        SqlPlaceholder.CertSubject => "cert_subject",
-        _ => throw new ArgumentOutOfRangeException(nameof(placeholder)),
-    };
 }

@@ -1,3 +1,4 @@
+using Broker.Core.Security;
 using Broker.Core.Security.Authentication.Postgres;
 using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Postgres;
@@ -6,7 +7,7 @@ namespace Broker.Core.Tests.Security.Postgres;
 
 public sealed class SqlTemplateTests
 {
-    private static readonly SqlPlaceholder[] All = Enum.GetValues<SqlPlaceholder>();
+    private static readonly CredentialPlaceholder[] All = Enum.GetValues<CredentialPlaceholder>();
 
     [Fact]
     public void Each_placeholder_becomes_the_next_bind_parameter_quoted_or_not()
@@ -14,7 +15,7 @@ public sealed class SqlTemplateTests
         var template = SqlTemplate.Parse("SELECT x FROM t WHERE a = ${username} AND b = \"${clientid}\" AND c = ${username}", All);
 
         Assert.Equal("SELECT x FROM t WHERE a = $1 AND b = $2 AND c = $3", template.Statement);
-        Assert.Equal([SqlPlaceholder.Username, SqlPlaceholder.ClientId, SqlPlaceholder.Username], template.Parameters);
+        Assert.Equal([CredentialPlaceholder.Username, CredentialPlaceholder.ClientId, CredentialPlaceholder.Username], template.Parameters);
     }
 
     [Fact]
@@ -23,7 +24,7 @@ public sealed class SqlTemplateTests
         var template = SqlTemplate.Parse("SELECT '${$}{username}', '$x', '${' FROM t WHERE a = ${peerhost}", All);
 
         Assert.Equal("SELECT '${username}', '$x', '${' FROM t WHERE a = $1", template.Statement);
-        Assert.Equal([SqlPlaceholder.PeerHost], template.Parameters);
+        Assert.Equal([CredentialPlaceholder.PeerHost], template.Parameters);
     }
 
     [Theory]

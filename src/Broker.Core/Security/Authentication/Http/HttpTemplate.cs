@@ -39,7 +39,7 @@ internal sealed class HttpTemplate
             {
                 literal.Append('$');
             }
-            else if (PlaceholderNamed(name) is { } placeholder)
+            else if (CredentialPlaceholders.Named(name) is { } placeholder)
             {
                 if (literal.Length > 0)
                 {
@@ -93,27 +93,6 @@ internal sealed class HttpTemplate
         return text.ToString();
     }
 
-    private static HttpPlaceholder? PlaceholderNamed(string name) => name switch
-    {
-        "username" => HttpPlaceholder.Username,
-        "clientid" => HttpPlaceholder.ClientId,
-        "password" => HttpPlaceholder.Password,
-        "peerhost" => HttpPlaceholder.PeerHost,
-        "cert_common_name" => HttpPlaceholder.CertCommonName,
-        "cert_subject" => HttpPlaceholder.CertSubject,
-        _ => null,
-    };
-
     /// <summary>Literal text, or a placeholder.</summary>
-    internal readonly record struct Part(string? Literal, HttpPlaceholder? Placeholder);
-}
-
-internal enum HttpPlaceholder
-{
-    Username,
-    ClientId,
-    Password,
-    PeerHost,
-    CertCommonName,
-    CertSubject,
+    internal readonly record struct Part(string? Literal, CredentialPlaceholder? Placeholder);
 }

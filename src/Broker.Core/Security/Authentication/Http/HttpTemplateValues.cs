@@ -2,39 +2,22 @@ using System.Text;
 
 namespace Broker.Core.Security.Authentication.Http;
 
-/// <summary>
-/// What the placeholders of one CONNECT stand for. A value the client did not give (no username, no certificate) is
-/// empty, as EMQX renders it.
-/// </summary>
+/// <summary>What the placeholders of one CONNECT stand for in a request (<see cref="CredentialValues"/>), as text or bytes.</summary>
 internal sealed class HttpTemplateValues(Credentials credentials)
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly CredentialValues _values = new(credentials.Client, credentials.Password);
 
-    public byte[] Bytes(HttpPlaceholder placeholder) => placeholder == HttpPlaceholder.Password
-        ? credentials.Password?.ToArray() ?? []
-        : Encoding.UTF8.GetBytes(Text(placeholder));
+    /// <summary>The password as its bytes, whatever they are (a query or a form can carry them); the rest as UTF-8.</summary>
+    public byte[] Bytes(CredentialPlaceholder placeholder) => placeholder == CredentialPlaceholder.Password
+        ? _values.Password?.ToArray() ?? []
+        : Encoding.UTF8.GetBytes(_values.Text(placeholder));
 
     /// <exception cref="HttpAuthenticationException">The password is not valid UTF-8.</exception>
-    public string Text(HttpPlaceholder placeholder)
-    {
-        var client = credentials.Client;
-        return placeholder switch
-        {
-            HttpPlaceholder.Username => client.Username ?? "",
-            HttpPlaceholder.ClientId => client.ClientId,
-            HttpPlaceholder.Password => PasswordText(),
-            HttpPlaceholder.PeerHost => client.PeerHost is { } host ? (host.IsIPv4MappedToIPv6 ? host.MapToIPv4() : host).ToString() : "",
-            HttpPlaceholder.CertCommonName => client.CertCommonName ?? "",
-            HttpPlaceholder.CertSubject => client.CertSubject ?? "",
-            _ => throw new ArgumentOutOfRangeException(nameof(placeholder)),
-        };
-    }
-
-    private string PasswordText()
+    public string Text(CredentialPlaceholder placeholder)
     {
         try
         {
-            return credentials.Password is { } password ? StrictUtf8.GetString(password.Span) : "";
+            return _values.Text(placeholder);
         }
         catch (DecoderFallbackException)
         {

@@ -11,10 +11,10 @@ namespace Broker.Core.Security.Authentication.Postgres;
 /// </summary>
 public sealed class PostgresAuthenticator : IAuthenticator, IAsyncDisposable, IDisposable
 {
-    internal static readonly SqlPlaceholder[] Placeholders =
+    internal static readonly CredentialPlaceholder[] Placeholders =
     [
-        SqlPlaceholder.Username, SqlPlaceholder.ClientId, SqlPlaceholder.Password,
-        SqlPlaceholder.PeerHost, SqlPlaceholder.CertCommonName, SqlPlaceholder.CertSubject,
+        CredentialPlaceholder.Username, CredentialPlaceholder.ClientId, CredentialPlaceholder.Password,
+        CredentialPlaceholder.PeerHost, CredentialPlaceholder.CertCommonName, CredentialPlaceholder.CertSubject,
     ];
 
     private readonly PostgresQuery _query;

@@ -12,10 +12,10 @@ namespace Broker.Core.Security.Authorization.Postgres;
 /// </summary>
 public sealed class PostgresAuthorizationSource : IClientRulesSource, IAsyncDisposable, IDisposable
 {
-    private static readonly SqlPlaceholder[] Placeholders =
+    private static readonly CredentialPlaceholder[] Placeholders =
     [
-        SqlPlaceholder.Username, SqlPlaceholder.ClientId, SqlPlaceholder.PeerHost,
-        SqlPlaceholder.CertCommonName, SqlPlaceholder.CertSubject,
+        CredentialPlaceholder.Username, CredentialPlaceholder.ClientId, CredentialPlaceholder.PeerHost,
+        CredentialPlaceholder.CertCommonName, CredentialPlaceholder.CertSubject,
     ];
 
     private readonly PostgresQuery _query;
