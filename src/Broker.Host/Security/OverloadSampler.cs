@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Broker.Core.Security.Protection;
 using Microsoft.Extensions.Logging;
 
@@ -25,9 +24,8 @@ public sealed partial class OverloadSampler : IDisposable
 
     private void Sample()
     {
-        using var process = Process.GetCurrentProcess();
         // TotalAvailableMemoryBytes is the container's limit when there is one, so a pod is measured against its own.
-        var change = _guard.Sample(process.WorkingSet64, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, ThreadPool.PendingWorkItemCount);
+        var change = _guard.Sample(Environment.WorkingSet, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, ThreadPool.PendingWorkItemCount);
         if (change?.Now is { } overload)
         {
             LogOverloaded(_logger, overload.Cause, (int)overload.Code);

@@ -30,6 +30,8 @@ public sealed class Authorizer : IDisposable
         }
 
         _sources = sources.ToArray();
+        // Asked at every CONNECT: found once.
+        LoadsRules = _sources.Any(source => source is IClientRulesSource);
         NoMatch = noMatch;
         _cache = cache;
         _time = time;
@@ -50,7 +52,7 @@ public sealed class Authorizer : IDisposable
     public bool AllowsEverything => _sources.Length == 0 && NoMatch == AclDecision.Allow;
 
     /// <summary>Some source keeps its rules per client (<see cref="IClientRulesSource"/>): call <see cref="LoadRulesAsync"/> at CONNECT.</summary>
-    public bool LoadsRules => _sources.Any(source => source is IClientRulesSource);
+    public bool LoadsRules { get; }
 
     /// <summary>
     /// Fetches, once the client is authenticated, the rules of the sources that keep them per client (a database),
