@@ -12,5 +12,6 @@ internal static class HttpAuthClients
         Connect(username, password is null ? null : Encoding.UTF8.GetBytes(password), clientId, peer);
 
     public static Credentials Connect(string? username, byte[]? password, string clientId = "press-7", IPAddress? peer = null) =>
-        new(new ClientInfo { ClientId = clientId, Username = username, PeerHost = peer }, password);
+        // Not the byte[] itself: a null array would convert to an empty password, not to none.
+        new(new ClientInfo { ClientId = clientId, Username = username, PeerHost = peer }, password is null ? null : (ReadOnlyMemory<byte>?)password);
 }

@@ -45,7 +45,7 @@ public sealed class SecurityTests
         new(MqttSettings.Default, new FakeConnection(), OpenedAtMs, () => "auto-test", security: security, peer: peer);
 
     private static ConnectPacket Login(MqttProtocolVersion version, string? username, string? password, string clientId = "press-7", WillMessage? will = null) =>
-        Connect(version, clientId, will: will) with { UserName = username, Password = password is null ? null : Encoding.UTF8.GetBytes(password) };
+        Connect(version, clientId, will: will) with { UserName = username, Password = password is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(password) };
 
     private static async Task<(MqttChannel Channel, ChannelResult Result)> AuthenticateAsync(ConnectPacket connect, ChannelSecurity? security = null, ChannelPeer? peer = null)
     {

@@ -9,7 +9,7 @@ public sealed class AuthenticationChainTests
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     private static Credentials Connect(string? username, string? password, string clientId = "machine-1") =>
-        new(new ClientInfo { ClientId = clientId, Username = username }, password is null ? null : Encoding.UTF8.GetBytes(password));
+        new(new ClientInfo { ClientId = clientId, Username = username }, password is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(password));
 
     private static BuiltInDatabase Users(bool byClientId = false)
     {

@@ -23,7 +23,7 @@ public sealed class LdapAuthenticatorTests(SlapdServer slapd) : IClassFixture<Sl
     };
 
     private static Credentials Login(string username, string? password) =>
-        new(new ClientInfo { ClientId = "tool-1", Username = username }, password is null ? null : Encoding.UTF8.GetBytes(password));
+        new(new ClientInfo { ClientId = "tool-1", Username = username }, password is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(password));
 
     private static string Ssha(string password)
     {
