@@ -106,7 +106,9 @@ public sealed partial class MqttChannel
         }
 
         // The password leaves the receive buffer here; it goes to the chain only, never into the session.
-        return ChannelResult.Forward(new AuthenticateConnect(new Credentials(client, connect.Password?.ToArray()), open));
+        // A CONNECT without a password field has none, not an empty one (a null array would convert to an empty one).
+        var password = connect.Password is { } given ? (ReadOnlyMemory<byte>?)given.ToArray() : null;
+        return ChannelResult.Forward(new AuthenticateConnect(new Credentials(client, password), open));
     }
 
     /// <summary>

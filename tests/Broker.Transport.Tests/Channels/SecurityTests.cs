@@ -82,6 +82,9 @@ public sealed class SecurityTests
         Assert.Equal(ChannelState.AwaitingConnect, channel.State);
         Assert.Equal("pw", Encoding.UTF8.GetString(pending.Credentials.Password!.Value.Span));
 
+        var none = Assert.IsType<AuthenticateConnect>(New(Security()).HandleIn(Login(MqttProtocolVersion.V500, "line1-press", null), OpenedAtMs).Command);
+        Assert.Null(none.Credentials.Password);
+
         var result = channel.Authenticated(pending, await Security().Authentication.AuthenticateAsync(pending.Credentials, CancellationToken.None));
 
         var open = Assert.IsType<OpenSession>(result.Command);
