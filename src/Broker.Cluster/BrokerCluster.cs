@@ -8,6 +8,7 @@ using Broker.Cluster.Logging;
 using Broker.Cluster.Membership;
 using Broker.Cluster.Retained;
 using Broker.Cluster.Routing;
+using Broker.Cluster.Security;
 using Broker.Cluster.Sessions;
 using Broker.Core.Routing;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,8 @@ public sealed class BrokerCluster : IAsyncDisposable
             loggerFactory.CreateLogger<ClusterRetainedReplicator>(), settings.RetainedChunkBytes, settings.RetainedTombstoneRetention, synchronized)),
             RetainedReplicatorActor.Name);
         Retained = new ClusterRetainedReplicator(retained, NodeName, settings.RetainedTombstoneRetention, synchronized);
+        var security = system.ActorOf(Props.Create(() => new SecurityReplicatorActor(loggerFactory.CreateLogger<ClusterSecurityReplicator>())), SecurityReplicatorActor.Name);
+        Security = new ClusterSecurityReplicator(security);
         var bridge = system.ActorOf(Props.Create(() => new SessionPeerBridge(NodeName, loggerFactory.CreateLogger<SessionPeerBridge>())), SessionPeerBridge.Name);
         var owners = ClusterSharding.Get(system).Start(
             "session-owner", Props.Create(() => new SessionOwner()), ClusterShardingSettings.Create(system), new OwnerMessageExtractor(OwnerShards));
@@ -88,6 +91,9 @@ public sealed class BrokerCluster : IAsyncDisposable
 
     /// <summary>Give it to this node's dispatcher: sends a message to another node's <see cref="StartReceiving"/> callback.</summary>
     public ClusterForwarder Forwarder { get; }
+
+    /// <summary>Attach this node's <see cref="Core.Security.Records.SecurityStore"/>: users and bans changed at run time, the same on every node.</summary>
+    public ClusterSecurityReplicator Security { get; }
 
     /// <summary>
     /// Give it to this node's Retainer, then <see cref="ClusterRetainedReplicator.Attach"/> the retainer once it has

@@ -21,6 +21,7 @@ public sealed partial class BrokerRuntime
     private readonly SemaphoreSlim _joinGate = new(1, 1);
     private BrokerCluster? _cluster;
     private int _clusterStepsAdded;
+    private bool _securityLoaded;
     private volatile bool _leaveAsked;
 
     /// <summary>The node's cluster; null on a node of its own (manual discovery, not joined).</summary>
@@ -172,6 +173,11 @@ public sealed partial class BrokerRuntime
         cluster.StartReceiving(_dispatcher, _commitsWaitForStorage);
         cluster.Sessions.Attach(_context.Sessions);
         _context.Sessions.Tell(new AttachSessionPeers(cluster.Sessions));
+        if (Volatile.Read(ref _securityLoaded))
+        {
+            cluster.Security.Attach(SecurityStore);
+        }
+
         // A node gone (downed or left): its durable sessions in storage shared by the cluster are adopted by the others.
         cluster.MemberRemoved += node => _context.Sessions.Tell(new AdoptSessionsOf(node));
         if (Interlocked.Exchange(ref _clusterStepsAdded, 1) == 0)
@@ -201,6 +207,23 @@ public sealed partial class BrokerRuntime
         _dispatcher.ClearForwarder(ended.Forwarder);
         _routes.DetachReplicator(ended.Routes);
         _retainer.DetachReplicator(ended.Retained);
+        SecurityStore.Detach(ended.Security);
+    }
+
+    /// <summary>
+    /// Reads the users and bans stored on this node, then shares them with the cluster: attaching publishes every record
+    /// held, so the stored ones (changes made while this node was apart, removals among them) reach the other nodes.
+    /// </summary>
+    private async Task LoadSecurityAsync(CancellationToken cancellationToken)
+    {
+        var loaded = await SecurityStore.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (loaded > 0)
+        {
+            _logger.LogInformation("Loaded {Count} stored users and bans", loaded);
+        }
+
+        Volatile.Write(ref _securityLoaded, true);
+        Cluster?.Security.Attach(SecurityStore);
     }
 
     private async Task WatchClusterAsync(BrokerCluster cluster)

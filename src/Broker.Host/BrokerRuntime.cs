@@ -3,6 +3,7 @@ using Broker.Cluster;
 using Broker.Core.Messaging;
 using Broker.Core.Persistence;
 using Broker.Core.Retained;
+using Broker.Core.Security.Records;
 using Broker.Core.Routing;
 using Broker.Core.Sessions;
 using Broker.Core.Sessions.Journal;
@@ -33,7 +34,8 @@ namespace Broker.Host;
 public sealed partial class BrokerRuntime : IAsyncDisposable
 {
     // Expired retained messages are never sent, but only a sweep frees their memory.
-    private static readonly TimeSpan RetainedPurgeInterval = TimeSpan.FromMinutes(1);
+    // Expired retained messages, ended bans and old tombstones of the security records go at this pace.
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
 
     // How long a node of a cluster waits, before it serves, for the cluster's retained messages (its joining takes a few
     // gossip rounds, then the snapshot): a subscription made earlier would miss them. A node that reaches no other
@@ -44,7 +46,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private static readonly TimeSpan SessionRecoveryLimit = TimeSpan.FromMinutes(10);
 
     private readonly BrokerContext _context;
-    private readonly ICancelable _retainedPurge;
+    private readonly ICancelable _purge;
     private readonly Retainer _retainer;
     private readonly RouteTable _routes;
     private readonly Dispatcher _dispatcher;
@@ -58,7 +60,8 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private volatile bool _listenersAccepting;
 
     private BrokerRuntime(
-        BrokerContext context, Retainer retainer, BrokerPersistence persistence, RouteTable routes, Dispatcher dispatcher, BrokerOptions options, bool commitsWaitForStorage)
+        BrokerContext context, Retainer retainer, BrokerPersistence persistence, SecurityStore securityStore, RouteTable routes, Dispatcher dispatcher,
+        BrokerOptions options, bool commitsWaitForStorage)
     {
         _commitsWaitForStorage = commitsWaitForStorage;
         _context = context;
@@ -67,8 +70,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         _dispatcher = dispatcher;
         _options = options;
         Persistence = persistence;
-        _retainedPurge = context.System.Scheduler.ScheduleRepeatedly(RetainedPurgeInterval, RetainedPurgeInterval,
-            () => _ = retainer.PurgeExpiredAsync());
+        SecurityStore = securityStore;
+        _purge = context.System.Scheduler.ScheduleRepeatedly(PurgeInterval, PurgeInterval, () =>
+        {
+            _ = retainer.PurgeExpiredAsync();
+            securityStore.Sweep();
+        });
         Handler = (transport, metadata, aborted) => MqttConnection.RunAsync(transport, metadata, context, aborted);
         _logger = context.LoggerFactory.CreateLogger<BrokerRuntime>();
         AddShutdownStep(ShutdownPhases.ServiceRequestsDone, "disconnect-clients", CloseConnectionsAsync);
@@ -89,6 +96,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     public MqttConnectionHandler Handler { get; }
 
     public BrokerContext Context => _context;
+
+    /// <summary>The users and bans changed at run time (the management API's), stored and shared with the cluster.</summary>
+    public SecurityStore SecurityStore { get; }
 
     /// <summary>The storage of sessions and retained messages (memory only with durability <c>none</c>); the runtime owns it.</summary>
     public BrokerPersistence Persistence { get; }
@@ -120,6 +130,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             await runtime.LoadRetainedAsync(logger, cancellationToken).ConfigureAwait(false);
             // Only now: a change from another node applied before the load would be overwritten by an older stored row.
             runtime.Cluster?.Retained.Attach(runtime._retainer);
+            await runtime.LoadSecurityAsync(cancellationToken).ConfigureAwait(false);
             await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
             if (runtime.Cluster is { } joined)
             {
@@ -258,7 +269,8 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             cluster?.Retained);
         var dispatcher = new Dispatcher(routes, settings.SharedSubscriptionStrategy, metrics);
         var router = new Router(routes, dispatcher, retainer, system.Settings.TimeProvider, metrics);
-        var security = BrokerSecurity.Build(options, system.Settings.TimeProvider, loggerFactory.CreateLogger(typeof(BrokerSecurity)));
+        var securityStore = new SecurityStore(persistence.State, system.Settings.TimeProvider, loggerFactory.CreateLogger<SecurityStore>());
+        var security = BrokerSecurity.Build(options, securityStore, system.Settings.TimeProvider, loggerFactory.CreateLogger(typeof(BrokerSecurity)));
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
         var runtime = new BrokerRuntime(new BrokerContext
         {
@@ -270,7 +282,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, retainer, persistence, routes, dispatcher, options, storage.Durability == SessionDurability.Sync);
+        }, retainer, persistence, securityStore, routes, dispatcher, options, storage.Durability == SessionDurability.Sync);
         if (cluster is not null)
         {
             runtime.AttachCluster(cluster);
@@ -394,7 +406,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     /// </summary>
     private async Task CloseStorageAsync(CancellationToken deadline)
     {
-        _retainedPurge.Cancel();
+        _purge.Cancel();
         await _context.System.WhenTerminated.WaitAsync(deadline).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Persistence.DisposeAsync().ConfigureAwait(false);
     }

@@ -6,8 +6,7 @@ using Broker.Host.Options;
 namespace Broker.Host.Commands;
 
 /// <summary>
-/// <c>broker ctl cluster status | join &lt;host:port&gt; | leave | force-leave &lt;node&gt;</c>: asks the local node's
-/// management endpoint over HTTP. The endpoint is <c>--management host:port</c>, or else where the configuration
+/// <c>broker ctl cluster | users | banned ...</c>: asks the local node's management endpoint over HTTP. The endpoint is <c>--management host:port</c>, or else where the configuration
 /// (file, environment, <c>--key=value</c> arguments, as <c>broker run</c> reads them) puts it.
 /// </summary>
 internal static class CtlCommand
@@ -18,6 +17,18 @@ internal static class CtlCommand
                                                        (this node's own cluster.port: start a cluster of one)
                broker ctl cluster leave                this node leaves its cluster, then stops (exit 0)
                broker ctl cluster force-leave <node>   mark another node down (address or host:port)
+               broker ctl users list
+               broker ctl users show <user_id>
+               broker ctl users add <user_id> <password|-> [--superuser]
+               broker ctl users passwd <user_id> <password|-> [--superuser | --no-superuser]
+               broker ctl users del <user_id>
+                 users of the built-in database (--authenticator <id> for another one keeping users in the node);
+                 "-" reads the password from the first line of the standard input, kept out of the process list
+               broker ctl banned list
+               broker ctl banned add <as> <who> [--reason <text>] [--until <time> | --for <duration>]
+               broker ctl banned del <as> <who>
+                 as: clientid, username, peerhost, clientid_re, username_re, peerhost_net; a ban without --until
+                 or --for never ends; time ISO 8601 (2026-12-31T23:59:59Z), duration like 30m, 12h, 7d
           --management <host:port>   the node's management endpoint (default: management.http.bind and port
                                      of the configuration, 0.0.0.0 as 127.0.0.1)
           -c, --config <file>, --<key>=<value>   the configuration to read the endpoint from, as for run
@@ -27,18 +38,19 @@ internal static class CtlCommand
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellation)
     {
-        if (args.Count < 2 || args[0] != "cluster" || args[1] is not ("status" or "join" or "leave" or "force-leave"))
-            return await UsageErrorAsync(error, args.Count < 2 ? "missing command" : $"unknown command '{string.Join(' ', args.Take(2))}'");
-        var verb = args[1];
+        if (args.Count < 2)
+            return await UsageErrorAsync(error, "missing command");
         var rest = args.Skip(2).ToList();
-        string? target = null;
-        if (verb is "join" or "force-leave")
+        string? problem;
+        var action = args[0] switch
         {
-            if (rest.Count == 0 || rest[0].StartsWith('-'))
-                return await UsageErrorAsync(error, $"'{verb}' needs {(verb == "join" ? "<host:port>" : "<node>")}");
-            target = rest[0];
-            rest.RemoveAt(0);
-        }
+            "cluster" => ClusterCommand(args[1], rest, output, error, cancellation, out problem),
+            "users" => CtlUsers.Command(args[1], rest, output, error, cancellation, out problem),
+            "banned" => CtlBanned.Command(args[1], rest, output, error, cancellation, out problem),
+            _ => Unknown(out problem),
+        };
+        if (action is null)
+            return await UsageErrorAsync(error, problem ?? $"unknown command '{string.Join(' ', args.Take(2))}'");
 
         if (!TryTakeManagement(rest, out var management, out var usage))
             return await UsageErrorAsync(error, usage);
@@ -49,19 +61,48 @@ internal static class CtlCommand
         using var client = new ManagementClient(endpoint);
         try
         {
-            return verb switch
-            {
-                "status" => await StatusAsync(client, output, error, cancellation),
-                "join" => Report(await client.JoinAsync(target!, cancellation), output, error),
-                "leave" => await LeaveAsync(client, output, error, cancellation),
-                _ => Report(await client.DownAsync(target!, cancellation), output, error),
-            };
+            return await action(client);
         }
         catch (ManagementUnreachableException e)
         {
             await error.WriteLineAsync($"broker ctl: {e.Message}");
             return ExitCodes.BrokerUnreachable;
         }
+    }
+
+    private static Func<ManagementClient, Task<int>>? Unknown(out string? problem)
+    {
+        problem = null;
+        return null;
+    }
+
+    /// <summary>The cluster verbs; null (with the problem) for a command line they do not take.</summary>
+    private static Func<ManagementClient, Task<int>>? ClusterCommand(
+        string verb, List<string> rest, TextWriter output, TextWriter error, CancellationToken cancellation, out string? problem)
+    {
+        problem = null;
+        if (verb is not ("status" or "join" or "leave" or "force-leave"))
+            return null;
+        string? target = null;
+        if (verb is "join" or "force-leave")
+        {
+            if (rest.Count == 0 || rest[0].StartsWith('-'))
+            {
+                problem = $"'{verb}' needs {(verb == "join" ? "<host:port>" : "<node>")}";
+                return null;
+            }
+
+            target = rest[0];
+            rest.RemoveAt(0);
+        }
+
+        return verb switch
+        {
+            "status" => client => StatusAsync(client, output, error, cancellation),
+            "join" => async client => Report(await client.JoinAsync(target!, cancellation), output, error),
+            "leave" => client => LeaveAsync(client, output, error, cancellation),
+            _ => async client => Report(await client.DownAsync(target!, cancellation), output, error),
+        };
     }
 
     private static async Task<int> StatusAsync(ManagementClient client, TextWriter output, TextWriter error, CancellationToken cancellation)
@@ -87,7 +128,7 @@ internal static class CtlCommand
         return Report(await client.LeaveAsync(members.SelfNode, cancellation), output, error);
     }
 
-    private static int Report(ManagementAnswer answer, TextWriter output, TextWriter error)
+    internal static int Report(ManagementAnswer answer, TextWriter output, TextWriter error)
     {
         if (answer.IsSuccess)
         {

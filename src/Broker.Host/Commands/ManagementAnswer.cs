@@ -6,4 +6,7 @@ namespace Broker.Host.Commands;
 internal sealed record ManagementAnswer(HttpStatusCode Status, string Message)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+    /// <summary>A success told in <paramref name="message"/> (the API answers a success with the object, or nothing); a failure as it is.</summary>
+    public ManagementAnswer OrMessage(string message) => IsSuccess ? this with { Message = message } : this;
 }

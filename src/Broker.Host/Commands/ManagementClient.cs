@@ -35,6 +35,25 @@ internal sealed class ManagementClient(Uri endpoint) : IDisposable
     public Task<ManagementAnswer> DownAsync(string node, CancellationToken cancellationToken) =>
         AskAsync(HttpMethod.Put, MemberPath(node), new() { ["operation"] = "Down" }, cancellationToken);
 
+    /// <summary>
+    /// A request with a JSON body (or none) to the /api/v5 routes: a success's body read as <typeparamref name="T"/>
+    /// (null when there is none, as after a DELETE), a failure's message from EMQX's {"code","message"}.
+    /// </summary>
+    public async Task<(ManagementAnswer Answer, T? Body)> SendAsync<T>(
+        HttpMethod method, string path, string? json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? type, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = new HttpRequestMessage(method, path)
+        {
+            Content = json is null ? null : new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || type is null || response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            return (await AnswerAsync(response, cancellationToken).ConfigureAwait(false), null);
+        var body = await ReadAsync(response, type, cancellationToken).ConfigureAwait(false);
+        return (new ManagementAnswer(response.StatusCode, ""), body);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string MemberPath(string node) => $"{ClusterRoutes.MembersPath}/{Uri.EscapeDataString(node.Trim())}";

@@ -15,7 +15,8 @@ namespace Broker.Host.Management;
 
 /// <summary>
 /// The node's management endpoint (<c>management.http.*</c>): Akka Management's cluster routes
-/// (<see cref="ClusterRoutes"/>) and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own,
+/// (<see cref="ClusterRoutes"/>), EMQX's users and banned routes (<see cref="UserRoutes"/>, <see cref="BannedRoutes"/>)
+/// and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own,
 /// as each listener has one, so its address fails and stops apart from the MQTT listeners. Started before them, so
 /// that <c>/ready</c> answers 503 until they accept; stopped last (<see cref="BrokerRuntime.StopOnShutdown(ManagementServer)"/>).
 /// </summary>
@@ -97,10 +98,20 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         app.MapGet(ClusterRoutes.MembersPath + "/{**address}", cluster.GetMemberAsync);
         app.MapPut(ClusterRoutes.MembersPath + "/{**address}", cluster.PutMemberAsync);
         app.MapDelete(ClusterRoutes.MembersPath + "/{**address}", cluster.DeleteMemberAsync);
+        var users = new UserRoutes(runtime.SecurityStore);
+        app.MapGet(UserRoutes.Path, users.ListAsync);
+        app.MapPost(UserRoutes.Path, users.AddAsync);
+        app.MapGet(UserRoutes.Path + "/{**user_id}", users.GetAsync);
+        app.MapPut(UserRoutes.Path + "/{**user_id}", users.UpdateAsync);
+        app.MapDelete(UserRoutes.Path + "/{**user_id}", users.DeleteAsync);
+        var banned = new BannedRoutes(runtime.SecurityStore, runtime.Context.Time);
+        app.MapGet(BannedRoutes.Path, banned.ListAsync);
+        app.MapPost(BannedRoutes.Path, banned.AddAsync);
+        app.MapDelete(BannedRoutes.Path + "/{as}/{**who}", banned.DeleteAsync);
         app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
-            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /alive, /ready"));
+            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/banned, /alive, /ready"));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /alive, /ready)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/banned, /alive, /ready)")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 }

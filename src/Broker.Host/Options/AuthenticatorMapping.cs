@@ -7,9 +7,18 @@ using Npgsql;
 
 namespace Broker.Host.Options;
 
-/// <summary>An authentication entry's keys as the HTTP and JWT authenticators take them.</summary>
+/// <summary>An authentication entry's keys as the authenticators take them.</summary>
 public static class AuthenticatorMapping
 {
+    /// <summary>EMQX's authenticator id, "mechanism:backend" (just "jwt" for JWT): the name of the step, its users and its API path.</summary>
+    public static string Id(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Mechanism == AuthenticationMechanism.Jwt
+            ? "jwt"
+            : $"{Configuration.OptionValues.Format(entry.Mechanism)}:{Configuration.OptionValues.Format(entry.Backend)}";
+    }
+
     public static HttpAuthenticatorSettings ToHttpSettings(this AuthenticatorOptions entry)
     {
         ArgumentNullException.ThrowIfNull(entry);

@@ -6,10 +6,14 @@ public static partial class BrokerOptionsValidator
 {
     private static void ValidateAuthentication(AuthenticatorOptions[] chain, List<ConfigurationError> errors)
     {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < chain.Length; i++)
         {
             var entry = chain[i];
             var at = $"authentication.{i}";
+            // EMQX's authenticator id: the management API and the stored users are named by it, so it names one step.
+            if (!ids.Add(entry.Id()))
+                errors.Add(new($"{at}.backend", $"{entry.Id()} is in the chain already; each mechanism and backend may appear once"));
             if (entry.RequestTimeout.Value <= TimeSpan.Zero)
                 errors.Add(new($"{at}.request_timeout", "must be above 0"));
             switch (entry.Mechanism, entry.Backend)

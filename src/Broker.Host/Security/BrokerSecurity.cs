@@ -7,6 +7,7 @@ using Broker.Core.Security.Authentication.Postgres;
 using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Protection;
+using Broker.Core.Security.Records;
 using Broker.Host.Options;
 using Broker.Transport.Channels;
 using Microsoft.Extensions.Logging;
@@ -16,12 +17,14 @@ namespace Broker.Host.Security;
 /// <summary>The configured authentication chain and authorization, made once at start for every connection.</summary>
 public static partial class BrokerSecurity
 {
-    public static ChannelSecurity Build(BrokerOptions options, TimeProvider time, ILogger logger)
+    /// <param name="store">Where the tables changed at run time (users, bans) are kept: registered here, seeded from the bootstrap files.</param>
+    public static ChannelSecurity Build(BrokerOptions options, SecurityStore store, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        var chain = new AuthenticationChain(Steps(options.Authentication));
+        var chain = new AuthenticationChain(Steps(options.Authentication, store));
         if (chain.IsEmpty && CertificatesOnly(options.Listeners))
         {
             LogCertificatesOnly(logger);
@@ -42,15 +45,15 @@ public static partial class BrokerSecurity
             LogAuthorization(logger, sources.Count, OptionName(authorization.NoMatch), OptionName(authorization.DenyAction));
         }
 
-        var bans = new BanList(time);
-        LoadBans(bans, options.Banned, time);
+        var bans = new BannedClients(new BanList(time), store);
+        SeedBans(bans, options.Banned, time);
 
         var flapping = options.FlappingDetect;
         var overload = options.OverloadProtection;
         return new ChannelSecurity
         {
             Authentication = chain,
-            Bans = bans,
+            Bans = bans.List,
             Overload = overload.Enable ? new OverloadGuard(new OverloadSettings(overload.MemHighWatermark, overload.RunQueueHighWatermark)) : null,
             Flapping = flapping.Enable
                 ? new FlappingDetector(new FlappingSettings(flapping.MaxCount, flapping.WindowTime.Value, flapping.BanTime.Value), bans, time)
@@ -66,7 +69,7 @@ public static partial class BrokerSecurity
         };
     }
 
-    private static List<AuthenticationStep> Steps(AuthenticatorOptions[] entries)
+    private static List<AuthenticationStep> Steps(AuthenticatorOptions[] entries, SecurityStore store)
     {
         var steps = new List<AuthenticationStep>();
         for (var i = 0; i < entries.Length; i++)
@@ -78,7 +81,7 @@ public static partial class BrokerSecurity
             }
 
             steps.Add(new AuthenticationStep(
-                Authenticator(entry, $"authentication.{i}"),
+                Authenticator(entry, $"authentication.{i}", store),
                 entry.RequestTimeout.Value,
                 entry.OnFailure == FailureVerdict.Deny ? AuthenticationVerdict.Deny : AuthenticationVerdict.Ignore));
         }
@@ -87,7 +90,7 @@ public static partial class BrokerSecurity
     }
 
     /// <summary>The validator let through the mechanisms and backends made here only.</summary>
-    private static IAuthenticator Authenticator(AuthenticatorOptions entry, string at)
+    private static IAuthenticator Authenticator(AuthenticatorOptions entry, string at, SecurityStore store)
     {
         try
         {
@@ -117,8 +120,14 @@ public static partial class BrokerSecurity
         }
 
         var algorithm = entry.PasswordHashAlgorithm.ToAlgorithm();
-        var users = entry.BootstrapFile.Length == 0 ? [] : ReadUsers($"{at}.bootstrap_file", entry, algorithm);
-        return new BuiltInDatabase(algorithm, entry.UserIdType == UserIdType.Clientid, users);
+        var database = new BuiltInDatabase(algorithm, entry.UserIdType == UserIdType.Clientid);
+        store.Register(database);
+        foreach (var user in entry.BootstrapFile.Length == 0 ? [] : ReadUsers($"{at}.bootstrap_file", entry, algorithm))
+        {
+            store.Seed(database.Kind, user.UserId, BuiltInUserFormat.Serialize(user));
+        }
+
+        return database;
     }
 
     private static IReadOnlyList<BuiltInUser> ReadUsers(string key, AuthenticatorOptions entry, PasswordHashAlgorithm algorithm)
@@ -133,7 +142,7 @@ public static partial class BrokerSecurity
         }
     }
 
-    private static void LoadBans(BanList bans, BannedOptions banned, TimeProvider time)
+    private static void SeedBans(BannedClients bans, BannedOptions banned, TimeProvider time)
     {
         if (banned.BootstrapFile.Length == 0)
         {
@@ -145,7 +154,7 @@ public static partial class BrokerSecurity
             foreach (var ban in BanFile.Parse(File.ReadAllText(banned.BootstrapFile), time.GetUtcNow(), banned.BootstrapFile))
             {
                 // A bad pattern or network is found here, before the broker serves anybody.
-                bans.Add(ban);
+                bans.Seed(ban);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)

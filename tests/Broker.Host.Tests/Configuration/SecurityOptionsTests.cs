@@ -19,7 +19,7 @@ public sealed class SecurityOptionsTests : IDisposable
             authentication = [
               { mechanism = password_based, backend = built_in_database, user_id_type = clientid,
                 password_hash_algorithm { name = sha256, salt_position = prefix }, bootstrap_file = "{{users}}" },
-              { backend = built_in_database, request_timeout = 2s, on_failure = deny }
+              { backend = ldap, server = "ldap.plant.local:389", base_dn = "ou=people,dc=plant", request_timeout = 2s, on_failure = deny }
             ]
             authorization { no_match = deny, deny_action = disconnect, sources = [{ type = file, path = "{{acl}}" }] }
             mqtt.peer_cert_as_username = cn
@@ -34,6 +34,21 @@ public sealed class SecurityOptionsTests : IDisposable
         Assert.Equal(PeerCertAs.Cn, result.Options.Mqtt.PeerCertAsUsername);
         Assert.Contains(EffectiveConfiguration.Lines(result.Options), l => l.StartsWith("authentication = [{", StringComparison.Ordinal)
             && l.Contains($"bootstrap_file = \"{users}\"", StringComparison.Ordinal) && l.Contains("backend = built_in_database", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_mechanism_and_backend_appear_once_in_the_chain_as_their_users_and_api_path_are_named_by_them()
+    {
+        var result = _files.Load("""
+            authentication = [
+              { backend = built_in_database },
+              { mechanism = jwt, secret = "s" },
+              { backend = built_in_database, user_id_type = clientid }
+            ]
+            """);
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("authentication.2.backend: password_based:built_in_database is in the chain already", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Protection;
+using Broker.Core.Security.Records;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
@@ -27,9 +28,9 @@ public sealed class SecurityTests
 
     private static BuiltInDatabase MakeUsers()
     {
-        var users = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false, []);
-        users.Put("line1-press", Encoding.UTF8.GetBytes("pw"), superuser: false);
-        users.Put("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true);
+        var users = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false);
+        users.Apply("line1-press", users.Encode("line1-press", Encoding.UTF8.GetBytes("pw"), superuser: false));
+        users.Apply("mes", users.Encode("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true));
         return users;
     }
 
@@ -171,8 +172,8 @@ public sealed class SecurityTests
     [Fact]
     public void A_client_id_connecting_too_often_is_banned_by_flapping_detection()
     {
-        var bans = new BanList(TimeProvider.System);
-        var security = ChannelSecurity.Open with { Bans = bans, Flapping = new FlappingDetector(new FlappingSettings(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), bans, TimeProvider.System) };
+        var bans = new BannedClients(new BanList(TimeProvider.System), new SecurityStore(null, TimeProvider.System));
+        var security = ChannelSecurity.Open with { Bans = bans.List, Flapping = new FlappingDetector(new FlappingSettings(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), bans, TimeProvider.System) };
 
         Assert.IsType<OpenSession>(New(security).HandleIn(Connect(clientId: "press-7"), OpenedAtMs).Command);
         Assert.IsType<OpenSession>(New(security).HandleIn(Connect(clientId: "press-7"), OpenedAtMs).Command);
@@ -200,8 +201,8 @@ public sealed class SecurityTests
     [Fact]
     public async Task Connects_refused_by_the_chain_do_not_count_towards_flapping_so_nobody_gets_another_id_banned()
     {
-        var bans = new BanList(TimeProvider.System);
-        var security = Security() with { Bans = bans, Flapping = new FlappingDetector(new FlappingSettings(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), bans, TimeProvider.System) };
+        var bans = new BannedClients(new BanList(TimeProvider.System), new SecurityStore(null, TimeProvider.System));
+        var security = Security() with { Bans = bans.List, Flapping = new FlappingDetector(new FlappingSettings(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), bans, TimeProvider.System) };
         for (var i = 0; i < 5; i++)
         {
             var (_, refused) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "forged"), security);
@@ -211,7 +212,7 @@ public sealed class SecurityTests
         var (_, admitted) = await AuthenticateAsync(Login(MqttProtocolVersion.V500, "line1-press", "pw"), security);
 
         Assert.IsType<OpenSession>(admitted.Command);
-        Assert.Equal(0, bans.Count);
+        Assert.Equal(0, bans.List.Count);
     }
 
     [Fact]

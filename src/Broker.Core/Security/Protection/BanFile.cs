@@ -36,16 +36,11 @@ public static class BanFile
                 throw new FormatException($"{at}: expected 6 fields ({Header}) and a subject in \"who\"");
             }
 
-            var kind = fields[0] switch
+            if (!BanKindNames.TryParse(fields[0], out var kind))
             {
-                "clientid" => BanKind.ClientId,
-                "username" => BanKind.Username,
-                "peerhost" => BanKind.PeerHost,
-                "clientid_re" => BanKind.ClientIdPattern,
-                "username_re" => BanKind.UsernamePattern,
-                "peerhost_net" => BanKind.PeerNetwork,
-                var other => throw new FormatException($"{at}: unknown \"as\" {other} (known: clientid, username, peerhost, clientid_re, username_re, peerhost_net)"),
-            };
+                throw new FormatException($"{at}: unknown \"as\" {fields[0]} (known: {BanKindNames.Known})");
+            }
+
             bans.Add(new Ban(kind, fields[1], fields[2], fields[3], Time(fields[4], at) ?? now, Time(fields[5], at)));
         }
 

@@ -30,29 +30,42 @@ public sealed class BanList
     /// <summary>Adds or replaces the entry for its kind and subject; a bad pattern or network is an <see cref="ArgumentException"/>.</summary>
     public void Add(Ban ban)
     {
+        var (exactKey, pattern, network) = Parse(ban);
+        if (exactKey is not null)
+        {
+            _exact[(ban.Kind, exactKey)] = ban;
+            return;
+        }
+
+        lock (_scannedWrite)
+        {
+            _scanned = [.. _scanned.Where(s => s.Ban.Kind != ban.Kind || s.Ban.Who != ban.Who), (ban, pattern, network)];
+        }
+    }
+
+    /// <summary>Throws the <see cref="ArgumentException"/> that <see cref="Add"/> would: a ban is checked before it is stored and shared.</summary>
+    public static void Validate(Ban ban) => Parse(ban);
+
+    /// <summary>The key of an exact entry, or the pattern or network of a scanned one.</summary>
+    private static (string? ExactKey, Regex? Pattern, IPNetwork? Network) Parse(Ban ban)
+    {
         ArgumentNullException.ThrowIfNull(ban);
         switch (ban.Kind)
         {
             case BanKind.ClientId or BanKind.Username:
-                _exact[(ban.Kind, ban.Who)] = ban;
-                break;
+                return (ban.Who, null, null);
             case BanKind.PeerHost:
                 // Strict: IPAddress.TryParse takes "10.1.2" for 10.1.0.2, which nobody writing a ban means.
                 var address = IPAddress.TryParse(ban.Who, out var parsed) && (ban.Who.Contains(':', StringComparison.Ordinal) || ban.Who.Count(c => c == '.') == 3)
                     ? parsed
                     : throw new ArgumentException($"\"{ban.Who}\" is not an IP address", nameof(ban));
-                _exact[(ban.Kind, Normalize(address).ToString())] = ban;
-                break;
+                return (Normalize(address).ToString(), null, null);
+            case BanKind.PeerNetwork:
+                return IPNetwork.TryParse(ban.Who, out var network)
+                    ? (null, null, network)
+                    : throw new ArgumentException($"\"{ban.Who}\" is not a network like 10.0.0.0/8", nameof(ban));
             default:
-                var entry = ban.Kind == BanKind.PeerNetwork
-                    ? (ban, null, IPNetwork.TryParse(ban.Who, out var network) ? network : throw new ArgumentException($"\"{ban.Who}\" is not a network like 10.0.0.0/8", nameof(ban)))
-                    : (ban, Compile(ban.Who), (IPNetwork?)null);
-                lock (_scannedWrite)
-                {
-                    _scanned = [.. _scanned.Where(s => s.Ban.Kind != ban.Kind || s.Ban.Who != ban.Who), entry];
-                }
-
-                break;
+                return (null, Compile(ban.Who), null);
         }
     }
 

@@ -6,7 +6,7 @@ namespace Broker.Core.Security.Protection;
 /// Bans a client id that connects too often (EMQX's flapping detection): a device in a reconnect loop costs every
 /// CONNECT a session takeover, and a few of them can keep a node busy for everybody. Each client id's window starts at
 /// its first CONNECT; the one past <see cref="FlappingSettings.MaxCount"/> inside it adds a ban to the
-/// <see cref="BanList"/> and is refused. Windows that ended are swept once per window length; at most
+/// <see cref="BannedClients"/> (so every node of a cluster refuses it) and is refused. Windows that ended are swept once per window length; at most
 /// <see cref="MaxTracked"/> client ids are counted at once, so a flood of fresh ids cannot grow the table without bound.
 /// </summary>
 public sealed class FlappingDetector
@@ -15,14 +15,14 @@ public sealed class FlappingDetector
 
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly FlappingSettings _settings;
-    private readonly BanList _bans;
+    private readonly BannedClients _bans;
     private readonly TimeProvider _time;
     private long _nextSweepTicks;
 
     // How many client ids are counted: kept beside the dictionary, whose Count is too dear to read at every CONNECT.
     private int _tracked;
 
-    public FlappingDetector(FlappingSettings settings, BanList bans, TimeProvider time)
+    public FlappingDetector(FlappingSettings settings, BannedClients bans, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(bans);
@@ -76,7 +76,8 @@ public sealed class FlappingDetector
 
         var ban = new Ban(BanKind.ClientId, clientId, "flapping_detect",
             $"connected {count} times within {_settings.Window.TotalSeconds:0} s", now, now + _settings.BanTime);
-        _bans.Add(ban);
+        // In the list once this returns; stored and shared in the background (a failure is logged by the store).
+        _ = _bans.AddAsync(ban);
         Forget(new KeyValuePair<string, Counter>(clientId, counter));
         return ban;
     }

@@ -13,9 +13,9 @@ public sealed class AuthenticationChainTests
 
     private static BuiltInDatabase Users(bool byClientId = false)
     {
-        var database = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 16 }, byClientId, []);
-        database.Put("line1-press", Encoding.UTF8.GetBytes("pw-1"), superuser: false);
-        database.Put("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true);
+        var database = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 16 }, byClientId);
+        database.Apply("line1-press", database.Encode("line1-press", Encoding.UTF8.GetBytes("pw-1"), superuser: false));
+        database.Apply("mes", database.Encode("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true));
         return database;
     }
 

@@ -1,6 +1,7 @@
 using Broker.Actors.TestKit;
 using Broker.Core.Security;
 using Broker.Core.Security.Protection;
+using Broker.Core.Security.Records;
 
 namespace Broker.Core.Tests.Security.Protection;
 
@@ -8,12 +9,14 @@ public sealed class FlappingDetectorTests
 {
     private readonly ManualTimeProvider _time = new();
     private readonly BanList _bans;
+    private readonly SecurityStore _store;
     private readonly FlappingDetector _detector;
 
     public FlappingDetectorTests()
     {
         _bans = new BanList(_time);
-        _detector = new FlappingDetector(new FlappingSettings(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), _bans, _time);
+        _store = new SecurityStore(null, _time);
+        _detector = new FlappingDetector(new FlappingSettings(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)), new BannedClients(_bans, _store), _time);
     }
 
     [Fact]
@@ -30,7 +33,7 @@ public sealed class FlappingDetectorTests
         Assert.NotNull(ban);
         Assert.Equal((BanKind.ClientId, "press-7", "flapping_detect"), (ban.Kind, ban.Who, ban.By));
         var client = new ClientInfo { ClientId = "press-7" };
-        Assert.Same(ban, _bans.Find(client));
+        Assert.Equal(ban, _bans.Find(client));
         Assert.Null(_detector.Connecting("press-8"));
 
         _time.Advance(TimeSpan.FromMinutes(5));
@@ -59,10 +62,12 @@ public sealed class FlappingDetectorTests
         }
 
         Assert.Equal(50, _bans.Count);
+        Assert.Equal(50, _store.Entries(BannedClients.TableKind).Count);
         _time.Advance(TimeSpan.FromMinutes(5));
         _detector.Connecting("someone-else");
 
         Assert.Equal(0, _bans.Count);
+        Assert.Empty(_store.Entries(BannedClients.TableKind));
     }
 
     [Fact]
