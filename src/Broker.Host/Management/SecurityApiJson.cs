@@ -19,6 +19,9 @@ internal sealed record UserUpdateJson(string? Password, bool? IsSuperuser);
 /// <summary>A ban (EMQX's fields); in a POST only <c>as</c> and <c>who</c> are required: by "mgmt_api", at now, until never.</summary>
 internal sealed record BanJson(string? As, string? Who, string? By, string? Reason, DateTimeOffset? At, DateTimeOffset? Until);
 
+/// <summary>The built-in database's rules of one username or client id (one of the two set), or for all (neither).</summary>
+internal sealed record AclRulesJson(string? Username, string? Clientid, System.Text.Json.JsonElement Rules);
+
 internal sealed record PageMetaJson(int Page, int Limit, int Count);
 
 internal sealed record PageJson<T>(IReadOnlyList<T> Data, PageMetaJson Meta);
@@ -26,7 +29,7 @@ internal sealed record PageJson<T>(IReadOnlyList<T> Data, PageMetaJson Meta);
 /// <summary>EMQX's error answer: a code (NOT_FOUND, BAD_REQUEST, ALREADY_EXISTS) and a message.</summary>
 internal sealed record ApiErrorJson(string Code, string Message);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(UserJson))]
 [JsonSerializable(typeof(NewUserJson))]
 [JsonSerializable(typeof(UserUpdateJson))]
@@ -34,6 +37,9 @@ internal sealed record ApiErrorJson(string Code, string Message);
 [JsonSerializable(typeof(PageJson<UserJson>))]
 [JsonSerializable(typeof(PageJson<BanJson>))]
 [JsonSerializable(typeof(ApiErrorJson))]
+[JsonSerializable(typeof(AclRulesJson))]
+[JsonSerializable(typeof(AclRulesJson[]))]
+[JsonSerializable(typeof(PageJson<AclRulesJson>))]
 internal sealed partial class SecurityApiJson : JsonSerializerContext
 {
     /// <summary>As the endpoint writes: user ids and reasons as they are, not \u0027 (no HTML reads this).</summary>
@@ -41,6 +47,7 @@ internal sealed partial class SecurityApiJson : JsonSerializerContext
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }

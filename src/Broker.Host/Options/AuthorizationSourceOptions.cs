@@ -28,6 +28,10 @@ public sealed class AuthorizationSourceOptions
     [ConfigurationKeyName("password")]
     public string Password { get; set; } = "";
 
+    /// <summary>type = built_in_database: how many rules one username, client id or the list for all may hold.</summary>
+    [ConfigurationKeyName("max_rules")]
+    public int MaxRules { get; set; } = 100;
+
     /// <summary>type = postgresql: one row a rule (permission, action, topic; qos, retain), read at each CONNECT.</summary>
     [ConfigurationKeyName("query")]
     public string Query { get; set; } = "";

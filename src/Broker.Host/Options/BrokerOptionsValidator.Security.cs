@@ -122,10 +122,14 @@ public static partial class BrokerOptionsValidator
         {
             var source = authorization.Sources[i];
             var at = $"authorization.sources.{i}";
+            if (authorization.Sources.Take(i).Any(s => s.Type == source.Type) && source.Type != AuthorizationSourceType.File)
+                errors.Add(new($"{at}.type", $"{OptionValues.Format(source.Type)} is in the sources already; it may appear once"));
             if (source.Type == AuthorizationSourceType.Postgresql)
                 ValidatePostgres(source.Server, source.Database, at, errors);
+            else if (source.Type == AuthorizationSourceType.BuiltInDatabase)
+                Range(errors, $"{at}.max_rules", source.MaxRules, 1, 10_000);
             else if (source.Type != AuthorizationSourceType.File)
-                errors.Add(new($"{at}.type", $"{OptionValues.Format(source.Type)} is not supported yet; file and postgresql are"));
+                errors.Add(new($"{at}.type", $"{OptionValues.Format(source.Type)} is not supported yet; file, built_in_database and postgresql are"));
             else if (source.Path.Length == 0)
                 errors.Add(new($"{at}.path", "must name the ACL file"));
             else if (!File.Exists(source.Path))

@@ -6,6 +6,7 @@ using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
 using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Authorization;
+using Broker.Core.Security.Authorization.BuiltIn;
 using Broker.Core.Security.Protection;
 using Broker.Core.Security.Records;
 using Broker.Host.Options;
@@ -39,7 +40,7 @@ public static partial class BrokerSecurity
         }
 
         var authorization = options.Authorization;
-        var sources = Sources(authorization.Sources);
+        var sources = Sources(authorization.Sources, store);
         if (sources.Count > 0 || authorization.NoMatch == NoMatchAction.Deny)
         {
             LogAuthorization(logger, sources.Count, OptionName(authorization.NoMatch), OptionName(authorization.DenyAction));
@@ -163,7 +164,7 @@ public static partial class BrokerSecurity
         }
     }
 
-    private static List<IAuthorizationSource> Sources(AuthorizationSourceOptions[] entries)
+    private static List<IAuthorizationSource> Sources(AuthorizationSourceOptions[] entries, SecurityStore store)
     {
         var sources = new List<IAuthorizationSource>();
         for (var i = 0; i < entries.Length; i++)
@@ -175,9 +176,12 @@ public static partial class BrokerSecurity
 
             try
             {
-                sources.Add(entries[i].Type == AuthorizationSourceType.Postgresql
-                    ? new PostgresAuthorizationSource(entries[i].ToPostgresSettings())
-                    : AclFile.Load(entries[i].Path));
+                sources.Add(entries[i].Type switch
+                {
+                    AuthorizationSourceType.Postgresql => new PostgresAuthorizationSource(entries[i].ToPostgresSettings()),
+                    AuthorizationSourceType.BuiltInDatabase => BuiltInAcl(entries[i].MaxRules, store),
+                    _ => AclFile.Load(entries[i].Path),
+                });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or AclParseException or ArgumentException)
             {
@@ -186,6 +190,13 @@ public static partial class BrokerSecurity
         }
 
         return sources;
+    }
+
+    private static BuiltInAcl BuiltInAcl(int maxRules, SecurityStore store)
+    {
+        var acl = new BuiltInAcl(maxRules);
+        store.Register(acl);
+        return acl;
     }
 
     /// <summary>Every open listener refuses a client without a certificate of the configured CA: the certificate is the credential.</summary>

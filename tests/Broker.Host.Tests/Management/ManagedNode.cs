@@ -84,11 +84,11 @@ internal sealed class ManagedNode : IAsyncDisposable
         _server = server;
     }
 
-    public async Task<MqttTestClient> ConnectAsync(string clientId)
+    public async Task<MqttTestClient> ConnectAsync(string clientId, string? username = null)
     {
         var client = await MqttTestClient.OpenAsync(MqttEndPoint, MqttProtocolVersion.V500, receiveBufferSize: null, read: true);
         _clients.Add(client);
-        await client.ConnectAsync(clientId);
+        await client.ConnectAsync(clientId, username is null ? null : connect => connect with { UserName = username });
         return client;
     }
 

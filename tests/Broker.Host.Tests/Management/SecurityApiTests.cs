@@ -108,6 +108,53 @@ public sealed class SecurityApiTests
         await Eventually.True(async () => (await b.GetAsync($"{Users}/quality")).Status == HttpStatusCode.NotFound, "node b lost the user deleted on a");
     }
 
+    [Fact]
+    public async Task Rules_of_the_built_in_database_decide_per_username_then_client_id_then_for_all_and_reach_connected_clients()
+    {
+        const string rules = "/api/v5/authorization/sources/built_in_database/rules";
+        await using var node = await ManagedNode.StartAsync("api-acl", configure: o =>
+        {
+            o.Authorization.NoMatch = NoMatchAction.Deny;
+            o.Authorization.Cache.Enable = false;
+            o.Authorization.Sources = [new AuthorizationSourceOptions { Type = AuthorizationSourceType.BuiltInDatabase }];
+        });
+        var press = await node.ConnectAsync("press-1", "line1-press");
+        Assert.Equal(ReasonCode.NotAuthorized, (await press.SubscribeAsync("plant/line1/commands/line1-press")).ReasonCodes.Single());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await node.SendJsonAsync(HttpMethod.Post, $"{rules}/users", new[]
+        {
+            new { username = "line1-press", rules = new object[]
+            {
+                new { permission = "deny", action = "subscribe", topic = "plant/line1/commands/secret" },
+                new { permission = "allow", action = "subscribe", topic = "plant/line1/commands/${username}" },
+            } },
+        })).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await node.SendJsonAsync(HttpMethod.Post, $"{rules}/all", new
+        {
+            rules = new object[] { new { permission = "allow", action = "subscribe", topic = "plant/+/commands/#" } },
+        })).Status);
+
+        // No cache: the rules changed while the client was connected apply to its next SUBSCRIBE.
+        Assert.Equal(ReasonCode.GrantedQoS1, (await press.SubscribeAsync("plant/line1/commands/line1-press")).ReasonCodes.Single());
+        Assert.Equal(ReasonCode.NotAuthorized, (await press.SubscribeAsync("plant/line1/commands/secret")).ReasonCodes.Single());
+        Assert.Equal(ReasonCode.GrantedQoS1, (await press.SubscribeAsync("plant/line2/commands/x")).ReasonCodes.Single());
+        Assert.Equal(ReasonCode.NotAuthorized, (await press.SubscribeAsync("plant/line2/state")).ReasonCodes.Single());
+
+        var (listed, page) = await node.GetAsync($"{rules}/users");
+        Assert.Equal(HttpStatusCode.OK, listed);
+        Assert.Equal("line1-press", page.GetProperty("data")[0].GetProperty("username").GetString());
+        Assert.Equal(2, page.GetProperty("data")[0].GetProperty("rules").GetArrayLength());
+
+        await AssertError(node.SendJsonAsync(HttpMethod.Put, $"{rules}/clients/press-1", new { clientid = "press-1", rules = new object[] { new { permission = "maybe", action = "all", topic = "#" } } }),
+            HttpStatusCode.BadRequest, "BAD_REQUEST");
+        Assert.Equal(HttpStatusCode.NotFound, (await node.GetAsync($"{rules}/clients/press-1")).Status);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await node.SendJsonAsync(HttpMethod.Delete, $"{rules}/users/line1-press")).Status);
+        Assert.Equal(ReasonCode.GrantedQoS1, (await press.SubscribeAsync("plant/line1/commands/secret")).ReasonCodes.Single());
+        Assert.Equal(HttpStatusCode.NoContent, (await node.SendJsonAsync(HttpMethod.Delete, $"{rules}/all")).Status);
+        Assert.Equal(ReasonCode.NotAuthorized, (await press.SubscribeAsync("plant/line2/commands/x")).ReasonCodes.Single());
+    }
+
     private static async Task AssertError(Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> request, HttpStatusCode status, string code)
     {
         var (actual, body) = await request;

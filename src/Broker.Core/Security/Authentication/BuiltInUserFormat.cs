@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Broker.Core.Security.Records;
 
 namespace Broker.Core.Security.Authentication;
 
@@ -12,17 +13,10 @@ public static partial class BuiltInUserFormat
     /// <exception cref="FormatException">Not a user of this format.</exception>
     public static BuiltInUser Deserialize(string value)
     {
-        try
-        {
-            var stored = JsonSerializer.Deserialize(value, StoredUserContext.Default.StoredUser);
-            return stored is { UserId.Length: > 0, PasswordHash: not null, Salt: not null }
-                ? new BuiltInUser(stored.UserId, stored.PasswordHash, stored.Salt, stored.IsSuperuser)
-                : throw new FormatException("a user needs user_id, password_hash and salt");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException(e.Message, e);
-        }
+        var stored = RecordJson.Read(value, StoredUserContext.Default.StoredUser);
+        return stored is { UserId.Length: > 0, PasswordHash: not null, Salt: not null }
+            ? new BuiltInUser(stored.UserId, stored.PasswordHash, stored.Salt, stored.IsSuperuser)
+            : throw new FormatException("a user needs user_id, password_hash and salt");
     }
 
     internal sealed record StoredUser(

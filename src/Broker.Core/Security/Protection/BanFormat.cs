@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Broker.Core.Security.Records;
 
 namespace Broker.Core.Security.Protection;
 
@@ -15,17 +16,10 @@ public static partial class BanFormat
     /// <exception cref="FormatException">Not a ban of this format.</exception>
     public static Ban Deserialize(string value)
     {
-        try
-        {
-            var stored = JsonSerializer.Deserialize(value, StoredBanContext.Default.StoredBan);
-            return stored is { Who.Length: > 0, By: not null, Reason: not null } && BanKindNames.TryParse(stored.As, out var kind)
-                ? new Ban(kind, stored.Who, stored.By, stored.Reason, stored.At, stored.Until)
-                : throw new FormatException("a ban needs a known \"as\", who, by and reason");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException(e.Message, e);
-        }
+        var stored = RecordJson.Read(value, StoredBanContext.Default.StoredBan);
+        return stored is { Who.Length: > 0, By: not null, Reason: not null } && BanKindNames.TryParse(stored.As, out var kind)
+            ? new Ban(kind, stored.Who, stored.By, stored.Reason, stored.At, stored.Until)
+            : throw new FormatException("a ban needs a known \"as\", who, by and reason");
     }
 
     internal sealed record StoredBan(
