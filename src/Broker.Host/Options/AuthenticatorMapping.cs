@@ -2,12 +2,13 @@ using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
+using Broker.Core.Security.Authentication.Scram;
 using Broker.Core.Security.Authorization.Postgres;
 using Npgsql;
 
 namespace Broker.Host.Options;
 
-/// <summary>An authentication entry's keys as the HTTP and JWT authenticators take them.</summary>
+/// <summary>An authentication entry's keys as the authenticators take them.</summary>
 public static class AuthenticatorMapping
 {
     public static HttpAuthenticatorSettings ToHttpSettings(this AuthenticatorOptions entry)
@@ -79,6 +80,13 @@ public static class AuthenticatorMapping
             MaxPoolSize = poolSize,
         };
         return builder.ConnectionString;
+    }
+
+    /// <summary>A scram entry's algorithm: sha256 when empty; null for a name that is neither sha256 nor sha512.</summary>
+    public static ScramAlgorithm? ToScramAlgorithm(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Algorithm.Length == 0 ? ScramAlgorithm.Sha256 : ScramAlgorithm.Named(entry.Algorithm);
     }
 
     public static JwtAuthenticatorOptions ToJwtOptions(this AuthenticatorOptions entry)

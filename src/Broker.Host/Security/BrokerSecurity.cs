@@ -4,6 +4,7 @@ using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
+using Broker.Core.Security.Authentication.Scram;
 using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Protection;
@@ -96,6 +97,11 @@ public static partial class BrokerSecurity
                 return JwtAuthenticator.Create(entry.ToJwtOptions());
             }
 
+            if (entry.Mechanism == AuthenticationMechanism.Scram)
+            {
+                return ScramDatabase(entry, at);
+            }
+
             if (entry.Backend == AuthenticationBackend.Http)
             {
                 return new HttpAuthenticator(entry.ToHttpSettings());
@@ -119,6 +125,25 @@ public static partial class BrokerSecurity
         var algorithm = entry.PasswordHashAlgorithm.ToAlgorithm();
         var users = entry.BootstrapFile.Length == 0 ? [] : ReadUsers($"{at}.bootstrap_file", entry, algorithm);
         return new BuiltInDatabase(algorithm, entry.UserIdType == UserIdType.Clientid, users);
+    }
+
+    private static ScramDatabase ScramDatabase(AuthenticatorOptions entry, string at)
+    {
+        var algorithm = entry.ToScramAlgorithm()!;
+        IReadOnlyList<ScramUser> users = [];
+        try
+        {
+            if (entry.BootstrapFile.Length > 0)
+            {
+                users = ScramBootstrapFile.Load(entry.BootstrapFile, algorithm, entry.IterationCount);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new SecurityConfigurationException($"{at}.bootstrap_file", e.Message, e);
+        }
+
+        return new ScramDatabase(algorithm, entry.IterationCount, users);
     }
 
     private static IReadOnlyList<BuiltInUser> ReadUsers(string key, AuthenticatorOptions entry, PasswordHashAlgorithm algorithm)
