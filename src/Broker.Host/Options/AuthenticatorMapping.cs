@@ -2,6 +2,7 @@ using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
+using Broker.Core.Security.Authentication.Scram;
 using Broker.Core.Security.Authorization.Postgres;
 using Npgsql;
 
@@ -88,6 +89,13 @@ public static class AuthenticatorMapping
             MaxPoolSize = poolSize,
         };
         return builder.ConnectionString;
+    }
+
+    /// <summary>A scram entry's algorithm: sha256 when empty; null for a name that is neither sha256 nor sha512.</summary>
+    public static ScramAlgorithm? ToScramAlgorithm(this AuthenticatorOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Algorithm.Length == 0 ? ScramAlgorithm.Sha256 : ScramAlgorithm.Named(entry.Algorithm);
     }
 
     public static JwtAuthenticatorOptions ToJwtOptions(this AuthenticatorOptions entry)

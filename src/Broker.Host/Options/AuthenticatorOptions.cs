@@ -101,6 +101,12 @@ public sealed class AuthenticatorOptions
     [ConfigurationKeyName("ssl")]
     public LdapSslOptions Ssl { get; init; } = new();
 
+    // mechanism = scram (and algorithm, above)
+
+    /// <summary>Hi()'s iterations for the keys derived from each password (EMQX's default).</summary>
+    [ConfigurationKeyName("iteration_count")]
+    public int IterationCount { get; set; } = 4096;
+
     // mechanism = jwt
 
     /// <summary>Where the client puts its token: password or username.</summary>
@@ -111,9 +117,12 @@ public sealed class AuthenticatorOptions
     [ConfigurationKeyName("use_jwks")]
     public bool UseJwks { get; set; }
 
-    /// <summary>hmac-based (secret) or public-key (public_key), without JWKS.</summary>
+    /// <summary>
+    /// jwt without JWKS: hmac-based (secret) or public-key (public_key); scram: sha256 or sha512. Empty: the mechanism's
+    /// first (hmac-based, sha256). One key for both, as in EMQX.
+    /// </summary>
     [ConfigurationKeyName("algorithm")]
-    public string Algorithm { get; set; } = "hmac-based";
+    public string Algorithm { get; set; } = "";
 
     [ConfigurationKeyName("secret")]
     public string Secret { get; set; } = "";

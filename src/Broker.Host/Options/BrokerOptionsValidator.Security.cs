@@ -45,8 +45,11 @@ public static partial class BrokerOptionsValidator
                     continue;
                 case (AuthenticationMechanism.PasswordBased, _):
                     break;
+                case (AuthenticationMechanism.Scram, AuthenticationBackend.BuiltInDatabase):
+                    ValidateScram(chain, i, at, errors);
+                    continue;
                 default:
-                    errors.Add(new($"{at}.mechanism", $"{OptionValues.Format(entry.Mechanism)} is not supported yet; password_based and jwt are"));
+                    errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported for mechanism = scram; built_in_database is"));
                     continue;
             }
 
@@ -55,6 +58,21 @@ public static partial class BrokerOptionsValidator
             if (entry.BootstrapFile.Length > 0 && !File.Exists(entry.BootstrapFile))
                 errors.Add(new($"{at}.bootstrap_file", $"no such file: \"{entry.BootstrapFile}\""));
         }
+    }
+
+    private static void ValidateScram(AuthenticatorOptions[] chain, int index, string at, List<ConfigurationError> errors)
+    {
+        var entry = chain[index];
+        var algorithm = entry.ToScramAlgorithm();
+        if (algorithm is null)
+            errors.Add(new($"{at}.algorithm", $"must be sha256 or sha512 for mechanism = scram, got \"{entry.Algorithm}\""));
+        else if (entry.Enable && chain.Take(index).Any(e => e.Enable && e.Mechanism == AuthenticationMechanism.Scram && e.ToScramAlgorithm() == algorithm))
+            errors.Add(new($"{at}.algorithm", "an earlier scram entry has this algorithm already, and answers every client of its method"));
+        Range(errors, $"{at}.iteration_count", entry.IterationCount, 1, 10_000_000);
+        if (entry.BootstrapType != BootstrapType.Plain)
+            errors.Add(new($"{at}.bootstrap_type", "must be plain for mechanism = scram: the keys are derived from passwords in clear"));
+        if (entry.BootstrapFile.Length > 0 && !File.Exists(entry.BootstrapFile))
+            errors.Add(new($"{at}.bootstrap_file", $"no such file: \"{entry.BootstrapFile}\""));
     }
 
     private static void ValidateJwt(AuthenticatorOptions entry, string at, List<ConfigurationError> errors)
@@ -70,13 +88,13 @@ public static partial class BrokerOptionsValidator
 
         switch (entry.Algorithm)
         {
-            case "hmac-based" when entry.Secret.Length == 0:
+            case "" or "hmac-based" when entry.Secret.Length == 0:
                 errors.Add(new($"{at}.secret", "must be set for algorithm = hmac-based"));
                 break;
             case "public-key" when entry.PublicKey.Length == 0:
                 errors.Add(new($"{at}.public_key", "must be set for algorithm = public-key (PEM text or a file)"));
                 break;
-            case "hmac-based" or "public-key":
+            case "" or "hmac-based" or "public-key":
                 break;
             default:
                 errors.Add(new($"{at}.algorithm", $"must be hmac-based or public-key, got \"{entry.Algorithm}\""));

@@ -4,6 +4,7 @@ using Broker.Core.Security.Authentication.Http;
 using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
+using Broker.Core.Security.Authentication.Scram;
 using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Authorization.BuiltIn;
@@ -100,6 +101,11 @@ public static partial class BrokerSecurity
                 return JwtAuthenticator.Create(entry.ToJwtOptions());
             }
 
+            if (entry.Mechanism == AuthenticationMechanism.Scram)
+            {
+                return ScramDatabase(entry, at);
+            }
+
             if (entry.Backend == AuthenticationBackend.Http)
             {
                 return new HttpAuthenticator(entry.ToHttpSettings());
@@ -129,6 +135,25 @@ public static partial class BrokerSecurity
         }
 
         return database;
+    }
+
+    private static ScramDatabase ScramDatabase(AuthenticatorOptions entry, string at)
+    {
+        var algorithm = entry.ToScramAlgorithm()!;
+        IReadOnlyList<ScramUser> users = [];
+        try
+        {
+            if (entry.BootstrapFile.Length > 0)
+            {
+                users = ScramBootstrapFile.Load(entry.BootstrapFile, algorithm, entry.IterationCount);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new SecurityConfigurationException($"{at}.bootstrap_file", e.Message, e);
+        }
+
+        return new ScramDatabase(algorithm, entry.IterationCount, users);
     }
 
     private static IReadOnlyList<BuiltInUser> ReadUsers(string key, AuthenticatorOptions entry, PasswordHashAlgorithm algorithm)

@@ -45,6 +45,14 @@ public sealed partial class MqttChannel
             return Refuse(overload.Code, $"overloaded: {overload.Cause}");
         }
 
+        var method = connect.Properties.AuthenticationMethod;
+        var enhanced = method is null ? null : _security.Authentication.EnhancedStep(method);
+        if (method is not null && enhanced is null)
+        {
+            // [MQTT-4.12.0-1]: a method no step of the chain answers.
+            return Refuse(ReasonCode.BadAuthenticationMethod, $"Authentication Method \"{method}\" is not one the authentication chain offers [MQTT-4.12.0-1]");
+        }
+
         if (CheckConnect(connect) is { } refusal)
         {
             return Refuse(refusal.Code, refusal.Detail);
@@ -100,6 +108,11 @@ public sealed partial class MqttChannel
         }
 
         _clientIdAssigned = assigned;
+        if (enhanced is not null)
+        {
+            return StartEnhancedAuthentication(method!, enhanced, connect, client, open);
+        }
+
         if (_security.Authentication.IsEmpty && _security.Authorizer?.LoadsRules != true)
         {
             return Admit(client, open, rules: null);
@@ -119,7 +132,7 @@ public sealed partial class MqttChannel
     public ChannelResult Authenticated(AuthenticateConnect pending, ChainOutcome outcome, ClientRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        if (State != ChannelState.AwaitingConnect)
+        if (State is not (ChannelState.AwaitingConnect or ChannelState.Authenticating))
         {
             return ChannelResult.None;
         }
@@ -186,12 +199,6 @@ public sealed partial class MqttChannel
 
     private (ReasonCode Code, string Detail)? CheckConnect(ConnectPacket connect)
     {
-        if (connect.Properties.AuthenticationMethod is { } method)
-        {
-            // Enhanced authentication comes later; until then no method is supported [MQTT-4.12.0-1].
-            return (ReasonCode.BadAuthenticationMethod, $"Authentication Method \"{method}\" is not supported [MQTT-4.12.0-1]");
-        }
-
         if (CheckClientId(connect) is { } clientIdRefusal)
         {
             return (ReasonCode.ClientIdentifierNotValid, clientIdRefusal);

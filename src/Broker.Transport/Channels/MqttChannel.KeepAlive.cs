@@ -8,12 +8,13 @@ public sealed partial class MqttChannel
 {
     /// <summary>
     /// When the connection is to be closed if nothing arrives (Unix milliseconds): the idle timeout after
-    /// opening while CONNECT is awaited, 1.5 times the keep-alive after the last packet once connected
+    /// opening while CONNECT is awaited or its enhanced authentication runs, 1.5 times the keep-alive after the last packet once connected
     /// [MQTT-3.1.2-24]; null when keep-alive is 0 (off) or the channel is closed.
     /// </summary>
     public long? KeepAliveDeadlineMs(long lastPacketMs) => State switch
     {
-        ChannelState.AwaitingConnect => OpenedAtMs + (long)_settings.IdleTimeout.TotalMilliseconds,
+        // An enhanced authentication must end within the same time as the CONNECT had to come in.
+        ChannelState.AwaitingConnect or ChannelState.Authenticating => OpenedAtMs + (long)_settings.IdleTimeout.TotalMilliseconds,
         ChannelState.Connected when KeepAliveSeconds > 0 =>
             lastPacketMs + (long)Math.Ceiling(KeepAliveSeconds * 1000 * _settings.KeepAliveMultiplier),
         _ => null,
@@ -29,6 +30,7 @@ public sealed partial class MqttChannel
     public ChannelResult HandleKeepAliveExpired() => State switch
     {
         ChannelState.AwaitingConnect => CloseSilently(CloseCause.IdleTimeout, ReasonCode.MaximumConnectTime, "no CONNECT within the idle timeout"),
+        ChannelState.Authenticating => CloseSilently(CloseCause.IdleTimeout, ReasonCode.MaximumConnectTime, "enhanced authentication not done within the idle timeout"),
         ChannelState.Connected => CloseWith(
             IsV5 ? new DisconnectPacket { ReasonCode = ReasonCode.KeepAliveTimeout } : null,
             new ChannelClose(CloseCause.KeepAliveTimeout, DisconnectKind.Abnormal, ReasonCode.KeepAliveTimeout,

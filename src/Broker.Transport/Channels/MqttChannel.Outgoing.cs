@@ -14,9 +14,9 @@ namespace Broker.Transport.Channels;
 /// Threading: this part's state (the fields below) belongs to the connection's writer, the inbound part's to the
 /// read loop. The connection has one writer at a time, each taking packets from the outbox under its lock, so that
 /// one writer run happens before the next. The only inbound state read here is what CONNECT negotiated (protocol
-/// level, the client's Topic Alias Maximum and Maximum Packet Size), read once, when the CONNACK passes: the read
-/// loop set it before it made that CONNACK, or the <see cref="OpenSession"/> whose session sends it, and never
-/// changes it afterwards.
+/// level, the client's Topic Alias Maximum and Maximum Packet Size), read when the CONNACK passes, or an AUTH of
+/// enhanced authentication before it: the read loop set it before it made that packet, or the <see cref="OpenSession"/>
+/// whose session sends the CONNACK, and never changes it afterwards.
 /// </para>
 /// </summary>
 public sealed partial class MqttChannel
@@ -60,13 +60,22 @@ public sealed partial class MqttChannel
         };
     }
 
-    /// <summary>Before the CONNACK only the CONNACK goes; after a DISCONNECT or a refusal, nothing.</summary>
+    /// <summary>Before the CONNACK only the CONNACK and enhanced authentication's AUTH go; after a DISCONNECT or a refusal, nothing.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private OutgoingResult HandleOutOfConnected(MqttPacket packet)
     {
         if (_outState == OutboundState.Ended)
         {
             return OutgoingResult.Dropped(OutgoingDrop.AfterClose);
+        }
+
+        if (packet is AuthPacket)
+        {
+            // Enhanced authentication's AUTH comes before the CONNACK; it exists in 5.0 only, and the client's
+            // maximum counts already [MQTT-3.1.2-24].
+            _outVersion = MqttProtocolVersion.V500;
+            _outMaximumPacketSize = ClientMaximumPacketSize;
+            return Fits(packet) ? OutgoingResult.Write(packet) : OutgoingResult.Dropped(OutgoingDrop.TooLarge);
         }
 
         if (packet is not ConnAckPacket connAck)

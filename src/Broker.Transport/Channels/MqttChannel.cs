@@ -22,7 +22,8 @@ namespace Broker.Transport.Channels;
 /// negotiated, which the inbound part sets before the CONNACK exists (see <c>MqttChannel.Outgoing.cs</c>).
 /// </para>
 /// <para>
-/// Split by concern: CONNECT in <c>MqttChannel.Connect.cs</c>, PUBLISH and SUBSCRIBE in
+/// Split by concern: CONNECT in <c>MqttChannel.Connect.cs</c>, enhanced authentication (AUTH) in
+/// <c>MqttChannel.EnhancedAuthentication.cs</c>, PUBLISH and SUBSCRIBE in
 /// <c>MqttChannel.Publish.cs</c> and <c>MqttChannel.Subscribe.cs</c>, keep-alive in
 /// <c>MqttChannel.KeepAlive.cs</c>, outgoing packets in <c>MqttChannel.Outgoing.cs</c>.
 /// </para>
@@ -76,6 +77,11 @@ public sealed partial class MqttChannel
             return ChannelResult.None;
         }
 
+        if (State == ChannelState.Authenticating)
+        {
+            return HandleInAuthenticating(packet);
+        }
+
         if (packet is ConnectPacket connect)
         {
             return State == ChannelState.AwaitingConnect
@@ -97,9 +103,7 @@ public sealed partial class MqttChannel
             UnsubscribePacket unsubscribe => ChannelResult.Forward(new ClientUnsubscribe(_connection, unsubscribe)),
             PingReqPacket => ChannelResult.Send(PingRespPacket.Instance), // [MQTT-3.12.4-1]
             DisconnectPacket disconnect => HandleDisconnect(disconnect),
-            // Enhanced authentication is not offered: any CONNECT with an Authentication Method was refused,
-            // so every AUTH is one the client must not send [MQTT-4.12.0-7].
-            AuthPacket => Violation(ReasonCode.ProtocolError, "AUTH without an Authentication Method in CONNECT [MQTT-4.12.0-7]"),
+            AuthPacket auth => HandleAuth(auth),
             _ => Violation(ReasonCode.ProtocolError, $"a client may not send {packet.Type}"),
         };
     }
@@ -122,6 +126,14 @@ public sealed partial class MqttChannel
         if (State == ChannelState.Connected)
         {
             return Violation(code, error.Message);
+        }
+
+        if (State == ChannelState.Authenticating)
+        {
+            // A 5.0 client between CONNECT and CONNACK: told why in the CONNACK, as for a bad CONNECT.
+            return ReasonCodeRules.IsAllowed(PacketType.ConnAck, (byte)code)
+                ? Refuse(code, error.Message, CauseOf(code))
+                : CloseSilently(CauseOf(code), code, error.Message);
         }
 
         if (error.PacketType != PacketType.Connect)

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Broker.Actors;
+using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Sessions;
 using Broker.Mqtt;
@@ -158,6 +159,10 @@ public sealed partial class MqttConnection
                 var answer = await AuthenticateAsync(authenticate).ConfigureAwait(false);
                 // Closed meanwhile (a shutdown, the idle timeout): no session is opened for a connection that is gone.
                 return !IsClosing && await CarryOutAsync(answer).ConfigureAwait(false);
+            case StartAuthentication start:
+                // Reading waits for the step's first answer too: the client's next AUTH must find the exchange it continues.
+                var started = await StartAuthenticationAsync(start).ConfigureAwait(false);
+                return !IsClosing && await CarryOutAsync(started).ConfigureAwait(false);
             case OpenSession open:
                 if (!await OpenSessionAsync(open).ConfigureAwait(false))
                 {
@@ -258,10 +263,15 @@ public sealed partial class MqttConnection
         return !IsClosing;
     }
 
-    /// <summary>Runs the authentication chain; the channel turns its outcome into the session's opening or a refusing CONNACK.</summary>
+    /// <summary>
+    /// Runs the authentication chain (unless an enhanced authentication decided already) and reads the client's rules;
+    /// the channel turns the outcome into the session's opening or a refusing CONNACK.
+    /// </summary>
     private async ValueTask<ChannelResult> AuthenticateAsync(AuthenticateConnect authenticate)
     {
-        var outcome = await _context.Security.Authentication.AuthenticateAsync(authenticate.Credentials, _aborted).ConfigureAwait(false);
+        // An enhanced authentication decided in the channel: only the rules are left to fetch.
+        var outcome = authenticate.Decided
+            ?? await _context.Security.Authentication.AuthenticateAsync(authenticate.Credentials, _aborted).ConfigureAwait(false);
         ClientRules? rules = null;
         if (!outcome.Allowed)
         {
@@ -283,6 +293,16 @@ public sealed partial class MqttConnection
         lock (_channelGate)
         {
             return _channel.Authenticated(authenticate, outcome, rules);
+        }
+    }
+
+    /// <summary>The first step of an enhanced authentication, off the read path; the channel answers the client with it.</summary>
+    private async ValueTask<ChannelResult> StartAuthenticationAsync(StartAuthentication start)
+    {
+        var step = await AuthenticationChain.StartExchangeAsync(start.Step, start.Data, _aborted).ConfigureAwait(false);
+        lock (_channelGate)
+        {
+            return _channel.AuthenticationStarted(start, step);
         }
     }
 

@@ -72,8 +72,32 @@ public sealed class SecurityOptionsTests : IDisposable
         Assert.Contains(EffectiveConfiguration.Lines(result.Options), l => l.Contains("headers = {\"x-plant\" = \"building2\"}", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Scram_entries_bind_their_algorithm_and_iteration_count_and_a_jwt_entrys_algorithm_stays_its_own()
+    {
+        var users = _files.Write("scram-users.csv", "user_id,password,is_superuser\nmes,pw,true\n");
+        var result = _files.Load($$"""
+            authentication = [
+              { mechanism = scram, backend = built_in_database, bootstrap_file = "{{users}}" },
+              { mechanism = scram, algorithm = sha512, iteration_count = 10000 },
+              { mechanism = jwt, secret = "s3cret" }
+            ]
+            """);
+
+        Assert.Empty(result.Errors);
+        var chain = result.Options.Authentication;
+        Assert.Equal((Core.Security.Authentication.Scram.ScramAlgorithm.Sha256, 4096, users), (chain[0].ToScramAlgorithm(), chain[0].IterationCount, chain[0].BootstrapFile));
+        Assert.Equal((Core.Security.Authentication.Scram.ScramAlgorithm.Sha512, 10000), (chain[1].ToScramAlgorithm(), chain[1].IterationCount));
+        Assert.Equal(Core.Security.Authentication.Jwt.JwtKeyAlgorithm.HmacBased, chain[2].ToJwtOptions().Algorithm);
+    }
+
     [Theory]
-    [InlineData("authentication = [{ mechanism = scram }]", "authentication.0.mechanism: scram is not supported yet; password_based and jwt are")]
+    [InlineData("authentication = [{ mechanism = scram, algorithm = sha1 }]", "authentication.0.algorithm: must be sha256 or sha512 for mechanism = scram")]
+    [InlineData("authentication = [{ mechanism = scram }, { mechanism = scram, algorithm = sha256 }]", "authentication.1.algorithm: an earlier scram entry has this algorithm already")]
+    [InlineData("authentication = [{ mechanism = scram, backend = http }]", "authentication.0.backend: http is not supported for mechanism = scram")]
+    [InlineData("authentication = [{ mechanism = scram, iteration_count = 0 }]", "authentication.0.iteration_count: must be between 1 and 10000000")]
+    [InlineData("authentication = [{ mechanism = scram, bootstrap_type = hash }]", "authentication.0.bootstrap_type: must be plain for mechanism = scram")]
+    [InlineData("authentication = [{ mechanism = scram, bootstrap_file = \"/nonexistent/users.csv\" }]", "authentication.0.bootstrap_file: no such file")]
     [InlineData("authentication = [{ backend = postgresql, database = mqtt }]", "authentication.0.server: must name the database server")]
     [InlineData("authentication = [{ backend = postgresql, server = \"db:5432\" }]", "authentication.0.database: must name the database")]
     [InlineData("authorization.sources = [{ type = postgresql, server = \"db:5432\" }]", "authorization.sources.0.database: must name the database")]

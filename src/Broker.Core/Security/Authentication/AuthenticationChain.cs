@@ -60,6 +60,40 @@ public sealed class AuthenticationChain : IDisposable
         return new ChainOutcome(false, false, false, $"no authenticator allowed it; ignored by {string.Join(", ", ignored)}");
     }
 
+    /// <summary>
+    /// The step that answers enhanced authentication with <paramref name="method"/> (the CONNECT's Authentication
+    /// Method), or null when none does (CONNACK 0x8C). Only that step takes part in such a client's authentication.
+    /// </summary>
+    public AuthenticationStep? EnhancedStep(string method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return Array.Find(_steps, step => step.Authenticator is IEnhancedAuthenticator enhanced && enhanced.Method == method);
+    }
+
+    /// <summary>
+    /// The first step of an enhanced authentication, within the step's timeout. A step that fails or overruns fails
+    /// the exchange whatever its on_failure: no other step answers this method, so there is nobody to ask next.
+    /// </summary>
+    public static async ValueTask<AuthExchangeStep> StartExchangeAsync(AuthenticationStep step, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var authenticator = (IEnhancedAuthenticator)step.Authenticator;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(step.Timeout);
+        try
+        {
+            return await authenticator.StartAsync(data, timeout.Token).AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return AuthExchangeStep.Failure(ReadOnlyMemory<byte>.Empty, $"{authenticator.Name}: no answer within {step.Timeout.TotalMilliseconds:0} ms");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return AuthExchangeStep.Failure(ReadOnlyMemory<byte>.Empty, $"{authenticator.Name} failed: {FailureMessage.Of(e)}");
+        }
+    }
+
     private static async ValueTask<AuthenticationResult> RunAsync(AuthenticationStep step, Credentials credentials, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -21,15 +21,38 @@ public static class BootstrapFile
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(algorithm);
+        string[] expected = plain ? ["user_id", "password", "is_superuser"] : ["user_id", "password_hash", "salt", "is_superuser"];
+        var users = new List<BuiltInUser>();
+        foreach (var (fields, superuser) in Rows(text, expected, source))
+        {
+            if (plain)
+            {
+                var salt = algorithm.Name == "bcrypt" ? "" : PasswordHasher.NewSalt();
+                users.Add(new BuiltInUser(fields[0], PasswordHasher.Hash(algorithm, Encoding.UTF8.GetBytes(fields[1]), salt), salt, superuser));
+            }
+            else
+            {
+                users.Add(new BuiltInUser(fields[0], fields[1], fields[2], superuser));
+            }
+        }
+
+        return users;
+    }
+
+    /// <summary>
+    /// The rows of a users file whose header is <paramref name="expected"/> and whose last field is is_superuser: each
+    /// row's fields with that flag read. Shared with the SCRAM database's file, which has the plain shape.
+    /// </summary>
+    internal static IReadOnlyList<(string[] Fields, bool IsSuperuser)> Rows(string text, string[] expected, string source)
+    {
         var lines = text.Split('\n');
-        var expected = plain ? new[] { "user_id", "password", "is_superuser" } : ["user_id", "password_hash", "salt", "is_superuser"];
         var header = lines.Length > 0 ? lines[0].Trim().Split(',') : [];
         if (!header.SequenceEqual(expected, StringComparer.Ordinal))
         {
             throw new FormatException($"{source}, line 1: expected the header \"{string.Join(',', expected)}\"");
         }
 
-        var users = new List<BuiltInUser>();
+        var rows = new List<(string[], bool)>();
         for (var i = 1; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -45,17 +68,9 @@ public static class BootstrapFile
                     $"{source}, line {(i + 1).ToString(CultureInfo.InvariantCulture)}: expected {expected.Length} fields ({string.Join(',', expected)}), a user id and is_superuser true or false");
             }
 
-            if (plain)
-            {
-                var salt = algorithm.Name == "bcrypt" ? "" : PasswordHasher.NewSalt();
-                users.Add(new BuiltInUser(fields[0], PasswordHasher.Hash(algorithm, Encoding.UTF8.GetBytes(fields[1]), salt), salt, superuser));
-            }
-            else
-            {
-                users.Add(new BuiltInUser(fields[0], fields[1], fields[2], superuser));
-            }
+            rows.Add((fields, superuser));
         }
 
-        return users;
+        return rows;
     }
 }

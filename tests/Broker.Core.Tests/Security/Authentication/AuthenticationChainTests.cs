@@ -1,6 +1,7 @@
 using System.Text;
 using Broker.Core.Security;
 using Broker.Core.Security.Authentication;
+using Broker.Core.Security.Authentication.Scram;
 
 namespace Broker.Core.Tests.Security.Authentication;
 
@@ -88,6 +89,55 @@ public sealed class AuthenticationChainTests
 
         Assert.Equal(nextAllows, outcome.Allowed);
         Assert.Contains(nextAllows ? "allowed by last" : "no answer within 100 ms", outcome.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Enhanced_authentication_goes_to_the_step_that_answers_its_method_only()
+    {
+        var sha256 = new ScramDatabase(ScramAlgorithm.Sha256, 16, []);
+        var sha512 = new ScramDatabase(ScramAlgorithm.Sha512, 16, []);
+        var chain = new AuthenticationChain([new AuthenticationStep(Users(), Long), new AuthenticationStep(sha256, Long), new AuthenticationStep(sha512, Long)]);
+
+        Assert.Same(sha256, chain.EnhancedStep("SCRAM-SHA-256")?.Authenticator);
+        Assert.Same(sha512, chain.EnhancedStep("SCRAM-SHA-512")?.Authenticator);
+        Assert.Null(chain.EnhancedStep("SCRAM-SHA-1"));
+        Assert.Null(chain.EnhancedStep("scram-sha-256"));
+    }
+
+    [Fact]
+    public async Task An_enhanced_step_that_does_not_answer_in_time_or_throws_fails_the_exchange()
+    {
+        var hanging = new AuthenticationStep(new HangingEnhanced(), TimeSpan.FromMilliseconds(100));
+        var throwing = new AuthenticationStep(new HangingEnhanced(throws: true), Long, AuthenticationVerdict.Ignore);
+
+        var late = await AuthenticationChain.StartExchangeAsync(hanging, "n,,n=a,r=b"u8.ToArray(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var failed = await AuthenticationChain.StartExchangeAsync(throwing, "n,,n=a,r=b"u8.ToArray(), CancellationToken.None);
+
+        Assert.Equal((AuthExchangeStatus.Failure, AuthExchangeStatus.Failure), (late.Status, failed.Status));
+        Assert.Contains("no answer within 100 ms", late.Detail, StringComparison.Ordinal);
+        Assert.Contains("user store down", failed.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>An enhanced authenticator whose user store never answers, or fails.</summary>
+    private sealed class HangingEnhanced(bool throws = false) : IEnhancedAuthenticator
+    {
+        public string Name => "hanging-scram";
+
+        public string Method => "SCRAM-SHA-256";
+
+        public ValueTask<AuthenticationResult> AuthenticateAsync(Credentials credentials, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AuthenticationResult.Ignore());
+
+        public async ValueTask<AuthExchangeStep> StartAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            if (throws)
+            {
+                throw new InvalidOperationException("user store down");
+            }
+
+            await Task.Delay(Timeout.Infinite, CancellationToken.None);
+            return AuthExchangeStep.Failure(data, "unreachable");
+        }
     }
 
     private sealed class Fixed(string name, AuthenticationResult result) : IAuthenticator
