@@ -9,7 +9,7 @@ namespace Broker.Interop.Tests;
 /// <summary>
 /// MQTT 5 enhanced authentication with SCRAM-SHA-256 and SCRAM-SHA-512, driven by MQTTnet 5 (a .NET client nobody here
 /// wrote) through its enhanced authentication handler; the SCRAM computations are the tests' own client
-/// (tests/Shared/ScramClient), as MQTTnet has none. Users come from the scram entries' bootstrap file.
+/// (tests/Shared/ScramClient), as MQTTnet has none. Users come from the scram entry's bootstrap file and `broker ctl users`.
 /// </summary>
 public sealed class EnhancedAuthenticationTests(ITestOutputHelper output) : IDisposable
 {
@@ -25,16 +25,14 @@ public sealed class EnhancedAuthenticationTests(ITestOutputHelper output) : IDis
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private async Task<BrokerProcess> StartAsync()
+    /// <summary>One scram authenticator, as in EMQX: its id (scram:built_in_database) names its users and API path.</summary>
+    private async Task<BrokerProcess> StartAsync(bool sha512)
     {
         var users = Path.Combine(_dir.FullName, "users.csv");
         var conf = Path.Combine(_dir.FullName, "broker.conf");
         await File.WriteAllTextAsync(users, Users);
         await File.WriteAllTextAsync(conf, $$"""
-            authentication = [
-              { mechanism = scram, backend = built_in_database, algorithm = sha256, bootstrap_file = "{{users}}" },
-              { mechanism = scram, backend = built_in_database, algorithm = sha512, iteration_count = 8192, bootstrap_file = "{{users}}" }
-            ]
+            authentication = [{ mechanism = scram, backend = built_in_database, algorithm = {{(sha512 ? "sha512, iteration_count = 8192" : "sha256")}}, bootstrap_file = "{{users}}" }]
             """);
         return await BrokerProcess.StartOursAsync("-c", conf);
     }
@@ -106,7 +104,7 @@ public sealed class EnhancedAuthenticationTests(ITestOutputHelper output) : IDis
     [InlineData(true)]
     public async Task A_right_password_connects_with_the_servers_signature_in_CONNACK_and_a_wrong_one_gets_0x87(bool sha512)
     {
-        await using var broker = await StartAsync();
+        await using var broker = await StartAsync(sha512);
 
         using var press = new ScramSession(new ScramClient(sha512, "line1-press", "pw-press"));
         var accepted = await press.ConnectAsync(broker.Endpoint);
@@ -120,6 +118,12 @@ public sealed class EnhancedAuthenticationTests(ITestOutputHelper output) : IDis
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, (await guess.ConnectAsync(broker.Endpoint)).ResultCode);
         using var stranger = new ScramSession(new ScramClient(sha512, "visitor", "pw-press"));
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, (await stranger.ConnectAsync(broker.Endpoint)).ResultCode);
+
+        // A user added while the broker runs gets its keys derived by the node, with the configured algorithm and count.
+        var ctl = await broker.CtlAsync(output, "users", "add", "visitor", "pw-visit", "--authenticator", "scram:built_in_database");
+        Assert.True(ctl.ExitCode == 0, ctl.Describe());
+        using var visitor = new ScramSession(new ScramClient(sha512, "visitor", "pw-visit"));
+        Assert.Equal(MqttClientConnectResultCode.Success, (await visitor.ConnectAsync(broker.Endpoint)).ResultCode);
     }
 
     [InteropTheory(OursOnly = true, OwnBroker = true)]
@@ -127,7 +131,7 @@ public sealed class EnhancedAuthenticationTests(ITestOutputHelper output) : IDis
     [InlineData(true)]
     public async Task A_connected_client_re_authenticates_and_keeps_publishing_and_a_failed_re_authentication_disconnects_it_with_0x87(bool sha512)
     {
-        await using var broker = await StartAsync();
+        await using var broker = await StartAsync(sha512);
         using var press = new ScramSession(new ScramClient(sha512, "line1-press", "pw-press"));
         Assert.Equal(MqttClientConnectResultCode.Success, (await press.ConnectAsync(broker.Endpoint)).ResultCode);
 

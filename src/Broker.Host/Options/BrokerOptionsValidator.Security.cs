@@ -12,7 +12,7 @@ public static partial class BrokerOptionsValidator
             var entry = chain[i];
             var at = $"authentication.{i}";
             // EMQX's authenticator id: the management API and the stored users are named by it, so it names one step.
-            if (!ids.Add(entry.Id()))
+            if (entry.Enable && !ids.Add(entry.Id()))
                 errors.Add(new($"{at}.backend", $"{entry.Id()} is in the chain already; each mechanism and backend may appear once"));
             if (entry.RequestTimeout.Value <= TimeSpan.Zero)
                 errors.Add(new($"{at}.request_timeout", "must be above 0"));
@@ -46,7 +46,7 @@ public static partial class BrokerOptionsValidator
                 case (AuthenticationMechanism.PasswordBased, _):
                     break;
                 case (AuthenticationMechanism.Scram, AuthenticationBackend.BuiltInDatabase):
-                    ValidateScram(chain, i, at, errors);
+                    ValidateScram(entry, at, errors);
                     continue;
                 default:
                     errors.Add(new($"{at}.backend", $"{OptionValues.Format(entry.Backend)} is not supported for mechanism = scram; built_in_database is"));
@@ -60,14 +60,11 @@ public static partial class BrokerOptionsValidator
         }
     }
 
-    private static void ValidateScram(AuthenticatorOptions[] chain, int index, string at, List<ConfigurationError> errors)
+    private static void ValidateScram(AuthenticatorOptions entry, string at, List<ConfigurationError> errors)
     {
-        var entry = chain[index];
         var algorithm = entry.ToScramAlgorithm();
         if (algorithm is null)
             errors.Add(new($"{at}.algorithm", $"must be sha256 or sha512 for mechanism = scram, got \"{entry.Algorithm}\""));
-        else if (entry.Enable && chain.Take(index).Any(e => e.Enable && e.Mechanism == AuthenticationMechanism.Scram && e.ToScramAlgorithm() == algorithm))
-            errors.Add(new($"{at}.algorithm", "an earlier scram entry has this algorithm already, and answers every client of its method"));
         Range(errors, $"{at}.iteration_count", entry.IterationCount, 1, 10_000_000);
         if (entry.BootstrapType != BootstrapType.Plain)
             errors.Add(new($"{at}.bootstrap_type", "must be plain for mechanism = scram: the keys are derived from passwords in clear"));

@@ -103,7 +103,7 @@ public static partial class BrokerSecurity
 
             if (entry.Mechanism == AuthenticationMechanism.Scram)
             {
-                return ScramDatabase(entry, at);
+                return ScramDatabase(entry, at, store);
             }
 
             if (entry.Backend == AuthenticationBackend.Http)
@@ -137,15 +137,16 @@ public static partial class BrokerSecurity
         return database;
     }
 
-    private static ScramDatabase ScramDatabase(AuthenticatorOptions entry, string at)
+    private static ScramDatabase ScramDatabase(AuthenticatorOptions entry, string at, SecurityStore store)
     {
         var algorithm = entry.ToScramAlgorithm()!;
-        IReadOnlyList<ScramUser> users = [];
+        var database = new ScramDatabase(algorithm, entry.IterationCount);
+        store.Register(database);
         try
         {
-            if (entry.BootstrapFile.Length > 0)
+            foreach (var user in entry.BootstrapFile.Length == 0 ? [] : ScramBootstrapFile.Load(entry.BootstrapFile, algorithm, entry.IterationCount))
             {
-                users = ScramBootstrapFile.Load(entry.BootstrapFile, algorithm, entry.IterationCount);
+                store.Seed(database.Kind, user.UserId, ScramUserFormat.Serialize(user));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
@@ -153,7 +154,7 @@ public static partial class BrokerSecurity
             throw new SecurityConfigurationException($"{at}.bootstrap_file", e.Message, e);
         }
 
-        return new ScramDatabase(algorithm, entry.IterationCount, users);
+        return database;
     }
 
     private static IReadOnlyList<BuiltInUser> ReadUsers(string key, AuthenticatorOptions entry, PasswordHashAlgorithm algorithm)

@@ -79,7 +79,7 @@ public sealed class SecurityOptionsTests : IDisposable
         var result = _files.Load($$"""
             authentication = [
               { mechanism = scram, backend = built_in_database, bootstrap_file = "{{users}}" },
-              { mechanism = scram, algorithm = sha512, iteration_count = 10000 },
+              { mechanism = scram, algorithm = sha512, iteration_count = 10000, enable = false },
               { mechanism = jwt, secret = "s3cret" }
             ]
             """);
@@ -93,7 +93,7 @@ public sealed class SecurityOptionsTests : IDisposable
 
     [Theory]
     [InlineData("authentication = [{ mechanism = scram, algorithm = sha1 }]", "authentication.0.algorithm: must be sha256 or sha512 for mechanism = scram")]
-    [InlineData("authentication = [{ mechanism = scram }, { mechanism = scram, algorithm = sha256 }]", "authentication.1.algorithm: an earlier scram entry has this algorithm already")]
+    [InlineData("authentication = [{ mechanism = scram }, { mechanism = scram, algorithm = sha512 }]", "authentication.1.backend: scram:built_in_database is in the chain already")]
     [InlineData("authentication = [{ mechanism = scram, backend = http }]", "authentication.0.backend: http is not supported for mechanism = scram")]
     [InlineData("authentication = [{ mechanism = scram, iteration_count = 0 }]", "authentication.0.iteration_count: must be between 1 and 10000000")]
     [InlineData("authentication = [{ mechanism = scram, bootstrap_type = hash }]", "authentication.0.bootstrap_type: must be plain for mechanism = scram")]
@@ -116,7 +116,9 @@ public sealed class SecurityOptionsTests : IDisposable
     [InlineData("authentication = [{ mechanismm = password_based }]", "authentication[].mechanismm: unknown key; did you mean mechanism?")]
     [InlineData("authentication = [\"built_in_database\"]", "authentication.0: expected a section with keys such as")]
     [InlineData("authentication = built_in_database", "authentication: expected a list of sections")]
-    [InlineData("authorization.sources = [{ type = http }]", "authorization.sources.0.type: http is not supported yet; file and postgresql are")]
+    [InlineData("authorization.sources = [{ type = built_in_database }, { type = built_in_database }]", "authorization.sources.1.type: built_in_database is in the sources already")]
+    [InlineData("authorization.sources = [{ type = built_in_database, max_rules = 0 }]", "authorization.sources.0.max_rules")]
+    [InlineData("authorization.sources = [{ type = http }]", "authorization.sources.0.type: http is not supported yet; file, built_in_database and postgresql are")]
     [InlineData("authorization.sources = [{ type = file }]", "authorization.sources.0.path: must name the ACL file")]
     [InlineData("authorization.cache.max_size = 0", "authorization.cache.max_size: must be between 1 and 1000000")]
     public void A_wrong_entry_is_an_error_that_names_it(string conf, string error) =>

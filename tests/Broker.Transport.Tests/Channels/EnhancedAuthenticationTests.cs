@@ -35,9 +35,9 @@ public sealed class EnhancedAuthenticationTests
 
     private static ScramDatabase MakeUsers()
     {
-        var users = new ScramDatabase(ScramAlgorithm.Sha256, 32, []);
-        users.Put("line1-press", "pw-press"u8, superuser: false);
-        users.Put("mes", "pw-mes"u8, superuser: true);
+        var users = new ScramDatabase(ScramAlgorithm.Sha256, 32);
+        users.Apply("line1-press", users.Encode("line1-press", "pw-press"u8, superuser: false));
+        users.Apply("mes", users.Encode("mes", "pw-mes"u8, superuser: true));
         return users;
     }
 
@@ -277,8 +277,8 @@ public sealed class EnhancedAuthenticationTests
     [Fact]
     public async Task A_plain_connect_is_ignored_by_the_scram_step_and_decided_by_the_others()
     {
-        var passwords = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false, []);
-        passwords.Put("line1-press", "pw-plain"u8, superuser: false);
+        var passwords = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false);
+        passwords.Apply("line1-press", passwords.Encode("line1-press", "pw-plain"u8, superuser: false));
         var security = Security(Users, passwords);
         var login = Connect(clientId: "press-7") with { UserName = "line1-press", Password = "pw-plain"u8.ToArray() };
 
@@ -358,8 +358,8 @@ public sealed class EnhancedAuthenticationTests
     [Fact]
     public async Task MQTT_4_12_0_7_AUTH_from_a_client_that_connected_with_a_password_is_a_protocol_error_even_with_scram_offered()
     {
-        var passwords = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false, []);
-        passwords.Put("line1-press", "pw-plain"u8, superuser: false);
+        var passwords = new BuiltInDatabase(new PasswordHashAlgorithm { Iterations = 8 }, byClientId: false);
+        passwords.Apply("line1-press", passwords.Encode("line1-press", "pw-plain"u8, superuser: false));
         var security = Security(Users, passwords);
         var channel = New(security);
         var pending = Assert.IsType<AuthenticateConnect>(channel.HandleIn(Connect() with { UserName = "line1-press", Password = "pw-plain"u8.ToArray() }, OpenedAtMs).Command);

@@ -92,8 +92,8 @@ public sealed class EnhancedAuthenticationConnectionTests : ActorTestKit
 
     private (TestClient Client, Task Running) Start(MqttSettings? settings = null)
     {
-        var users = new ScramDatabase(ScramAlgorithm.Sha512, 32, []);
-        users.Put("mes", "pw-mes"u8, superuser: true);
+        var users = new ScramDatabase(ScramAlgorithm.Sha512, 32);
+        users.Apply("mes", users.Encode("mes", "pw-mes"u8, superuser: true));
         var context = new BrokerContext
         {
             System = Sys,

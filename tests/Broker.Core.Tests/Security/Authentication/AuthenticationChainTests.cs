@@ -94,8 +94,8 @@ public sealed class AuthenticationChainTests
     [Fact]
     public void Enhanced_authentication_goes_to_the_step_that_answers_its_method_only()
     {
-        var sha256 = new ScramDatabase(ScramAlgorithm.Sha256, 16, []);
-        var sha512 = new ScramDatabase(ScramAlgorithm.Sha512, 16, []);
+        var sha256 = new ScramDatabase(ScramAlgorithm.Sha256, 16);
+        var sha512 = new ScramDatabase(ScramAlgorithm.Sha512, 16);
         var chain = new AuthenticationChain([new AuthenticationStep(Users(), Long), new AuthenticationStep(sha256, Long), new AuthenticationStep(sha512, Long)]);
 
         Assert.Same(sha256, chain.EnhancedStep("SCRAM-SHA-256")?.Authenticator);

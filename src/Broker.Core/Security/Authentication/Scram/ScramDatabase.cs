@@ -9,10 +9,13 @@ namespace Broker.Core.Security.Authentication.Scram;
 /// and iteration count for all (the configuration's, as in EMQX: keys made with another count no longer verify). It
 /// answers the enhanced authentication of its method (SCRAM-SHA-256 or SCRAM-SHA-512); a CONNECT without it is
 /// ignored, so the chain's other steps decide. An unknown user is not ignored but fails the exchange at the proof,
-/// after a salt that is the same at every attempt, as a real user's is: nothing the client sees tells it apart.
+/// after a salt that is the same at every attempt, as a real user's is: nothing the client sees tells it apart. The
+/// users are the records of <see cref="Kind"/> in the <see cref="Records.SecurityStore"/>, stored and shared with every node.
 /// </summary>
-public sealed class ScramDatabase : IEnhancedAuthenticator
+public sealed class ScramDatabase : IEnhancedAuthenticator, IUserTable
 {
+    public const string AuthenticatorName = "scram:built_in_database";
+
     private readonly ConcurrentDictionary<string, ScramUser> _users = new(StringComparer.Ordinal);
 
     // Derives the stand-in salts of unknown users; new at each start, so it tells nothing across restarts either.
@@ -20,21 +23,18 @@ public sealed class ScramDatabase : IEnhancedAuthenticator
     private readonly Func<string> _newNonce;
 
     /// <param name="newNonce">The server nonce of each exchange; a fresh random one by default (tests give a fixed one).</param>
-    public ScramDatabase(ScramAlgorithm algorithm, int iterationCount, IEnumerable<ScramUser> users, Func<string>? newNonce = null)
+    public ScramDatabase(ScramAlgorithm algorithm, int iterationCount, Func<string>? newNonce = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
-        ArgumentNullException.ThrowIfNull(users);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterationCount, 1);
         Algorithm = algorithm;
         IterationCount = iterationCount;
         _newNonce = newNonce ?? NewNonce;
-        foreach (var user in users)
-        {
-            Put(user);
-        }
     }
 
-    public string Name => "scram:built_in_database";
+    public string Name => AuthenticatorName;
+
+    public string Kind => "users/" + AuthenticatorName;
 
     public string Method => Algorithm.Mechanism;
 
@@ -44,24 +44,31 @@ public sealed class ScramDatabase : IEnhancedAuthenticator
 
     public int Count => _users.Count;
 
-    /// <summary>Adds or replaces a user with a password given in clear: a new salt, keys derived here.</summary>
-    public void Put(string userId, ReadOnlySpan<byte> password, bool superuser) =>
-        Put(ScramUser.FromPassword(Algorithm, IterationCount, userId, password, ScramUser.NewSalt(), superuser));
+    /// <summary>The stored value of a user whose password is given in clear: a new salt, the keys derived here.</summary>
+    public string Encode(string userId, ReadOnlySpan<byte> password, bool superuser) =>
+        ScramUserFormat.Serialize(ScramUser.FromPassword(Algorithm, IterationCount, userId, password, ScramUser.NewSalt(), superuser));
 
-    /// <summary>Adds or replaces a user whose keys were derived elsewhere (with this algorithm and iteration count).</summary>
-    public void Put(ScramUser user)
+    /// <exception cref="FormatException">Not a user of this format, or keys of another algorithm's length.</exception>
+    public void Apply(string key, string? value)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentException.ThrowIfNullOrEmpty(user.UserId);
-        if (user.StoredKey.Length != Algorithm.KeyLength || user.ServerKey.Length != Algorithm.KeyLength)
+        if (value is null)
         {
-            throw new ArgumentException($"user {user.UserId}: keys of {Algorithm.KeyLength} bytes expected for {Algorithm.Mechanism}", nameof(user));
+            _users.TryRemove(key, out _);
+            return;
         }
 
-        _users[user.UserId] = user;
+        var user = ScramUserFormat.Deserialize(value);
+        if (user.UserId != key || user.StoredKey.Length != Algorithm.KeyLength || user.ServerKey.Length != Algorithm.KeyLength)
+        {
+            throw new FormatException($"the record of user '{key}' is not a {Algorithm.Mechanism} user of that name (keys of {Algorithm.KeyLength} bytes)");
+        }
+
+        _users[key] = user;
     }
 
-    public bool Remove(string userId) => _users.TryRemove(userId, out _);
+    public bool IsExpired(string value, DateTimeOffset now) => false;
+
+    public bool IsSuperuser(string value) => ScramUserFormat.Deserialize(value).IsSuperuser;
 
     /// <summary>A CONNECT without this Authentication Method: SCRAM has nothing to check in a password field.</summary>
     public ValueTask<AuthenticationResult> AuthenticateAsync(Credentials credentials, CancellationToken cancellationToken) =>

@@ -14,17 +14,27 @@ public sealed class ScramDatabaseTests
         return first.Next!.Continue(client.Final(first.Data.ToArray())).Status;
     }
 
+    private static ScramDatabase With(ScramDatabase database, IEnumerable<ScramUser> users)
+    {
+        foreach (var user in users)
+        {
+            database.Apply(user.UserId, ScramUserFormat.Serialize(user));
+        }
+
+        return database;
+    }
+
     [Fact]
     public async Task Users_are_put_replaced_and_removed()
     {
-        var database = new ScramDatabase(ScramAlgorithm.Sha256, 32, []);
-        database.Put("mes", "pw-1"u8, superuser: false);
-        database.Put("mes", "pw-2"u8, superuser: true);
+        var database = new ScramDatabase(ScramAlgorithm.Sha256, 32);
+        database.Apply("mes", database.Encode("mes", "pw-1"u8, superuser: false));
+        database.Apply("mes", database.Encode("mes", "pw-2"u8, superuser: true));
 
         Assert.Equal(1, database.Count);
         Assert.Equal(AuthExchangeStatus.Failure, await LogInAsync(database, false, "mes", "pw-1"));
         Assert.Equal(AuthExchangeStatus.Success, await LogInAsync(database, false, "mes", "pw-2"));
-        Assert.True(database.Remove("mes"));
+        database.Apply("mes", null);
         Assert.Equal(0, database.Count);
         Assert.Equal(AuthExchangeStatus.Failure, await LogInAsync(database, false, "mes", "pw-2"));
     }
@@ -33,17 +43,19 @@ public sealed class ScramDatabaseTests
     public async Task A_user_derived_elsewhere_is_taken_as_it_is()
     {
         var user = ScramUser.FromPassword(ScramAlgorithm.Sha512, 32, "mes", "pw"u8, ScramUser.NewSalt(), superuser: true);
-        var database = new ScramDatabase(ScramAlgorithm.Sha512, 32, [user]);
+        var database = With(new ScramDatabase(ScramAlgorithm.Sha512, 32), [user]);
 
         Assert.Equal(AuthExchangeStatus.Success, await LogInAsync(database, true, "mes", "pw"));
-        Assert.Throws<ArgumentException>(() => new ScramDatabase(ScramAlgorithm.Sha256, 32, [user]));
+        Assert.True(database.IsSuperuser(ScramUserFormat.Serialize(user)));
+        Assert.Throws<FormatException>(() => With(new ScramDatabase(ScramAlgorithm.Sha256, 32), [user]));
+        Assert.Throws<FormatException>(() => database.Apply("other", ScramUserFormat.Serialize(user)));
     }
 
     [Fact]
     public async Task Bootstrap_users_get_keys_from_their_clear_passwords()
     {
         var users = ScramBootstrapFile.Parse("user_id,password,is_superuser\nmes,pw-mes,true\nline1-press,pw-press,false\n", ScramAlgorithm.Sha512, 32, "users.csv");
-        var database = new ScramDatabase(ScramAlgorithm.Sha512, 32, users);
+        var database = With(new ScramDatabase(ScramAlgorithm.Sha512, 32), users);
 
         Assert.Equal(["mes", "line1-press"], users.Select(u => u.UserId));
         Assert.True(users[0].IsSuperuser);

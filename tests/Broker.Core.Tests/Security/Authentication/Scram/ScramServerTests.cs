@@ -15,9 +15,9 @@ public sealed class ScramServerTests
 
     private static ScramDatabase Users(ScramAlgorithm algorithm)
     {
-        var database = new ScramDatabase(algorithm, Iterations, []);
-        database.Put("line1-press", Encoding.UTF8.GetBytes("pw-press"), superuser: false);
-        database.Put("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true);
+        var database = new ScramDatabase(algorithm, Iterations);
+        database.Apply("line1-press", database.Encode("line1-press", Encoding.UTF8.GetBytes("pw-press"), superuser: false));
+        database.Apply("mes", database.Encode("mes", Encoding.UTF8.GetBytes("pw-mes"), superuser: true));
         return database;
     }
 
@@ -38,7 +38,8 @@ public sealed class ScramServerTests
     {
         var salt = Convert.FromBase64String("W22ZaJ0SNY7soEsUEjb6gQ==");
         var user = ScramUser.FromPassword(ScramAlgorithm.Sha256, 4096, "user", Bytes("pencil"), salt, superuser: false);
-        var database = new ScramDatabase(ScramAlgorithm.Sha256, 4096, [user], newNonce: () => "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
+        var database = new ScramDatabase(ScramAlgorithm.Sha256, 4096, newNonce: () => "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
+        database.Apply(user.UserId, ScramUserFormat.Serialize(user));
 
         var first = await database.StartAsync(Bytes("n,,n=user,r=rOprNGfwEbeRWgbNEkqO"), CancellationToken.None);
         Assert.Equal("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096", Text(first.Data));
@@ -161,7 +162,7 @@ public sealed class ScramServerTests
     public async Task A_user_name_with_commas_and_equals_signs_is_escaped_in_the_messages()
     {
         var database = Users(ScramAlgorithm.Sha512);
-        database.Put("plant=2,line=1", Bytes("pw"), superuser: false);
+        database.Apply("plant=2,line=1", database.Encode("plant=2,line=1", Bytes("pw"), superuser: false));
         var client = new ScramClient(true, "plant=2,line=1", "pw");
 
         Assert.Contains("n=plant=3D2=2Cline=3D1,", Encoding.UTF8.GetString(client.First()), StringComparison.Ordinal);
