@@ -113,11 +113,18 @@ public class CoordinatedShutdownTests
             started.SetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, token);
         });
-        shutdown.AddTask("a", "quick", _ => Task.CompletedTask);
+        var quickRan = TaskGuard.Signal();
+        shutdown.AddTask("a", "quick", _ =>
+        {
+            quickRan.SetResult();
+            return Task.CompletedTask;
+        });
         AddRecording(shutdown, "b", "b1");
 
         var run = shutdown.RunAsync(new UnknownReason());
+        // Both started: on a loaded machine the thread pool may start "quick" only after the clock has moved on.
         await started.Task.Within();
+        await quickRan.Task.Within();
         _time.Advance(PhaseTimeout - TimeSpan.FromTicks(1));
 
         Assert.False(cancelled.Task.IsCompleted);

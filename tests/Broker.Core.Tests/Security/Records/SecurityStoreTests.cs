@@ -107,14 +107,16 @@ public sealed class SecurityStoreTests : IAsyncLifetime
         await store.ApplyReplicated(newer);
         Assert.Equal(AuthenticationVerdict.Allow, await VerdictAsync(users, "u", "newer"));
 
-        var tieA = newer with { Value = "{\"user_id\":\"u\",\"password_hash\":\"a\",\"salt\":\"\",\"is_superuser\":false}" };
-        var tieB = newer with { Value = "{\"user_id\":\"u\",\"password_hash\":\"b\",\"salt\":\"\",\"is_superuser\":false}" };
+        // Two nodes wrote the same version: whichever order the records come in, both keep the same one.
+        var tieA = newer with { Value = "{\"user_id\":\"u\",\"password_hash\":\"a\",\"salt\":\"\",\"is_superuser\":false}", Version = newer.Version + 1 };
+        var tieB = tieA with { Value = "{\"user_id\":\"u\",\"password_hash\":\"b\",\"salt\":\"\",\"is_superuser\":false}" };
         var other = new SecurityStore(null, _time);
         await store.ApplyReplicated(tieA);
         await store.ApplyReplicated(tieB);
         await other.ApplyReplicated(tieB);
         await other.ApplyReplicated(tieA);
-        Assert.Equal(store.Get(users.Kind, "u"), other.Get(users.Kind, "u"));
+        Assert.Equal(tieB, store.Get(users.Kind, "u"));
+        Assert.Equal(tieB, other.Get(users.Kind, "u"));
 
         var removed = new SecurityRecord(users.Kind, "u", null, newer.Version + 5);
         await store.ApplyReplicated(removed);
