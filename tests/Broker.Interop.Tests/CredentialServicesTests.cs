@@ -62,6 +62,29 @@ public sealed class CredentialServicesTests(ITestOutputHelper output) : IDisposa
         Assert.Contains(denied.Transcript.Split('\n'), l => l.Contains("received PUBACK (Mid: 1, RC:135)", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A token's exp ends the connection it opened (disconnect_after_expire, on by default as in EMQX): DISCONNECT 0x87,
+    /// and the client's will goes out, as at any end the client did not ask for.
+    /// </summary>
+    [InteropFact(Tools.MosquittoSub, OursOnly = true, OwnBroker = true)]
+    public async Task A_client_is_disconnected_with_its_will_when_its_token_expires()
+    {
+        await using var broker = await StartAsync($$"""{ mechanism = jwt, secret = "{{Secret}}" }""");
+        using var clients = new Clients(output, broker.Endpoint);
+        var watcher = clients.MosquittoSub("-d", "-V", "mqttv5", "-i", "watcher", "-u", "mes-service", "-P", Token(new { exp = In(TimeSpan.FromHours(1)) }),
+            "-q", "1", "-t", "plant/line1/status/#", "-C", "1", "-v");
+        await watcher.WaitForLineAsync(l => l.Contains("SUBACK", StringComparison.Ordinal), Deadline, "the watcher's SUBACK");
+
+        var press = clients.MosquittoSub("-d", "-V", "mqttv5", "-i", "press-7", "-u", "press-7", "-P", Token(new { exp = In(TimeSpan.FromSeconds(3)) }),
+            "--will-topic", "plant/line1/status/press-7", "--will-payload", "offline", "-t", "plant/line1/commands/press-7");
+        await press.WaitForLineAsync(l => l.Contains("SUBACK", StringComparison.Ordinal), Deadline, "the press's SUBACK");
+
+        await press.WaitForLineAsync(l => l.Contains("DISCONNECT", StringComparison.Ordinal) && l.Contains("135", StringComparison.Ordinal), Deadline,
+            "DISCONNECT 0x87 once the token expired");
+        Assert.Equal(0, await watcher.WaitForExitAsync(Deadline));
+        Assert.Contains("plant/line1/status/press-7 offline", watcher.Lines);
+    }
+
     /// <summary>People's tools log in with their directory account: a bind as the person's entry in OpenLDAP's slapd.</summary>
     [InteropFact(Tools.MosquittoPub, OursOnly = true, OwnBroker = true)]
     public async Task A_directory_account_logs_in_through_ldap()

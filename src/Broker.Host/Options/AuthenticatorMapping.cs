@@ -113,6 +113,7 @@ public static class AuthenticatorMapping
             RefreshInterval = entry.RefreshInterval.Value,
             VerifyClaims = entry.VerifyClaims,
             AclClaimName = entry.AclClaimName,
+            DisconnectAfterExpire = entry.DisconnectAfterExpire,
         };
     }
 }

@@ -148,4 +148,8 @@ public sealed class AuthenticatorOptions
     /// <summary>The claim holding the client's ACL rules.</summary>
     [ConfigurationKeyName("acl_claim_name")]
     public string AclClaimName { get; set; } = "acl";
+
+    /// <summary>Whether a client is disconnected when its token's exp passes.</summary>
+    [ConfigurationKeyName("disconnect_after_expire")]
+    public bool DisconnectAfterExpire { get; set; } = true;
 }

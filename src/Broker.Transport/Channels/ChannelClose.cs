@@ -16,6 +16,8 @@ public enum CloseCause
     KeepAliveTimeout,
     /// <summary>No CONNECT within the broker's idle timeout.</summary>
     IdleTimeout,
+    /// <summary>The credentials the client connected with ended (a JWT's exp, with disconnect_after_expire).</summary>
+    CredentialsExpired,
 }
 
 /// <summary>

@@ -142,6 +142,7 @@ public sealed partial class MqttChannel
             return Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);
         }
 
+        _credentialsExpireAtMs = outcome.ExpiresAtMs;
         // A client whose rules could not be read would be connected yet allowed nothing: it is told to come back.
         return rules is { Failures.Count: > 0 }
             ? Refuse(ReasonCode.ServerBusy, $"its rules could not be read: {string.Join("; ", rules.Failures)}")

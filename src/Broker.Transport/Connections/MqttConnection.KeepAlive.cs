@@ -8,8 +8,8 @@ public sealed partial class MqttConnection
     private DeadlineQueue.Deadline? _keepAliveCheck;
 
     /// <summary>
-    /// One check at a time, due just after the channel's deadline: the idle timeout before CONNECT, then
-    /// 1.5 times the keep-alive after the last packet. When it comes early (a packet came since), it is set
+    /// One check at a time, due just after the channel's next deadline: the idle timeout before CONNECT, then
+    /// 1.5 times the keep-alive after the last packet, or the end of the client's credentials if sooner. When it comes early (a packet came since), it is set
     /// again for the new deadline, so an active client costs one check per keep-alive period, not per packet.
     /// Set again once CONNECT is accepted: the keep-alive deadline may come long before the idle timeout's.
     /// The checks of all connections share the broker's <see cref="DeadlineQueue"/>: one timer per node.
@@ -18,7 +18,7 @@ public sealed partial class MqttConnection
     {
         lock (_channelGate)
         {
-            if (IsClosing || _channel.KeepAliveDeadlineMs(Volatile.Read(ref _lastReceivedMs)) is not { } deadline)
+            if (IsClosing || _channel.NextDeadlineMs(Volatile.Read(ref _lastReceivedMs)) is not { } deadline)
             {
                 _keepAliveCheck?.Cancel();
                 return;
@@ -51,8 +51,8 @@ public sealed partial class MqttConnection
                 return;
             }
 
-            outcome = _channel.IsKeepAliveExpired(Volatile.Read(ref _lastReceivedMs), nowMs)
-                ? _channel.HandleKeepAliveExpired()
+            outcome = _channel.AreCredentialsExpired(nowMs) ? _channel.HandleCredentialsExpired()
+                : _channel.IsKeepAliveExpired(Volatile.Read(ref _lastReceivedMs), nowMs) ? _channel.HandleKeepAliveExpired()
                 : ChannelResult.None;
         }
 

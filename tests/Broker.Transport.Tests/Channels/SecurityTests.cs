@@ -156,6 +156,39 @@ public sealed class SecurityTests
         Assert.Equal("line1-press", pending.Open.Request.UserName);
     }
 
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public void Credentials_that_end_close_the_connection_at_their_end_with_0x87_and_the_will(MqttProtocolVersion version)
+    {
+        var channel = New(Security());
+        var pending = Assert.IsType<AuthenticateConnect>(channel.HandleIn(Login(version, "mes", "pw-mes"), OpenedAtMs).Command);
+        var expiresAt = OpenedAtMs + 30_000;
+        channel.Authenticated(pending, new ChainOutcome(true, false, false, "allowed by jwt", ExpiresAtMs: expiresAt));
+
+        Assert.Equal(expiresAt, channel.NextDeadlineMs(OpenedAtMs));
+        Assert.False(channel.AreCredentialsExpired(expiresAt - 1));
+        Assert.True(channel.AreCredentialsExpired(expiresAt));
+        var result = channel.HandleCredentialsExpired();
+
+        Assert.Equal((CloseCause.CredentialsExpired, DisconnectKind.Abnormal), (result.Close!.Cause, result.Close.Kind));
+        if (version == MqttProtocolVersion.V500)
+            Assert.Equal(ReasonCode.NotAuthorized, Assert.IsType<DisconnectPacket>(result.Reply).ReasonCode);
+        else
+            Assert.Null(result.Reply);
+    }
+
+    [Fact]
+    public void Credentials_without_an_end_leave_the_keep_alive_as_the_only_deadline()
+    {
+        var channel = New(Security());
+        var pending = Assert.IsType<AuthenticateConnect>(channel.HandleIn(Login(MqttProtocolVersion.V500, "mes", "pw-mes"), OpenedAtMs).Command);
+        channel.Authenticated(pending, new ChainOutcome(true, false, false, "allowed"));
+
+        Assert.Equal(channel.KeepAliveDeadlineMs(OpenedAtMs), channel.NextDeadlineMs(OpenedAtMs));
+        Assert.False(channel.AreCredentialsExpired(long.MaxValue));
+    }
+
     [Fact]
     public void A_banned_client_is_refused_before_the_chain_is_asked()
     {

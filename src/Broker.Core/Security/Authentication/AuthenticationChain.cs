@@ -48,7 +48,7 @@ public sealed class AuthenticationChain : IDisposable
             switch (result.Verdict)
             {
                 case AuthenticationVerdict.Allow:
-                    return new ChainOutcome(true, result.IsSuperuser, false, $"allowed by {name}", result.Acl);
+                    return new ChainOutcome(true, result.IsSuperuser, false, $"allowed by {name}", result.Acl, result.ExpiresAtMs);
                 case AuthenticationVerdict.Deny:
                     return new ChainOutcome(false, false, true, $"denied by {name}: {result.Detail}");
                 default:

@@ -22,6 +22,16 @@ public sealed class JwtHmacTests
         Assert.Null(result.Acl);
     }
 
+    [Fact]
+    public async Task The_credentials_end_at_the_tokens_exp_unless_disconnect_after_expire_is_off()
+    {
+        var token = Hmac(Secret, $$"""{"sub":"alice","exp":{{NowSeconds + 60}}}""");
+
+        Assert.Equal((NowSeconds + 60) * 1000, (await Authenticate(token)).ExpiresAtMs);
+        Assert.Null((await Authenticate(token, new JwtAuthenticatorOptions { Secret = Secret, DisconnectAfterExpire = false })).ExpiresAtMs);
+        Assert.Null((await Authenticate(Hmac(Secret, """{"sub":"alice"}"""))).ExpiresAtMs);
+    }
+
     [Theory]
     [InlineData("HS256")]
     [InlineData("HS384")]

@@ -211,14 +211,16 @@ public sealed class JwtAuthenticator : IAuthenticator, IDisposable
             }
 
             var superuser = claims.TryGetProperty("is_superuser", out var flag) && JwtClaimValues.IsTrue(flag);
+            var expiresAt = ExpiresAt(claims);
+            var endsAtMs = _options.DisconnectAfterExpire && expiresAt is { } exp ? exp * 1000 : (long?)null;
             if (!claims.TryGetProperty(_options.AclClaimName, out var acl))
             {
-                return AuthenticationResult.Allow(superuser);
+                return AuthenticationResult.Allow(superuser, expiresAtMs: endsAtMs);
             }
 
             try
             {
-                return AuthenticationResult.Allow(superuser, JwtAclParser.Parse(acl, ExpiresAt(claims), _time));
+                return AuthenticationResult.Allow(superuser, JwtAclParser.Parse(acl, expiresAt, _time), endsAtMs);
             }
             catch (FormatException e)
             {

@@ -58,6 +58,9 @@ public sealed record JwtAuthenticatorOptions
     /// <summary><c>acl_claim_name</c>, default <c>acl</c>.</summary>
     public string AclClaimName { get; init; } = "acl";
 
+    /// <summary><c>disconnect_after_expire</c>: a client whose token has an <c>exp</c> is disconnected then (0x87), as in EMQX.</summary>
+    public bool DisconnectAfterExpire { get; init; } = true;
+
     /// <summary>
     /// Not in EMQX (which allows none): leeway on <c>exp</c> and <c>nbf</c> for clocks that disagree. Default zero.
     /// </summary>
