@@ -69,7 +69,10 @@ internal sealed class SecurityReplicatorActor : ReceiveActor, IWithTimers
             var updated = set;
             foreach (var existing in set.Elements)
             {
-                if (SecurityKeys.Parse(existing) is not { } other || !SecurityKeys.SameEntry(other, record))
+                // Most elements are other entries': a substring test spares parsing them. A key JSON escapes differently
+                // is missed here, which only leaves its older version for the sweep: the greatest version wins anyway.
+                if (!existing.Contains(record.Key, StringComparison.Ordinal)
+                    || SecurityKeys.Parse(existing) is not { } other || !SecurityKeys.SameEntry(other, record))
                 {
                     continue;
                 }
