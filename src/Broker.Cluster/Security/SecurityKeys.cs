@@ -9,15 +9,16 @@ namespace Broker.Cluster.Security;
 /// How security records are laid out in distributed data: <see cref="Count"/> ORSet keys, a record in the key its
 /// entry's stable hash picks, each version of a record one element (JSON: version, kind, key, value). Every node takes
 /// the greatest version of an entry (<see cref="SecurityRecord.Supersedes"/>), so concurrent writes end the same
-/// everywhere; a writer removes the versions it saw. 64 keys keep each far below the 128 KB remoting frame with 20,000
-/// users of about 200 bytes (the same bound as the routes' keys, akka.net#7250).
+/// everywhere; a writer removes the versions it saw. As many keys as the routes' keep each far below the 128 KB
+/// remoting frame a key's full state must fit in (akka.net#7250): a user is about 230 bytes with its element's dot, so
+/// 256 keys hold about 100,000 users and bans at 90 KB each; more belong in PostgreSQL (its authenticator).
 /// </summary>
 internal static class SecurityKeys
 {
-    public const int Count = 64;
+    public const int Count = 256;
 
     public static readonly IReadOnlyList<ORSetKey<string>> All =
-        Enumerable.Range(0, Count).Select(i => new ORSetKey<string>($"broker-security-{i:D2}")).ToArray();
+        Enumerable.Range(0, Count).Select(i => new ORSetKey<string>($"broker-security-{i:D3}")).ToArray();
 
     public static ORSetKey<string> For(SecurityRecord record) => All[(int)(StableHash.Of(record.Kind + "\n" + record.Key) % Count)];
 
