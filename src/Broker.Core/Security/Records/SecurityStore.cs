@@ -36,8 +36,6 @@ public sealed partial class SecurityStore
         _logger = logger ?? NullLogger.Instance;
     }
 
-    public bool IsDurable => _durable is not null;
-
     /// <summary>Adds a table; records of its kind already loaded are applied to it. Tables are registered before the broker serves.</summary>
     public void Register(IRecordTable table)
     {
