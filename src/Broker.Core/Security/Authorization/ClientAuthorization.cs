@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Broker.Mqtt;
 
 namespace Broker.Core.Security.Authorization;
@@ -43,18 +44,7 @@ public sealed class ClientAuthorization
         }
 
         var key = new DecisionKey(action, topic, qos, retain);
-        if (_cache.TryGet(key, out var cached))
-        {
-            return cached;
-        }
-
-        if (Settled(Authorizer.Decide(Client, _immediate, action, topic, qos, retain)) is not { } decision)
-        {
-            return null;
-        }
-
-        _cache.Add(key, decision);
-        return decision;
+        return _cache.TryGet(key, out var cached) ? cached : Miss(key);
     }
 
     /// <summary>
@@ -71,6 +61,19 @@ public sealed class ClientAuthorization
 
     /// <summary>Forgets every decision, as EMQX's <c>clean_authz_cache</c>: after the rules change, for instance.</summary>
     public void ClearCache() => _cache?.Clear();
+
+    /// <summary>Out of line: the hit above stays as short as it was before any source could need I/O.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private AclDecision? Miss(in DecisionKey key)
+    {
+        if (Settled(Authorizer.Decide(Client, _immediate, key.Action, key.Topic, key.Qos, key.Retain)) is not { } decision)
+        {
+            return null;
+        }
+
+        _cache!.Add(key, decision);
+        return decision;
+    }
 
     /// <summary>The immediate sources' decision as final: no_match applies unless a source after them is still to be asked.</summary>
     private AclDecision? Settled(AclDecision decision) => decision switch
