@@ -10,6 +10,7 @@ using Broker.Benchmarks.Routing;
 // dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*TopicTrie*'
 // dotnet run -c Release --project bench/Broker.Benchmarks -- trie-memory       (bytes of the 1M-filter route table)
 // dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*RouterPublish*'
+// dotnet run -c Release --project bench/Broker.Benchmarks -- --filter '*Authorization*'
 if (args is ["memory", ..])
 {
     IdleActorMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);

@@ -3,7 +3,9 @@ using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
 using Broker.Core.Security.Authentication.Scram;
+using Broker.Core.Security.Authorization.Http;
 using Broker.Core.Security.Authorization.Postgres;
+using Broker.Core.Security.Http;
 using Npgsql;
 
 namespace Broker.Host.Options;
@@ -32,6 +34,21 @@ public static class AuthenticatorMapping
             Body = entry.Body.Count > 0 ? entry.Body : null,
             RequestTimeout = entry.RequestTimeout.Value,
             PoolSize = entry.PoolSize,
+        };
+    }
+
+    public static HttpAuthorizationSettings ToHttpSettings(this AuthorizationSourceOptions source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return new HttpAuthorizationSettings
+        {
+            Url = source.Url,
+            Method = source.Method == "get" ? HttpAuthMethod.Get : HttpAuthMethod.Post,
+            // Empty: EMQX's default headers (JSON); an empty body sends no field, as EMQX's.
+            Headers = source.Headers.Count > 0 ? source.Headers : null,
+            Body = source.Body,
+            RequestTimeout = source.RequestTimeout.Value,
+            PoolSize = source.PoolSize,
         };
     }
 

@@ -1,3 +1,4 @@
+using Broker.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Broker.Host.Options;
@@ -35,4 +36,28 @@ public sealed class AuthorizationSourceOptions
     /// <summary>type = postgresql: one row a rule (permission, action, topic; qos, retain), read at each CONNECT.</summary>
     [ConfigurationKeyName("query")]
     public string Query { get; set; } = "";
+
+    /// <summary>type = http: the service's URL; its path and query may hold placeholders (${topic}, ${action}, ${clientid}...).</summary>
+    [ConfigurationKeyName("url")]
+    public string Url { get; set; } = "";
+
+    /// <summary>type = http: post (a JSON body) or get (the body's fields in the query). Empty: post.</summary>
+    [ConfigurationKeyName("method")]
+    public string Method { get; set; } = "";
+
+    /// <summary>type = http: request headers; empty for EMQX's defaults (JSON).</summary>
+    [ConfigurationKeyName("headers")]
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    /// <summary>type = http: the request's fields (a JSON body for post, the query for get); empty sends none.</summary>
+    [ConfigurationKeyName("body")]
+    public Dictionary<string, string> Body { get; set; } = [];
+
+    /// <summary>type = http: how long a check may wait for the service; past it the source is passed over.</summary>
+    [ConfigurationKeyName("request_timeout")]
+    public Duration RequestTimeout { get; set; } = Duration.FromSeconds(30);
+
+    /// <summary>type = http: connections kept open to the service.</summary>
+    [ConfigurationKeyName("pool_size")]
+    public int PoolSize { get; set; } = 8;
 }

@@ -143,12 +143,23 @@ public static partial class BrokerOptionsValidator
                 ValidatePostgres(source.Server, source.Database, at, errors);
             else if (source.Type == AuthorizationSourceType.BuiltInDatabase)
                 Range(errors, $"{at}.max_rules", source.MaxRules, 1, 10_000);
-            else if (source.Type != AuthorizationSourceType.File)
-                errors.Add(new($"{at}.type", $"{OptionValues.Format(source.Type)} is not supported yet; file, built_in_database and postgresql are"));
+            else if (source.Type == AuthorizationSourceType.Http)
+                ValidateHttpSource(source, at, errors);
             else if (source.Path.Length == 0)
                 errors.Add(new($"{at}.path", "must name the ACL file"));
             else if (!File.Exists(source.Path))
                 errors.Add(new($"{at}.path", $"no such file: \"{source.Path}\""));
         }
+    }
+
+    private static void ValidateHttpSource(AuthorizationSourceOptions source, string at, List<ConfigurationError> errors)
+    {
+        if (!IsHttpUrl(source.Url))
+            errors.Add(new($"{at}.url", $"must be an http or https URL, got \"{source.Url}\""));
+        if (source.Method is not ("" or "post" or "get"))
+            errors.Add(new($"{at}.method", $"must be post or get, got \"{source.Method}\""));
+        if (source.RequestTimeout.Value <= TimeSpan.Zero)
+            errors.Add(new($"{at}.request_timeout", "must be above 0"));
+        Range(errors, $"{at}.pool_size", source.PoolSize, 1, 1024);
     }
 }

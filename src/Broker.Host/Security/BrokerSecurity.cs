@@ -5,6 +5,7 @@ using Broker.Core.Security.Authentication.Jwt;
 using Broker.Core.Security.Authentication.Ldap;
 using Broker.Core.Security.Authentication.Postgres;
 using Broker.Core.Security.Authentication.Scram;
+using Broker.Core.Security.Authorization.Http;
 using Broker.Core.Security.Authorization.Postgres;
 using Broker.Core.Security.Authorization;
 using Broker.Core.Security.Authorization.BuiltIn;
@@ -190,9 +191,9 @@ public static partial class BrokerSecurity
         }
     }
 
-    private static List<IAuthorizationSource> Sources(AuthorizationSourceOptions[] entries, SecurityStore store)
+    private static List<IAsyncAuthorizationSource> Sources(AuthorizationSourceOptions[] entries, SecurityStore store)
     {
-        var sources = new List<IAuthorizationSource>();
+        var sources = new List<IAsyncAuthorizationSource>();
         for (var i = 0; i < entries.Length; i++)
         {
             if (!entries[i].Enable)
@@ -206,12 +207,15 @@ public static partial class BrokerSecurity
                 {
                     AuthorizationSourceType.Postgresql => new PostgresAuthorizationSource(entries[i].ToPostgresSettings()),
                     AuthorizationSourceType.BuiltInDatabase => BuiltInAcl(entries[i].MaxRules, store),
+                    AuthorizationSourceType.Http => new HttpAuthorizationSource(entries[i].ToHttpSettings()),
                     _ => AclFile.Load(entries[i].Path),
                 });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or AclParseException or ArgumentException)
             {
-                throw new SecurityConfigurationException($"authorization.sources.{i}.path", e.Message, e);
+                // The message names the key of an http or postgresql entry (url: ..., headers: ...).
+                var at = entries[i].Type == AuthorizationSourceType.File ? $"authorization.sources.{i}.path" : $"authorization.sources.{i}";
+                throw new SecurityConfigurationException(at, e.Message, e);
             }
         }
 

@@ -162,7 +162,20 @@ public sealed partial class MqttChannel
         _authorization = _security.Authorizer is { } authorizer && (!authorizer.AllowsEverything || client.Acl is not null)
             ? authorizer.ForClient(client, rules)
             : null;
-        if (open.Request.Will is { } will && Authorize(AclAction.Publish, will.Topic, will.QoS, will.Retain) == AclDecision.Deny)
+        if (open.Request.Will is not { } will)
+        {
+            return Open(client, open, AclDecision.Allow);
+        }
+
+        return Authorize(AclAction.Publish, will.Topic, will.QoS, will.Retain) is { } decision
+            ? Open(client, open, decision)
+            : Suspend(new SuspendedConnect(CheckOf(AclAction.Publish, will.Topic, will.QoS, will.Retain), client, open));
+    }
+
+    /// <summary>The session opens, without the will when the client may not publish it.</summary>
+    private ChannelResult Open(ClientInfo client, OpenSession open, AclDecision will)
+    {
+        if (will == AclDecision.Deny)
         {
             open = open with { Request = open.Request with { Will = null } };
         }

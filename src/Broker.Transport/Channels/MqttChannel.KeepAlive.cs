@@ -9,13 +9,14 @@ public sealed partial class MqttChannel
     /// <summary>
     /// When the connection is to be closed if nothing arrives (Unix milliseconds): the idle timeout after
     /// opening while CONNECT is awaited or its enhanced authentication runs, 1.5 times the keep-alive after the last packet once connected
-    /// [MQTT-3.1.2-24]; null when keep-alive is 0 (off) or the channel is closed.
+    /// [MQTT-3.1.2-24]; null when keep-alive is 0 (off), while a packet waits for its authorization, or once the channel is closed.
     /// </summary>
     public long? KeepAliveDeadlineMs(long lastPacketMs) => State switch
     {
         // An enhanced authentication must end within the same time as the CONNECT had to come in.
         ChannelState.AwaitingConnect or ChannelState.Authenticating => OpenedAtMs + (long)_settings.IdleTimeout.TotalMilliseconds,
-        ChannelState.Connected when KeepAliveSeconds > 0 =>
+        // While a packet waits for its authorization the connection reads nothing: the client is held, not idle.
+        ChannelState.Connected when KeepAliveSeconds > 0 && _suspended is null =>
             lastPacketMs + (long)Math.Ceiling(KeepAliveSeconds * 1000 * _settings.KeepAliveMultiplier),
         _ => null,
     };

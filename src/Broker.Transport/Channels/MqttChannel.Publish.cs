@@ -39,7 +39,19 @@ public sealed partial class MqttChannel
             return limitError;
         }
 
-        var denied = Authorize(AclAction.Publish, topic, publish.QoS, publish.Retain) == AclDecision.Deny;
+        if (Authorize(AclAction.Publish, topic, publish.QoS, publish.Retain) is not { } decision)
+        {
+            // The payload stays a slice of the receive buffer, which the connection keeps while it waits.
+            return Suspend(new SuspendedPublish(CheckOf(AclAction.Publish, topic, publish.QoS, publish.Retain), publish, properties, nowMs));
+        }
+
+        return Publish(publish, topic, properties, nowMs, decision == AclDecision.Deny);
+    }
+
+    /// <summary>The PUBLISH once authorized: to the session, a denied one flagged so.</summary>
+    /// <param name="properties">Without the topic alias.</param>
+    private ChannelResult Publish(PublishPacket publish, string topic, MqttProperties properties, long nowMs, bool denied)
+    {
         if (denied && DisconnectOnDeny)
         {
             return DeniedDisconnect($"PUBLISH to {topic}");

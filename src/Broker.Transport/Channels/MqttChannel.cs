@@ -77,6 +77,7 @@ public sealed partial class MqttChannel
             return ChannelResult.None;
         }
 
+        ThrowIfSuspended();
         if (State == ChannelState.Authenticating)
         {
             return HandleInAuthenticating(packet);
@@ -122,6 +123,7 @@ public sealed partial class MqttChannel
             return ChannelResult.None;
         }
 
+        ThrowIfSuspended();
         var code = error.ReasonCode;
         if (State == ChannelState.Connected)
         {

@@ -163,6 +163,11 @@ public sealed partial class MqttConnection
                 // Reading waits for the step's first answer too: the client's next AUTH must find the exchange it continues.
                 var started = await StartAuthenticationAsync(start).ConfigureAwait(false);
                 return !IsClosing && await CarryOutAsync(started).ConfigureAwait(false);
+            case CheckAuthorization check:
+                // Reading waits for the source, so the client's next packet is handled after this one, as EMQX's channel
+                // process waits for its HTTP call.
+                var authorized = await AuthorizeAsync(check).ConfigureAwait(false);
+                return !IsClosing && await CarryOutAsync(authorized).ConfigureAwait(false);
             case OpenSession open:
                 if (!await OpenSessionAsync(open).ConfigureAwait(false))
                 {
@@ -293,6 +298,41 @@ public sealed partial class MqttConnection
         lock (_channelGate)
         {
             return _channel.Authenticated(authenticate, outcome, rules);
+        }
+    }
+
+    /// <summary>
+    /// Asks the sources a check waits for, then hands the decision to the channel; again while the channel asks for more
+    /// (the next filters of a SUBSCRIBE), in a loop rather than a recursion, since a SUBSCRIBE may hold many.
+    /// </summary>
+    private async ValueTask<ChannelResult> AuthorizeAsync(CheckAuthorization check)
+    {
+        while (true)
+        {
+            var answer = await check.AskAsync(_aborted).ConfigureAwait(false);
+            if (answer.Failure is { } failure)
+            {
+                // Debug, as the other failures of a client's path: a service that is down must not flood the log.
+                _logger.LogDebug("{Connection}: authorization passed over a source for {Action} {Topic}: {Failure}", this, check.Action, check.Topic, failure);
+            }
+
+            // The client may have sent more while the connection did not read: held, not idle [MQTT-3.1.2-24].
+            var nowMs = NowMs();
+            Volatile.Write(ref _lastReceivedMs, nowMs);
+            ChannelResult next;
+            lock (_channelGate)
+            {
+                next = _channel.Authorized(check, answer.Decision);
+            }
+
+            if (next.Command is not CheckAuthorization again)
+            {
+                // The check the channel cancelled while it waited follows the keep-alive again.
+                ScheduleKeepAliveCheck(nowMs);
+                return next;
+            }
+
+            check = again;
         }
     }
 

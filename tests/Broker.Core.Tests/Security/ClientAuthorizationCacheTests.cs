@@ -168,6 +168,6 @@ public sealed class ClientAuthorizationCacheTests
     private ClientAuthorization Create(AuthorizationCacheOptions options) =>
         new Authorizer([_source], AclDecision.Allow, options, _time).ForClient(Client());
 
-    private static AclDecision Publish(ClientAuthorization client, string topic, QualityOfService qos = QualityOfService.AtMostOnce, bool retain = false) =>
+    private static AclDecision? Publish(ClientAuthorization client, string topic, QualityOfService qos = QualityOfService.AtMostOnce, bool retain = false) =>
         client.Authorize(AclAction.Publish, topic, qos, retain);
 }

@@ -64,12 +64,35 @@ public sealed class SecurityOptionsTests : IDisposable
 
         Assert.Empty(result.Errors);
         var http = result.Options.Authentication[0].ToHttpSettings();
-        Assert.Equal((Core.Security.Authentication.Http.HttpAuthMethod.Get, "https://auth.plant.local/mqtt/${clientid}"), (http.Method, http.Url));
+        Assert.Equal((Core.Security.Http.HttpAuthMethod.Get, "https://auth.plant.local/mqtt/${clientid}"), (http.Method, http.Url));
         Assert.Equal("building2", http.Headers!["x-plant"]);
         Assert.Equal("${password}", http.Body!["secret"]);
         var jwt = result.Options.Authentication[1].ToJwtOptions();
         Assert.Equal((Core.Security.Authentication.Jwt.JwtTokenSource.Username, "s3cret", "${clientid}"), (jwt.From, jwt.Secret, jwt.VerifyClaims["sub"]));
         Assert.Contains(EffectiveConfiguration.Lines(result.Options), l => l.Contains("headers = {\"x-plant\" = \"building2\"}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_http_authorization_source_binds_its_request_and_takes_emqx_defaults()
+    {
+        var result = _files.Load("""
+            authorization.sources = [
+              { type = http, method = get, url = "http://authz.plant.local/acl/${clientid}",
+                headers { "X-Plant" = "building2" }, body { topic = "${topic}", action = "${action}" }, request_timeout = 2s, pool_size = 4 }
+            ]
+            """);
+        var defaults = _files.Load("""authorization.sources = [{ type = http, url = "http://authz.plant.local/acl" }]""");
+
+        Assert.Empty(result.Errors);
+        var http = result.Options.Authorization.Sources[0].ToHttpSettings();
+        Assert.Equal((Core.Security.Http.HttpAuthMethod.Get, "http://authz.plant.local/acl/${clientid}"), (http.Method, http.Url));
+        Assert.Equal(("building2", "${topic}"), (http.Headers!["X-Plant"], http.Body!["topic"]));
+        Assert.Equal((TimeSpan.FromSeconds(2), 4), (http.RequestTimeout, http.PoolSize));
+        Assert.Empty(defaults.Errors);
+        var plain = defaults.Options.Authorization.Sources[0].ToHttpSettings();
+        Assert.Equal((Core.Security.Http.HttpAuthMethod.Post, TimeSpan.FromSeconds(30), 8), (plain.Method, plain.RequestTimeout, plain.PoolSize));
+        Assert.Null(plain.Headers);
+        Assert.Empty(plain.Body!);
     }
 
     [Fact]
@@ -118,7 +141,10 @@ public sealed class SecurityOptionsTests : IDisposable
     [InlineData("authentication = built_in_database", "authentication: expected a list of sections")]
     [InlineData("authorization.sources = [{ type = built_in_database }, { type = built_in_database }]", "authorization.sources.1.type: built_in_database is in the sources already")]
     [InlineData("authorization.sources = [{ type = built_in_database, max_rules = 0 }]", "authorization.sources.0.max_rules")]
-    [InlineData("authorization.sources = [{ type = http }]", "authorization.sources.0.type: http is not supported yet; file, built_in_database and postgresql are")]
+    [InlineData("authorization.sources = [{ type = http }]", "authorization.sources.0.url: must be an http or https URL")]
+    [InlineData("authorization.sources = [{ type = http, url = \"http://authz.local/\", method = put }]", "authorization.sources.0.method: must be post or get")]
+    [InlineData("authorization.sources = [{ type = http, url = \"http://authz.local/\", request_timeout = 0s }]", "authorization.sources.0.request_timeout: must be above 0")]
+    [InlineData("authorization.sources = [{ type = http, url = \"http://authz.local/\", pool_size = 0 }]", "authorization.sources.0.pool_size: must be between 1 and 1024")]
     [InlineData("authorization.sources = [{ type = file }]", "authorization.sources.0.path: must name the ACL file")]
     [InlineData("authorization.cache.max_size = 0", "authorization.cache.max_size: must be between 1 and 1000000")]
     public void A_wrong_entry_is_an_error_that_names_it(string conf, string error) =>

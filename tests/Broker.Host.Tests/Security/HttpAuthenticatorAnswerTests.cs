@@ -1,4 +1,5 @@
 using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Http;
 using Broker.Core.Security.Authentication;
 using Broker.Tests;
 using static Broker.Host.Tests.Security.HttpAuthClients;
@@ -68,7 +69,7 @@ public sealed class HttpAuthenticatorAnswerTests : IClassFixture<AuthService>
     [Fact]
     public async Task An_acl_that_does_not_read_fails_the_answer_rather_than_granting_more_than_the_service_meant()
     {
-        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(() => AnswerFor(AuthService.Answer(200, """{"result": "allow", "acl": [{"permission": "maybe"}]}""")));
+        var failure = await Assert.ThrowsAsync<HttpServiceException>(() => AnswerFor(AuthService.Answer(200, """{"result": "allow", "acl": [{"permission": "maybe"}]}""")));
         Assert.Contains("acl", failure.Message, StringComparison.Ordinal);
     }
 
@@ -85,7 +86,7 @@ public sealed class HttpAuthenticatorAnswerTests : IClassFixture<AuthService>
     [InlineData(200, "allow", "text/plain", "content type text/plain")]
     public async Task Any_other_answer_is_the_service_failing(int status, string? body, string contentType, string reason)
     {
-        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(async () => await AnswerFor(AuthService.Answer(status, body, contentType)));
+        var failure = await Assert.ThrowsAsync<HttpServiceException>(async () => await AnswerFor(AuthService.Answer(status, body, contentType)));
         Assert.Contains(reason, failure.Message, StringComparison.Ordinal);
         Assert.StartsWith($"POST {_service.Url("/auth")}: ", failure.Message, StringComparison.Ordinal);
     }

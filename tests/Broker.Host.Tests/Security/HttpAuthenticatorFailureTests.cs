@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Http;
 using Broker.Core.Security.Authentication;
 using Broker.Tests;
 using static Broker.Host.Tests.Security.HttpAuthClients;
@@ -61,7 +62,7 @@ public sealed class HttpAuthenticatorFailureTests : IClassFixture<AuthService>
         var url = $"http://127.0.0.1:{UnassignedPorts.Next()}/auth?p=${{password}}";
         using var authenticator = new HttpAuthenticator(new HttpAuthenticatorSettings { Url = url, Method = HttpAuthMethod.Get });
 
-        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(async () => await authenticator.AuthenticateAsync(Connect("alice", "hunter2"), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<HttpServiceException>(async () => await authenticator.AuthenticateAsync(Connect("alice", "hunter2"), CancellationToken.None));
         Assert.StartsWith($"GET {url[..url.IndexOf('?', StringComparison.Ordinal)]}: ", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", failure.Message, StringComparison.Ordinal);
 

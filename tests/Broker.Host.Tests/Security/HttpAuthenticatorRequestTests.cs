@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text;
 using Broker.Core.Security.Authentication.Http;
+using Broker.Core.Security.Http;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security;
 using Broker.Tests;
@@ -154,7 +155,7 @@ public sealed class HttpAuthenticatorRequestTests : IClassFixture<AuthService>
         };
         using var authenticator = new HttpAuthenticator(settings);
 
-        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(async () => await authenticator.AuthenticateAsync(Connect(username, "pw"), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<HttpServiceException>(async () => await authenticator.AuthenticateAsync(Connect(username, "pw"), CancellationToken.None));
 
         Assert.Contains("header x-user", failure.Message, StringComparison.Ordinal);
         Assert.Empty(_service.Received);
@@ -167,7 +168,7 @@ public sealed class HttpAuthenticatorRequestTests : IClassFixture<AuthService>
     {
         using var authenticator = new HttpAuthenticator(new HttpAuthenticatorSettings { Url = _service.Url("/users/${username}/auth") });
 
-        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(async () => await authenticator.AuthenticateAsync(Connect(username, "pw"), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<HttpServiceException>(async () => await authenticator.AuthenticateAsync(Connect(username, "pw"), CancellationToken.None));
 
         Assert.Contains("dot segment", failure.Message, StringComparison.Ordinal);
         Assert.Empty(_service.Received);
@@ -182,7 +183,7 @@ public sealed class HttpAuthenticatorRequestTests : IClassFixture<AuthService>
         Assert.Equal("/auth?username=alice&password=%FF%00A", received.Target);
 
         using var post = new HttpAuthenticator(new HttpAuthenticatorSettings { Url = _service.Url("/auth") });
-        var failure = await Assert.ThrowsAsync<HttpAuthenticationException>(async () => await post.AuthenticateAsync(Connect("alice", password), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<HttpServiceException>(async () => await post.AuthenticateAsync(Connect("alice", password), CancellationToken.None));
         Assert.Contains("not UTF-8", failure.Message, StringComparison.Ordinal);
         Assert.Single(_service.Received);
     }

@@ -5,16 +5,17 @@ namespace Broker.Core.Security.Authorization;
 /// <summary>
 /// EMQX's <c>authorization</c>: the sources asked in order, the first that allows or denies deciding, and
 /// <see cref="NoMatch"/> when none does. Shared by every connection; each gets a <see cref="ClientAuthorization"/>
-/// with its own cache from <see cref="ForClient"/>.
+/// with its own cache from <see cref="ForClient"/>. Sources that answer at once (<see cref="IAuthorizationSource"/>)
+/// are asked on the read path; one that needs I/O (<see cref="IAsyncAuthorizationSource"/>) is waited for.
 /// </summary>
 public sealed class Authorizer : IDisposable
 {
-    private readonly IAuthorizationSource[] _sources;
+    private readonly IAsyncAuthorizationSource[] _sources;
     private readonly AuthorizationCacheOptions _cache;
     private readonly TimeProvider _time;
 
     /// <param name="noMatch"><c>authorization.no_match</c>: Allow or Deny.</param>
-    public Authorizer(IEnumerable<IAuthorizationSource> sources, AclDecision noMatch, AuthorizationCacheOptions cache, TimeProvider time)
+    public Authorizer(IEnumerable<IAsyncAuthorizationSource> sources, AclDecision noMatch, AuthorizationCacheOptions cache, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(cache);
@@ -68,7 +69,7 @@ public sealed class Authorizer : IDisposable
             return new ClientRules(_sources, []);
         }
 
-        var sources = new IAuthorizationSource[_sources.Length];
+        var sources = new IAsyncAuthorizationSource[_sources.Length];
         var failures = new List<string>();
         for (var i = 0; i < _sources.Length; i++)
         {
@@ -93,19 +94,19 @@ public sealed class Authorizer : IDisposable
     }
 
     /// <summary>The decision without a cache: Allow or Deny, never NoMatch. A superuser is allowed everything.</summary>
-    public AclDecision Check(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain) =>
-        Check(client, _sources, action, topic, qos, retain);
+    public async ValueTask<AclDecision> CheckAsync(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain, CancellationToken cancellationToken) =>
+        (await DecideAsync(client, _sources, action, topic, qos, retain, cancellationToken).ConfigureAwait(false)).Decision;
 
-    /// <param name="sources">The sources, or their views for this client (<see cref="IAuthorizationSource.For"/>).</param>
-    internal AclDecision Check(ClientInfo client, IAuthorizationSource[] sources, AclAction action, string topic, QualityOfService qos, bool retain)
+    /// <summary>
+    /// The decision of the sources that answer at once, in order: Allow or Deny when one of them (or the rules the client
+    /// brought, or being a superuser) decides; NoMatch when none does, for the caller to apply <see cref="NoMatch"/>
+    /// or to ask the sources after them.
+    /// </summary>
+    /// <param name="sources">The sources before the first that needs I/O, as this client sees them (<see cref="IAuthorizationSource.For"/>).</param>
+    internal static AclDecision Decide(ClientInfo client, IAuthorizationSource[] sources, AclAction action, string topic, QualityOfService qos, bool retain)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        if (client.IsSuperuser)
-        {
-            return AclDecision.Allow;
-        }
-
-        if (client.Acl?.Check(client, action, topic, qos, retain) is { } own && own != AclDecision.NoMatch)
+        var own = Own(client, action, topic, qos, retain);
+        if (own != AclDecision.NoMatch)
         {
             return own;
         }
@@ -119,8 +120,50 @@ public sealed class Authorizer : IDisposable
             }
         }
 
-        return NoMatch;
+        return AclDecision.NoMatch;
     }
+
+    /// <summary>
+    /// Every source in order, waiting for those that need I/O: Allow or Deny, never NoMatch. A source that fails is passed
+    /// over (EMQX's <c>ignore</c>) and named in <see cref="AuthorizationAnswer.Failure"/>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    internal async ValueTask<AuthorizationAnswer> DecideAsync(
+        ClientInfo client, IAsyncAuthorizationSource[] sources, AclAction action, string topic, QualityOfService qos, bool retain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var own = Own(client, action, topic, qos, retain);
+        if (own != AclDecision.NoMatch)
+        {
+            return new AuthorizationAnswer(own, null);
+        }
+
+        string? failure = null;
+        foreach (var source in sources)
+        {
+            AclDecision decision;
+            try
+            {
+                decision = await source.CheckAsync(client, action, topic, qos, retain, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = failure is null ? FailureMessage.Of(e) : $"{failure}; {FailureMessage.Of(e)}";
+                continue;
+            }
+
+            if (decision != AclDecision.NoMatch)
+            {
+                return new AuthorizationAnswer(decision, failure);
+            }
+        }
+
+        return new AuthorizationAnswer(NoMatch, failure);
+    }
+
+    /// <summary>What the client's standing decides before any source: a superuser everything, its own rules (a JWT's acl claim) what they name.</summary>
+    private static AclDecision Own(ClientInfo client, AclAction action, string topic, QualityOfService qos, bool retain) =>
+        client.IsSuperuser ? AclDecision.Allow : client.Acl?.Check(client, action, topic, qos, retain) ?? AclDecision.NoMatch;
 
     /// <summary>For a connection once its client is authenticated; the cache lives and dies with it.</summary>
     /// <param name="rules">What <see cref="LoadRulesAsync"/> fetched for this client; without them, a source that keeps
@@ -132,6 +175,6 @@ public sealed class Authorizer : IDisposable
         // Rules for other clients are left out once, here: a file of a thousand rules for a thousand devices costs
         // each device's PUBLISH its own few, cached or not (as mosquitto does with its ACL).
         var sources = rules?.Sources ?? _sources;
-        return new ClientAuthorization(this, client, [.. sources.Select(source => source.For(client))], cache);
+        return new ClientAuthorization(this, client, [.. sources.Select(source => source is IAuthorizationSource immediate ? immediate.For(client) : source)], cache);
     }
 }

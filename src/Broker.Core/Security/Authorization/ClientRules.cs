@@ -7,13 +7,13 @@ namespace Broker.Core.Security.Authorization;
 /// </summary>
 public sealed class ClientRules
 {
-    internal ClientRules(IAuthorizationSource[] sources, IReadOnlyList<string> failures)
+    internal ClientRules(IAsyncAuthorizationSource[] sources, IReadOnlyList<string> failures)
     {
         Sources = sources;
         Failures = failures;
     }
 
-    internal IAuthorizationSource[] Sources { get; }
+    internal IAsyncAuthorizationSource[] Sources { get; }
 
     /// <summary>Which sources could not fetch the client's rules, and why, for the log: each denies everything.</summary>
     public IReadOnlyList<string> Failures { get; }

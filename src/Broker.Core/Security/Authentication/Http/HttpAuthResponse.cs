@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using Broker.Core.Security.Http;
 
 namespace Broker.Core.Security.Authentication.Http;
 
@@ -12,7 +12,7 @@ namespace Broker.Core.Security.Authentication.Http;
 /// </summary>
 internal static class HttpAuthResponse
 {
-    /// <exception cref="HttpAuthenticationException">The answer is none of allow, deny or ignore.</exception>
+    /// <exception cref="HttpServiceException">The answer is none of allow, deny or ignore.</exception>
     public static AuthenticationResult Interpret(HttpStatusCode status, string? mediaType, ReadOnlySpan<byte> body)
     {
         switch (status)
@@ -22,14 +22,14 @@ internal static class HttpAuthResponse
             case HttpStatusCode.OK:
                 break;
             default:
-                throw new HttpAuthenticationException($"status {(int)status}");
+                throw new HttpServiceException($"status {(int)status}");
         }
 
         var fields = mediaType?.ToLowerInvariant() switch
         {
-            "application/json" => JsonFields(body),
-            "application/x-www-form-urlencoded" => FormFields(body),
-            _ => throw new HttpAuthenticationException($"status 200 with content type {mediaType ?? "(none)"}, not JSON or a form"),
+            HttpAnswerFields.Json => HttpAnswerFields.FromJson(body),
+            HttpAnswerFields.Form => HttpAnswerFields.FromForm(body),
+            _ => throw new HttpServiceException($"status 200 with content type {mediaType ?? "(none)"}, not JSON or a form"),
         };
 
         return fields.GetValueOrDefault("result", "ignore") switch
@@ -37,7 +37,7 @@ internal static class HttpAuthResponse
             "allow" => AuthenticationResult.Allow(IsTrue(fields.GetValueOrDefault("is_superuser")), Acl(fields)),
             "deny" => AuthenticationResult.Deny("the service denied it"),
             "ignore" => AuthenticationResult.Ignore("the service ignored it"),
-            var other => throw new HttpAuthenticationException($"result {other ?? "(not a string)"}: allow, deny or ignore expected"),
+            var other => throw new HttpServiceException($"result {other ?? "(not a string)"}: allow, deny or ignore expected"),
         };
     }
 
@@ -60,56 +60,8 @@ internal static class HttpAuthResponse
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
-            throw new HttpAuthenticationException($"the acl of the answer does not read: {e.Message}");
+            throw new HttpServiceException($"the acl of the answer does not read: {e.Message}");
         }
-    }
-
-    /// <summary>The object's members: strings as they are, other JSON values as their JSON text (null for null).</summary>
-    private static Dictionary<string, string?> JsonFields(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new HttpAuthenticationException($"the JSON body is {document.RootElement.ValueKind}, not an object");
-            }
-
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var member in document.RootElement.EnumerateObject())
-            {
-                fields[member.Name] = member.Value.ValueKind switch
-                {
-                    JsonValueKind.String => member.Value.GetString(),
-                    JsonValueKind.Null => null,
-                    _ => member.Value.GetRawText(),
-                };
-            }
-
-            // A result that is not a string is no verdict, whatever its text.
-            if (document.RootElement.TryGetProperty("result", out var result) && result.ValueKind != JsonValueKind.String)
-            {
-                fields["result"] = null;
-            }
-
-            return fields;
-        }
-        catch (JsonException e)
-        {
-            throw new HttpAuthenticationException($"invalid JSON body: {e.Message}");
-        }
-    }
-
-    private static Dictionary<string, string?> FormFields(ReadOnlySpan<byte> body)
-    {
-        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (key, value) in UrlEncoding.ParseQuery(Encoding.UTF8.GetString(body)))
-        {
-            fields[key] = value;
-        }
-
-        return fields;
     }
 
     /// <summary>EMQX's <c>to_bool</c>: true, "true", or an integer (or its text) of at least 1.</summary>

@@ -1,25 +1,28 @@
 using System.Text;
 
-namespace Broker.Core.Security.Authentication.Http;
+namespace Broker.Core.Security.Http;
 
 /// <summary>
-/// A string with <c>${...}</c> placeholders (EMQX's <c>emqx_template</c>): literal text and values taken from a
-/// CONNECT. How a value is written (percent-encoded, JSON-escaped, as a header) is the caller's choice: the template
-/// hands out its parts. A name EMQX does not know stays as written, as in EMQX; <c>${$}</c> is a literal <c>$</c>.
+/// A string with <c>${...}</c> placeholders (EMQX's <c>emqx_template</c>): literal text and values taken from the
+/// request being decided. How a value is written (percent-encoded, JSON-escaped, as a header) is the caller's choice:
+/// the template hands out its parts. A name the caller does not fill stays as written, as in EMQX
+/// (<c>emqx_auth_template</c> renders a disallowed placeholder as is); <c>${$}</c> is a literal <c>$</c>.
 /// </summary>
 internal sealed class HttpTemplate
 {
-    /// <summary>Names EMQX fills for an authenticator that this broker has no value for: refused, not sent empty.</summary>
+    /// <summary>Names EMQX fills that this broker has no value for: refused, not sent empty.</summary>
     private static readonly string[] Unsupported = ["peerport", "cert_pem", "zone", "listener", "proto_name", "mountpoint"];
 
     private HttpTemplate(IReadOnlyList<Part> parts) => Parts = parts;
 
     public IReadOnlyList<Part> Parts { get; }
 
+    /// <param name="placeholders">The names the caller fills (an authenticator's, an authorization source's).</param>
     /// <exception cref="ArgumentException">The template names a value this broker cannot fill.</exception>
-    public static HttpTemplate Parse(string text)
+    public static HttpTemplate Parse(string text, IReadOnlyCollection<string> placeholders)
     {
         ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(placeholders);
         var parts = new List<Part>();
         var literal = new StringBuilder();
         var at = 0;
@@ -39,7 +42,7 @@ internal sealed class HttpTemplate
             {
                 literal.Append('$');
             }
-            else if (CredentialPlaceholders.Named(name) is { } placeholder)
+            else if (placeholders.Contains(name))
             {
                 if (literal.Length > 0)
                 {
@@ -47,7 +50,7 @@ internal sealed class HttpTemplate
                     literal.Clear();
                 }
 
-                parts.Add(new Part(null, placeholder));
+                parts.Add(new Part(null, name));
             }
             else if (Unsupported.Contains(name) || name.StartsWith("client_attrs.", StringComparison.Ordinal))
             {
@@ -69,30 +72,30 @@ internal sealed class HttpTemplate
         return new HttpTemplate(parts);
     }
 
-    /// <summary>The text with every value as UTF-8 (the password as its bytes, whatever they are).</summary>
-    public byte[] RenderBytes(HttpTemplateValues values)
+    /// <summary>The text with every value as its bytes (a password as the client sent it, whatever they are).</summary>
+    public byte[] RenderBytes(IHttpTemplateValues values)
     {
         var buffer = new List<byte>();
         foreach (var part in Parts)
         {
-            buffer.AddRange(part.Literal is { } literal ? Encoding.UTF8.GetBytes(literal) : values.Bytes(part.Placeholder!.Value));
+            buffer.AddRange(part.Literal is { } literal ? Encoding.UTF8.GetBytes(literal) : values.Bytes(part.Placeholder!));
         }
 
         return [.. buffer];
     }
 
-    /// <exception cref="HttpAuthenticationException">The password is not UTF-8, so it cannot be text (JSON, a header).</exception>
-    public string RenderText(HttpTemplateValues values)
+    /// <exception cref="HttpServiceException">A value is not text (a password that is not UTF-8), so it cannot be JSON or a header.</exception>
+    public string RenderText(IHttpTemplateValues values)
     {
         var text = new StringBuilder();
         foreach (var part in Parts)
         {
-            text.Append(part.Literal ?? values.Text(part.Placeholder!.Value));
+            text.Append(part.Literal ?? values.Text(part.Placeholder!));
         }
 
         return text.ToString();
     }
 
-    /// <summary>Literal text, or a placeholder.</summary>
-    internal readonly record struct Part(string? Literal, CredentialPlaceholder? Placeholder);
+    /// <summary>Literal text, or the name of a placeholder.</summary>
+    internal readonly record struct Part(string? Literal, string? Placeholder);
 }

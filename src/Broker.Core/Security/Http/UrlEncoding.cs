@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Broker.Core.Security.Authentication.Http;
+namespace Broker.Core.Security.Http;
 
 /// <summary>
 /// Percent-encoding (RFC 3986) for values put in a URL path, a query string or a form body: everything but the

@@ -3,11 +3,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace Broker.Core.Security.Authentication.Http;
+namespace Broker.Core.Security.Http;
 
 /// <summary>
-/// The request the settings describe, parsed once and rendered for each CONNECT as EMQX's
-/// <c>emqx_auth_http_utils:generate_request/2</c> does: values percent-encoded in the path, the query and a form
+/// The request the settings describe, parsed once and rendered for each CONNECT (an authenticator) or each check (an
+/// authorization source) as EMQX's <c>emqx_auth_http_utils:generate_request/2</c> does: values percent-encoded in the path, the query and a form
 /// body, JSON-escaped in a JSON body, and refused in a header when they hold a line break (no header injection).
 /// </summary>
 internal sealed class HttpRequestTemplate
@@ -24,30 +24,33 @@ internal sealed class HttpRequestTemplate
     private readonly MediaTypeHeaderValue? _contentType;
     private readonly string _describe;
 
+    /// <param name="defaultBody">The fields sent when the settings give no body.</param>
+    /// <param name="placeholders">The names the caller fills; any other stays as written.</param>
     /// <exception cref="ArgumentException">The settings describe no valid request.</exception>
-    public HttpRequestTemplate(HttpAuthenticatorSettings settings)
+    public HttpRequestTemplate(HttpServiceSettings settings, IReadOnlyDictionary<string, string> defaultBody, IReadOnlyCollection<string> placeholders)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(defaultBody);
+        ArgumentNullException.ThrowIfNull(placeholders);
         _method = settings.Method == HttpAuthMethod.Get ? HttpMethod.Get : HttpMethod.Post;
         (_origin, var path, var query) = SplitUrl(settings.Url);
-        _path = HttpTemplate.Parse(path);
+        _path = HttpTemplate.Parse(path, placeholders);
         _describe = $"{_method} {_origin}{path}";
-        _query = [.. UrlEncoding.ParseQuery(query).Select(field => Field(field.Key, field.Value))];
-        _body = [.. (settings.Body ?? HttpAuthenticatorSettings.DefaultBody).Select(field => Field(field.Key, field.Value))];
-        var headers = (settings.Headers ?? HttpAuthenticatorSettings.DefaultHeaders)
+        _query = [.. UrlEncoding.ParseQuery(query).Select(field => Field(field.Key, field.Value, placeholders))];
+        _body = [.. (settings.Body ?? defaultBody).Select(field => Field(field.Key, field.Value, placeholders))];
+        var headers = (settings.Headers ?? HttpServiceSettings.DefaultHeaders)
             .ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value, StringComparer.Ordinal);
         _contentType = ContentTypeOf(settings.Method, headers);
         headers.Remove("content-type");
-        _headers = [.. headers.Select(header => Header(header.Key, header.Value))];
+        _headers = [.. headers.Select(header => Header(header.Key, header.Value, placeholders))];
     }
 
     /// <summary>The URL as configured, for messages: the rendered one may carry the password.</summary>
     public string Describe => _describe;
 
-    /// <exception cref="HttpAuthenticationException">A value cannot be put where the template puts it.</exception>
-    public HttpRequestMessage Create(Credentials credentials)
+    /// <exception cref="HttpServiceException">A value cannot be put where the template puts it.</exception>
+    public HttpRequestMessage Create(IHttpTemplateValues values)
     {
-        var values = new HttpTemplateValues(credentials);
         var fields = _query.Select(field => Render(field, values));
         if (_method == HttpMethod.Get)
         {
@@ -76,7 +79,7 @@ internal sealed class HttpRequestTemplate
         return request;
     }
 
-    private ByteArrayContent RenderBody(HttpTemplateValues values)
+    private ByteArrayContent RenderBody(IHttpTemplateValues values)
     {
         byte[] bytes;
         if (_contentType!.MediaType == Json)
@@ -105,7 +108,7 @@ internal sealed class HttpRequestTemplate
         return content;
     }
 
-    private string RenderPath(HttpTemplateValues values)
+    private string RenderPath(IHttpTemplateValues values)
     {
         var path = new StringBuilder();
         foreach (var part in _path.Parts)
@@ -116,7 +119,7 @@ internal sealed class HttpRequestTemplate
             }
             else
             {
-                UrlEncoding.AppendEncoded(path, values.Bytes(part.Placeholder!.Value));
+                UrlEncoding.AppendEncoded(path, values.Bytes(part.Placeholder!));
             }
         }
 
@@ -125,34 +128,35 @@ internal sealed class HttpRequestTemplate
         var rendered = path.ToString();
         if (rendered.Split('/').Any(segment => Uri.UnescapeDataString(segment) is "." or ".."))
         {
-            throw new HttpAuthenticationException("a value makes a dot segment of the path");
+            throw new HttpServiceException("a value makes a dot segment of the path");
         }
 
         return rendered;
     }
 
-    private static string RenderHeader(string name, HttpTemplate template, HttpTemplateValues values)
+    private static string RenderHeader(string name, HttpTemplate template, IHttpTemplateValues values)
     {
         var value = template.RenderText(values);
         if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
         {
-            throw new HttpAuthenticationException($"header {name}: a value holds a line break or NUL");
+            throw new HttpServiceException($"header {name}: a value holds a line break or NUL");
         }
 
         return value;
     }
 
-    private static KeyValuePair<byte[], byte[]> Render(KeyValuePair<string, HttpTemplate> field, HttpTemplateValues values) =>
+    private static KeyValuePair<byte[], byte[]> Render(KeyValuePair<string, HttpTemplate> field, IHttpTemplateValues values) =>
         new(UrlEncoding.Utf8(field.Key), field.Value.RenderBytes(values));
 
-    private static KeyValuePair<string, HttpTemplate> Field(string name, string template) => new(name, HttpTemplate.Parse(template));
+    private static KeyValuePair<string, HttpTemplate> Field(string name, string template, IReadOnlyCollection<string> placeholders) =>
+        new(name, HttpTemplate.Parse(template, placeholders));
 
-    private static KeyValuePair<string, HttpTemplate> Header(string name, string template)
+    private static KeyValuePair<string, HttpTemplate> Header(string name, string template, IReadOnlyCollection<string> placeholders)
     {
         using var probe = new HttpRequestMessage();
         if (!probe.Headers.TryAddWithoutValidation(name, "x"))
         {
-            throw new ArgumentException($"headers: {name} is not a request header this authenticator can send", nameof(name));
+            throw new ArgumentException($"headers: {name} is not a request header that can be sent", nameof(name));
         }
 
         if (template.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
@@ -160,7 +164,7 @@ internal sealed class HttpRequestTemplate
             throw new ArgumentException($"headers: the value of {name} holds a line break or NUL", nameof(template));
         }
 
-        return new(name, HttpTemplate.Parse(template));
+        return new(name, HttpTemplate.Parse(template, placeholders));
     }
 
     private static MediaTypeHeaderValue? ContentTypeOf(HttpAuthMethod method, Dictionary<string, string> headers)
