@@ -17,7 +17,7 @@ public sealed partial class MqttChannel
     private ClientAuthorization? _authorization;
 
     private AclDecision Authorize(AclAction action, string topic, QualityOfService qos, bool retain) =>
-        _authorization?.Authorize(action, topic, qos, retain) ?? AclDecision.Allow;
+        Counted(_authorization?.Authorize(action, topic, qos, retain) ?? AclDecision.Allow);
 
     private bool DisconnectOnDeny => _security.DisconnectOnDeny;
 
