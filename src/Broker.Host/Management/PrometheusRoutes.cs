@@ -6,10 +6,15 @@ using Prometheus;
 namespace Broker.Host.Management;
 
 /// <summary>
-/// EMQX's <c>GET /api/v5/prometheus/stats</c>: the node's metrics in Prometheus' text exposition format (OpenMetrics
-/// to a scraper that asks for it), written by prometheus-net. Open without credentials, as EMQX's is; not mapped,
-/// so 404, when <c>prometheus.enable = false</c>. A class of its own so that every HTTP listener that serves the API
-/// maps the same route on the node's one registry.
+/// EMQX's <c>GET /api/v5/prometheus/stats</c>: the node's metrics in Prometheus' text exposition format (0.0.4),
+/// written by prometheus-net. Open without credentials, as EMQX's is; not mapped, so 404, when
+/// <c>prometheus.enable = false</c>. A class of its own so that every HTTP listener that serves the API maps the same
+/// route on the node's one registry.
+/// <para>
+/// The text format only, whatever the scraper's Accept asks, as EMQX answers: in OpenMetrics a counter must end in
+/// <c>_total</c>, so prometheus-net types EMQX's counter names (<c>emqx_messages_received</c>) "unknown" there, and
+/// Prometheus, which asks for OpenMetrics first, would lose their type (python3-prometheus-client's parser showed it).
+/// </para>
 /// </summary>
 public static class PrometheusRoutes
 {
@@ -21,7 +26,11 @@ public static class PrometheusRoutes
         ArgumentNullException.ThrowIfNull(app);
         if (metrics is not null)
         {
-            app.MapMetrics(Path, metrics.Registry);
+            app.MapMetrics(settings =>
+            {
+                settings.Registry = metrics.Registry;
+                settings.EnableOpenMetrics = false;
+            }, Path);
         }
     }
 }
