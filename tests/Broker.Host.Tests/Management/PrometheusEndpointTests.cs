@@ -1,5 +1,6 @@
 using System.Net;
 using Broker.Host.Options;
+using Broker.Host.Tests.EndToEnd.Support;
 using Broker.Mqtt;
 using Broker.Mqtt.Packets;
 using Broker.Mqtt.Properties;
@@ -83,7 +84,7 @@ public sealed class PrometheusEndpointTests
 
         Assert.Equal(ReasonCode.BadUserNameOrPassword, (await node.LoginAsync("press-1", "press", "wrong")).ReasonCode);
         Assert.Equal(ReasonCode.NotAuthorized, (await node.LoginAsync("press-1", "nobody", "pw")).ReasonCode);
-        using var client = await Tests.EndToEnd.Support.MqttTestClient.OpenAsync(node.MqttEndPoint, MqttProtocolVersion.V500, receiveBufferSize: null, read: true);
+        using var client = await MqttTestClient.OpenAsync(node.MqttEndPoint, MqttProtocolVersion.V500, receiveBufferSize: null, read: true);
         Assert.Equal(ReasonCode.Success, (await client.SendConnectAsync(new ConnectPacket
         {
             ClientId = "press-2", CleanStart = true, UserName = "press", Password = "pw"u8.ToArray(),
