@@ -12,7 +12,7 @@ The three brokers are processes of their own, started by this script and stopped
 ports, each with its defaults (hocon/broker.conf) except the harness's listener settings. The load is compare.py's
 fan-in (`broker bench pubsub`, the build measured being the generator): 10 publishers flat out, 1 subscriber on
 bench/#, QoS 0 and QoS 1. The brokers take turns in every round, the order rotated each round, so that what else the
-machine does falls on all of them alike. While "on" is measured, a thread of this script scrapes
+machine does falls on all of them alike, and every round starts new broker processes. While "on" is measured, a thread of this script scrapes
 /api/v5/prometheus/stats every --scrape-interval seconds (Prometheus' default is 15 s: once a second is harsher).
 The baseline is the commit before the metrics, taken with `git archive` into a temporary directory and built there.
 """
@@ -20,6 +20,7 @@ The baseline is the commit before the metrics, taken with `git archive` into a t
 import argparse
 import contextlib
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -159,6 +160,24 @@ def measure(b, case_args, args, generator, run_dir, scrape_interval):
     return record
 
 
+def start_and_warm_up(measured, generator, run_dir):
+    """New processes, with empty data directories, every round: one process's luck (where its code and heap landed)
+    moved a broker's CPU a message by up to a tenth against another process of the same build, so each round's
+    processes are new. Warm-up, not recorded: JIT and the first connections; the scraped broker is scraped 20 times
+    a second meanwhile, so that the scrape's code is compiled before it is measured (a one-time cost, not a steady one)."""
+    for b, _ in measured:
+        b.start(run_dir)
+    for b, _ in measured:
+        b.wait_ready()
+    for b, interval in measured:
+        with Scraper(b.management, 0.05) if interval else contextlib.nullcontext():
+            for _, case_args in CASES:
+                run_generator(generator + ["bench"] + case_args + ["--host", "127.0.0.1", "--port", str(b.port),
+                                                                  "--duration", "2s", "--drain", "1s"],
+                              run_dir / f"warmup-{b.key}.stderr", 60)
+    time.sleep(3)  # the tiered JIT's background recompilation of what the warm-up ran
+
+
 def scrape_cost(b):
     """The broker's CPU for one scrape, idle (no client) and after the scrape's code was compiled: what a scrape
     costs whatever the load, as CPU time of the broker's process over SCRAPES_MEASURED scrapes in a row."""
@@ -212,21 +231,9 @@ def main():
                     "command": "python3 bench/metrics.py " + " ".join(sys.argv[1:]), "baseline": described,
                     "machine": machine.describe(0),
                     "brokers": {b.key: {"argv": b.argv, "measured": b.measured} for b, _ in measured}}]
-        try:
-            for b, _ in measured:
-                b.start(run_dir)
-            for b, _ in measured:
-                b.wait_ready()
-            # Warm-up, not recorded: JIT and the first connections; the scraped broker is scraped 20 times a second
-            # meanwhile, so that the scrape's code is compiled before it is measured (a one-time cost, not a steady one).
-            for b, interval in measured:
-                with Scraper(b.management, 0.05) if interval else contextlib.nullcontext():
-                    for _, case_args in CASES:
-                        run_generator(generator + ["bench"] + case_args + ["--host", "127.0.0.1", "--port", str(b.port),
-                                                                          "--duration", "2s", "--drain", "1s"],
-                                      run_dir / f"warmup-{b.key}.stderr", 60)
-            time.sleep(3)  # the tiered JIT's background recompilation of what the warm-up ran
-            for r in range(args.rounds):
+        for r in range(args.rounds):
+            try:
+                start_and_warm_up(measured, generator, run_dir)
                 order = measured[r % len(measured):] + measured[:r % len(measured)]
                 for label, case_args in CASES:
                     for b, interval in order:
@@ -236,12 +243,14 @@ def main():
                         print(f"round {r + 1}, {label}, {b.label}: {rate(record) or 0:,.0f} msg/s, "
                               f"{cpu_us_per_message(record) or 0:.2f} us CPU a message"
                               + (f", {record['scrapes']} scrapes" if "scrapes" in record else ""))
-            sample, scrape_cpu_ms = scrape_cost(measured[0][0])
-            records.append({"type": "scrape_cost", "broker": "on", "scrapes": SCRAPES_MEASURED, "cpu_ms_per_scrape": scrape_cpu_ms,
-                            "bytes": len(sample)})
-        finally:
-            for b, _ in measured:
-                b.stop()
+                if r == args.rounds - 1:
+                    sample, scrape_cpu_ms = scrape_cost(measured[0][0])
+                    records.append({"type": "scrape_cost", "broker": "on", "scrapes": SCRAPES_MEASURED,
+                                    "cpu_ms_per_scrape": scrape_cpu_ms, "bytes": len(sample)})
+            finally:
+                for b, _ in measured:
+                    b.stop()
+                    shutil.rmtree(run_dir / b.subdir, ignore_errors=True)
     with open("/proc/loadavg") as f:
         records.append({"type": "end", "load_average_at_end": " ".join(f.read().split()[:3])})
     jsonl = cluster_nodes.save_records(REPO, "metrics", run_id, records, args.quick)
@@ -277,7 +286,7 @@ def report(records, args, jsonl):
         "",
         f"Fan-in as compare.py's scenarios 1 and 2 (MQTT 3.1.1, 10 publishers flat out on bench/0..9, 1 subscriber on "
         f"bench/#, 64-byte payloads), {seconds(args):g} s a case, broker and round, {args.rounds} rounds, the brokers' "
-        f"order rotated each round. Three brokers: this build with the metrics on and /api/v5/prometheus/stats scraped "
+        f"order rotated each round, each round with new broker processes (warmed up first). Three brokers: this build with the metrics on and /api/v5/prometheus/stats scraped "
         f"every {args.scrape_interval:g} s during its runs (and 20 times a second during its warm-up, so that the scrape's "
         f"code was compiled before); this build with `prometheus.enable = false`; and the build "
         f"before the metrics ({run['baseline']}), whose connections did not count bytes and security decisions. "
