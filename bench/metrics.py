@@ -5,8 +5,8 @@ build before the metrics were added (whose connections did not count their bytes
 figures into docs/PERFORMANCE.md between the metrics markers and the raw JSON lines into
 bench/results/metrics-<date>.jsonl.
 
-    python3 bench/metrics.py                   # about 10 minutes, the baseline's build included
-    python3 bench/metrics.py --quick --no-doc  # smoke run, about 2 minutes: figures printed only
+    python3 bench/metrics.py                   # about 15 minutes, the baseline's build included
+    python3 bench/metrics.py --quick --no-doc  # smoke run, about 4 minutes: figures printed only
 
 The three brokers are processes of their own, started by this script and stopped by their pids, on loopback and free
 ports, each with its defaults (hocon/broker.conf) except the harness's listener settings. The load is compare.py's
