@@ -8,6 +8,7 @@ using Broker.Core.Routing;
 using Broker.Core.Sessions;
 using Broker.Core.Sessions.Journal;
 using Broker.Host.Listeners;
+using Broker.Host.Metrics;
 using Broker.Host.Options;
 using Broker.Host.Security;
 using Broker.Host.Persistence;
@@ -90,6 +91,8 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             context.Security.Authorizer?.Dispose();
             return Task.CompletedTask;
         });
+        // Last: it reads the parts above.
+        Prometheus = options.Prometheus.Enable ? new PrometheusMetrics(this) : null;
     }
 
     /// <summary>Serves each accepted connection.</summary>
@@ -102,6 +105,13 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     /// <summary>The storage of sessions and retained messages (memory only with durability <c>none</c>); the runtime owns it.</summary>
     public BrokerPersistence Persistence { get; }
+
+    /// <summary>The node's metrics for Prometheus to scrape (<see cref="Management.PrometheusRoutes"/>); null when <c>prometheus.enable = false</c>.</summary>
+    public PrometheusMetrics? Prometheus { get; }
+
+    internal RouteTable Routes => _routes;
+
+    internal RetainedStore Retained => _retainer.Messages;
 
     /// <summary>
     /// Opens the storage that <c>persistence</c> configures (failing with <see cref="StorageUnavailableException"/>

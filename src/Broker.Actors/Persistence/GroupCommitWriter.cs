@@ -30,6 +30,10 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
     private long _writes;
     private long _events;
     private long _failedCommits;
+    private long _commitTicks;
+
+    // Writes in the queue: the channel of a single reader cannot count them.
+    private int _queued;
 
     /// <param name="commit">Stores the writes in one transaction; throws if nothing was committed.</param>
     /// <param name="itemsOf">How many items (events, rows) a write holds, for the limit and the statistics.</param>
@@ -56,13 +60,20 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
     }
 
     public JournalStatistics Statistics => new(
-        Interlocked.Read(ref _commits), Interlocked.Read(ref _writes), Interlocked.Read(ref _events), Interlocked.Read(ref _failedCommits));
+        Interlocked.Read(ref _commits), Interlocked.Read(ref _writes), Interlocked.Read(ref _events), Interlocked.Read(ref _failedCommits))
+    {
+        CommitTime = TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)),
+        Queued = Volatile.Read(ref _queued),
+    };
 
     public Task WriteAsync(TWrite write)
     {
         var request = new Request(write);
+        // Before the write, so that the loop never takes out what was not counted in.
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(request))
         {
+            Interlocked.Decrement(ref _queued);
             return Task.FromException(new ObjectDisposedException("GroupCommitWriter", "The store is closed."));
         }
 
@@ -92,6 +103,7 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
             var events = 0;
             while (events < _maxItemsPerCommit && reader.TryRead(out var request))
             {
+                Interlocked.Decrement(ref _queued);
                 batch.Add(request);
                 writes.Add(request.Write);
                 events += _itemsOf(request.Write);
@@ -105,10 +117,11 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
 
     private async Task CommitAsync(List<Request> batch, List<TWrite> writes, int events)
     {
+        var started = _timeProvider.GetTimestamp();
         try
         {
             await _commit(writes, CancellationToken.None).ConfigureAwait(false);
-            Count(batch.Count, events);
+            Count(batch.Count, events, started);
             foreach (var request in batch)
             {
                 request.Completion.TrySetResult();
@@ -135,8 +148,9 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
         {
             try
             {
+                started = _timeProvider.GetTimestamp();
                 await _commit([request.Write], CancellationToken.None).ConfigureAwait(false);
-                Count(1, _itemsOf(request.Write));
+                Count(1, _itemsOf(request.Write), started);
                 request.Completion.TrySetResult();
             }
             catch (Exception e)
@@ -147,8 +161,10 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
         }
     }
 
-    private void Count(int writes, int events)
+    /// <param name="started">When the commit started (<see cref="TimeProvider.GetTimestamp"/>): its time goes into <see cref="JournalStatistics.CommitTime"/>.</param>
+    private void Count(int writes, int events, long started)
     {
+        Interlocked.Add(ref _commitTicks, _timeProvider.GetElapsedTime(started).Ticks);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writes, writes);
         Interlocked.Add(ref _events, events);

@@ -16,7 +16,7 @@ public abstract class GroupCommittedStateStore : GroupCommittedStore<DurableStat
     }
 
     public DurableStateStatistics Statistics =>
-        Writer.Statistics is var s ? new DurableStateStatistics(s.Commits, s.Writes, s.FailedCommits) : default;
+        Writer.Statistics is var s ? new DurableStateStatistics(s.Commits, s.Writes, s.FailedCommits) { CommitTime = s.CommitTime, Queued = s.Queued } : default;
 
     public Task UpsertAsync(string kind, string key, string manifest, byte[] payload)
     {

@@ -30,6 +30,10 @@ public sealed class RouteTable
     private readonly ConcurrentDictionary<string, LocalFilter> _local = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    // Changed under _lock with the subscriptions they count; read without it.
+    private int _subscriptionCount;
+    private int _sharedSubscriptionCount;
+
     /// <param name="replicator">Told about this node's route changes; none on a single node.</param>
     public RouteTable(string nodeName, IRouteReplicator? replicator = null)
     {
@@ -43,6 +47,12 @@ public sealed class RouteTable
 
     /// <summary>How many filters have local subscribers.</summary>
     public int LocalFilterCount => _local.Count;
+
+    /// <summary>This node's subscriptions, shared ones included (EMQX's <c>subscriptions.count</c>).</summary>
+    public int SubscriptionCount => Volatile.Read(ref _subscriptionCount);
+
+    /// <summary>This node's subscriptions to a shared group (EMQX's <c>subscriptions.shared.count</c>).</summary>
+    public int SharedSubscriptionCount => Volatile.Read(ref _sharedSubscriptionCount);
 
     /// <summary>Adds the subscription, or replaces the client's options for that filter; true when it is new (see <see cref="IRouter.Subscribe"/>).</summary>
     public bool Subscribe(string clientId, IActorRef session, string filter, SubscriptionOptions options, int subscriptionId, bool durable = false, ISubscriberRoom? room = null)
@@ -68,6 +78,8 @@ public sealed class RouteTable
                 ReportDurable(entry, durableBefore); // same client, same filter: options replaced [MQTT-3.8.4-3]
                 return false;
             }
+
+            Counted(group, +1);
 
             if (entry.Count == 1)
             {
@@ -101,6 +113,8 @@ public sealed class RouteTable
                 return false;
             }
 
+            Counted(group, -1);
+
             ReportDurable(entry, durableBefore);
 
             if (entry.Population(group) == 0)
@@ -115,6 +129,16 @@ public sealed class RouteTable
             }
 
             return true;
+        }
+    }
+
+    /// <summary>Under the lock: a subscription (to a shared group when <paramref name="group"/> is set) was added or removed.</summary>
+    private void Counted(string? group, int change)
+    {
+        Volatile.Write(ref _subscriptionCount, _subscriptionCount + change);
+        if (group is not null)
+        {
+            Volatile.Write(ref _sharedSubscriptionCount, _sharedSubscriptionCount + change);
         }
     }
 

@@ -169,6 +169,7 @@ public sealed partial class SessionRegistry : ActorBase
         else
         {
             _byClientId[clientId] = entry = new Entry(session, persistenceId);
+            _metrics.SessionsChanged(_byClientId.Count);
         }
 
         return session;
@@ -209,6 +210,7 @@ public sealed partial class SessionRegistry : ActorBase
         }
 
         _byClientId.Remove(clientId);
+        _metrics.SessionsChanged(_byClientId.Count);
         AfterStopped(clientId, entry, released: entry.Stopping);
         while (entry.Waiting.TryDequeue(out var waiting))
         {

@@ -312,7 +312,7 @@ public sealed partial class SessionState
         }
 
         Send(packet);
-        _metrics.MessageDelivered();
+        _metrics.MessageDelivered(qos);
     }
 
     private PublishPacket BuildPublish(Deliver deliver, QualityOfService qos, long nowMs)

@@ -15,7 +15,8 @@ namespace Broker.Host.Management;
 
 /// <summary>
 /// The node's management endpoint (<c>management.http.*</c>): Akka Management's cluster routes
-/// (<see cref="ClusterRoutes"/>), EMQX's users and banned routes (<see cref="UserRoutes"/>, <see cref="AclRoutes"/>, <see cref="BannedRoutes"/>)
+/// (<see cref="ClusterRoutes"/>), EMQX's users and banned routes (<see cref="UserRoutes"/>, <see cref="AclRoutes"/>, <see cref="BannedRoutes"/>),
+/// its Prometheus metrics (<see cref="PrometheusRoutes"/>)
 /// and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own,
 /// as each listener has one, so its address fails and stops apart from the MQTT listeners. Started before them, so
 /// that <c>/ready</c> answers 503 until they accept; stopped last (<see cref="BrokerRuntime.StopOnShutdown(ManagementServer)"/>).
@@ -117,10 +118,11 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         app.MapGet(AclRoutes.Path + "/{who:regex(^(users|clients)$)}/{**name}", acl.GetAsync);
         app.MapPut(AclRoutes.Path + "/{who:regex(^(users|clients)$)}/{**name}", acl.PutAsync);
         app.MapDelete(AclRoutes.Path + "/{who:regex(^(users|clients)$)}/{**name}", acl.DeleteAsync);
+        PrometheusRoutes.Map(app, runtime.Prometheus);
         app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
-            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /alive, /ready"));
+            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready"));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /alive, /ready)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready)")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 }

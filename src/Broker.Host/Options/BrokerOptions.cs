@@ -27,6 +27,9 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("management")]
     public ManagementOptions Management { get; init; } = new();
 
+    [ConfigurationKeyName("prometheus")]
+    public PrometheusOptions Prometheus { get; init; } = new();
+
     /// <summary>The authentication chain, in order; empty lets every client in (the broker warns at start).</summary>
     [ConfigurationKeyName("authentication")]
     public AuthenticatorOptions[] Authentication { get; set; } = [];

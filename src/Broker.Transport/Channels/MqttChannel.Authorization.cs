@@ -47,7 +47,7 @@ public sealed partial class MqttChannel
             return ChannelResult.None;
         }
 
-        return suspended.Resume(this, decision);
+        return suspended.Resume(this, Counted(decision));
     }
 
     /// <summary>True while a packet waits for <see cref="Authorized"/>.</summary>
@@ -55,7 +55,7 @@ public sealed partial class MqttChannel
 
     /// <summary>Allow or Deny; null when a source that needs I/O must be asked (<see cref="Suspend"/>).</summary>
     private AclDecision? Authorize(AclAction action, string topic, QualityOfService qos, bool retain) =>
-        _authorization is null ? AclDecision.Allow : _authorization.Authorize(action, topic, qos, retain);
+        _authorization is null ? Counted(AclDecision.Allow) : _authorization.Authorize(action, topic, qos, retain) is { } decision ? Counted(decision) : null;
 
     private CheckAuthorization CheckOf(AclAction action, string topic, QualityOfService qos, bool retain) =>
         new(_authorization!, action, topic, qos, retain);

@@ -115,6 +115,7 @@ public sealed partial class MqttChannel
 
         if (_security.Authentication.IsEmpty && _security.Authorizer?.LoadsRules != true)
         {
+            _authentication = ConnectAuthentication.Anonymous;
             return Admit(client, open, rules: null);
         }
 
@@ -137,6 +138,8 @@ public sealed partial class MqttChannel
             return ChannelResult.None;
         }
 
+        _authentication = !outcome.Allowed ? ConnectAuthentication.Failed
+            : pending.Decided is null && _security.Authentication.IsEmpty ? ConnectAuthentication.Anonymous : ConnectAuthentication.Succeeded;
         if (!outcome.Allowed)
         {
             return Refuse(outcome.BadCredentials ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, outcome.Detail);

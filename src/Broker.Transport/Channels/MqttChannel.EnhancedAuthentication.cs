@@ -136,6 +136,7 @@ public sealed partial class MqttChannel
             case AuthExchangeStatus.Success:
                 return ConnectAuthenticated(step);
             default:
+                _authentication = ConnectAuthentication.Failed;
                 return CloseWith(
                     new ConnAckPacket { ReasonCode = ReasonCode.NotAuthorized, Properties = AuthProperties(step.Data) },
                     new ChannelClose(CloseCause.ConnectRefused, DisconnectKind.Abnormal, ReasonCode.NotAuthorized,
@@ -160,6 +161,7 @@ public sealed partial class MqttChannel
         {
             if (client.Username is { } claimed)
             {
+                _authentication = ConnectAuthentication.Failed;
                 return Refuse(ReasonCode.NotAuthorized, $"{enhanced.Method} proved user {user}, but the CONNECT names {claimed}");
             }
 

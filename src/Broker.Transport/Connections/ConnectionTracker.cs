@@ -4,7 +4,8 @@ namespace Broker.Transport.Connections;
 
 /// <summary>
 /// The live connections of this node, so that a graceful shutdown can tell every client why it is being
-/// disconnected and wait for them to go. Connections register themselves while they run.
+/// disconnected and wait for them to go, and the metrics can add up what connections counted
+/// (<see cref="Totals"/>). Connections register themselves while they run.
 /// <para>
 /// A list threaded through the connections themselves, under one lock: no node per connection (a concurrent
 /// dictionary holds one per entry, which every idle connection would pay for), and registering happens once per
@@ -15,6 +16,9 @@ public sealed class ConnectionTracker
 {
     private readonly Lock _gate = new();
     private IntrusiveList<MqttConnection> _live;
+
+    // What the connections that ended counted, added when each unregisters.
+    private ConnectionTotals _ended;
 
     public int Count
     {
@@ -38,6 +42,25 @@ public sealed class ConnectionTracker
             }
 
             return live;
+        }
+    }
+
+    /// <summary>
+    /// What every connection of this node counted since it started, the ended ones and the live ones: a live one's
+    /// counts are read as they stand, while its loops go on. Under the lock, so that a connection that ends meanwhile is
+    /// counted once; a walk of the live connections, for a metrics scrape, not for a hot path.
+    /// </summary>
+    public ConnectionTotals Totals()
+    {
+        lock (_gate)
+        {
+            var totals = _ended;
+            for (var connection = _live.First; connection is not null; connection = ((IIntrusiveNode<MqttConnection>)connection).Next)
+            {
+                totals += connection.Totals;
+            }
+
+            return totals;
         }
     }
 
@@ -73,12 +96,18 @@ public sealed class ConnectionTracker
         }
     }
 
-    /// <summary>Takes out a registered connection; one that is not registered (any more) is left alone.</summary>
+    /// <summary>
+    /// Takes out a registered connection, once both its loops have ended, so that what it counted is final; one that is
+    /// not registered (any more) is left alone.
+    /// </summary>
     internal void Unregister(MqttConnection connection)
     {
         lock (_gate)
         {
-            _live.Remove(connection);
+            if (_live.Remove(connection))
+            {
+                _ended += connection.Totals;
+            }
         }
     }
 }

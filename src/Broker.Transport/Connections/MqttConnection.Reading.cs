@@ -21,6 +21,9 @@ public sealed partial class MqttConnection
 
     private readonly InboundWindow _inbound = new(InboundHighWater, InboundLowWater);
 
+    // The bytes of the whole packets read: written by the read loop alone, read by the metrics (ConnectionTotals).
+    private long _bytesReceived;
+
     /// <summary>The longest a new connection waits for its turn under <c>max_conn_rate</c>; well inside a client's connect timeout.</summary>
     internal static readonly TimeSpan MaxConnectionRateWait = TimeSpan.FromSeconds(5);
 
@@ -102,6 +105,7 @@ public sealed partial class MqttConnection
                 }
 
                 consumed = buffer.Start;
+                _bytesReceived += before - buffer.Length;
                 Volatile.Write(ref _lastReceivedMs, nowMs);
                 ChannelResult outcome;
                 lock (_channelGate)
@@ -186,12 +190,14 @@ public sealed partial class MqttConnection
 
                 // The credit is taken before the Tell: the session may return it before this line runs again.
                 // An idle session handles the packet on this thread: no thread-pool hop between socket and session.
-                var isPublish = command is ClientPublish;
-                var full = isPublish && _inbound.Add();
+                var publish = command as ClientPublish;
+                var full = publish is not null && _inbound.Add();
+                // Before the Tell: the session may hand the message on, and nothing of it is read after.
+                var qos = publish?.Message.QoS;
                 session.TellAndRun(command);
-                if (isPublish)
+                if (qos is { } received)
                 {
-                    _context.Metrics.MessageReceived();
+                    _context.Metrics.MessageReceived(received);
                 }
 
                 if (full)

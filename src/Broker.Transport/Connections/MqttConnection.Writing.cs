@@ -57,6 +57,9 @@ public sealed partial class MqttConnection
 
     // When the last writer run ended (Stopwatch ticks).
     private long _lastWriteEnd;
+
+    // The bytes encoded for the client: written by the one writer of the moment, read by the metrics (ConnectionTotals).
+    private long _bytesSent;
     private int _pendingPackets;
     private long _pendingBytes;
     private int _unwritable;
@@ -231,7 +234,8 @@ public sealed partial class MqttConnection
                     }
                 }
 
-                var (packets, bytes) = WriteBatch(output, chunk);
+                var (packets, bytes, written) = WriteBatch(output, chunk);
+                _bytesSent += written;
                 var flush = await output.FlushAsync().ConfigureAwait(false);
                 Release(packets, bytes);
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -285,7 +289,8 @@ public sealed partial class MqttConnection
         }
     }
 
-    private (int Packets, long Bytes) WriteBatch(PipeWriter output, MqttPacket[] chunk)
+    /// <returns>The packets taken and their payload bytes (what <see cref="Enqueue"/> counted against the water marks), and the bytes written.</returns>
+    private (int Packets, long Bytes, int Written) WriteBatch(PipeWriter output, MqttPacket[] chunk)
     {
         var packets = 0;
         long bytes = 0;
@@ -302,7 +307,7 @@ public sealed partial class MqttConnection
             packets += taken;
         }
 
-        return (packets, bytes);
+        return (packets, bytes, written);
     }
 
     private int Write(PipeWriter output, MqttPacket packet, ref long bytes)

@@ -146,6 +146,9 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
 
     public IInboundCredit? InboundCredit => _inbound;
 
+    /// <summary>What this connection counted so far (<see cref="ConnectionTotals"/>); read from any thread.</summary>
+    internal ConnectionTotals Totals => ConnectionTotals.Of(Volatile.Read(ref _bytesReceived), Volatile.Read(ref _bytesSent), _channel);
+
     public bool IsClosed => Volatile.Read(ref _closeRequested) != 0;
 
     public override string ToString() => $"connection {Id} ({_channel.ClientId ?? "no client id yet"}, {RemoteEndPoint})";

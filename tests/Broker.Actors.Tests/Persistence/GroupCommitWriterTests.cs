@@ -10,6 +10,7 @@ public sealed class GroupCommitWriterTests
     [Fact]
     public async Task Writes_queued_during_a_commit_go_together_in_the_next_one()
     {
+        var clock = new ManualTimeProvider();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var batches = new List<int[]>();
         await using var writer = new GroupCommitWriter<int>(
@@ -22,16 +23,20 @@ public sealed class GroupCommitWriterTests
                 }
             },
             _ => 1,
-            maxItemsPerCommit: 100);
+            maxItemsPerCommit: 100,
+            timeProvider: clock);
 
         var first = writer.WriteAsync(1);
         await WaitUntil(() => batches.Count == 1);
         var rest = new[] { writer.WriteAsync(2), writer.WriteAsync(3), writer.WriteAsync(4) };
+        Assert.Equal(3, writer.Statistics.Queued);
+        clock.Advance(TimeSpan.FromMilliseconds(7));
         gate.SetResult();
         await Task.WhenAll([first, .. rest]);
 
         Assert.Equal([[1], [2, 3, 4]], batches);
-        Assert.Equal(new JournalStatistics(2, 4, 4, 0), writer.Statistics);
+        // The first commit took the 7 ms the clock moved while it waited; the second none.
+        Assert.Equal(new JournalStatistics(2, 4, 4, 0) { CommitTime = TimeSpan.FromMilliseconds(7) }, writer.Statistics);
     }
 
     [Fact]

@@ -40,6 +40,21 @@ public sealed class RouteTableTests
     }
 
     [Fact]
+    public void Subscriptions_are_counted_once_each_shared_ones_also_apart_and_a_replaced_one_not_again()
+    {
+        _f.Subscribe("c1", "a/#");
+        _f.Subscribe("c2", "a/#");
+        _f.Subscribe("c1", "$share/g/a/#");
+        _f.Subscribe("c1", "a/#");
+        Assert.Equal((3, 1), (_f.Routes.SubscriptionCount, _f.Routes.SharedSubscriptionCount));
+
+        Assert.False(_f.Routes.Unsubscribe("c3", "a/#"));
+        _f.Routes.Unsubscribe("c1", "$share/g/a/#");
+        _f.Routes.Unsubscribe("c1", "a/#");
+        Assert.Equal((1, 0), (_f.Routes.SubscriptionCount, _f.Routes.SharedSubscriptionCount));
+    }
+
+    [Fact]
     public void Route_of_this_node_exists_from_the_first_local_subscriber_to_the_last()
     {
         _f.Subscribe("c1", "a/#");

@@ -22,6 +22,9 @@ public static class Tools
     /// <summary>Eclipse Paho for Python, run by <see cref="Python"/> on the scripts in tests/interop-py.</summary>
     public const string Paho = "paho";
 
+    /// <summary>The Prometheus project's Python client (its exposition parsers), run by <see cref="Python"/> on tests/interop-py/parse_prometheus.py.</summary>
+    public const string PrometheusClient = "prometheus_client";
+
     /// <summary>MQTT.js (npm package mqtt), run by node on the scripts in tests/interop-js.</summary>
     public const string MqttJs = "mqtt.js";
 
@@ -69,9 +72,12 @@ public static class Tools
             ? $"{tool} not installed: apt-get install mosquitto-clients"
             : null,
         Mosquitto => FindExecutable(tool) is null ? "mosquitto not installed: apt-get install mosquitto" : null,
-        Paho => PahoImports()
+        Paho => PythonImports("paho.mqtt.client")
             ? null
             : $"paho-mqtt not importable by {Python}: apt-get install python3-paho-mqtt",
+        PrometheusClient => PythonImports("prometheus_client.openmetrics.parser")
+            ? null
+            : $"prometheus_client not importable by {Python}: apt-get install python3-prometheus-client",
         MqttJs => FindExecutable("node") is null
             ? "node not installed: apt-get install nodejs npm, then run npm ci in tests/interop-js"
             : File.Exists(Path.Combine(RepoPaths.InteropJs, "node_modules", "mqtt", "package.json"))
@@ -86,11 +92,11 @@ public static class Tools
         _ => throw new ArgumentException($"unknown tool {tool}", nameof(tool)),
     };
 
-    private static bool PahoImports()
+    private static bool PythonImports(string module)
     {
         if (!File.Exists(Python))
             return false;
-        var start = new ProcessStartInfo(Python, ["-c", "import paho.mqtt.client"])
+        var start = new ProcessStartInfo(Python, ["-c", $"import {module}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
