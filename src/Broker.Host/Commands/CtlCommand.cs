@@ -52,7 +52,9 @@ internal static class CtlCommand
         if (action is null)
             return await UsageErrorAsync(error, problem ?? $"unknown command '{string.Join(' ', args.Take(2))}'");
 
-        if (!TryTakeManagement(rest, out var management, out var usage))
+        string? usage = null;
+        var management = CtlArguments.TakeOption(rest, "--management", ref usage);
+        if (usage is not null)
             return await UsageErrorAsync(error, usage);
         var endpoint = management is not null ? EndpointUri(management) : EndpointFromConfiguration(rest, error, environment);
         if (endpoint is null)
@@ -138,37 +140,6 @@ internal static class CtlCommand
 
         error.WriteLine($"broker ctl: refused ({(int)answer.Status} {answer.Status}): {answer.Message}");
         return ExitCodes.Refused;
-    }
-
-    /// <summary>Takes <c>--management host:port</c> (or <c>=host:port</c>) out of <paramref name="args"/>.</summary>
-    private static bool TryTakeManagement(List<string> args, out string? management, out string usage)
-    {
-        management = null;
-        usage = "";
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--management")
-            {
-                if (i + 1 >= args.Count)
-                {
-                    usage = "--management needs host:port";
-                    return false;
-                }
-
-                management = args[i + 1];
-                args.RemoveRange(i, 2);
-                return true;
-            }
-
-            if (args[i].StartsWith("--management=", StringComparison.Ordinal))
-            {
-                management = args[i]["--management=".Length..];
-                args.RemoveAt(i);
-                return true;
-            }
-        }
-
-        return true;
     }
 
     private static Uri? EndpointUri(string management)

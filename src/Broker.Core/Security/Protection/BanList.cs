@@ -89,32 +89,6 @@ public sealed class BanList
         }
     }
 
-    /// <summary>
-    /// Drops the entries that expired: a lookup drops only the one it meets, and flapping detection adds a ban for
-    /// every client id that loops, so without this a stream of new ids would keep expired bans for ever.
-    /// </summary>
-    public int RemoveExpired()
-    {
-        var now = _time.GetUtcNow();
-        var removed = 0;
-        foreach (var entry in _exact)
-        {
-            if (!entry.Value.IsActive(now) && _exact.TryRemove(entry))
-            {
-                removed++;
-            }
-        }
-
-        lock (_scannedWrite)
-        {
-            var kept = _scanned.RemoveAll(s => !s.Ban.IsActive(now));
-            removed += _scanned.Length - kept.Length;
-            _scanned = kept;
-        }
-
-        return removed;
-    }
-
     /// <summary>The active entries, expired ones left out.</summary>
     public IReadOnlyList<Ban> List()
     {

@@ -43,12 +43,11 @@ public sealed class BannedClients : IRecordTable
 
     public Task<bool> RemoveAsync(BanKind kind, string who) => _store.RemoveAsync(TableKind, BanFormat.Key(kind, who));
 
-    /// <summary>Forgets ended bans, here and in the store (each node sweeps its own).</summary>
-    public void RemoveExpired()
-    {
-        List.RemoveExpired();
-        _store.Sweep();
-    }
+    /// <summary>
+    /// Forgets ended bans, in the store and so in the list (each node sweeps its own). Only the bans: this runs on the
+    /// CONNECT that finds the flapping window over, where the users' records have no business being walked.
+    /// </summary>
+    public void RemoveExpired() => _store.Sweep(TableKind);
 
     public void Apply(string key, string? value)
     {

@@ -200,11 +200,12 @@ public sealed partial class SecurityStore
     /// Forgets tombstones past <see cref="TombstoneRetention"/> and entries that ended by themselves (expired bans), here
     /// only: every node sweeps its own with the same rule. Returns how many went.
     /// </summary>
-    public int Sweep()
+    /// <param name="kind">Only this table's records (flapping detection sweeps its bans on a CONNECT); null: every table's.</param>
+    public int Sweep(string? kind = null)
     {
         lock (_lock)
         {
-            var gone = _records.Values.Where(IsObsolete).ToList();
+            var gone = _records.Values.Where(r => (kind is null || r.Kind == kind) && IsObsolete(r)).ToList();
             foreach (var record in gone)
             {
                 _records.Remove((record.Kind, record.Key));
