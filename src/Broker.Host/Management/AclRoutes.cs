@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Builder;
 using System.Text.Json;
 using Broker.Core.Security.Authorization.BuiltIn;
 using Broker.Core.Security.Records;
@@ -22,6 +24,21 @@ namespace Broker.Host.Management;
 internal sealed class AclRoutes(SecurityStore store)
 {
     public const string Path = "/api/v5/authorization/sources/built_in_database/rules";
+
+    private const string Who = "/{who:regex(^(users|clients)$)}";
+
+    public static void Map(IEndpointRouteBuilder app, SecurityStore store)
+    {
+        var acl = new AclRoutes(store);
+        app.MapGet(Path + "/all", acl.GetAllAsync);
+        app.MapPost(Path + "/all", acl.SetAllAsync);
+        app.MapDelete(Path + "/all", acl.DeleteAllAsync);
+        app.MapGet(Path + Who, acl.ListAsync);
+        app.MapPost(Path + Who, acl.AddAsync);
+        app.MapGet(Path + Who + "/{**name}", acl.GetAsync);
+        app.MapPut(Path + Who + "/{**name}", acl.PutAsync);
+        app.MapDelete(Path + Who + "/{**name}", acl.DeleteAsync);
+    }
 
     /// <summary>"users" or "clients": whose rules, and the JSON field naming them.</summary>
     private static bool ByUsername(HttpContext context) => (string)context.Request.RouteValues["who"]! == "users";

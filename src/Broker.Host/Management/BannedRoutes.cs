@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Builder;
 using Broker.Core.Security.Protection;
 using Broker.Core.Security.Records;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +19,14 @@ namespace Broker.Host.Management;
 internal sealed class BannedRoutes(SecurityStore store, TimeProvider time)
 {
     public const string Path = "/api/v5/banned";
+
+    public static void Map(IEndpointRouteBuilder app, SecurityStore store, TimeProvider time)
+    {
+        var banned = new BannedRoutes(store, time);
+        app.MapGet(Path, banned.ListAsync);
+        app.MapPost(Path, banned.AddAsync);
+        app.MapDelete(Path + "/{as}/{**who}", banned.DeleteAsync);
+    }
 
     public async Task ListAsync(HttpContext context)
     {

@@ -15,8 +15,7 @@ namespace Broker.Host.Management;
 
 /// <summary>
 /// The node's management endpoint (<c>management.http.*</c>): Akka Management's cluster routes
-/// (<see cref="ClusterRoutes"/>), EMQX's users and banned routes (<see cref="UserRoutes"/>, <see cref="AclRoutes"/>, <see cref="BannedRoutes"/>),
-/// its Prometheus metrics (<see cref="PrometheusRoutes"/>)
+/// (<see cref="ClusterRoutes"/>), EMQX's API (<see cref="ApiRoutes"/>)
 /// and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own,
 /// as each listener has one, so its address fails and stops apart from the MQTT listeners. Started before them, so
 /// that <c>/ready</c> answers 503 until they accept; stopped last (<see cref="BrokerRuntime.StopOnShutdown(ManagementServer)"/>).
@@ -99,26 +98,7 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         app.MapGet(ClusterRoutes.MembersPath + "/{**address}", cluster.GetMemberAsync);
         app.MapPut(ClusterRoutes.MembersPath + "/{**address}", cluster.PutMemberAsync);
         app.MapDelete(ClusterRoutes.MembersPath + "/{**address}", cluster.DeleteMemberAsync);
-        var users = new UserRoutes(runtime.SecurityStore);
-        app.MapGet(UserRoutes.Path, users.ListAsync);
-        app.MapPost(UserRoutes.Path, users.AddAsync);
-        app.MapGet(UserRoutes.Path + "/{**user_id}", users.GetAsync);
-        app.MapPut(UserRoutes.Path + "/{**user_id}", users.UpdateAsync);
-        app.MapDelete(UserRoutes.Path + "/{**user_id}", users.DeleteAsync);
-        var banned = new BannedRoutes(runtime.SecurityStore, runtime.Context.Time);
-        app.MapGet(BannedRoutes.Path, banned.ListAsync);
-        app.MapPost(BannedRoutes.Path, banned.AddAsync);
-        app.MapDelete(BannedRoutes.Path + "/{as}/{**who}", banned.DeleteAsync);
-        var acl = new AclRoutes(runtime.SecurityStore);
-        app.MapGet(AclRoutes.Path + "/all", acl.GetAllAsync);
-        app.MapPost(AclRoutes.Path + "/all", acl.SetAllAsync);
-        app.MapDelete(AclRoutes.Path + "/all", acl.DeleteAllAsync);
-        app.MapGet(AclRoutes.Path + "/{who:regex(^(users|clients)$)}", acl.ListAsync);
-        app.MapPost(AclRoutes.Path + "/{who:regex(^(users|clients)$)}", acl.AddAsync);
-        app.MapGet(AclRoutes.Path + "/{who:regex(^(users|clients)$)}/{**name}", acl.GetAsync);
-        app.MapPut(AclRoutes.Path + "/{who:regex(^(users|clients)$)}/{**name}", acl.PutAsync);
-        app.MapDelete(AclRoutes.Path + "/{who:regex(^(users|clients)$)}/{**name}", acl.DeleteAsync);
-        PrometheusRoutes.Map(app, runtime.Prometheus);
+        ApiRoutes.Map(app, runtime);
         app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
             $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready"));
     }

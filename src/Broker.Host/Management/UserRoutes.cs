@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Builder;
 using System.Text;
 using Broker.Core.Security.Authentication;
 using Broker.Core.Security.Records;
@@ -21,6 +23,16 @@ namespace Broker.Host.Management;
 internal sealed class UserRoutes(SecurityStore store)
 {
     public const string Path = "/api/v5/authentication/{id}/users";
+
+    public static void Map(IEndpointRouteBuilder app, SecurityStore store)
+    {
+        var users = new UserRoutes(store);
+        app.MapGet(Path, users.ListAsync);
+        app.MapPost(Path, users.AddAsync);
+        app.MapGet(Path + "/{**user_id}", users.GetAsync);
+        app.MapPut(Path + "/{**user_id}", users.UpdateAsync);
+        app.MapDelete(Path + "/{**user_id}", users.DeleteAsync);
+    }
 
     public async Task ListAsync(HttpContext context)
     {
