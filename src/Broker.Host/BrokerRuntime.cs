@@ -113,6 +113,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     internal RetainedStore Retained => _retainer.Messages;
 
+    /// <summary>This node's sizes as they stand, for Prometheus and the API alike.</summary>
+    internal Metrics.NodeStats ReadStats() => Metrics.NodeStats.Read(_context.Connections, _context.Metrics, _routes, Retained);
+
     /// <summary>
     /// Opens the storage that <c>persistence</c> configures (failing with <see cref="StorageUnavailableException"/>
     /// when it cannot be written), then composes the broker on it.
