@@ -113,6 +113,14 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     internal RetainedStore Retained => _retainer.Messages;
 
+    private Management.Views.NodeAnswers? _answers;
+
+    /// <summary>This node's answers to the API's cluster queries (registered on every cluster this node attaches).</summary>
+    internal Management.Views.NodeAnswers Answers => LazyInitializer.EnsureInitialized(ref _answers, () => new Management.Views.NodeAnswers(this));
+
+    /// <summary>This node's sizes as they stand, for Prometheus and the API alike.</summary>
+    internal Metrics.NodeStats ReadStats() => Metrics.NodeStats.Read(_context.Connections, _context.Metrics, _routes, Retained);
+
     /// <summary>
     /// Opens the storage that <c>persistence</c> configures (failing with <see cref="StorageUnavailableException"/>
     /// when it cannot be written), then composes the broker on it.

@@ -14,5 +14,8 @@ internal static class ApiRoutes
         BannedRoutes.Map(app, runtime.SecurityStore, runtime.Context.Time);
         AclRoutes.Map(app, runtime.SecurityStore);
         PrometheusRoutes.Map(app, runtime.Prometheus);
+        ClientRoutes.Map(app, runtime);
+        SubscriptionRoutes.Map(app, runtime);
+        NodeRoutes.Map(app, runtime);
     }
 }

@@ -100,9 +100,9 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         app.MapDelete(ClusterRoutes.MembersPath + "/{**address}", cluster.DeleteMemberAsync);
         ApiRoutes.Map(app, runtime);
         app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
-            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready"));
+            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/clients, /api/v5/subscriptions, /api/v5/nodes, /api/v5/stats, /api/v5/metrics, /api/v5/prometheus/stats, /alive, /ready"));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/clients, /api/v5/subscriptions, /api/v5/nodes, /api/v5/stats, /api/v5/metrics, /api/v5/prometheus/stats, /alive, /ready)")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 }
