@@ -20,7 +20,7 @@ public sealed class CtlSecurityCommandTests : IDisposable
     {
         _output.GetStringBuilder().Clear();
         _error.GetStringBuilder().Clear();
-        return await BrokerCommands.RunAsync(["ctl", .. args, "--management", node.Management.EndPoint!.ToString()], _output, _error, new Dictionary<string, string>());
+        return await BrokerCommands.RunAsync(["ctl", .. args, "--management", node.Management.EndPoint!.ToString(), $"--node.data_dir={node.DataDir}"], _output, _error, new Dictionary<string, string>());
     }
 
     private static void BuiltInDatabase(BrokerOptions options) =>
