@@ -18,12 +18,13 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly CapturedProcess _process;
     private readonly string _workDir;
 
-    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null)
+    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dataDir = null)
     {
         _process = process;
         Endpoint = endpoint;
         _workDir = workDir;
         Management = management;
+        DataDir = dataDir ?? Path.Combine(workDir, "data");
     }
 
     public BrokerEndpoint Endpoint { get; }
@@ -82,7 +83,9 @@ public sealed class BrokerProcess : IAsyncDisposable
             ? CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment)
             : CapturedProcess.Start($"broker in {netns}", Tools.Executable("ip"), ["netns", "exec", netns, DotnetHost(), .. args], workingDirectory: workDir, environment: environment);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
-        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}");
+        // The last --node.data_dir wins, as in the broker's own reading of its arguments.
+        var dataDir = args.LastOrDefault(a => a.StartsWith("--node.data_dir=", StringComparison.Ordinal))?["--node.data_dir=".Length..];
+        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dataDir);
         return netns is null ? WhenReadyAsync(broker) : WhenStartedAsync(broker);
     }
 
@@ -119,7 +122,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     }
 
     /// <summary>Our broker's node.data_dir, where it keeps the credential of <c>broker ctl</c> (ctl_api_key).</summary>
-    public string DataDir => Path.Combine(_workDir, "data");
+    public string DataDir { get; }
 
     /// <summary>
     /// A client of the management endpoint's /api/v5 with the node's own credential (HTTP Basic, as <c>broker ctl</c>
