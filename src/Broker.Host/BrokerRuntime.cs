@@ -91,6 +91,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             context.Security.Authorizer?.Dispose();
             return Task.CompletedTask;
         });
+        Access = new Management.ApiAccess(securityStore, options, context.Time);
         // Last: it reads the parts above.
         Prometheus = options.Prometheus.Enable ? new PrometheusMetrics(this) : null;
     }
@@ -102,6 +103,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     /// <summary>The users and bans changed at run time (the management API's), stored and shared with the cluster.</summary>
     public SecurityStore SecurityStore { get; }
+
+    /// <summary>Who may use the HTTP API: dashboard users, their tokens and API keys (records of <see cref="SecurityStore"/>), and <c>broker ctl</c>'s credential.</summary>
+    public Management.ApiAccess Access { get; }
 
     /// <summary>The storage of sessions and retained messages (memory only with durability <c>none</c>); the runtime owns it.</summary>
     public BrokerPersistence Persistence { get; }
@@ -149,6 +153,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             // Only now: a change from another node applied before the load would be overwritten by an older stored row.
             runtime.Cluster?.Retained.Attach(runtime._retainer);
             await runtime.LoadSecurityAsync(cancellationToken).ConfigureAwait(false);
+            runtime.Access.SeedDefaultUser();
             await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
             if (runtime.Cluster is { } joined)
             {
@@ -336,6 +341,17 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         {
             await management.StopAsync(deadline).ConfigureAwait(false);
             await management.DisposeAsync().ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Stops the dashboard listener with the management endpoint: the API answers as long as the node does.</summary>
+    public void StopOnShutdown(Management.DashboardServer dashboard)
+    {
+        ArgumentNullException.ThrowIfNull(dashboard);
+        AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-dashboard", async deadline =>
+        {
+            await dashboard.StopAsync(deadline).ConfigureAwait(false);
+            await dashboard.DisposeAsync().ConfigureAwait(false);
         });
     }
 

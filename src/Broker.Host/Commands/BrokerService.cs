@@ -25,6 +25,7 @@ internal sealed partial class BrokerService(
             // Before the listeners: /alive answers from the start, /ready says 503 until they accept.
             await StartManagementAsync(runtime, cancellationToken);
             await server.StartAsync(cancellationToken);
+            await StartDashboardAsync(runtime, cancellationToken);
         }
         catch
         {
@@ -50,6 +51,18 @@ internal sealed partial class BrokerService(
         var management = new ManagementServer(options.Management.Http, started, loggerFactory);
         started.StopOnShutdown(management);
         await management.StartAsync(cancellationToken);
+    }
+
+    private async Task StartDashboardAsync(BrokerRuntime started, CancellationToken cancellationToken)
+    {
+        if (!options.Dashboard.Listeners.Http.Enable)
+        {
+            return;
+        }
+
+        var dashboard = new DashboardServer(options.Dashboard.Listeners.Http, started, loggerFactory);
+        started.StopOnShutdown(dashboard);
+        await dashboard.StartAsync(cancellationToken);
     }
 
     /// <summary>

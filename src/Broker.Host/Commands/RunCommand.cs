@@ -76,6 +76,11 @@ internal static class RunCommand
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.ListenerFailed;
         }
+        catch (DashboardStartException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.ListenerFailed;
+        }
         catch (ClusterStartException e)
         {
             await error.WriteLineAsync($"broker: {e.Message}");

@@ -4,7 +4,8 @@ namespace Broker.Host.Management;
 
 /// <summary>
 /// EMQX 5's HTTP API under <c>/api/v5</c>: every route of it, in one place, so that each HTTP endpoint that serves
-/// the API maps the same set. A route group is a class of its own with a static <c>Map</c>.
+/// the API maps the same set. A route group is a class of its own with a static <c>Map</c>. Every route is behind
+/// <see cref="ApiAccessMiddleware"/>, which each endpoint installs before mapping these.
 /// </summary>
 internal static class ApiRoutes
 {
@@ -17,5 +18,8 @@ internal static class ApiRoutes
         ClientRoutes.Map(app, runtime);
         SubscriptionRoutes.Map(app, runtime);
         NodeRoutes.Map(app, runtime);
+        LoginRoutes.Map(app, runtime.Access);
+        DashboardUserRoutes.Map(app, runtime.Access);
+        ApiKeyRoutes.Map(app, runtime.Access);
     }
 }

@@ -18,12 +18,13 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly CapturedProcess _process;
     private readonly string _workDir;
 
-    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null)
+    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dataDir = null)
     {
         _process = process;
         Endpoint = endpoint;
         _workDir = workDir;
         Management = management;
+        DataDir = dataDir ?? Path.Combine(workDir, "data");
     }
 
     public BrokerEndpoint Endpoint { get; }
@@ -69,6 +70,8 @@ public sealed class BrokerProcess : IAsyncDisposable
             $"--listeners.tcp.port={tcp}", "--listeners.tcp.bind=127.0.0.1",
             $"--listeners.ws.port={ws}", "--listeners.ws.bind=127.0.0.1",
             $"--management.http.port={management}", "--management.http.bind=127.0.0.1",
+            // Side by side with other brokers: none may take the dashboard's default 0.0.0.0:18083.
+            "--dashboard.listeners.http.bind=127.0.0.1:0",
             $"--node.data_dir={Path.Combine(workDir, "data")}",
             .. extraArgs,
         ];
@@ -80,7 +83,9 @@ public sealed class BrokerProcess : IAsyncDisposable
             ? CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment)
             : CapturedProcess.Start($"broker in {netns}", Tools.Executable("ip"), ["netns", "exec", netns, DotnetHost(), .. args], workingDirectory: workDir, environment: environment);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
-        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}");
+        // The last --node.data_dir wins, as in the broker's own reading of its arguments.
+        var dataDir = args.LastOrDefault(a => a.StartsWith("--node.data_dir=", StringComparison.Ordinal))?["--node.data_dir=".Length..];
+        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dataDir);
         return netns is null ? WhenReadyAsync(broker) : WhenStartedAsync(broker);
     }
 
@@ -110,9 +115,26 @@ public sealed class BrokerProcess : IAsyncDisposable
     public async Task<CapturedProcess> CtlAsync(ITestOutputHelper output, params string[] args)
     {
         var management = Management ?? throw new InvalidOperationException("Only our broker has a management endpoint.");
-        var ctl = CapturedProcess.Start("broker ctl", DotnetHost(), [BrokerDll(), "ctl", .. args, "--management", management], output);
+        // The node's own credential, found as an operator's ctl finds it: in the node's data directory.
+        var ctl = CapturedProcess.Start("broker ctl", DotnetHost(), [BrokerDll(), "ctl", .. args, "--management", management, $"--node.data_dir={DataDir}"], output);
         await ctl.WaitForExitAsync(StartTimeout);
         return ctl;
+    }
+
+    /// <summary>Our broker's node.data_dir, where it keeps the credential of <c>broker ctl</c> (ctl_api_key).</summary>
+    public string DataDir { get; }
+
+    /// <summary>
+    /// A client of the management endpoint's /api/v5 with the node's own credential (HTTP Basic, as <c>broker ctl</c>
+    /// sends it): the one place where tests against our broker's API get credentials.
+    /// </summary>
+    public HttpClient ApiClient()
+    {
+        var management = Management ?? throw new InvalidOperationException("Only our broker has a management endpoint.");
+        var credential = File.ReadAllText(Path.Combine(DataDir, "ctl_api_key")).Trim();
+        var http = new HttpClient { BaseAddress = new Uri($"http://{management}"), Timeout = StartTimeout };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credential)));
+        return http;
     }
 
     /// <summary>The statuses of the members this node's management endpoint shows, by node name (GET /cluster/members).</summary>
