@@ -113,6 +113,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     internal RetainedStore Retained => _retainer.Messages;
 
+    /// <summary>The retained messages and their way to storage and to the cluster (the management API's retainer routes).</summary>
+    internal Retainer Retainer => _retainer;
+
     /// <summary>
     /// Opens the storage that <c>persistence</c> configures (failing with <see cref="StorageUnavailableException"/>
     /// when it cannot be written), then composes the broker on it.

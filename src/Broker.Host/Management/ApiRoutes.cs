@@ -14,5 +14,8 @@ internal static class ApiRoutes
         BannedRoutes.Map(app, runtime.SecurityStore, runtime.Context.Time);
         AclRoutes.Map(app, runtime.SecurityStore);
         PrometheusRoutes.Map(app, runtime.Prometheus);
+        TopicRoutes.Map(app, runtime.Routes);
+        RetainerRoutes.Map(app, runtime.Retainer, runtime.Context.Time);
+        PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
     }
 }
