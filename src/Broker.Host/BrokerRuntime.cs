@@ -91,6 +91,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             context.Security.Authorizer?.Dispose();
             return Task.CompletedTask;
         });
+        Tracing = new Tracing.PacketTracing(context.Traces, Path.Combine(Path.GetFullPath(options.Node.DataDir), "trace"), context.Time);
+        AddShutdownStep(ShutdownPhases.ServiceStop, "stop-traces", _ =>
+        {
+            Tracing.Dispose();
+            return Task.CompletedTask;
+        });
         // Last: it reads the parts above.
         Prometheus = options.Prometheus.Enable ? new PrometheusMetrics(this) : null;
     }
@@ -108,6 +114,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     /// <summary>The node's metrics for Prometheus to scrape (<see cref="Management.PrometheusRoutes"/>); null when <c>prometheus.enable = false</c>.</summary>
     public PrometheusMetrics? Prometheus { get; }
+
+    /// <summary>The node's packet traces (the management API's <c>/api/v5/trace</c>), logged under <c>node.data_dir/trace</c>.</summary>
+    internal Tracing.PacketTracing Tracing { get; }
 
     internal RouteTable Routes => _routes;
 

@@ -16,6 +16,7 @@ internal static class ApiRoutes
         PrometheusRoutes.Map(app, runtime.Prometheus);
         TopicRoutes.Map(app, runtime.Routes);
         RetainerRoutes.Map(app, runtime.Retainer, runtime.Context.Time);
+        TraceRoutes.Map(app, runtime.Tracing, runtime.Routes.NodeName);
         PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
     }
 }

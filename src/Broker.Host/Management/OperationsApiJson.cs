@@ -24,6 +24,19 @@ internal sealed record PublishPropertiesJson(
 /// <summary>A publish's answer: its id, or the PUBACK reason code EMQX would give and its name.</summary>
 internal sealed record PublishResultJson(string? Id, int? ReasonCode, string? Message);
 
+/// <summary>POST trace: what to follow (the field named by the type), from when (now) until when (ten minutes after the start).</summary>
+internal sealed record NewTraceJson(string? Name, string? Type, string? Clientid, string? Topic, string? IpAddress, DateTimeOffset? StartAt, DateTimeOffset? EndAt);
+
+/// <summary>A trace as EMQX lists it; log_size by node.</summary>
+internal sealed record TraceJson(
+    string Name, string Type, string? Clientid, string? Topic, string? IpAddress, DateTimeOffset StartAt, DateTimeOffset EndAt, string Status,
+    Dictionary<string, long> LogSize);
+
+/// <summary>A part of a trace's log and where the next part starts.</summary>
+internal sealed record TraceLogJson(string Items, TraceLogMetaJson Meta);
+
+internal sealed record TraceLogMetaJson(long Position, long Bytes);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PageJson<TopicRouteJson>))]
 [JsonSerializable(typeof(List<TopicRouteJson>))]
@@ -33,6 +46,10 @@ internal sealed record PublishResultJson(string? Id, int? ReasonCode, string? Me
 [JsonSerializable(typeof(PublishRequestJson[]))]
 [JsonSerializable(typeof(PublishResultJson))]
 [JsonSerializable(typeof(List<PublishResultJson>))]
+[JsonSerializable(typeof(NewTraceJson))]
+[JsonSerializable(typeof(TraceJson))]
+[JsonSerializable(typeof(List<TraceJson>))]
+[JsonSerializable(typeof(TraceLogJson))]
 internal sealed partial class OperationsApiJson : JsonSerializerContext
 {
     /// <summary>As the endpoint writes: topics as they are, not \u002B (no HTML reads this).</summary>

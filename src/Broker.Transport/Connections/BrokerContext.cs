@@ -36,6 +36,9 @@ public sealed class BrokerContext
     /// <summary>The live connections, for a graceful shutdown to close them all.</summary>
     public ConnectionTracker Connections { get; } = new();
 
+    /// <summary>The packet traces in force; none unless the management API starts one.</summary>
+    public PacketTraces Traces { get; } = new();
+
     /// <summary>Open unless the node takes no new clients for a while (out of its cluster): then CONNECT is refused.</summary>
     public ConnectGate Admission { get; } = new();
 
