@@ -17,6 +17,7 @@ internal static class ApiRoutes
         TopicRoutes.Map(app, runtime.Routes);
         RetainerRoutes.Map(app, runtime.Retainer, runtime.Context.Time);
         TraceRoutes.Map(app, runtime.Tracing, runtime.Routes.NodeName);
+        ConfigRoutes.Map(app, runtime.Configuration);
         PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
     }
 }

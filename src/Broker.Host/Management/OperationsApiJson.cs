@@ -50,6 +50,7 @@ internal sealed record TraceLogMetaJson(long Position, long Bytes);
 [JsonSerializable(typeof(TraceJson))]
 [JsonSerializable(typeof(List<TraceJson>))]
 [JsonSerializable(typeof(TraceLogJson))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class OperationsApiJson : JsonSerializerContext
 {
     /// <summary>As the endpoint writes: topics as they are, not \u002B (no HTML reads this).</summary>
