@@ -18,6 +18,7 @@ internal static class ApiRoutes
         RetainerRoutes.Map(app, runtime.Retainer, runtime.Context.Time);
         TraceRoutes.Map(app, runtime.Tracing, runtime.Routes.NodeName);
         ConfigRoutes.Map(app, runtime.Configuration);
+        ApiDocsRoutes.Map(app);
         PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
     }
 }
