@@ -11,7 +11,8 @@ namespace Broker.Host.Commands;
 /// Ctrl+C or SIGTERM stops them in the order that lets clients learn why they are disconnected.
 /// </summary>
 internal sealed partial class BrokerService(
-    BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger, IHostApplicationLifetime lifetime, ExitStatus exit) : IHostedService
+    BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger, IHostApplicationLifetime lifetime, ExitStatus exit,
+    Configuration.LogLevelSwitch logLevel) : IHostedService
 {
     private BrokerRuntime? runtime;
 
@@ -19,6 +20,7 @@ internal sealed partial class BrokerService(
     {
         // Storage first: a broker that cannot keep sessions as configured must not accept a client.
         runtime = await BrokerRuntime.CreateAsync(options, loggerFactory, cancellationToken: cancellationToken);
+        runtime.LogLevelSwitch = logLevel;
         var server = new BrokerServer(options.Listeners, runtime.Handler, loggerFactory);
         try
         {

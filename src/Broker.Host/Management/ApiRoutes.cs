@@ -21,5 +21,11 @@ internal static class ApiRoutes
         LoginRoutes.Map(app, runtime.Access);
         DashboardUserRoutes.Map(app, runtime.Access);
         ApiKeyRoutes.Map(app, runtime.Access);
+        TopicRoutes.Map(app, runtime.Routes);
+        RetainerRoutes.Map(app, runtime.Retainer, runtime.Context.Time);
+        TraceRoutes.Map(app, runtime.Tracing, runtime.Routes.NodeName);
+        ConfigRoutes.Map(app, runtime.Configuration);
+        ApiDocsRoutes.Map(app);
+        PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
     }
 }
