@@ -91,6 +91,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             context.Security.Authorizer?.Dispose();
             return Task.CompletedTask;
         });
+        Statistics = new NodeStatistics(context.Metrics, context.Connections, routes, retainer.Messages, () => Cluster, () => NodeName);
         // Last: it reads the parts above.
         Prometheus = options.Prometheus.Enable ? new PrometheusMetrics(this) : null;
     }
@@ -110,6 +111,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     public PrometheusMetrics? Prometheus { get; }
 
     internal RouteTable Routes => _routes;
+
+    /// <summary>Reads what the node counts, for Prometheus, the <c>$SYS</c> topics and the alarms.</summary>
+    internal NodeStatistics Statistics { get; }
 
     internal RetainedStore Retained => _retainer.Messages;
 
