@@ -11,6 +11,8 @@ using Broker.Host.Listeners;
 using Broker.Host.Metrics;
 using Broker.Host.Options;
 using Broker.Host.Security;
+using Broker.Host.Sys;
+using Broker.Host.Alarms;
 using Broker.Host.Persistence;
 using Broker.Mqtt;
 using Broker.Transport.Connections;
@@ -60,9 +62,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private volatile bool _stopping;
     private volatile bool _listenersAccepting;
 
+    private readonly SysPublisher _sys;
+    private readonly AlarmMonitor _alarmMonitor;
+
     private BrokerRuntime(
         BrokerContext context, Retainer retainer, BrokerPersistence persistence, SecurityStore securityStore, RouteTable routes, Dispatcher dispatcher,
-        BrokerOptions options, bool commitsWaitForStorage)
+        BrokerOptions options, bool commitsWaitForStorage, SysMessages sysMessages)
     {
         _commitsWaitForStorage = commitsWaitForStorage;
         _context = context;
@@ -92,6 +97,18 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             return Task.CompletedTask;
         });
         Statistics = new NodeStatistics(context.Metrics, context.Connections, routes, retainer.Messages, () => Cluster, () => NodeName);
+        _sys = new SysPublisher(sysMessages, Statistics, options.SysTopics, context.System.Scheduler);
+        Alarms = new NodeAlarms(
+            new AlarmBook(sysMessages.Topics.Node, options.Alarm.SizeLimit, options.Alarm.ValidityPeriod.Value), sysMessages,
+            context.LoggerFactory.CreateLogger<NodeAlarms>());
+        _alarmMonitor = new AlarmMonitor(Alarms, context.Time, context.Connections, Statistics, persistence, options, context.System.Scheduler,
+            context.LoggerFactory.CreateLogger<AlarmMonitor>());
+        AddShutdownStep(ShutdownPhases.ServiceStop, "stop-sys-and-alarms", _ =>
+        {
+            _sys.Dispose();
+            _alarmMonitor.Dispose();
+            return Task.CompletedTask;
+        });
         // Last: it reads the parts above.
         Prometheus = options.Prometheus.Enable ? new PrometheusMetrics(this) : null;
     }
@@ -111,6 +128,9 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     public PrometheusMetrics? Prometheus { get; }
 
     internal RouteTable Routes => _routes;
+
+    /// <summary>This node's alarms: raised, cleared, listed at <c>/api/v5/alarms</c>.</summary>
+    public NodeAlarms Alarms { get; }
 
     /// <summary>Reads what the node counts, for Prometheus, the <c>$SYS</c> topics and the alarms.</summary>
     internal NodeStatistics Statistics { get; }
@@ -151,6 +171,8 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
                 await WaitForRetainedAsync(joined, logger, cancellationToken).ConfigureAwait(false);
             }
 
+            // After the stored and the cluster's retained messages, which would cover these with older ones.
+            runtime._sys.PublishStartup();
             return runtime;
         }
         catch
@@ -286,8 +308,10 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         var securityStore = new SecurityStore(persistence.State, system.Settings.TimeProvider, loggerFactory.CreateLogger<SecurityStore>());
         var security = BrokerSecurity.Build(options, securityStore, system.Settings.TimeProvider, loggerFactory.CreateLogger(typeof(BrokerSecurity)));
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
+        var sysMessages = new SysMessages(router, system.Settings.TimeProvider, new SysTopics(routes.NodeName));
         var runtime = new BrokerRuntime(new BrokerContext
         {
+            Events = SysClientEvents.Create(sysMessages, options.SysTopics.SysEventMessages, loggerFactory.CreateLogger<SysClientEvents>()),
             Security = security,
             Limits = options.Listeners.ToLimits(system.Settings.TimeProvider),
             System = system,
@@ -296,7 +320,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, retainer, persistence, securityStore, routes, dispatcher, options, storage.Durability == SessionDurability.Sync);
+        }, retainer, persistence, securityStore, routes, dispatcher, options, storage.Durability == SessionDurability.Sync, sysMessages);
         if (cluster is not null)
         {
             runtime.AttachCluster(cluster);

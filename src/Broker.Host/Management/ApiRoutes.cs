@@ -14,5 +14,6 @@ internal static class ApiRoutes
         BannedRoutes.Map(app, runtime.SecurityStore, runtime.Context.Time);
         AclRoutes.Map(app, runtime.SecurityStore);
         PrometheusRoutes.Map(app, runtime.Prometheus);
+        AlarmRoutes.Map(app, runtime.Alarms);
     }
 }
