@@ -33,5 +33,5 @@ public sealed class SysEventMessagesOptions
     [ConfigurationKeyName("client_unsubscribed")]
     public bool ClientUnsubscribed { get; set; }
 
-    public bool Any => ClientConnected || ClientDisconnected || ClientSubscribed || ClientUnsubscribed;
+    public bool AnyEnabled() => ClientConnected || ClientDisconnected || ClientSubscribed || ClientUnsubscribed;
 }

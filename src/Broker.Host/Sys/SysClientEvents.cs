@@ -26,7 +26,7 @@ internal sealed partial class SysClientEvents : IClientEvents
 
     /// <summary>Null when every event is off: the connections then report nothing.</summary>
     public static SysClientEvents? Create(SysMessages messages, SysEventMessagesOptions enabled, ILogger logger) =>
-        enabled.Any ? new SysClientEvents(messages, enabled, logger) : null;
+        enabled.AnyEnabled() ? new SysClientEvents(messages, enabled, logger) : null;
 
     public bool ReportsSubscriptions => _enabled.ClientSubscribed || _enabled.ClientUnsubscribed;
 
