@@ -11,6 +11,8 @@ using Broker.Host.Listeners;
 using Broker.Host.Metrics;
 using Broker.Host.Options;
 using Broker.Host.Security;
+using Broker.Host.Sys;
+using Broker.Host.Alarms;
 using Broker.Host.Persistence;
 using Broker.Mqtt;
 using Broker.Transport.Connections;
@@ -60,9 +62,12 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     private volatile bool _stopping;
     private volatile bool _listenersAccepting;
 
+    private readonly SysPublisher _sys;
+    private readonly AlarmMonitor _alarmMonitor;
+
     private BrokerRuntime(
         BrokerContext context, Retainer retainer, BrokerPersistence persistence, SecurityStore securityStore, RouteTable routes, Dispatcher dispatcher,
-        BrokerOptions options, bool commitsWaitForStorage)
+        BrokerOptions options, bool commitsWaitForStorage, SysMessages sysMessages)
     {
         _commitsWaitForStorage = commitsWaitForStorage;
         _context = context;
@@ -95,9 +100,18 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         LogLevelSwitch = new Configuration.LogLevelSwitch(options.Log.Level.ToLogLevel());
         Configuration = new Configuration.RuntimeConfiguration(options, ApplyLiveConfiguration);
         Tracing = new Tracing.PacketTracing(context.Traces, Path.Combine(Path.GetFullPath(options.Node.DataDir), "trace"), context.Time);
-        AddShutdownStep(ShutdownPhases.ServiceStop, "stop-traces", _ =>
+        Statistics = new NodeStatistics(context.Metrics, context.Connections, routes, retainer.Messages, () => Cluster, () => NodeName);
+        _sys = new SysPublisher(sysMessages, Statistics, options.SysTopics, context.System.Scheduler);
+        Alarms = new NodeAlarms(
+            new AlarmBook(sysMessages.Topics.Node, options.Alarm.SizeLimit, options.Alarm.ValidityPeriod.Value), sysMessages,
+            context.LoggerFactory.CreateLogger<NodeAlarms>());
+        _alarmMonitor = new AlarmMonitor(Alarms, context.Time, context.Connections, Statistics, persistence, options, context.System.Scheduler,
+            context.LoggerFactory.CreateLogger<AlarmMonitor>());
+        AddShutdownStep(ShutdownPhases.ServiceStop, "stop-traces-sys-and-alarms", _ =>
         {
             Tracing.Dispose();
+            _sys.Dispose();
+            _alarmMonitor.Dispose();
             return Task.CompletedTask;
         });
         // Last: it reads the parts above.
@@ -135,15 +149,18 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
 
     internal RouteTable Routes => _routes;
 
+    /// <summary>This node's alarms: raised, cleared, listed at <c>/api/v5/alarms</c>.</summary>
+    public NodeAlarms Alarms { get; }
+
+    /// <summary>Reads what the node counts, for Prometheus, the <c>$SYS</c> topics and the alarms.</summary>
+    internal NodeStatistics Statistics { get; }
+
     internal RetainedStore Retained => _retainer.Messages;
 
     private Management.Views.NodeAnswers? _answers;
 
     /// <summary>This node's answers to the API's cluster queries (registered on every cluster this node attaches).</summary>
     internal Management.Views.NodeAnswers Answers => LazyInitializer.EnsureInitialized(ref _answers, () => new Management.Views.NodeAnswers(this));
-
-    /// <summary>This node's sizes as they stand, for Prometheus and the API alike.</summary>
-    internal Metrics.NodeStats ReadStats() => Metrics.NodeStats.Read(_context.Connections, _context.Metrics, _routes, Retained);
 
     /// <summary>The retained messages and their way to storage and to the cluster (the management API's retainer routes).</summary>
     internal Retainer Retainer => _retainer;
@@ -183,6 +200,8 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
                 await WaitForRetainedAsync(joined, logger, cancellationToken).ConfigureAwait(false);
             }
 
+            // After the stored and the cluster's retained messages, which would cover these with older ones.
+            runtime._sys.PublishStartup();
             return runtime;
         }
         catch
@@ -343,8 +362,10 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         var securityStore = new SecurityStore(persistence.State, system.Settings.TimeProvider, loggerFactory.CreateLogger<SecurityStore>());
         var security = BrokerSecurity.Build(options, securityStore, system.Settings.TimeProvider, loggerFactory.CreateLogger(typeof(BrokerSecurity)));
         var sessions = system.ActorOf(SessionRegistry.Props(router, settings, metrics, loggerFactory, storage), "sessions");
+        var sysMessages = new SysMessages(router, system.Settings.TimeProvider, new SysTopics(routes.NodeName));
         var runtime = new BrokerRuntime(new BrokerContext
         {
+            Events = SysClientEvents.Create(sysMessages, options.SysTopics.SysEventMessages, loggerFactory.CreateLogger<SysClientEvents>()),
             Security = security,
             Limits = options.Listeners.ToLimits(system.Settings.TimeProvider),
             System = system,
@@ -353,7 +374,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             Settings = settings,
             Metrics = metrics,
             LoggerFactory = loggerFactory,
-        }, retainer, persistence, securityStore, routes, dispatcher, options, storage.Durability == SessionDurability.Sync);
+        }, retainer, persistence, securityStore, routes, dispatcher, options, storage.Durability == SessionDurability.Sync, sysMessages);
         if (cluster is not null)
         {
             runtime.AttachCluster(cluster);

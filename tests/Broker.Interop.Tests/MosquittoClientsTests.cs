@@ -120,6 +120,32 @@ public sealed class MosquittoClientsTests(InteropBroker broker, ITestOutputHelpe
         await Clients.MosquittoSub("-V", version, "-i", id, "-t", topic, "-E").ExpectSuccessAsync(Deadline);
     }
 
+    /// <summary>
+    /// The broker's $SYS topics, as EMQX publishes them: mosquitto_sub on <c>$SYS/#</c> gets the retained version,
+    /// and the connected event of a mosquitto_pub, as JSON naming its client id.
+    /// </summary>
+    [InteropFact(Tools.MosquittoSub, Tools.MosquittoPub)]
+    public async Task Mosquitto_sub_on_sys_gets_the_retained_version_and_a_clients_connected_event()
+    {
+        // --retained-only prints the retained messages and exits at the first live one, which mosquitto_pub's connect makes.
+        var retained = await SubscribedAsync("-t", "$SYS/#", "--retained-only");
+        await Clients.MosquittoPub("-t", Names.Topic("sys"), "-m", "x").ExpectSuccessAsync(Deadline);
+        await retained.ExpectSuccessAsync(Deadline);
+        var version = Assert.Single(MessagesOf(retained), m => m.Topic.StartsWith("$SYS/brokers/", StringComparison.Ordinal) && m.Topic.EndsWith("/version", StringComparison.Ordinal));
+        Assert.True(version.Retained);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Payload);
+
+        var id = Names.ClientId("sys-pub");
+        // $SYS/# also holds the retained ones: -R leaves them out, so the first message is a live one; with the default
+        // 30 s heartbeat an uptime may come first only if one falls in these few milliseconds, so the topic is narrowed.
+        var events = await SubscribedAsync("-t", $"$SYS/brokers/+/clients/{id}/#", "-C", "1", "-R");
+        await Clients.MosquittoPub("-i", id, "-t", Names.Topic("sys"), "-m", "x").ExpectSuccessAsync(Deadline);
+        await events.ExpectSuccessAsync(Deadline);
+        var connected = Assert.Single(MessagesOf(events));
+        Assert.EndsWith($"/clients/{id}/connected", connected.Topic, StringComparison.Ordinal);
+        Assert.Contains($"\"clientid\":\"{id}\"", connected.Payload, StringComparison.Ordinal);
+    }
+
     /// <summary>mosquitto_sub, started and waited for until the broker acknowledged its subscription.</summary>
     private async Task<CapturedProcess> SubscribedAsync(params string[] args)
     {

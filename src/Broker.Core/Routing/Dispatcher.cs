@@ -64,13 +64,17 @@ public sealed class Dispatcher
     public int DispatchForwarded(ApplicationMessage message, string[]? groups, PublishCommit? commit = null) =>
         Dispatch(message, null, commit, forwarder: null, pickedGroups: groups ?? []);
 
+    private static bool IsSys(ApplicationMessage message) =>
+        message.PublisherId is null && message.Topic.StartsWith("$SYS/", StringComparison.Ordinal);
+
     private int Dispatch(ApplicationMessage message, IInboundCredit? credit, PublishCommit? commit, INodeForwarder? forwarder, string[]? pickedGroups)
     {
         var visitor = new DeliveryVisitor(_routes, _picker, message, credit, commit, forward: forwarder is not null, pickedGroups);
         _routes.Nodes.Match(message.Topic, ref visitor);
         visitor.DeliverToSubscribers();
         var delivered = visitor.Delivered + (forwarder is null ? 0 : visitor.ForwardToNodes(forwarder));
-        if (delivered == 0)
+        // The broker's own $SYS messages are not counted, as EMQX does not (they are mostly published to nobody).
+        if (delivered == 0 && !IsSys(message))
         {
             _metrics.MessageDropped(DropReason.NoSubscribers);
         }

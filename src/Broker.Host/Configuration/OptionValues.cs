@@ -43,7 +43,12 @@ internal static class OptionValues
         if (type == typeof(long))
             return Store(long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l), l, out value);
         if (type == typeof(double))
-            return Store(double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d), d, out value);
+        {
+            // EMQX writes its watermarks as percentages ("70%"): read as the share, 0.7.
+            var percent = trimmed.EndsWith('%');
+            var number = percent ? trimmed[..^1].TrimEnd() : trimmed;
+            return Store(double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d), percent ? d / 100 : d, out value);
+        }
         if (type == typeof(Duration))
             return Store(Duration.TryParse(trimmed, null, out var duration), duration, out value);
         if (type == typeof(ByteSize))
@@ -72,7 +77,7 @@ internal static class OptionValues
 
     private static string Expectation(Type type) =>
         type == typeof(int) || type == typeof(long) ? "an integer"
-        : type == typeof(double) ? "a number"
+        : type == typeof(double) ? "a number (or a percentage like 70%)"
         : type == typeof(bool) ? "true or false"
         : type == typeof(Duration) ? "a duration like 30s, 5m or 100ms"
         : type == typeof(ByteSize) ? "a size like 256KB or 1MB"

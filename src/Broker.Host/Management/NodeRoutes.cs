@@ -27,7 +27,7 @@ internal sealed class NodeRoutes(BrokerRuntime runtime, ClusterView view)
         var nodes = new NodeRoutes(runtime, new ClusterView(runtime));
         app.MapGet("/api/v5/nodes", nodes.ListAsync);
         app.MapGet("/api/v5/nodes/{**node}", nodes.GetAsync);
-        app.MapGet("/api/v5/stats", context => nodes.NumbersAsync(context, NodeAnswers.NodeStatsKind, global: Metrics.NodeStats.IsGlobal));
+        app.MapGet("/api/v5/stats", context => nodes.NumbersAsync(context, NodeAnswers.NodeStatsKind, global: Metrics.NodeSnapshot.IsGlobalStat));
         app.MapGet("/api/v5/metrics", context => nodes.NumbersAsync(context, NodeAnswers.NodeMetrics, global: _ => false));
     }
 

@@ -1,13 +1,12 @@
-using Broker.Transport.Connections;
 using Prometheus;
 
 namespace Broker.Host.Metrics;
 
 /// <summary>
-/// What the connections count (<see cref="ConnectionTracker"/>), under EMQX's names: open connections, bytes both
-/// ways, authentication and authorization results. The connections' own counters are added up here, once a scrape.
+/// What the connections count (<see cref="Transport.Connections.ConnectionTotals"/>), under EMQX's names: open
+/// connections, bytes both ways, authentication and authorization results.
 /// </summary>
-internal sealed class ConnectionMetrics(IMetricFactory factory, ConnectionTracker connections)
+internal sealed class ConnectionMetrics(IMetricFactory factory)
 {
     private readonly Gauge _connections = factory.CreateGauge("emqx_connections_count", "MQTT connections open on this node.");
     private readonly Counter _bytesReceived = factory.CreateCounter("emqx_bytes_received", "Bytes of the MQTT packets received from clients.");
@@ -23,10 +22,10 @@ internal sealed class ConnectionMetrics(IMetricFactory factory, ConnectionTracke
     private readonly Counter _authorizationDeny = factory.CreateCounter(
         "emqx_authorization_deny", "Authorization checks (PUBLISH, SUBSCRIBE, will) that denied.");
 
-    public void Collect()
+    public void Collect(NodeSnapshot snapshot)
     {
-        var totals = connections.Totals();
-        _connections.Set(connections.Count);
+        var totals = snapshot.Connections;
+        _connections.Set(snapshot.Stats.Connections);
         _bytesReceived.IncTo(totals.BytesReceived);
         _bytesSent.IncTo(totals.BytesSent);
         _authenticationSuccess.IncTo(totals.AuthenticationSucceeded);

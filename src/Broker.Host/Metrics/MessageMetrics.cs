@@ -5,26 +5,22 @@ using Prometheus;
 namespace Broker.Host.Metrics;
 
 /// <summary>
-/// The messages' counters (<see cref="BrokerMetrics"/>) under EMQX's names: received and sent by QoS, and what was
+/// The messages' counters (<see cref="BrokerMetrics"/>, read into a <see cref="NodeSnapshot"/>) under EMQX's names: received and sent by QoS, and what was
 /// dropped by EMQX's reason, <c>messages.dropped.*</c> (before routing) and <c>delivery.dropped.*</c> (on the way to a
 /// subscriber) as two families, each with a <c>reason</c> label.
 /// </summary>
 internal sealed class MessageMetrics
 {
-    private static readonly QualityOfService[] Levels = [QualityOfService.AtMostOnce, QualityOfService.AtLeastOnce, QualityOfService.ExactlyOnce];
-
-    private readonly BrokerMetrics _source;
     private readonly Counter.Child[] _received;
     private readonly Counter.Child[] _sent;
     private readonly (DropReason Reason, Counter.Child Counter)[] _dropped;
 
-    public MessageMetrics(IMetricFactory factory, BrokerMetrics source)
+    public MessageMetrics(IMetricFactory factory)
     {
-        _source = source;
         var received = factory.CreateCounter("emqx_messages_received", "PUBLISH packets received from clients, by QoS.", ["qos"]);
         var sent = factory.CreateCounter("emqx_messages_sent", "PUBLISH packets sent to clients, by the QoS they were sent with.", ["qos"]);
-        _received = [.. Levels.Select(qos => received.WithLabels(Label(qos)))];
-        _sent = [.. Levels.Select(qos => sent.WithLabels(Label(qos)))];
+        _received = [.. NodeSnapshot.QoSLevels.Select(qos => received.WithLabels(Label(qos)))];
+        _sent = [.. NodeSnapshot.QoSLevels.Select(qos => sent.WithLabels(Label(qos)))];
         var messages = factory.CreateCounter(
             "emqx_messages_dropped", "Messages dropped before delivery: no subscriber, not authorized, PUBREL never came.", ["reason"]);
         var delivery = factory.CreateCounter(
@@ -32,17 +28,17 @@ internal sealed class MessageMetrics
         _dropped = [.. DropReasons.All.Select(reason => (reason, Family(reason) == "messages" ? messages.WithLabels(Detail(reason)) : delivery.WithLabels(Detail(reason))))];
     }
 
-    public void Collect()
+    public void Collect(NodeSnapshot snapshot)
     {
-        foreach (var qos in Levels)
+        foreach (var qos in NodeSnapshot.QoSLevels)
         {
-            _received[(int)qos].IncTo(_source.Received(qos));
-            _sent[(int)qos].IncTo(_source.Delivered(qos));
+            _received[(int)qos].IncTo(snapshot.Received[(int)qos]);
+            _sent[(int)qos].IncTo(snapshot.Sent[(int)qos]);
         }
 
         foreach (var (reason, counter) in _dropped)
         {
-            counter.IncTo(_source.Dropped(reason));
+            counter.IncTo(snapshot.Dropped[(int)reason]);
         }
     }
 

@@ -3,7 +3,7 @@ using Prometheus;
 namespace Broker.Host.Metrics;
 
 /// <summary>EMQX's stats, the broker's sizes read as they stand: sessions, topics and routes, subscriptions, retained messages.</summary>
-internal sealed class StatsMetrics(IMetricFactory factory, Func<NodeStats> read)
+internal sealed class StatsMetrics(IMetricFactory factory)
 {
     private readonly Gauge _sessions = factory.CreateGauge("emqx_sessions_count", "Sessions on this node, connected or not.");
     private readonly Gauge _topics = factory.CreateGauge("emqx_topics_count", "Topic filters in the route table, with subscribers on any node of the cluster.");
@@ -12,9 +12,8 @@ internal sealed class StatsMetrics(IMetricFactory factory, Func<NodeStats> read)
     private readonly Gauge _shared = factory.CreateGauge("emqx_subscriptions_shared_count", "Subscriptions to shared groups on this node.");
     private readonly Gauge _retained = factory.CreateGauge("emqx_retained_count", "Retained messages.");
 
-    public void Collect()
+    public void Collect(NodeStats stats)
     {
-        var stats = read();
         _sessions.Set(stats.Sessions);
         _topics.Set(stats.Topics);
         _routes.Set(stats.Routes);

@@ -52,6 +52,15 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("overload_protection")]
     public OverloadProtectionOptions OverloadProtection { get; init; } = new();
 
+    [ConfigurationKeyName("sys_topics")]
+    public SysTopicsOptions SysTopics { get; init; } = new();
+
+    [ConfigurationKeyName("sysmon")]
+    public SysmonOptions Sysmon { get; init; } = new();
+
+    [ConfigurationKeyName("alarm")]
+    public AlarmOptions Alarm { get; init; } = new();
+
     [ConfigurationKeyName("log")]
     public LogOptions Log { get; init; } = new();
 }

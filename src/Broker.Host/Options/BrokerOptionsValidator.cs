@@ -22,6 +22,7 @@ public static partial class BrokerOptionsValidator
         ValidateAuthentication(options.Authentication, errors);
         ValidateAuthorization(options.Authorization, errors);
         ValidateProtection(options, errors);
+        ValidateMonitoring(options, errors);
         return errors;
     }
 

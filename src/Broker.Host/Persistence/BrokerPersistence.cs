@@ -101,6 +101,15 @@ public sealed partial class BrokerPersistence : IAsyncDisposable
         return new BrokerPersistence(persistence, extension, state, sqlite, postgres, logger);
     }
 
+    /// <summary>
+    /// Checks that the storage can still be written (a row inserted and rolled back), for the storage_unreachable alarm;
+    /// nothing to check when nothing is stored. Throws what the database throws.
+    /// </summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) =>
+        Sqlite is { } sqlite ? Task.Run(() => sqlite.ProbeWriteAsync(cancellationToken), cancellationToken)
+        : Postgres is { } postgres ? postgres.ProbeWriteAsync(cancellationToken)
+        : Task.CompletedTask;
+
     /// <summary>Makes the stores those of <paramref name="system"/>'s persistent actors; nothing when nothing is stored.</summary>
     public void Install(ActorSystem system)
     {

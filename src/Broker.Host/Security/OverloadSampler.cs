@@ -1,4 +1,5 @@
 using Broker.Core.Security.Protection;
+using Broker.Host.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Host.Security;
@@ -8,6 +9,7 @@ public sealed partial class OverloadSampler : IDisposable
 {
     private readonly OverloadGuard _guard;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly ITimer _timer;
 
     public OverloadSampler(OverloadGuard guard, TimeSpan interval, TimeProvider time, ILogger logger)
@@ -17,6 +19,7 @@ public sealed partial class OverloadSampler : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         _guard = guard;
         _logger = logger;
+        _time = time;
         _timer = time.CreateTimer(_ => Sample(), null, interval, interval);
     }
 
@@ -24,8 +27,8 @@ public sealed partial class OverloadSampler : IDisposable
 
     private void Sample()
     {
-        // TotalAvailableMemoryBytes is the container's limit when there is one, so a pod is measured against its own.
-        var change = _guard.Sample(Environment.WorkingSet, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, ThreadPool.PendingWorkItemCount);
+        var reading = ResourceReading.Take(_time);
+        var change = _guard.Sample(reading.MemoryUsed, reading.MemoryLimit, reading.RunQueue);
         if (change?.Now is { } overload)
         {
             LogOverloaded(_logger, overload.Cause, (int)overload.Code);

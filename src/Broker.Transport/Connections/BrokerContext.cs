@@ -41,6 +41,9 @@ public sealed class BrokerContext
     /// <summary>Authentication and authorization; open (everybody in, everything allowed) unless configured.</summary>
     public ChannelSecurity Security { get; init; } = ChannelSecurity.Open;
 
+    /// <summary>Who hears of clients connecting, disconnecting and subscribing; null: nobody (no cost on the connections).</summary>
+    public IClientEvents? Events { get; init; }
+
     public TimeProvider Time => System.Settings.TimeProvider;
 
     /// <summary>The live connections, for a graceful shutdown to close them all.</summary>

@@ -183,6 +183,8 @@ public sealed partial class MqttConnection
                     return false;
                 }
 
+                ReportConnected(open);
+
                 // The timer set for the idle timeout before CONNECT now follows the negotiated keep-alive [MQTT-3.1.2-24].
                 ScheduleKeepAliveCheck(NowMs());
 
@@ -200,6 +202,7 @@ public sealed partial class MqttConnection
                 // Before the Tell: the session may hand the message on, and nothing of it is read after.
                 var qos = publish?.Message.QoS;
                 session.TellAndRun(command);
+                ReportSubscriptions(command);
                 if (qos is { } received)
                 {
                     _context.Metrics.MessageReceived(received);

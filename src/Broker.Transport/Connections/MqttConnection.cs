@@ -131,6 +131,8 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
             return;
         }
 
+        _closeReason = reason ?? ReasonCode.UnspecifiedError;
+
         // The channel's outbound part drops it on 3.x and before a successful CONNACK [MQTT-3.14.0-1].
         if (reason is { } code)
         {
@@ -171,6 +173,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
         CompleteOutbox();
         CancelKeepAliveCheck();
         TellDisconnected();
+        ReportDisconnected();
         var writing = WriterEnded();
         if (!writing.IsCompleted)
         {

@@ -93,7 +93,7 @@ public sealed class BindingTests : IDisposable
             "listeners.tcp.port: expected an integer, got \"18x3\" (from environment variable BROKER_LISTENERS__TCP__PORT)",
             _files.SingleError(_files.Load("", new Dictionary<string, string> { ["BROKER_LISTENERS__TCP__PORT"] = "18x3" })));
         Assert.Equal(
-            "mqtt.keepalive_multiplier: expected a number, got \"high\" (from command-line argument --mqtt.keepalive_multiplier)",
+            "mqtt.keepalive_multiplier: expected a number (or a percentage like 70%), got \"high\" (from command-line argument --mqtt.keepalive_multiplier)",
             _files.SingleError(_files.Load("", null, "--mqtt.keepalive_multiplier=high")));
     }
 

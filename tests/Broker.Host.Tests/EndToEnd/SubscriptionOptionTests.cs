@@ -129,9 +129,10 @@ public sealed class SubscriptionOptionTests
         await hash.SubscribeAsync("#");
         var plus = await broker.ConnectAsync("plus");
         await plus.SubscribeAsync("+/x");
+        // Every client connected before $SYS/# is subscribed to: the broker's own $SYS event of a later one would come first.
+        var publisher = await broker.ConnectAsync("publisher");
         var sys = await broker.ConnectAsync("sys");
         await sys.SubscribeAsync("$SYS/#");
-        var publisher = await broker.ConnectAsync("publisher");
 
         await publisher.PublishAcknowledgedAsync("$SYS/x", "system");
         await publisher.PublishAcknowledgedAsync("a/x", "ordinary");

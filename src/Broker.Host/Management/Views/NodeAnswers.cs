@@ -73,9 +73,9 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
             case NodeInfo:
                 return Write(Info(), Json.NodeJson);
             case NodeStatsKind:
-                return Write(runtime.ReadStats().Named().ToDictionary(), Json.DictionaryStringInt64);
+                return Write(runtime.Statistics.Take().EmqxStats().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
             case NodeMetrics:
-                return Write(NodeCounters.Read(runtime.Context.Metrics, runtime.Context.Connections).ToDictionary(), Json.DictionaryStringInt64);
+                return Write(runtime.Statistics.Take().EmqxMetrics().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
             default:
                 throw new InvalidOperationException($"this node answers no query \"{query.Kind}\"");
         }
@@ -120,7 +120,7 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
 
     private NodeJson Info()
     {
-        var stats = runtime.ReadStats();
+        var stats = runtime.Statistics.Take().Stats;
         var memory = GC.GetGCMemoryInfo();
         return new NodeJson
         {
