@@ -99,6 +99,8 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         app.MapPut(ClusterRoutes.MembersPath + "/{**address}", cluster.PutMemberAsync);
         app.MapDelete(ClusterRoutes.MembersPath + "/{**address}", cluster.DeleteMemberAsync);
         ApiRoutes.Map(app, runtime);
+        // Here until the dashboard listener (dashboard.listeners.http) serves it beside the same API.
+        Dashboard.DashboardRoutes.Map(app);
         app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
             $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready"));
     }
