@@ -18,18 +18,22 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly CapturedProcess _process;
     private readonly string _workDir;
 
-    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null)
+    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dashboard = null)
     {
         _process = process;
         Endpoint = endpoint;
         _workDir = workDir;
         Management = management;
+        Dashboard = dashboard;
     }
 
     public BrokerEndpoint Endpoint { get; }
 
     /// <summary>Our broker's management endpoint, host:port (each process has its own port); null for mosquitto.</summary>
     public string? Management { get; }
+
+    /// <summary>Our broker's dashboard listener (dashboard.listeners.http), host:port; null when it was not asked for.</summary>
+    public string? Dashboard { get; }
 
     public int Pid => _process.Pid;
 
@@ -51,6 +55,10 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>Starts this repository's broker; <paramref name="extraArgs"/> are more --key=value settings.</summary>
     public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs) => StartOursCoreAsync(netns: null, extraArgs);
 
+    /// <summary>This repository's broker with its dashboard listener on a free loopback port (<see cref="Dashboard"/>).</summary>
+    public static Task<BrokerProcess> StartOursWithDashboardAsync(params string[] extraArgs) =>
+        StartOursCoreAsync(netns: null, extraArgs, dashboardPort: UnassignedPorts.Next());
+
     /// <summary>
     /// Starts this repository's broker inside the network namespace <paramref name="netns"/> (<c>ip netns exec</c>, which
     /// execs: the pid is the broker's), its listeners and management endpoint on that namespace's loopback; ready once it
@@ -58,7 +66,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// </summary>
     public static Task<BrokerProcess> StartOursInNamespaceAsync(string netns, params string[] extraArgs) => StartOursCoreAsync(netns, extraArgs);
 
-    private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs)
+    private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs, int? dashboardPort = null)
     {
         var dll = BrokerDll();
         var (tcp, ws, management) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
@@ -70,6 +78,7 @@ public sealed class BrokerProcess : IAsyncDisposable
             $"--listeners.ws.port={ws}", "--listeners.ws.bind=127.0.0.1",
             $"--management.http.port={management}", "--management.http.bind=127.0.0.1",
             $"--node.data_dir={Path.Combine(workDir, "data")}",
+            .. dashboardPort is { } port ? [$"--dashboard.listeners.http.bind=127.0.0.1:{port}"] : Array.Empty<string>(),
             .. extraArgs,
         ];
         // The child must not pick up BROKER_ overrides from whoever runs the tests.
@@ -80,7 +89,7 @@ public sealed class BrokerProcess : IAsyncDisposable
             ? CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment)
             : CapturedProcess.Start($"broker in {netns}", Tools.Executable("ip"), ["netns", "exec", netns, DotnetHost(), .. args], workingDirectory: workDir, environment: environment);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
-        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}");
+        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dashboardPort is { } d ? $"127.0.0.1:{d}" : null);
         return netns is null ? WhenReadyAsync(broker) : WhenStartedAsync(broker);
     }
 

@@ -7,10 +7,11 @@ import { errorBox, notify, pageHeader } from '../components.js';
 const DEFAULT_USERNAME = 'admin';
 const DEFAULT_PASSWORD = 'public';
 
-// The broker's answer says so when it knows (a flag, or EMQX's password_expire_in_seconds run out); EMQX's own
-// dashboard also asks whenever the default admin logs in with the default password.
+// The broker says so in its answer (password_change_required, true while the password is dashboard.default_password);
+// from a broker that does not, EMQX's own dashboard's rule: the default admin with the default password, or
+// EMQX's password_expire_in_seconds run out.
 export function mustChangePassword(answer, username, password) {
-  if (answer?.must_change_password === true || answer?.password_change_required === true || answer?.default_password === true) return true;
+  if (typeof answer?.password_change_required === 'boolean') return answer.password_change_required;
   if (typeof answer?.password_expire_in_seconds === 'number' && answer.password_expire_in_seconds <= 0) return true;
   return username === DEFAULT_USERNAME && password === DEFAULT_PASSWORD;
 }
