@@ -6,7 +6,9 @@ import { h, formatNumber } from './dom.js';
 
 export class LineChart {
   // series: [{ key, label, color }]; capacity: points kept; unit: shown after the values.
-  constructor({ id, title, series, capacity = 90, unit = '', digits = 0 }) {
+  // minStep: the smallest grid step (1 for a count, which has no fractions).
+  constructor({ id, title, series, capacity = 90, unit = '', digits = 0, minStep = 0 }) {
+    this.minStep = minStep;
     this.series = series.map((s) => ({ ...s, values: [] }));
     this.times = [];
     this.capacity = capacity;
@@ -41,7 +43,9 @@ export class LineChart {
       s.value.textContent = `${formatNumber(latest, this.digits)}${this.unit}`;
       s.value.title = `highest shown: ${formatNumber(peak, this.digits)}${this.unit}`;
     }
+    this.samples = (this.samples ?? 0) + 1;
     this.element.dataset.points = String(this.times.length);
+    this.element.dataset.samples = String(this.samples);
     this.draw();
   }
 
@@ -73,7 +77,9 @@ export class LineChart {
     const plotWidth = width - left - right;
     const plotHeight = height - top - bottom;
     // Four grid steps of a round size: 0, 10, 20, 30, 40 rather than 0, 12.5, 25, ...
-    const max = 4 * niceCeiling(Math.max(0, ...this.series.flatMap((s) => s.values)) / 4);
+    const step = Math.max(this.minStep, niceCeiling(Math.max(0, ...this.series.flatMap((s) => s.values)) / 4));
+    const max = 4 * step;
+    const stepDigits = step >= 1 ? 0 : step >= 0.5 ? 1 : 2;
 
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = ink;
@@ -87,7 +93,7 @@ export class LineChart {
       g.moveTo(left, Math.round(y) + 0.5);
       g.lineTo(width - right, Math.round(y) + 0.5);
       g.stroke();
-      g.fillText(formatNumber((max * i) / 4, max < 4 ? 2 : 0), left - 6, y);
+      g.fillText(formatNumber(step * i, stepDigits), left - 6, y);
     }
 
     const count = this.times.length;
@@ -99,15 +105,15 @@ export class LineChart {
     g.fillText(new Date(this.times[count - 1]).toLocaleTimeString(), width - right, top + plotHeight + 6);
 
     // Points are spaced by the window's capacity, so the line grows from the left until the window is full.
-    const step = plotWidth / Math.max(1, this.capacity - 1);
-    const x0 = left + plotWidth - step * (count - 1);
+    const spacing = plotWidth / Math.max(1, this.capacity - 1);
+    const x0 = left + plotWidth - spacing * (count - 1);
     g.lineWidth = 2;
     g.lineJoin = 'round';
     for (const s of this.series) {
       g.strokeStyle = s.color;
       g.beginPath();
       s.values.forEach((value, i) => {
-        const x = x0 + step * i;
+        const x = x0 + spacing * i;
         const y = top + plotHeight - (max === 0 ? 0 : (value / max) * plotHeight);
         if (i === 0) g.moveTo(x, y);
         else g.lineTo(x, y);

@@ -37,10 +37,10 @@ export function renderClients(container, ctx) {
       { label: 'Client ID', value: (c) => link(c.clientid) },
       { label: 'Username', value: (c) => c.username },
       { label: 'Address', value: address },
-      { label: 'Node', value: (c) => c.node, class: 'wide-only' },
-      { label: 'Protocol', value: protocol, class: 'wide-only' },
+      { label: 'Node', value: (c) => c.node, class: 'wide-only breakable' },
+      { label: 'Protocol', value: protocol, class: 'xwide-only' },
       { label: 'Connected', value: (c) => yesNo(c.connected) },
-      { label: 'Since', value: (c) => formatTime(c.connected_at), class: 'wide-only' },
+      { label: 'Since', value: (c) => formatTime(c.connected_at), class: 'xwide-only' },
       { label: 'Subscriptions', value: (c) => c.subscriptions_cnt, class: 'number' },
       {
         label: 'Actions',

@@ -26,6 +26,7 @@ export function renderOverview(container, ctx) {
   const connections = new LineChart({
     id: 'chart-connections',
     title: 'Connections',
+    minStep: 1,
     series: [{ key: 'connections', label: 'connected', color: '#2f80ed' }],
   });
   const messages = new LineChart({
