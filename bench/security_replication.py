@@ -48,9 +48,15 @@ def parse_args():
     return p.parse_args()
 
 
+# url -> the Authorization header of the node it names (/api/v5 needs credentials: each node's own, as broker ctl's).
+AUTHORIZATION = {}
+
+
 def request(url, method="GET", body=None):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method, headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json"}
+    headers.update({"authorization": a for base, a in AUTHORIZATION.items() if url.startswith(base)})
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
     with urllib.request.urlopen(req, timeout=30) as answer:
         text = answer.read()
         return answer.status, (json.loads(text) if text else None)
@@ -93,6 +99,7 @@ def run(nodes, args, run_dir):
         wait_port(b)
         cluster_nodes.wait_members_up(b, len(nodes))
     bases = [cluster_nodes.management_url(b) for b in nodes]
+    AUTHORIZATION.update({base: cluster_nodes.api_authorization(b) for base, b in zip(bases, nodes)})
     records = []
 
     def add(i):
@@ -121,6 +128,7 @@ def run(nodes, args, run_dir):
     wait_port(restarted)
     ready_s = time.monotonic() - start
     base = cluster_nodes.management_url(restarted)
+    AUTHORIZATION[base] = cluster_nodes.api_authorization(restarted)
     loaded = count(base)
     records.append({"type": "restart", "stored": args.users - args.removed, "listed_when_ready": loaded, "ready_after_s": ready_s})
     return records

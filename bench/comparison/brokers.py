@@ -147,11 +147,12 @@ def ours(port, broker_dll, run_dir, key="ours", label="ours"):
     # the default `data`, under the run directory it starts in (the working directory).
     argv = ["dotnet", str(broker_dll),
             "--listeners.tcp.bind=127.0.0.1", f"--listeners.tcp.port={port}",
-            "--listeners.ws.enabled=false", "--management.http.port=0"]
+            "--listeners.ws.enabled=false", "--management.http.port=0", "--dashboard.listeners.http.bind=127.0.0.1:0"]
     settings = [
         f"`listeners.tcp.bind=127.0.0.1`, `listeners.tcp.port={port}`, `listeners.ws.enabled=false`, "
-        "`management.http.port=0` (the harness: loopback only, the run's port, no WebSocket listener on 0.0.0.0:8083, "
-        "the management endpoint on any free port, as two brokers of a run cannot both have 8558); nothing else: every `mqtt.*`, "
+        "`management.http.port=0`, `dashboard.listeners.http.bind=127.0.0.1:0` (the harness: loopback only, the run's port, "
+        "no WebSocket listener on 0.0.0.0:8083, the management endpoint and the dashboard listener on any free port, as two "
+        "brokers of a run cannot both have 8558 and 18083); nothing else: every `mqtt.*`, "
         "`persistence.*` and `log.*` setting is the default of hocon/broker.conf (max_inflight 32, "
         "max_mqueue_len 1000, max_awaiting_rel 100, log level info)",
     ]

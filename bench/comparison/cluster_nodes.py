@@ -2,6 +2,7 @@
 docs/PERFORMANCE.md between its markers, stopping the run's brokers and keeping its raw lines: what bench/cluster.py,
 bench/takeover.py and bench/survival.py share."""
 
+import base64
 import json
 import re
 import shutil
@@ -44,6 +45,13 @@ def management_url(broker, timeout_s=60):
             return found.group(1)
         time.sleep(0.2)
     sys.exit(f"{broker.label}: no management endpoint in its log within {timeout_s} s")
+
+
+def api_authorization(broker):
+    """The HTTP Basic header of the node's own credential (node.data_dir/ctl_api_key, `data` under its working
+    directory), as `broker ctl` sends it: /api/v5 needs credentials."""
+    path = broker.log_path.parent / broker.subdir / "data" / "ctl_api_key"
+    return "Basic " + base64.b64encode(path.read_text().strip().encode()).decode()
 
 
 def wait_members_up(broker, count, timeout_s=60):

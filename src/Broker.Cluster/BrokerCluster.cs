@@ -6,6 +6,7 @@ using Broker.Cluster.Delivery;
 using Broker.Cluster.Discovery;
 using Broker.Cluster.Logging;
 using Broker.Cluster.Membership;
+using Broker.Cluster.Queries;
 using Broker.Cluster.Retained;
 using Broker.Cluster.Routing;
 using Broker.Cluster.Security;
@@ -65,6 +66,8 @@ public sealed class BrokerCluster : IAsyncDisposable
         var owners = ClusterSharding.Get(system).Start(
             "session-owner", Props.Create(() => new SessionOwner()), ClusterShardingSettings.Create(system), new OwnerMessageExtractor(OwnerShards));
         Sessions = new ClusterSessionPeers(system, owners, bridge, Routes, Forwarder, NodeName, settings.StableAfter);
+        var queries = system.ActorOf(Props.Create(() => new QueryActor(settings.QueryChunkBytes)), QueryActor.Name);
+        Queries = new ClusterQueries(system, queries, NodeName);
         var progress = new JoinProgress(settings.Seeds.Count > 0 ? "still trying " + DescribeSeeds(settings) : DescribeSeeds(settings));
         Action selfLeaving = () => _left = true;
         system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved, OnMemberUp, selfLeaving)), "broker-membership");
@@ -106,6 +109,12 @@ public sealed class BrokerCluster : IAsyncDisposable
     /// one live session per client id in the cluster, and sessions moved between nodes.
     /// </summary>
     public ClusterSessionPeers Sessions { get; }
+
+    /// <summary>
+    /// Questions asked of every node (the management API's cluster-wide views): register this node's answers with
+    /// <see cref="ClusterQueries.Answer"/>.
+    /// </summary>
+    public ClusterQueries Queries { get; }
 
     /// <summary>True once this node is Up in the cluster.</summary>
     public bool IsUp => _up.Task.IsCompleted;

@@ -7,6 +7,7 @@ using Akka.DistributedData;
 using Broker.Cluster.Delivery;
 using Broker.Cluster.Discovery;
 using Broker.Cluster.Logging;
+using Broker.Cluster.Queries;
 using Broker.Cluster.Retained;
 using Broker.Cluster.Sessions;
 using Broker.Core.Sessions.Cluster;
@@ -54,6 +55,7 @@ internal static class ClusterHocon
                   broker-delivery = {{Quote(TypeName(typeof(DeliverySerializer)))}}
                   broker-retained = {{Quote(TypeName(typeof(RetainedReplicationSerializer)))}}
                   broker-sessions = {{Quote(TypeName(typeof(SessionSerializer)))}}
+                  broker-queries = {{Quote(TypeName(typeof(QuerySerializer)))}}
                 }
                 serialization-bindings {
                   {{Quote(TypeName(typeof(ForwardBatch)))}} = broker-delivery
@@ -66,6 +68,7 @@ internal static class ClusterHocon
                   {{Quote(TypeName(typeof(AdoptStoredSession)))}} = broker-sessions
                   {{Quote(TypeName(typeof(Has)))}} = broker-sessions
                   {{Quote(TypeName(typeof(SessionPeerMessage)))}} = broker-sessions
+                  {{Quote(TypeName(typeof(IQueryWireMessage)))}} = broker-queries
                 }
               }
               remote {

@@ -59,6 +59,9 @@ public sealed record ClusterSettings
     /// <summary>The largest snapshot chunk sent to a joining node: well under the frame (an eighth of it, 256 KB at most).</summary>
     public int RetainedChunkBytes => Math.Min(256 * 1024, MaximumFrameSize / 8);
 
+    /// <summary>The largest chunk of a cluster query's answer (<see cref="Queries.ClusterQueries"/>): an eighth of the frame, 256 KB at most.</summary>
+    public int QueryChunkBytes => Math.Min(256 * 1024, MaximumFrameSize / 8);
+
     /// <summary>The host written into this node's address.</summary>
     public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Bind : PublicHost;
 

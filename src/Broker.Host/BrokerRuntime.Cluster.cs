@@ -172,6 +172,7 @@ public sealed partial class BrokerRuntime
         _routes.AttachReplicator(cluster.Routes);
         cluster.StartReceiving(_dispatcher, _commitsWaitForStorage);
         cluster.Sessions.Attach(_context.Sessions);
+        cluster.Queries.Answer(Answers.HandleAsync);
         _context.Sessions.Tell(new AttachSessionPeers(cluster.Sessions));
         if (Volatile.Read(ref _securityLoaded))
         {

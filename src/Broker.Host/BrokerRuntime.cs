@@ -91,6 +91,15 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             context.Security.Authorizer?.Dispose();
             return Task.CompletedTask;
         });
+        Access = new Management.ApiAccess(securityStore, options, context.Time);
+        LogLevelSwitch = new Configuration.LogLevelSwitch(options.Log.Level.ToLogLevel());
+        Configuration = new Configuration.RuntimeConfiguration(options, ApplyLiveConfiguration);
+        Tracing = new Tracing.PacketTracing(context.Traces, Path.Combine(Path.GetFullPath(options.Node.DataDir), "trace"), context.Time);
+        AddShutdownStep(ShutdownPhases.ServiceStop, "stop-traces", _ =>
+        {
+            Tracing.Dispose();
+            return Task.CompletedTask;
+        });
         // Last: it reads the parts above.
         Prometheus = options.Prometheus.Enable ? new PrometheusMetrics(this) : null;
     }
@@ -103,15 +112,41 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
     /// <summary>The users and bans changed at run time (the management API's), stored and shared with the cluster.</summary>
     public SecurityStore SecurityStore { get; }
 
+    /// <summary>Who may use the HTTP API: dashboard users, their tokens and API keys (records of <see cref="SecurityStore"/>), and <c>broker ctl</c>'s credential.</summary>
+    public Management.ApiAccess Access { get; }
+
     /// <summary>The storage of sessions and retained messages (memory only with durability <c>none</c>); the runtime owns it.</summary>
     public BrokerPersistence Persistence { get; }
 
     /// <summary>The node's metrics for Prometheus to scrape (<see cref="Management.PrometheusRoutes"/>); null when <c>prometheus.enable = false</c>.</summary>
     public PrometheusMetrics? Prometheus { get; }
 
+    /// <summary>
+    /// <c>log.level</c> now; <c>broker run</c> gives the one its logging filter reads, so that a change through
+    /// <see cref="Configuration"/> takes effect. Elsewhere (tests) it changes nothing but itself.
+    /// </summary>
+    public Configuration.LogLevelSwitch LogLevelSwitch { get; set; }
+
+    /// <summary>The configuration as it is now, shown and changed at run time by the management API's <c>/api/v5/configs</c>.</summary>
+    public Configuration.RuntimeConfiguration Configuration { get; }
+
+    /// <summary>The node's packet traces (the management API's <c>/api/v5/trace</c>), logged under <c>node.data_dir/trace</c>.</summary>
+    internal Tracing.PacketTracing Tracing { get; }
+
     internal RouteTable Routes => _routes;
 
     internal RetainedStore Retained => _retainer.Messages;
+
+    private Management.Views.NodeAnswers? _answers;
+
+    /// <summary>This node's answers to the API's cluster queries (registered on every cluster this node attaches).</summary>
+    internal Management.Views.NodeAnswers Answers => LazyInitializer.EnsureInitialized(ref _answers, () => new Management.Views.NodeAnswers(this));
+
+    /// <summary>This node's sizes as they stand, for Prometheus and the API alike.</summary>
+    internal Metrics.NodeStats ReadStats() => Metrics.NodeStats.Read(_context.Connections, _context.Metrics, _routes, Retained);
+
+    /// <summary>The retained messages and their way to storage and to the cluster (the management API's retainer routes).</summary>
+    internal Retainer Retainer => _retainer;
 
     /// <summary>
     /// Opens the storage that <c>persistence</c> configures (failing with <see cref="StorageUnavailableException"/>
@@ -141,6 +176,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
             // Only now: a change from another node applied before the load would be overwritten by an older stored row.
             runtime.Cluster?.Retained.Attach(runtime._retainer);
             await runtime.LoadSecurityAsync(cancellationToken).ConfigureAwait(false);
+            runtime.Access.SeedDefaultUser();
             await runtime.RecoverSessionsAsync(options.Persistence, logger, cancellationToken).ConfigureAwait(false);
             if (runtime.Cluster is { } joined)
             {
@@ -183,6 +219,31 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         {
             throw new ClusterStartException($"{e.Message} (cluster.bind {options.Cluster.Bind}, cluster.port {options.Cluster.Port})", e);
         }
+    }
+
+    /// <summary>
+    /// Makes the keys that <see cref="Configuration.RuntimeConfiguration.LiveKeys"/> lists take effect: the log level at
+    /// once, the limits a connection takes at its start for the next connections (those open keep theirs).
+    /// </summary>
+    private void ApplyLiveConfiguration(BrokerOptions options)
+    {
+        LogLevelSwitch.Level = options.Log.Level.ToLogLevel();
+        var live = options.Mqtt.ToSettings();
+        _context.Settings = _context.Settings with
+        {
+            MaxPacketSize = live.MaxPacketSize,
+            MaxClientIdLength = live.MaxClientIdLength,
+            MaxTopicLevels = live.MaxTopicLevels,
+            TopicAliasMaximum = live.TopicAliasMaximum,
+            RetainAvailable = live.RetainAvailable,
+            WildcardSubscriptionAvailable = live.WildcardSubscriptionAvailable,
+            SharedSubscriptionAvailable = live.SharedSubscriptionAvailable,
+            MaxSessionExpirySeconds = live.MaxSessionExpirySeconds,
+            KeepAliveMultiplier = live.KeepAliveMultiplier,
+            ServerKeepAlive = live.ServerKeepAlive,
+            IdleTimeout = live.IdleTimeout,
+            StrictMode = live.StrictMode,
+        };
     }
 
     /// <summary>The retained messages kept in storage, before any listener opens: a new subscription must find them.</summary>
@@ -328,6 +389,17 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         {
             await management.StopAsync(deadline).ConfigureAwait(false);
             await management.DisposeAsync().ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Stops the dashboard listener with the management endpoint: the API answers as long as the node does.</summary>
+    public void StopOnShutdown(Management.DashboardServer dashboard)
+    {
+        ArgumentNullException.ThrowIfNull(dashboard);
+        AddShutdownStep(ShutdownPhases.ActorSystemTerminate, "stop-dashboard", async deadline =>
+        {
+            await dashboard.StopAsync(deadline).ConfigureAwait(false);
+            await dashboard.DisposeAsync().ConfigureAwait(false);
         });
     }
 

@@ -27,6 +27,9 @@ public sealed class NodeTable
 
     public Route? Find(string filter) => _trie.Find(filter);
 
+    /// <summary>Every route, in no particular order; a walk of the whole table, for listings (the management API's topics).</summary>
+    public IEnumerable<Route> Routes() => _trie.Values();
+
     /// <summary>Returns false when the node already had the route.</summary>
     public bool Add(string filter, string node) => Change(filter, route => route.AddNode(node, SingleNodeArray(node)), adds: true, counted: 1);
 

@@ -260,6 +260,29 @@ public sealed class RouteTable
         return index < 0 ? null : array[index];
     }
 
+    /// <summary>
+    /// Every subscription on this node, shared ones included, filter by filter as the table holds them (no order):
+    /// lock-free, each filter's arrays read as they stand, for the management API's listing (a walk of them all).
+    /// </summary>
+    public IEnumerable<LocalSubscription> LocalSubscriptions()
+    {
+        foreach (var entry in _local.Values)
+        {
+            foreach (var subscription in entry.Subscribers)
+            {
+                yield return subscription;
+            }
+
+            foreach (var group in entry.Groups)
+            {
+                foreach (var member in group.Members)
+                {
+                    yield return member;
+                }
+            }
+        }
+    }
+
     /// <summary>This node's subscriptions to a filter (shared prefix stripped); lock-free.</summary>
     internal bool TryGetLocal(string topicFilter, [NotNullWhen(true)] out LocalFilter? entry) =>
         _local.TryGetValue(topicFilter, out entry);

@@ -103,6 +103,38 @@ public sealed class TopicTrie<TValue>
         }
     }
 
+    /// <summary>
+    /// Every stored value, walking the whole trie (for listings such as the management API's, never for routing). Safe
+    /// while a writer changes the trie: a value added or removed meanwhile may or may not be seen.
+    /// </summary>
+    public IEnumerable<TValue> Values()
+    {
+        var pending = new Stack<TrieNode<TValue>>();
+        pending.Push(_root);
+        while (pending.TryPop(out var node))
+        {
+            if (node.Value is { } value)
+            {
+                yield return value;
+            }
+
+            foreach (var child in node.Children())
+            {
+                pending.Push(child.Value);
+            }
+
+            if (node.Plus is { } plus)
+            {
+                pending.Push(plus);
+            }
+
+            if (node.Hash is { } hash)
+            {
+                pending.Push(hash);
+            }
+        }
+    }
+
     /// <summary>Whether the root has nothing below it: after removing every filter, all nodes were pruned.</summary>
     internal bool IsPruned => _root.IsEmpty;
 

@@ -218,7 +218,11 @@ public sealed partial class SessionActor : PersistentActor
                 Sender?.Tell(Stats(), Self);
                 break;
             default:
-                Unhandled(message);
+                if (!ReceiveManagement(message))
+                {
+                    Unhandled(message);
+                }
+
                 break;
         }
     }
@@ -269,6 +273,9 @@ public sealed partial class SessionActor : PersistentActor
             case GetSessionStats:
                 Sender?.Tell(Stats(), Self);
                 break;
+            case GetSessionInfo or KickSession or SubscribeOnBehalf or UnsubscribeOnBehalf:
+                Sender?.Tell(new NoSuchSession(ClientId), Self);
+                break;
         }
     }
 
@@ -317,6 +324,8 @@ public sealed partial class SessionActor : PersistentActor
         }
 
         _will = open.Request.Will;
+        _lastConnect = open.Request;
+        _connectedAtMs = Now;
         _expirySeconds = open.Request.SessionExpirySeconds;
         _detachedAtMs = null;
         if (_expirySeconds > 0)

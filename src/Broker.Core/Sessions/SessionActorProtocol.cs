@@ -97,3 +97,79 @@ public sealed record SessionStats(
 /// new session serves (SessionActor.Transfer.cs). With <paramref name="CleanStart"/> it ends at once and sends nothing.
 /// </summary>
 public sealed record HandOverSession(Cluster.ISessionPeers Peers, string To, long TransferId, bool CleanStart);
+
+/// <summary>
+/// To the registry: hand <paramref name="Message"/> to the live session of <paramref name="ClientId"/>, its sender kept
+/// (the session answers the asker directly); answered <see cref="NoSuchSession"/> when there is none, or it is being
+/// moved, stopped or started again. How the management API reaches a session by client id.
+/// </summary>
+public sealed record ToSession(string ClientId, object Message);
+
+/// <summary>The registry's (or an ended session's) answer to <see cref="ToSession"/>: no live session of the client id here.</summary>
+public sealed record NoSuchSession(string ClientId);
+
+/// <summary>To a session: answer with <see cref="SessionInfo"/>, its subscriptions listed when asked.</summary>
+public sealed record GetSessionInfo(bool WithSubscriptions)
+{
+    public static readonly GetSessionInfo Plain = new(false);
+
+    public static readonly GetSessionInfo WithFilters = new(true);
+}
+
+/// <summary>
+/// A session as the management API shows it (EMQX's client fields): its counters, when it was made and last connected,
+/// the CONNECT it was last opened with, and its connection, null while the client is away.
+/// </summary>
+/// <param name="Subscriptions">Filter and options, as granted; empty unless asked for.</param>
+public sealed record SessionInfo(
+    SessionStats Stats,
+    long CreatedAtMs,
+    long? ConnectedAtMs,
+    long? DisconnectedAtMs,
+    uint ExpirySeconds,
+    ConnectRequest? LastConnect,
+    IClientConnection? Connection,
+    IReadOnlyList<Mqtt.Packets.TopicSubscription> Subscriptions,
+    int MaxInflight,
+    int MaxQueue);
+
+/// <summary>
+/// To a session: an operator kicks its client (EMQX's <c>DELETE /clients/{clientid}</c>). The connection gets DISCONNECT
+/// 0x98 Administrative action (5.0), its will goes out as on any close the client did not ask for, and the session is
+/// discarded, kept in storage or not; answered <see cref="SessionKicked"/>.
+/// </summary>
+public sealed record KickSession
+{
+    public static readonly KickSession Instance = new();
+
+    private KickSession()
+    {
+    }
+}
+
+public sealed record SessionKicked(string ClientId);
+
+/// <summary>To a session: subscribe as if its client had sent SUBSCRIBE (no SUBACK goes out); answered <see cref="SubscribedOnBehalf"/>.</summary>
+public sealed record SubscribeOnBehalf(IReadOnlyList<Mqtt.Packets.TopicSubscription> Subscriptions);
+
+/// <summary>Per subscription, the code a SUBACK would have held (the granted QoS).</summary>
+public sealed record SubscribedOnBehalf(string ClientId, IReadOnlyList<Mqtt.ReasonCode> Codes);
+
+/// <summary>To a session: unsubscribe these filters for its client (no UNSUBACK); answered <see cref="UnsubscribedOnBehalf"/>.</summary>
+public sealed record UnsubscribeOnBehalf(IReadOnlyList<string> Filters);
+
+/// <summary>Per filter, whether the session had it.</summary>
+public sealed record UnsubscribedOnBehalf(string ClientId, IReadOnlyList<bool> Existed);
+
+/// <summary>To the registry: answer <see cref="SessionList"/> with the client ids of the sessions that serve here.</summary>
+public sealed record ListSessions
+{
+    public static readonly ListSessions Instance = new();
+
+    private ListSessions()
+    {
+    }
+}
+
+/// <summary>The client ids of this node's live sessions, connected or not, in no particular order.</summary>
+public sealed record SessionList(IReadOnlyList<string> ClientIds);

@@ -86,6 +86,12 @@ public sealed partial class SessionRegistry : ActorBase
             case Terminated terminated:
                 SessionStopped(terminated.Actor);
                 break;
+            case ToSession to:
+                ForwardToSession(to, Sender);
+                break;
+            case ListSessions:
+                Sender?.Tell(new SessionList([.. _byClientId.Where(e => e.Value.IsServing).Select(e => e.Key)]), Self);
+                break;
             default:
                 if (!ReceiveStorage(message) && !ReceiveCluster(message) && !ReceiveAdoption(message))
                 {
@@ -106,6 +112,19 @@ public sealed partial class SessionRegistry : ActorBase
         else
         {
             OpenHere(open, replyTo);
+        }
+    }
+
+    /// <summary>The management API's message to a live session, its asker kept as the sender; none here: <see cref="NoSuchSession"/>.</summary>
+    private void ForwardToSession(ToSession to, IActorRef? asker)
+    {
+        if (_byClientId.TryGetValue(to.ClientId, out var entry) && entry.IsServing)
+        {
+            entry.Session.Tell(to.Message, asker);
+        }
+        else
+        {
+            asker?.Tell(new NoSuchSession(to.ClientId), Self);
         }
     }
 

@@ -25,11 +25,48 @@ public sealed partial class SessionState
         ArgumentNullException.ThrowIfNull(refused);
         Input(room);
         var subscriptionId = packet.Properties.SubscriptionIdentifiers.Count > 0 ? packet.Properties.SubscriptionIdentifiers[0] : 0;
-        var codes = new ReasonCode[packet.Subscriptions.Count];
-        var retainedFor = new List<(string Filter, SessionSubscription Subscription)>();
+        var codes = Grant(packet.Subscriptions, refused, subscriptionId, out var retainedFor);
+        Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
+        GetRetained(retainedFor);
+    }
+
+    /// <summary>
+    /// Subscriptions made for the client by an operator (EMQX's <c>POST /clients/{clientid}/subscribe</c>): granted and
+    /// given their retained messages as if the client had sent SUBSCRIBE, but no SUBACK goes to a client that asked
+    /// for nothing. Returns the codes a SUBACK would have held.
+    /// </summary>
+    public IReadOnlyList<ReasonCode> SubscribeOnBehalf(IReadOnlyList<TopicSubscription> subscriptions, ConnectionRoom room)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        Input(room);
+        var codes = Grant(subscriptions, [], 0, out var retainedFor);
+        GetRetained(retainedFor);
+        return codes;
+    }
+
+    /// <summary>Removes each filter for the client, as an operator asked, with no UNSUBACK; per filter whether it existed.</summary>
+    public IReadOnlyList<bool> UnsubscribeOnBehalf(IReadOnlyList<string> filters)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        var existed = new bool[filters.Count];
+        for (var i = 0; i < existed.Length; i++)
+        {
+            existed[i] = RemoveSubscription(filters[i]);
+            _effects.Add(SessionEffect.RemoveRoute(filters[i]));
+        }
+
+        return existed;
+    }
+
+    private ReasonCode[] Grant(
+        IReadOnlyList<TopicSubscription> subscriptions, IReadOnlyList<ReasonCode?> refused, int subscriptionId,
+        out List<(string Filter, SessionSubscription Subscription)> retainedFor)
+    {
+        var codes = new ReasonCode[subscriptions.Count];
+        retainedFor = [];
         for (var i = 0; i < codes.Length; i++)
         {
-            var (filter, requested) = packet.Subscriptions[i];
+            var (filter, requested) = subscriptions[i];
             if (i < refused.Count && refused[i] is { } failure)
             {
                 codes[i] = failure;
@@ -48,7 +85,11 @@ public sealed partial class SessionState
             }
         }
 
-        Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
+        return codes;
+    }
+
+    private void GetRetained(List<(string Filter, SessionSubscription Subscription)> retainedFor)
+    {
         foreach (var (filter, subscription) in retainedFor)
         {
             _effects.Add(SessionEffect.GetRetained(filter, subscription));

@@ -93,6 +93,12 @@ public sealed partial class SessionState
 
     public int QueueLength => _queue.Count;
 
+    /// <summary>How many QoS 1/2 messages may be unacknowledged towards the client now (EMQX's <c>inflight_max</c>).</summary>
+    public int InflightMax => _inflight.Capacity;
+
+    /// <summary>How many messages the queue holds at most (EMQX's <c>mqueue_max</c>).</summary>
+    public int QueueCapacity => _queue.MaxLength;
+
     public int AwaitingRelCount => _awaitingRel.Count;
 
     /// <summary>Messages this session discarded, whatever the reason (<see cref="DropReason"/>).</summary>

@@ -11,7 +11,8 @@ namespace Broker.Host.Commands;
 /// Ctrl+C or SIGTERM stops them in the order that lets clients learn why they are disconnected.
 /// </summary>
 internal sealed partial class BrokerService(
-    BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger, IHostApplicationLifetime lifetime, ExitStatus exit) : IHostedService
+    BrokerOptions options, ILoggerFactory loggerFactory, ILogger<BrokerService> logger, IHostApplicationLifetime lifetime, ExitStatus exit,
+    Configuration.LogLevelSwitch logLevel) : IHostedService
 {
     private BrokerRuntime? runtime;
 
@@ -19,12 +20,14 @@ internal sealed partial class BrokerService(
     {
         // Storage first: a broker that cannot keep sessions as configured must not accept a client.
         runtime = await BrokerRuntime.CreateAsync(options, loggerFactory, cancellationToken: cancellationToken);
+        runtime.LogLevelSwitch = logLevel;
         var server = new BrokerServer(options.Listeners, runtime.Handler, loggerFactory);
         try
         {
             // Before the listeners: /alive answers from the start, /ready says 503 until they accept.
             await StartManagementAsync(runtime, cancellationToken);
             await server.StartAsync(cancellationToken);
+            await StartDashboardAsync(runtime, cancellationToken);
         }
         catch
         {
@@ -50,6 +53,18 @@ internal sealed partial class BrokerService(
         var management = new ManagementServer(options.Management.Http, started, loggerFactory);
         started.StopOnShutdown(management);
         await management.StartAsync(cancellationToken);
+    }
+
+    private async Task StartDashboardAsync(BrokerRuntime started, CancellationToken cancellationToken)
+    {
+        if (!options.Dashboard.Listeners.Http.Enable)
+        {
+            return;
+        }
+
+        var dashboard = new DashboardServer(options.Dashboard.Listeners.Http, started, loggerFactory);
+        started.StopOnShutdown(dashboard);
+        await dashboard.StartAsync(cancellationToken);
     }
 
     /// <summary>

@@ -6,8 +6,9 @@ using Broker.Host.Options;
 namespace Broker.Host.Commands;
 
 /// <summary>
-/// <c>broker ctl cluster | users | banned ...</c>: asks the local node's management endpoint over HTTP. The endpoint is <c>--management host:port</c>, or else where the configuration
-/// (file, environment, <c>--key=value</c> arguments, as <c>broker run</c> reads them) puts it.
+/// <c>broker ctl cluster | users | banned | admins | api_key ...</c>: asks the local node's management endpoint over HTTP. The endpoint is <c>--management host:port</c>, or else where the configuration
+/// (file, environment, <c>--key=value</c> arguments, as <c>broker run</c> reads them) puts it; the credential for
+/// /api/v5 is found by <see cref="CtlCredential"/>.
 /// </summary>
 internal static class CtlCommand
 {
@@ -29,9 +30,19 @@ internal static class CtlCommand
                broker ctl banned del <as> <who>
                  as: clientid, username, peerhost, clientid_re, username_re, peerhost_net; a ban without --until
                  or --for never ends; time ISO 8601 (2026-12-31T23:59:59Z), duration like 30m, 12h, 7d
+               broker ctl admins add <username> <password|-> [--role administrator|viewer] [--description <text>]
+               broker ctl admins passwd <username> <password|->
+               broker ctl admins del <username>
+                 the dashboard's users (dashboard.default_username is made when there is none)
+               broker ctl api_key list
+               broker ctl api_key add <name> [--role administrator|viewer] [--desc <text>] [--expired-at <time>]
+               broker ctl api_key del <name>
+                 keys of the HTTP API (HTTP Basic key:secret); add prints the secret, this once
           --management <host:port>   the node's management endpoint (default: management.http.bind and port
                                      of the configuration, 0.0.0.0 as 127.0.0.1)
-          -c, --config <file>, --<key>=<value>   the configuration to read the endpoint from, as for run
+          --api-key <key:secret>     the credential for /api/v5 (default: $BROKER_CTL_API_KEY, else the node's own,
+                                     node.data_dir/ctl_api_key, made by the node at start and readable by its user only)
+          -c, --config <file>, --<key>=<value>   the configuration to read the endpoint and data_dir from, as for run
         Exit codes: 0 done, 2 usage, 4 the endpoint cannot be reached, 7 the node refused (its answer printed).
         """;
 
@@ -47,6 +58,8 @@ internal static class CtlCommand
             "cluster" => ClusterCommand(args[1], rest, output, error, cancellation, out problem),
             "users" => CtlUsers.Command(args[1], rest, output, error, cancellation, out problem),
             "banned" => CtlBanned.Command(args[1], rest, output, error, cancellation, out problem),
+            "admins" => CtlAdmins.Command(args[1], rest, output, error, cancellation, out problem),
+            "api_key" => CtlApiKeys.Command(args[1], rest, output, error, cancellation, out problem),
             _ => Unknown(out problem),
         };
         if (action is null)
@@ -54,13 +67,17 @@ internal static class CtlCommand
 
         string? usage = null;
         var management = CtlArguments.TakeOption(rest, "--management", ref usage);
+        var apiKey = CtlArguments.TakeOption(rest, "--api-key", ref usage);
         if (usage is not null)
             return await UsageErrorAsync(error, usage);
         var endpoint = management is not null ? EndpointUri(management) : EndpointFromConfiguration(rest, error, environment);
         if (endpoint is null)
             return ExitCodes.InvalidConfiguration;
+        var (credential, source) = CtlCredential.Find(apiKey, rest, environment);
+        if (credential is null && source is not null)
+            return await UsageErrorAsync(error, source);
 
-        using var client = new ManagementClient(endpoint);
+        using var client = new ManagementClient(endpoint, credential, source);
         try
         {
             return await action(client);

@@ -9,13 +9,29 @@ namespace Broker.Host.Commands;
 /// cannot be reached throws <see cref="ManagementUnreachableException"/>; an answer other than 2xx comes back as
 /// <see cref="ManagementAnswer"/> with its status and message.
 /// </summary>
-internal sealed class ManagementClient(Uri endpoint) : IDisposable
+internal sealed class ManagementClient : IDisposable
 {
     private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(15);
 
-    private readonly HttpClient _http = new() { BaseAddress = endpoint, Timeout = RequestLimit };
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string? _credentialSource;
 
-    public Uri Endpoint => endpoint;
+    /// <param name="credential">Sent as HTTP Basic on every request; null: none (the cluster routes need none).</param>
+    /// <param name="credentialSource">Where the credential came from, named when the node refuses it.</param>
+    public ManagementClient(Uri endpoint, NodeCredential? credential = null, string? credentialSource = null)
+    {
+        _endpoint = endpoint;
+        _credentialSource = credentialSource;
+        _http = new() { BaseAddress = endpoint, Timeout = RequestLimit };
+        if (credential is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credential.Key}:{credential.Secret}")));
+        }
+    }
+
+    public Uri Endpoint => _endpoint;
 
     public async Task<(ManagementAnswer Answer, MembersJson? Members)> GetMembersAsync(CancellationToken cancellationToken)
     {
@@ -73,15 +89,15 @@ internal sealed class ManagementClient(Uri endpoint) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new ManagementUnreachableException($"cannot reach the management endpoint at {endpoint}: {e.Message}", e);
+            throw new ManagementUnreachableException($"cannot reach the management endpoint at {_endpoint}: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ManagementUnreachableException($"the management endpoint at {endpoint} did not answer within {RequestLimit.TotalSeconds} s", e);
+            throw new ManagementUnreachableException($"the management endpoint at {_endpoint} did not answer within {RequestLimit.TotalSeconds} s", e);
         }
     }
 
-    private static async Task<ManagementAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<ManagementAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         string message;
@@ -94,6 +110,8 @@ internal sealed class ManagementClient(Uri endpoint) : IDisposable
             message = text;
         }
 
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            message += $" ({CtlCredential.Hint(_credentialSource)})";
         return new ManagementAnswer(response.StatusCode, message);
     }
 
@@ -106,7 +124,7 @@ internal sealed class ManagementClient(Uri endpoint) : IDisposable
         }
         catch (JsonException e)
         {
-            throw new ManagementUnreachableException($"the endpoint at {endpoint} is not a broker's management endpoint: {e.Message}", e);
+            throw new ManagementUnreachableException($"the endpoint at {_endpoint} is not a broker's management endpoint: {e.Message}", e);
         }
     }
 }

@@ -45,7 +45,12 @@ internal static class RunCommand
             console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
         });
         var level = result.Options.Log.Level.ToLogLevel();
-        builder.Logging.SetMinimumLevel(level);
+        // The least level lets everything through to the filter, which reads log.level as it is now: it may change at
+        // run time (PUT /api/v5/configs/log).
+        var logLevel = new LogLevelSwitch(level);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter((_, _, candidate) => logLevel.IsEnabled(candidate));
+        builder.Services.AddSingleton(logLevel);
         // Kestrel logs every accepted connection and FIN at debug; at log.level = debug that would bury
         // the broker's own per-client lines, so its chatter needs trace.
         builder.Logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? LogLevel.Trace : (LogLevel)Math.Max((int)level, (int)LogLevel.Information));
@@ -72,6 +77,11 @@ internal static class RunCommand
             return ExitCodes.ListenerFailed;
         }
         catch (ManagementStartException e)
+        {
+            await error.WriteLineAsync($"broker: {e.Message}");
+            return ExitCodes.ListenerFailed;
+        }
+        catch (DashboardStartException e)
         {
             await error.WriteLineAsync($"broker: {e.Message}");
             return ExitCodes.ListenerFailed;

@@ -62,6 +62,13 @@ internal static class ApiRequests
     public static PageJson<T> Page<T>(IReadOnlyList<T> all, (int Page, int Limit) paging) =>
         new([.. all.Skip((paging.Page - 1) * paging.Limit).Take(paging.Limit)], new PageMetaJson(paging.Page, paging.Limit, all.Count));
 
+    /// <summary>
+    /// The route value <c>{**topic}</c>: a topic or filter in a path, its '/' sent as they are or as %2F (which the
+    /// server leaves encoded), so it is unescaped here.
+    /// </summary>
+    public static string TopicOf(HttpContext context) =>
+        Uri.UnescapeDataString((string?)context.Request.RouteValues["topic"] ?? "");
+
     private static int? Number(string? text, int absent) =>
         string.IsNullOrEmpty(text) ? absent
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value

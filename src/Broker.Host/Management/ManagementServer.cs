@@ -16,7 +16,8 @@ namespace Broker.Host.Management;
 /// <summary>
 /// The node's management endpoint (<c>management.http.*</c>): Akka Management's cluster routes
 /// (<see cref="ClusterRoutes"/>), EMQX's API (<see cref="ApiRoutes"/>)
-/// and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own,
+/// and Kubernetes' probes (<see cref="HealthRoutes"/>) on a Kestrel server of its own; /api/v5 needs credentials
+/// (<see cref="ApiAccessMiddleware"/>), which <c>broker ctl</c> finds in the node's <see cref="NodeCredential"/>,
 /// as each listener has one, so its address fails and stops apart from the MQTT listeners. Started before them, so
 /// that <c>/ready</c> answers 503 until they accept; stopped last (<see cref="BrokerRuntime.StopOnShutdown(ManagementServer)"/>).
 /// </summary>
@@ -31,6 +32,7 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
     /// <summary>Listens, or throws <see cref="ManagementStartException"/> naming the address.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        runtime.Access.EnsureNodeCredential();
         var app = Build();
         try
         {
@@ -88,8 +90,9 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         return app;
     }
 
-    private void Map(IEndpointRouteBuilder app)
+    private void Map(WebApplication app)
     {
+        ApiAccessMiddleware.Use(app, runtime.Access);
         var cluster = new ClusterRoutes(runtime, _logger);
         app.MapGet("/alive", HealthRoutes.AliveAsync);
         app.MapGet("/ready", context => HealthRoutes.ReadyAsync(context, runtime));
@@ -99,12 +102,10 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         app.MapPut(ClusterRoutes.MembersPath + "/{**address}", cluster.PutMemberAsync);
         app.MapDelete(ClusterRoutes.MembersPath + "/{**address}", cluster.DeleteMemberAsync);
         ApiRoutes.Map(app, runtime);
-        // Here until the dashboard listener (dashboard.listeners.http) serves it beside the same API.
-        Dashboard.DashboardRoutes.Map(app);
         app.MapFallback(context => ManagementResponses.Message(context, StatusCodes.Status404NotFound,
-            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready"));
+            $"No route {context.Request.Method} {context.Request.Path}: see /cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/clients, /api/v5/subscriptions, /api/v5/nodes, /api/v5/stats, /api/v5/metrics, /api/v5/prometheus/stats, /alive, /ready"));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/prometheus/stats, /alive, /ready)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on http://{EndPoint} (/cluster/members, /api/v5/authentication/{{id}}/users, /api/v5/authorization/sources/built_in_database/rules, /api/v5/banned, /api/v5/clients, /api/v5/subscriptions, /api/v5/nodes, /api/v5/stats, /api/v5/metrics, /api/v5/prometheus/stats, /alive, /ready)")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 }

@@ -15,7 +15,7 @@ public sealed class PrometheusMetrics
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
-        var stats = new StatsMetrics(factory, runtime.Context.Metrics, runtime.Routes, runtime.Retained);
+        var stats = new StatsMetrics(factory, runtime.ReadStats);
         var connections = new ConnectionMetrics(factory, runtime.Context.Connections);
         var messages = new MessageMetrics(factory, runtime.Context.Metrics);
         var persistence = new PersistenceMetrics(factory, runtime.Persistence);

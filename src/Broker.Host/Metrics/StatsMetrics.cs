@@ -1,12 +1,9 @@
-using Broker.Core.Messaging;
-using Broker.Core.Retained;
-using Broker.Core.Routing;
 using Prometheus;
 
 namespace Broker.Host.Metrics;
 
 /// <summary>EMQX's stats, the broker's sizes read as they stand: sessions, topics and routes, subscriptions, retained messages.</summary>
-internal sealed class StatsMetrics(IMetricFactory factory, BrokerMetrics metrics, RouteTable routes, RetainedStore retained)
+internal sealed class StatsMetrics(IMetricFactory factory, Func<NodeStats> read)
 {
     private readonly Gauge _sessions = factory.CreateGauge("emqx_sessions_count", "Sessions on this node, connected or not.");
     private readonly Gauge _topics = factory.CreateGauge("emqx_topics_count", "Topic filters in the route table, with subscribers on any node of the cluster.");
@@ -17,11 +14,12 @@ internal sealed class StatsMetrics(IMetricFactory factory, BrokerMetrics metrics
 
     public void Collect()
     {
-        _sessions.Set(metrics.Sessions);
-        _topics.Set(routes.Nodes.FilterCount);
-        _routes.Set(routes.Nodes.RouteCount);
-        _subscriptions.Set(routes.SubscriptionCount);
-        _shared.Set(routes.SharedSubscriptionCount);
-        _retained.Set(retained.Count);
+        var stats = read();
+        _sessions.Set(stats.Sessions);
+        _topics.Set(stats.Topics);
+        _routes.Set(stats.Routes);
+        _subscriptions.Set(stats.Subscriptions);
+        _shared.Set(stats.SharedSubscriptions);
+        _retained.Set(stats.Retained);
     }
 }

@@ -27,6 +27,12 @@ public sealed class BrokerOptions
     [ConfigurationKeyName("management")]
     public ManagementOptions Management { get; init; } = new();
 
+    [ConfigurationKeyName("dashboard")]
+    public DashboardOptions Dashboard { get; init; } = new();
+
+    [ConfigurationKeyName("api_key")]
+    public ApiKeyOptions ApiKey { get; init; } = new();
+
     [ConfigurationKeyName("prometheus")]
     public PrometheusOptions Prometheus { get; init; } = new();
 

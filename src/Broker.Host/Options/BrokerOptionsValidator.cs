@@ -18,6 +18,7 @@ public static partial class BrokerOptionsValidator
         ValidatePersistence(options.Persistence, errors);
         ValidateCluster(options.Cluster, errors);
         ValidateManagement(options.Management.Http, errors);
+        ValidateDashboard(options.Dashboard, errors);
         ValidateAuthentication(options.Authentication, errors);
         ValidateAuthorization(options.Authorization, errors);
         ValidateProtection(options, errors);

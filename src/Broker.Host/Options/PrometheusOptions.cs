@@ -8,4 +8,8 @@ public sealed class PrometheusOptions
     /// <summary>False: the route answers 404 and nothing reads the broker's counters.</summary>
     [ConfigurationKeyName("enable")]
     public bool Enable { get; set; } = true;
+
+    /// <summary>True: the route needs credentials as the rest of the API does (EMQX's key; false, open, by default).</summary>
+    [ConfigurationKeyName("enable_basic_auth")]
+    public bool EnableBasicAuth { get; set; }
 }

@@ -16,6 +16,9 @@ public sealed partial class MqttChannel
     // The broker made the client id up: no flapping to count for it.
     private bool _clientIdAssigned;
 
+    /// <summary>The CONNECT as accepted, once the session is asked to open (read by the management API from other threads).</summary>
+    public ConnectRequest? Request { get; private set; }
+
     /// <summary>The keep-alive in force, seconds: the client's, or on 5.0 the Server Keep Alive imposed on it. 0: none.</summary>
     public ushort KeepAliveSeconds { get; private set; }
 
@@ -184,6 +187,7 @@ public sealed partial class MqttChannel
         }
 
         ClientId = client.ClientId;
+        Request = open.Request;
         State = ChannelState.Connected;
         return ChannelResult.Forward(open);
     }

@@ -19,7 +19,17 @@ public sealed class BrokerContext
 
     public required IRouter Router { get; init; }
 
-    public required MqttSettings Settings { get; init; }
+    /// <summary>
+    /// The limits a connection takes when it starts (the channel and decoder keep them for its life). Replaced as a whole
+    /// when the configuration changes at run time (<c>PUT /api/v5/configs/mqtt</c>): the next connections take the new ones.
+    /// </summary>
+    public required MqttSettings Settings
+    {
+        get => Volatile.Read(ref _settings)!;
+        set => Volatile.Write(ref _settings, value);
+    }
+
+    private MqttSettings? _settings;
 
     public required BrokerMetrics Metrics { get; init; }
 
@@ -35,6 +45,9 @@ public sealed class BrokerContext
 
     /// <summary>The live connections, for a graceful shutdown to close them all.</summary>
     public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>The packet traces in force; none unless the management API starts one.</summary>
+    public PacketTraces Traces { get; } = new();
 
     /// <summary>Open unless the node takes no new clients for a while (out of its cluster): then CONNECT is refused.</summary>
     public ConnectGate Admission { get; } = new();

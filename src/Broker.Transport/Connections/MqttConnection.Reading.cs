@@ -107,6 +107,11 @@ public sealed partial class MqttConnection
                 consumed = buffer.Start;
                 _bytesReceived += before - buffer.Length;
                 Volatile.Write(ref _lastReceivedMs, nowMs);
+                if (status == DecodeStatus.Decoded && _context.Traces.Active is { Length: > 0 } traces)
+                {
+                    Trace(traces, PacketDirection.Received, packet!);
+                }
+
                 ChannelResult outcome;
                 lock (_channelGate)
                 {

@@ -325,6 +325,11 @@ public sealed partial class MqttConnection
             return 0;
         }
 
+        if (_context.Traces.Active is { Length: > 0 } traces)
+        {
+            Trace(traces, PacketDirection.Sent, toWrite);
+        }
+
         try
         {
             return MqttEncoder.Write(output, toWrite, _channel.OutgoingVersion);
@@ -334,6 +339,17 @@ public sealed partial class MqttConnection
             // A packet the protocol cannot carry is the sender's bug; the other packets still go.
             _logger.LogWarning("{Connection}: dropped a {Type} that cannot be encoded: {Message}", this, packet.Type, e.Message);
             return 0;
+        }
+    }
+
+    /// <summary>Out of line: the packet paths only test whether a trace is in force.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Trace(IPacketTrace[] traces, PacketDirection direction, MqttPacket packet)
+    {
+        var clientId = _channel.ClientId ?? (packet as ConnectPacket)?.ClientId;
+        foreach (var trace in traces)
+        {
+            trace.OnPacket(direction, clientId, _metadata.RemoteEndPoint, packet);
         }
     }
 

@@ -147,7 +147,7 @@ public sealed partial class MqttConnection : IClientConnection, DeadlineQueue.IT
     public IInboundCredit? InboundCredit => _inbound;
 
     /// <summary>What this connection counted so far (<see cref="ConnectionTotals"/>); read from any thread.</summary>
-    internal ConnectionTotals Totals => ConnectionTotals.Of(Volatile.Read(ref _bytesReceived), Volatile.Read(ref _bytesSent), _channel);
+    public ConnectionTotals Totals => ConnectionTotals.Of(Volatile.Read(ref _bytesReceived), Volatile.Read(ref _bytesSent), _channel);
 
     public bool IsClosed => Volatile.Read(ref _closeRequested) != 0;
 

@@ -65,7 +65,7 @@ public sealed class BrokerCommandsTests : IDisposable
 
     [Fact]
     public async Task Run_with_a_valid_configuration_builds_the_host_and_exits_0_when_cancelled() =>
-        Assert.Equal(ExitCodes.Success, await Run("run", "--log.level=none", "--management.http.port=0"));
+        Assert.Equal(ExitCodes.Success, await Run("run", "--log.level=none", "--management.http.port=0", "--dashboard.listeners.http.bind=127.0.0.1:0"));
 
     [Theory]
     [InlineData("help")]

@@ -58,7 +58,7 @@ public class BrokerProcessTests
         var dataDir = Directory.CreateTempSubdirectory("broker-run-").FullName;
         using var process = Start("--mqtt.max_inflight=9", $"--node.data_dir={dataDir}",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={tcpPort}",
-            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}", "--management.http.port=0");
+            "--listeners.ws.bind=127.0.0.1", $"--listeners.ws.port={wsPort}", "--management.http.port=0", "--dashboard.listeners.http.bind=127.0.0.1:0");
         using var timeout = new CancellationTokenSource(Limit);
         var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         var seen = new List<string>();
@@ -114,7 +114,7 @@ public class BrokerProcessTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--management.http.port=0",
+        var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--management.http.port=0", "--dashboard.listeners.http.bind=127.0.0.1:0",
             "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={port}");
 
         Assert.Equal(3, exit);
@@ -129,7 +129,7 @@ public class BrokerProcessTests
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
         var (exit, _, error) = await RunToEnd("--listeners.ws.enabled=false", "--listeners.tcp.bind=127.0.0.1", $"--listeners.tcp.port={UnassignedPorts.Next()}",
-            "--persistence.durability=none", $"--management.http.port={port}");
+            "--persistence.durability=none", $"--management.http.port={port}", "--dashboard.listeners.http.bind=127.0.0.1:0");
 
         Assert.Equal(3, exit);
         Assert.Contains($"broker: management.http: cannot listen on 127.0.0.1:{port}: ", error, StringComparison.Ordinal);

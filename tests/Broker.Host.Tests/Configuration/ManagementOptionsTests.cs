@@ -41,6 +41,27 @@ public sealed class ManagementOptionsTests : IDisposable
             "management.http.bind: must be an IP address such as 127.0.0.1 or 0.0.0.0, got \"localhost\"",
             Error(o => o.Management.Http.Bind = "localhost"));
 
+    [Theory]
+    [InlineData("18083", "0.0.0.0:18083")]
+    [InlineData("127.0.0.1:0", "127.0.0.1:0")]
+    [InlineData("[::1]:18084", "[::1]:18084")]
+    public void The_dashboard_bind_is_a_port_or_ip_and_port(string bind, string endPoint)
+    {
+        var options = new Broker.Host.Options.DashboardHttpOptions { Bind = bind };
+        Assert.Equal(endPoint, options.EndPoint()!.ToString());
+    }
+
+    [Theory]
+    [InlineData("localhost:18083")]
+    [InlineData("10.0.0.1")]
+    [InlineData("70000")]
+    public void A_dashboard_bind_that_names_no_address_is_an_error(string bind) =>
+        Assert.StartsWith("dashboard.listeners.http.bind: must be a port (18083) or ip:port", Error(o => o.Dashboard.Listeners.Http.Bind = bind), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_token_lifetime_under_a_second_is_an_error() =>
+        Assert.Equal("dashboard.token_expired_time: must be at least 1s, got 0s", Error(o => o.Dashboard.TokenExpiredTime = default));
+
     [Fact]
     public void Manual_discovery_needs_a_fixed_cluster_port() =>
         Assert.StartsWith(

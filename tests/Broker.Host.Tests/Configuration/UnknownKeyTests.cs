@@ -29,7 +29,7 @@ public sealed class UnknownKeyTests : IDisposable
     public void An_unknown_top_level_section_is_an_error()
     {
         Assert.Equal("mqt: unknown key; did you mean mqtt? (from test.conf:1:5)", _files.SingleError(_files.Load("mqt { max_inflight = 1 }")));
-        Assert.StartsWith("bridges: unknown key (known at the top level: authentication, authorization, banned, cluster, flapping_detect, listeners, log, management, mqtt, node, overload_protection, persistence, prometheus)", _files.SingleError(_files.Load("bridges.kafka = []")), StringComparison.Ordinal);
+        Assert.StartsWith("bridges: unknown key (known at the top level: api_key, authentication, authorization, banned, cluster, dashboard, flapping_detect, listeners, log, management, mqtt, node, overload_protection, persistence, prometheus)", _files.SingleError(_files.Load("bridges.kafka = []")), StringComparison.Ordinal);
     }
 
     [Fact]

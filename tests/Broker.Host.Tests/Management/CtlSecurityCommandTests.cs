@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Broker.Host.Commands;
 using Broker.Host.Options;
 using Broker.Mqtt;
@@ -20,7 +22,7 @@ public sealed class CtlSecurityCommandTests : IDisposable
     {
         _output.GetStringBuilder().Clear();
         _error.GetStringBuilder().Clear();
-        return await BrokerCommands.RunAsync(["ctl", .. args, "--management", node.Management.EndPoint!.ToString()], _output, _error, new Dictionary<string, string>());
+        return await BrokerCommands.RunAsync(["ctl", .. args, "--management", node.Management.EndPoint!.ToString(), $"--node.data_dir={node.DataDir}"], _output, _error, new Dictionary<string, string>());
     }
 
     private static void BuiltInDatabase(BrokerOptions options) =>
@@ -76,4 +78,52 @@ public sealed class CtlSecurityCommandTests : IDisposable
         Assert.Equal(ReasonCode.Success, (await node.LoginAsync("press-7", "any", "any")).ReasonCode);
         Assert.Equal(ExitCodes.Refused, await Ctl(node, "banned", "del", "clientid", "press-7"));
     }
+
+    [Fact]
+    public async Task Admins_and_api_keys_are_managed_with_the_nodes_own_credential_and_nothing_passes_without_one()
+    {
+        await using var node = await ManagedNode.StartAsync("ctl-admins");
+        using var dashboard = ManagedNode.Anonymous(node.Dashboard.EndPoint!);
+
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "admins", "passwd", "admin", "n3w-admin-pw"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Login(dashboard, "admin", "public")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Login(dashboard, "admin", "n3w-admin-pw")).StatusCode);
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "admins", "add", "night-shift", "pw-night", "--role", "viewer"));
+        Assert.Equal(HttpStatusCode.OK, (await Login(dashboard, "night-shift", "pw-night")).StatusCode);
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "admins", "del", "night-shift"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Login(dashboard, "night-shift", "pw-night")).StatusCode);
+        Assert.Equal(ExitCodes.InvalidConfiguration, await Ctl(node, "admins", "add", "x", "y", "--role", "root"));
+
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "api_key", "add", "grafana", "--role", "viewer", "--desc", "dashboards"));
+        var lines = _output.ToString().Split('\n', StringSplitOptions.TrimEntries);
+        var key = lines.Single(l => l.StartsWith("api_key:", StringComparison.Ordinal))["api_key:".Length..].Trim();
+        var secret = lines.Single(l => l.StartsWith("api_secret:", StringComparison.Ordinal))["api_secret:".Length..].Trim();
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "api_key", "list"));
+        Assert.Contains(_output.ToString().Split('\n'), l => l.StartsWith("grafana", StringComparison.Ordinal) && l.Contains(key, StringComparison.Ordinal) && l.Contains("viewer", StringComparison.Ordinal));
+        // The key made by ctl is a credential of its own, on the dashboard listener too.
+        Assert.Equal(ExitCodes.Success, await BrokerCommands.RunAsync(
+            ["ctl", "banned", "list", "--management", node.Dashboard.EndPoint!.ToString(), "--api-key", $"{key}:{secret}"], _output, _error, new Dictionary<string, string>()));
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "api_key", "del", "grafana"));
+
+        _error.GetStringBuilder().Clear();
+        var empty = Directory.CreateTempSubdirectory("ctl-no-credential-").FullName;
+        try
+        {
+            Assert.Equal(ExitCodes.Refused, await BrokerCommands.RunAsync(
+                ["ctl", "banned", "list", "--management", node.Management.EndPoint!.ToString(), $"--node.data_dir={empty}"], _output, _error, new Dictionary<string, string>()));
+            Assert.Contains("no credential found", _error.ToString(), StringComparison.Ordinal);
+            _error.GetStringBuilder().Clear();
+            Assert.Equal(ExitCodes.Refused, await BrokerCommands.RunAsync(
+                ["ctl", "banned", "list", "--management", node.Management.EndPoint!.ToString()], _output, _error,
+                new Dictionary<string, string> { ["BROKER_CTL_API_KEY"] = "broker_ctl:not-the-secret" }));
+            Assert.Contains("Check api_key/api_secret (the credential from BROKER_CTL_API_KEY was refused)", _error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> Login(HttpClient http, string username, string password) =>
+        await http.PostAsJsonAsync("/api/v5/login", new { username, password });
 }

@@ -26,21 +26,36 @@ internal sealed class ManagedNode : IAsyncDisposable
 
     private readonly BrokerOptions _options;
 
-    private ManagedNode(BrokerOptions options, BrokerRuntime runtime, ManagementServer management, int clusterPort, string dataDir)
+    private ManagedNode(BrokerOptions options, BrokerRuntime runtime, ManagementServer management, DashboardServer dashboard, int clusterPort, string dataDir)
     {
         _options = options;
         Runtime = runtime;
         Management = management;
+        Dashboard = dashboard;
         ClusterEndpoint = $"127.0.0.1:{clusterPort}";
         _dataDir = dataDir;
         Http = new HttpClient { BaseAddress = new Uri($"http://{management.EndPoint}"), Timeout = TimeSpan.FromSeconds(30) };
+        // The one place where tests of the API get credentials: the node's own, as broker ctl sends it.
+        var credential = runtime.Access.NodeCredential!;
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credential.Key}:{credential.Secret}")));
     }
 
     public BrokerRuntime Runtime { get; }
 
     public ManagementServer Management { get; }
 
+    /// <summary>The dashboard listener, on a port of its own (127.0.0.1:0).</summary>
+    public DashboardServer Dashboard { get; }
+
+    /// <summary>The management endpoint's /api/v5 with the node's own credential (HTTP Basic).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>node.data_dir, where the node keeps broker ctl's credential.</summary>
+    public string DataDir => _dataDir;
+
+    /// <summary>A client of <paramref name="endPoint"/> (the management endpoint or the dashboard listener) without credentials.</summary>
+    public static HttpClient Anonymous(IPEndPoint endPoint) => new() { BaseAddress = new Uri($"http://{endPoint}"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>This node's cluster endpoint, host:port: what another node joins.</summary>
     public string ClusterEndpoint { get; }
@@ -59,13 +74,17 @@ internal sealed class ManagedNode : IAsyncDisposable
         options.Cluster.Bind = "127.0.0.1";
         options.Cluster.Port = port;
         options.Management.Http.Port = 0;
+        options.Dashboard.Listeners.Http.Bind = "127.0.0.1:0";
         configure?.Invoke(options);
         var runtime = await BrokerRuntime.CreateAsync(options, NullLoggerFactory.Instance);
         var management = new ManagementServer(options.Management.Http, runtime, NullLoggerFactory.Instance);
         runtime.StopOnShutdown(management);
         using var deadline = new CancellationTokenSource(MqttTestClient.Deadline);
         await management.StartAsync(deadline.Token);
-        var node = new ManagedNode(options, runtime, management, port, dataDir);
+        var dashboard = new DashboardServer(options.Dashboard.Listeners.Http, runtime, NullLoggerFactory.Instance);
+        runtime.StopOnShutdown(dashboard);
+        await dashboard.StartAsync(deadline.Token);
+        var node = new ManagedNode(options, runtime, management, dashboard, port, dataDir);
         if (listen)
         {
             await node.ListenAsync();

@@ -44,6 +44,7 @@ internal sealed class BrokerProcess : IAsyncDisposable
             "--listeners.ws.enabled=false",
             // Tests run side by side: none may take the default 8558.
             "--management.http.port=0",
+            "--dashboard.listeners.http.bind=127.0.0.1:0",
             .. database is null ? [] : new[]
             {
                 "--persistence.backend=postgresql",

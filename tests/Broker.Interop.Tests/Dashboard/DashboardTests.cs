@@ -25,7 +25,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output) : IAsyncLif
     {
         if (InteropSkip.Reason([Tools.Chromium, Tools.MosquittoSub, Tools.MosquittoPub], oursOnly: true, ownBroker: true) is not null)
             return;
-        _broker = await BrokerProcess.StartOursWithDashboardAsync();
+        _broker = await BrokerProcess.StartOursAsync();
         _browser = await DashboardBrowser.LaunchAsync();
         _clients = new Clients(output, _broker.Endpoint);
     }

@@ -18,12 +18,14 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly CapturedProcess _process;
     private readonly string _workDir;
 
-    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dashboard = null)
+    private BrokerProcess(
+        CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dataDir = null, string? dashboard = null)
     {
         _process = process;
         Endpoint = endpoint;
         _workDir = workDir;
         Management = management;
+        DataDir = dataDir ?? Path.Combine(workDir, "data");
         Dashboard = dashboard;
     }
 
@@ -32,7 +34,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>Our broker's management endpoint, host:port (each process has its own port); null for mosquitto.</summary>
     public string? Management { get; }
 
-    /// <summary>Our broker's dashboard listener (dashboard.listeners.http), host:port; null when it was not asked for.</summary>
+    /// <summary>Our broker's dashboard listener (dashboard.listeners.http), host:port; null for mosquitto.</summary>
     public string? Dashboard { get; }
 
     public int Pid => _process.Pid;
@@ -55,10 +57,6 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>Starts this repository's broker; <paramref name="extraArgs"/> are more --key=value settings.</summary>
     public static Task<BrokerProcess> StartOursAsync(params string[] extraArgs) => StartOursCoreAsync(netns: null, extraArgs);
 
-    /// <summary>This repository's broker with its dashboard listener on a free loopback port (<see cref="Dashboard"/>).</summary>
-    public static Task<BrokerProcess> StartOursWithDashboardAsync(params string[] extraArgs) =>
-        StartOursCoreAsync(netns: null, extraArgs, dashboardPort: UnassignedPorts.Next());
-
     /// <summary>
     /// Starts this repository's broker inside the network namespace <paramref name="netns"/> (<c>ip netns exec</c>, which
     /// execs: the pid is the broker's), its listeners and management endpoint on that namespace's loopback; ready once it
@@ -66,10 +64,10 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// </summary>
     public static Task<BrokerProcess> StartOursInNamespaceAsync(string netns, params string[] extraArgs) => StartOursCoreAsync(netns, extraArgs);
 
-    private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs, int? dashboardPort = null)
+    private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs)
     {
         var dll = BrokerDll();
-        var (tcp, ws, management) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
+        var (tcp, ws, management, dashboard) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
         var workDir = Directory.CreateTempSubdirectory("broker-interop-").FullName;
         string[] args =
         [
@@ -77,8 +75,10 @@ public sealed class BrokerProcess : IAsyncDisposable
             $"--listeners.tcp.port={tcp}", "--listeners.tcp.bind=127.0.0.1",
             $"--listeners.ws.port={ws}", "--listeners.ws.bind=127.0.0.1",
             $"--management.http.port={management}", "--management.http.bind=127.0.0.1",
+            // Side by side with other brokers: none may take the dashboard's default 0.0.0.0:18083; a port known up
+            // front, for the dashboard's tests to open in the browser.
+            $"--dashboard.listeners.http.bind=127.0.0.1:{dashboard}",
             $"--node.data_dir={Path.Combine(workDir, "data")}",
-            .. dashboardPort is { } port ? [$"--dashboard.listeners.http.bind=127.0.0.1:{port}"] : Array.Empty<string>(),
             .. extraArgs,
         ];
         // The child must not pick up BROKER_ overrides from whoever runs the tests.
@@ -89,7 +89,9 @@ public sealed class BrokerProcess : IAsyncDisposable
             ? CapturedProcess.Start("broker", DotnetHost(), args, workingDirectory: workDir, environment: environment)
             : CapturedProcess.Start($"broker in {netns}", Tools.Executable("ip"), ["netns", "exec", netns, DotnetHost(), .. args], workingDirectory: workDir, environment: environment);
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
-        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dashboardPort is { } d ? $"127.0.0.1:{d}" : null);
+        // The last --node.data_dir wins, as in the broker's own reading of its arguments.
+        var dataDir = args.LastOrDefault(a => a.StartsWith("--node.data_dir=", StringComparison.Ordinal))?["--node.data_dir=".Length..];
+        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dataDir, $"127.0.0.1:{dashboard}");
         return netns is null ? WhenReadyAsync(broker) : WhenStartedAsync(broker);
     }
 
@@ -119,9 +121,26 @@ public sealed class BrokerProcess : IAsyncDisposable
     public async Task<CapturedProcess> CtlAsync(ITestOutputHelper output, params string[] args)
     {
         var management = Management ?? throw new InvalidOperationException("Only our broker has a management endpoint.");
-        var ctl = CapturedProcess.Start("broker ctl", DotnetHost(), [BrokerDll(), "ctl", .. args, "--management", management], output);
+        // The node's own credential, found as an operator's ctl finds it: in the node's data directory.
+        var ctl = CapturedProcess.Start("broker ctl", DotnetHost(), [BrokerDll(), "ctl", .. args, "--management", management, $"--node.data_dir={DataDir}"], output);
         await ctl.WaitForExitAsync(StartTimeout);
         return ctl;
+    }
+
+    /// <summary>Our broker's node.data_dir, where it keeps the credential of <c>broker ctl</c> (ctl_api_key).</summary>
+    public string DataDir { get; }
+
+    /// <summary>
+    /// A client of the management endpoint's /api/v5 with the node's own credential (HTTP Basic, as <c>broker ctl</c>
+    /// sends it): the one place where tests against our broker's API get credentials.
+    /// </summary>
+    public HttpClient ApiClient()
+    {
+        var management = Management ?? throw new InvalidOperationException("Only our broker has a management endpoint.");
+        var credential = File.ReadAllText(Path.Combine(DataDir, "ctl_api_key")).Trim();
+        var http = new HttpClient { BaseAddress = new Uri($"http://{management}"), Timeout = StartTimeout };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credential)));
+        return http;
     }
 
     /// <summary>The statuses of the members this node's management endpoint shows, by node name (GET /cluster/members).</summary>

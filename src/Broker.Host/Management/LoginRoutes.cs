@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Broker.Host.Management;
+
+/// <summary>
+/// A dashboard user's login and logout, in EMQX 5's API:
+/// <code>
+///   POST /api/v5/login    {"username","password"}: 200 {"token","version","license","role","password_change_required"};
+///                         401 BAD_USERNAME_OR_PWD, or LOGIN_LOCKED after repeated failures (open without credentials)
+///   POST /api/v5/logout   {"username"} with the bearer token: 204, the token revoked on every node
+/// </code>
+/// </summary>
+internal sealed class LoginRoutes(ApiAccess access)
+{
+    public const string LoginPath = "/api/v5/login";
+    public const string LogoutPath = "/api/v5/logout";
+
+    private static readonly string Version =
+        typeof(LoginRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static void Map(IEndpointRouteBuilder app, ApiAccess access)
+    {
+        var routes = new LoginRoutes(access);
+        app.MapPost(LoginPath, routes.LoginAsync);
+        app.MapPost(LogoutPath, routes.LogoutAsync);
+    }
+
+    public async Task LoginAsync(HttpContext context)
+    {
+        if (await ApiRequests.ReadBodyAsync(context, AccessApiJson.Written.LoginJson) is not { } body)
+            return;
+        if (string.IsNullOrEmpty(body.Username) || string.IsNullOrEmpty(body.Password))
+        {
+            await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "BAD_REQUEST", "username and password are required");
+            return;
+        }
+
+        if (access.LoginLock.IsLocked(body.Username))
+        {
+            await ApiRequests.Error(context, StatusCodes.Status401Unauthorized, "LOGIN_LOCKED", "Login locked: too many wrong passwords, try again later");
+            return;
+        }
+
+        if (access.Users.Verify(body.Username, body.Password) is not { } user)
+        {
+            access.LoginLock.Failed(body.Username);
+            await ApiRequests.Error(context, StatusCodes.Status401Unauthorized, "BAD_USERNAME_OR_PWD", "Auth failed");
+            return;
+        }
+
+        access.LoginLock.Succeeded(body.Username);
+        var token = await access.Tokens.IssueAsync(user, access.Dashboard.TokenExpiredTime.Value, access.Time.GetUtcNow());
+        var isDefault = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(body.Password), Encoding.UTF8.GetBytes(access.Dashboard.DefaultPassword));
+        await ManagementResponses.Json(context, StatusCodes.Status200OK,
+            new LoginAnswerJson(token, Version, new LicenseJson("opensource"), user.Role, isDefault), AccessApiJson.Written.LoginAnswerJson);
+    }
+
+    public async Task LogoutAsync(HttpContext context)
+    {
+        var caller = ApiAccessMiddleware.Caller(context);
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (caller is not { Kind: ApiCallerKind.User } || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            await ApiRequests.Error(context, StatusCodes.Status401Unauthorized, "WRONG_TOKEN_OR_USERNAME", "log out with the bearer token of the login");
+            return;
+        }
+
+        // EMQX asks for the username too; a body without one logs out the token's owner.
+        var body = context.Request.ContentLength is > 0 ? await ApiRequests.ReadBodyAsync(context, AccessApiJson.Written.LogoutJson) : new LogoutJson(null);
+        if (body is null)
+            return;
+        if (body.Username is { } username && username != caller.Name)
+        {
+            await ApiRequests.Error(context, StatusCodes.Status401Unauthorized, "WRONG_TOKEN_OR_USERNAME", "Ensure your token & username");
+            return;
+        }
+
+        await access.Tokens.RevokeAsync(authorization[7..].Trim());
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Broker.Cluster.Queries;
+using Broker.Core.Routing;
+using Broker.Core.Sessions;
+using Broker.Host.Metrics;
+using Broker.Mqtt;
+using Broker.Mqtt.Packets;
+
+namespace Broker.Host.Management.Views;
+
+/// <summary>
+/// This node's answers to the cluster queries of the API's views (<see cref="ClusterView"/>), one kind each, bodies in
+/// <see cref="ViewJson"/>. Registered on this node's <see cref="ClusterQueries"/> whenever a cluster is attached, and
+/// called directly on a node alone.
+/// <para>
+/// To add a query kind (cluster-wide alarms, say): a constant here, a case in <see cref="HandleAsync"/> that reads its
+/// body and returns this node's part, and the view that asks every node with <see cref="ClusterView.AskAllAsync"/> and
+/// puts the parts together. A node that does not know the kind yet (an older one during an upgrade) answers with a
+/// failure, which the view treats as a node that did not answer.
+/// </para>
+/// </summary>
+internal sealed class NodeAnswers(BrokerRuntime runtime)
+{
+    public const string ClientsCount = "clients.count";
+    public const string ClientsPage = "clients.page";
+    public const string ClientGet = "client.get";
+    public const string ClientKick = "client.kick";
+    public const string ClientSubscriptions = "client.subscriptions";
+    public const string ClientSubscribe = "client.subscribe";
+    public const string ClientUnsubscribe = "client.unsubscribe";
+    public const string SubscriptionsCount = "subscriptions.count";
+    public const string SubscriptionsPage = "subscriptions.page";
+    public const string NodeInfo = "node.info";
+    public const string NodeStatsKind = "node.stats";
+    public const string NodeMetrics = "node.metrics";
+
+    private static readonly long StartedAt = Stopwatch.GetTimestamp();
+
+    private readonly LocalClients _clients = new(runtime);
+
+    private static ViewJson Json => ViewJson.Written;
+
+    public LocalClients Clients => _clients;
+
+    public async Task<byte[]> HandleAsync(NodeQuery query, CancellationToken cancellationToken)
+    {
+        switch (query.Kind)
+        {
+            case ClientsCount:
+                return Write(await _clients.CountAsync(Read(query, Json.ClientFilter), cancellationToken).ConfigureAwait(false), Json.Int32);
+            case ClientsPage:
+                var page = Read(query, Json.PageQueryClientFilter);
+                return Write(await _clients.PageAsync(page.Filter, page.Offset, page.Limit, cancellationToken).ConfigureAwait(false), Json.ClientJsonArray);
+            case ClientGet:
+                return WriteOrNull(await _clients.GetAsync(Read(query, Json.ClientCommand).Clientid, cancellationToken).ConfigureAwait(false), Json.ClientJson);
+            case ClientKick:
+                var kicked = await _clients.AskSessionAsync(Read(query, Json.ClientCommand).Clientid, KickSession.Instance, cancellationToken).ConfigureAwait(false);
+                return Write(kicked is SessionKicked, Json.Boolean);
+            case ClientSubscriptions:
+                return WriteOrNull(await SubscriptionsOfAsync(Read(query, Json.ClientCommand).Clientid, cancellationToken).ConfigureAwait(false), Json.SubscriptionJsonArray);
+            case ClientSubscribe:
+                return WriteOrNull(await SubscribeAsync(Read(query, Json.ClientCommand), cancellationToken).ConfigureAwait(false), Json.Int32Array);
+            case ClientUnsubscribe:
+                return WriteOrNull(await UnsubscribeAsync(Read(query, Json.ClientCommand), cancellationToken).ConfigureAwait(false), Json.BooleanArray);
+            case SubscriptionsCount:
+                return Write(Subscriptions(Read(query, Json.SubscriptionFilter)).Count(), Json.Int32);
+            case SubscriptionsPage:
+                var subscriptions = Read(query, Json.PageQuerySubscriptionFilter);
+                return Write([.. Subscriptions(subscriptions.Filter).Skip(subscriptions.Offset).Take(subscriptions.Limit).Select(ToJson)], Json.SubscriptionJsonArray);
+            case NodeInfo:
+                return Write(Info(), Json.NodeJson);
+            case NodeStatsKind:
+                return Write(runtime.ReadStats().Named().ToDictionary(), Json.DictionaryStringInt64);
+            case NodeMetrics:
+                return Write(NodeCounters.Read(runtime.Context.Metrics, runtime.Context.Connections).ToDictionary(), Json.DictionaryStringInt64);
+            default:
+                throw new InvalidOperationException($"this node answers no query \"{query.Kind}\"");
+        }
+    }
+
+    private async Task<SubscriptionJson[]?> SubscriptionsOfAsync(string clientId, CancellationToken cancellationToken) =>
+        await _clients.InfoAsync(clientId, GetSessionInfo.WithFilters, cancellationToken).ConfigureAwait(false) is { } info
+            ? [.. info.Subscriptions.Select(s => ToJson(clientId, s.Filter, s.Options))]
+            : null;
+
+    private async Task<int[]?> SubscribeAsync(ClientCommand command, CancellationToken cancellationToken)
+    {
+        var subscriptions = command.Subscribe!.Select(s => new TopicSubscription(
+            s.Topic!,
+            new SubscriptionOptions((QualityOfService)(s.Qos ?? 0), s.Nl == 1, s.Rap == 1, (RetainHandling)(s.Rh ?? 0)))).ToList();
+        return await _clients.AskSessionAsync(command.Clientid, new SubscribeOnBehalf(subscriptions), cancellationToken).ConfigureAwait(false) is SubscribedOnBehalf done
+            ? [.. done.Codes.Select(c => (int)c)]
+            : null;
+    }
+
+    private async Task<bool[]?> UnsubscribeAsync(ClientCommand command, CancellationToken cancellationToken) =>
+        await _clients.AskSessionAsync(command.Clientid, new UnsubscribeOnBehalf(command.Unsubscribe!), cancellationToken).ConfigureAwait(false) is UnsubscribedOnBehalf done
+            ? [.. done.Existed]
+            : null;
+
+    /// <summary>This node's subscriptions the filter selects, walked from the route table's local table (no order, no copy).</summary>
+    private IEnumerable<LocalSubscription> Subscriptions(SubscriptionFilter filter) =>
+        runtime.Routes.LocalSubscriptions().Where(s =>
+            (filter.Clientid is null || filter.Clientid == s.ClientId)
+            && (filter.Topic is null || filter.Topic == s.Filter)
+            && (filter.Qos is null || filter.Qos == (int)s.Options.MaximumQoS)
+            && (filter.ShareGroup is null || filter.ShareGroup == s.ShareGroup)
+            && (filter.MatchTopic is null || TopicFilterMatch.Matches(TopicOf(s), filter.MatchTopic)));
+
+    private static string TopicOf(LocalSubscription subscription) =>
+        SharedFilter.TryParse(subscription.Filter, out _, out var topicFilter) ? topicFilter : subscription.Filter;
+
+    private SubscriptionJson ToJson(LocalSubscription subscription) => ToJson(subscription.ClientId, subscription.Filter, subscription.Options);
+
+    private SubscriptionJson ToJson(string clientId, string filter, SubscriptionOptions options) => new(
+        runtime.NodeName, clientId, filter, (int)options.MaximumQoS, options.NoLocal ? 1 : 0, options.RetainAsPublished ? 1 : 0, (int)options.RetainHandling);
+
+    private NodeJson Info()
+    {
+        var stats = runtime.ReadStats();
+        var memory = GC.GetGCMemoryInfo();
+        return new NodeJson
+        {
+            Node = runtime.NodeName,
+            NodeStatus = "running",
+            Uptime = (long)Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,
+            Version = typeof(NodeAnswers).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+            Edition = "Opensource",
+            Connections = stats.Sessions,
+            LiveConnections = stats.Connections,
+            MemoryTotal = memory.TotalAvailableMemoryBytes,
+            MemoryUsed = Environment.WorkingSet,
+            ProcessUsed = ThreadPool.ThreadCount,
+            SysPath = AppContext.BaseDirectory,
+        };
+    }
+
+    private static T Read<T>(NodeQuery query, JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(query.Body, type) ?? throw new InvalidOperationException($"the body of a \"{query.Kind}\" query is empty");
+
+    private static byte[] Write<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
+
+    /// <summary>null: this node has no live session of the client id.</summary>
+    private static byte[] WriteOrNull<T>(T? value, JsonTypeInfo<T> type)
+        where T : class => value is null ? "null"u8.ToArray() : Write(value, type);
+}
