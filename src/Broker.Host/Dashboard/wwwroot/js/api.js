@@ -79,8 +79,12 @@ export const get = (path, query) => api('GET', withQuery(path, query));
 export const post = (path, body) => api('POST', path, body ?? {});
 export const del = (path) => api('DELETE', path);
 
-// A path segment that may hold '/', '#', '+' or spaces (client ids, topics, names).
+// A path segment that may hold '#', '+' or spaces (client ids, names).
 export const segment = (value) => encodeURIComponent(value);
+
+// A topic at the end of a path (the broker's {**topic} routes): its levels stay apart, since a server keeps an encoded
+// '/' (%2F) as it is in the path rather than as a separator.
+export const topicPath = (topic) => String(topic).split('/').map(encodeURIComponent).join('/');
 
 // EMQX answers a list either as {"data": [...], "meta": {...}} (paged) or as a bare array (nodes, API keys).
 export function listOf(answer) {

@@ -1,6 +1,6 @@
 // Retained messages: GET /api/v5/mqtt/retainer/messages, one message's payload (GET .../message/{topic}, base64 as
 // EMQX answers it) and its removal (DELETE .../message/{topic}).
-import { get, del, segment } from '../api.js';
+import { get, del, topicPath } from '../api.js';
 import { h, formatTime } from '../dom.js';
 import { listPage, confirmDialog, notify, showDialog } from '../components.js';
 
@@ -30,7 +30,7 @@ export function renderRetained(container, ctx) {
 
 async function showPayload(topic) {
   try {
-    const message = await get(`/mqtt/retainer/message/${segment(topic)}`);
+    const message = await get(`/mqtt/retainer/message/${topicPath(topic)}`);
     showDialog(topic, h('pre', { class: 'payload', 'data-testid': 'retained-payload' }, decode(message.payload)));
   } catch (error) {
     notify(`Could not read ${topic}: ${error.message}`, 'error');
@@ -40,7 +40,7 @@ async function showPayload(topic) {
 async function remove(topic, after) {
   if (!(await confirmDialog({ title: 'Delete retained message', message: `Delete the message retained on ${topic}?`, confirmLabel: 'Delete' }))) return;
   try {
-    await del(`/mqtt/retainer/message/${segment(topic)}`);
+    await del(`/mqtt/retainer/message/${topicPath(topic)}`);
     notify(`Retained message on ${topic} deleted.`, 'success');
   } catch (error) {
     notify(`Could not delete ${topic}: ${error.message}`, 'error');
