@@ -96,10 +96,11 @@ public sealed partial class DashboardServer(DashboardHttpOptions options, Broker
         // An unknown /api path answers EMQX's JSON 404; every other path is the dashboard's to serve.
         app.MapFallback(ApiAccessMiddleware.ApiPrefix + "/{**rest}", context => ApiRequests.Error(context, StatusCodes.Status404NotFound, "NOT_FOUND",
             $"No route {context.Request.Method} {context.Request.Path}"));
-        // The dashboard's single-page application: DashboardRoutes.Map(app) goes here, serving / and its files, with a
-        // fallback to index.html for the application's own paths (after the API's, so that it never answers /api).
+        // The dashboard's single-page application: / and /assets only, its pages being hash routes (/#/clients), so
+        // that no fallback of its own can answer an /api or /status path.
+        Dashboard.DashboardRoutes.Map(app);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard listener (dashboard.listeners.http) on http://{EndPoint}: /api/v5, /status")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard listener (dashboard.listeners.http) on http://{EndPoint}: the dashboard at /, /api/v5, /status")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 }
