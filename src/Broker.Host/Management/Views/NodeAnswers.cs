@@ -120,7 +120,7 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
             && (filter.Topic is null || filter.Topic == s.Filter)
             && (filter.Qos is null || filter.Qos == (int)s.Options.MaximumQoS)
             && (filter.ShareGroup is null || filter.ShareGroup == s.ShareGroup)
-            && (filter.MatchTopic is null || TopicFilterMatch.Matches(TopicOf(s), filter.MatchTopic)));
+            && (filter.MatchTopic is null || Broker.Mqtt.Topics.TopicMatch.Matches(TopicOf(s), filter.MatchTopic)));
 
     private static string TopicOf(LocalSubscription subscription) =>
         SharedFilter.TryParse(subscription.Filter, out _, out var topicFilter) ? topicFilter : subscription.Filter;
