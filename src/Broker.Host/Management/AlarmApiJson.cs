@@ -12,6 +12,7 @@ internal sealed record AlarmJson(string Node, string Name, string Message, JsonE
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PageJson<AlarmJson>))]
+[JsonSerializable(typeof(AlarmJson[]))]
 internal sealed partial class AlarmApiJson : JsonSerializerContext
 {
     public static AlarmApiJson Written { get; } = new(new JsonSerializerOptions

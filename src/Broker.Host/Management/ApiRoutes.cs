@@ -27,6 +27,6 @@ internal static class ApiRoutes
         ConfigRoutes.Map(app, runtime.Configuration);
         ApiDocsRoutes.Map(app);
         PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
-        AlarmRoutes.Map(app, runtime.Alarms);
+        AlarmRoutes.Map(app, runtime);
     }
 }

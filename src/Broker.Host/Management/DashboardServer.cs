@@ -1,14 +1,8 @@
 using System.Net;
-using Broker.Host.Listeners;
 using Broker.Host.Options;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Host.Management;
@@ -32,26 +26,9 @@ public sealed partial class DashboardServer(DashboardHttpOptions options, Broker
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var bind = options.EndPoint() ?? throw new DashboardStartException($"bind \"{options.Bind}\" is not a port or ip:port");
-        var app = Build(bind);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            // Kestrel reports "address already in use" and its kin as IOException around the socket error.
-            if (e is IOException)
-            {
-                throw new DashboardStartException($"cannot listen on {bind} (bind = \"{options.Bind}\"): {(e.InnerException ?? e).Message}", e);
-            }
-
-            throw;
-        }
-
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        EndPoint = new IPEndPoint(bind.Address, new Uri(address).Port);
+        (_app, EndPoint) = await HttpEndpoint.StartAsync(
+            bind, loggerFactory, Map,
+            (reason, e) => new DashboardStartException($"cannot listen on {bind} (bind = \"{options.Bind}\"): {reason}", e), cancellationToken).ConfigureAwait(false);
         LogListening(_logger, EndPoint);
     }
 
@@ -65,29 +42,6 @@ public sealed partial class DashboardServer(DashboardHttpOptions options, Broker
         }
     }
 
-    private WebApplication Build(IPEndPoint bind)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "broker",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Services.AddLogging();
-        builder.Services.AddSingleton<ILoggerFactory>(new WarningsOnlyLoggerFactory(loggerFactory));
-        // The broker's host decides when the listener stops, not Ctrl+C or SIGTERM.
-        builder.Services.AddSingleton<IHostLifetime, ListenerHostLifetime>();
-        builder.Services.AddRouting();
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(bind);
-        });
-        var app = builder.Build();
-        Map(app);
-        return app;
-    }
-
     private void Map(WebApplication app)
     {
         ApiAccessMiddleware.Use(app, runtime.Access);
@@ -96,10 +50,11 @@ public sealed partial class DashboardServer(DashboardHttpOptions options, Broker
         // An unknown /api path answers EMQX's JSON 404; every other path is the dashboard's to serve.
         app.MapFallback(ApiAccessMiddleware.ApiPrefix + "/{**rest}", context => ApiRequests.Error(context, StatusCodes.Status404NotFound, "NOT_FOUND",
             $"No route {context.Request.Method} {context.Request.Path}"));
-        // The dashboard's single-page application: DashboardRoutes.Map(app) goes here, serving / and its files, with a
-        // fallback to index.html for the application's own paths (after the API's, so that it never answers /api).
+        // The dashboard's single-page application: / and /assets only, its pages being hash routes (/#/clients), so
+        // that no fallback of its own can answer an /api or /status path.
+        Dashboard.DashboardRoutes.Map(app);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard listener (dashboard.listeners.http) on http://{EndPoint}: /api/v5, /status")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard listener (dashboard.listeners.http) on http://{EndPoint}: the dashboard at /, /api/v5, /status")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 }

@@ -1,14 +1,8 @@
 using System.Net;
-using Broker.Host.Listeners;
 using Broker.Host.Options;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Host.Management;
@@ -33,27 +27,9 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         runtime.Access.EnsureNodeCredential();
-        var app = Build();
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            // Kestrel reports "address already in use" and its kin as IOException around the socket error.
-            if (e is IOException)
-            {
-                throw new ManagementStartException($"cannot listen on {options.Bind}:{options.Port}: {(e.InnerException ?? e).Message}", e);
-            }
-
-            throw;
-        }
-
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address);
-        EndPoint = new IPEndPoint(IPAddress.Parse(options.Bind), uri.Port);
+        (_app, EndPoint) = await HttpEndpoint.StartAsync(
+            new IPEndPoint(IPAddress.Parse(options.Bind), options.Port), loggerFactory, Map,
+            (reason, e) => new ManagementStartException($"cannot listen on {options.Bind}:{options.Port}: {reason}", e), cancellationToken).ConfigureAwait(false);
         LogListening(_logger, EndPoint);
     }
 
@@ -65,29 +41,6 @@ public sealed partial class ManagementServer(ManagementHttpOptions options, Brok
         {
             await _app.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    private WebApplication Build()
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "broker",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Services.AddLogging();
-        builder.Services.AddSingleton<ILoggerFactory>(new WarningsOnlyLoggerFactory(loggerFactory));
-        // The broker's host decides when the endpoint stops, not Ctrl+C or SIGTERM.
-        builder.Services.AddSingleton<IHostLifetime, ListenerHostLifetime>();
-        builder.Services.AddRouting();
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(options.Bind), options.Port);
-        });
-        var app = builder.Build();
-        Map(app);
-        return app;
     }
 
     private void Map(WebApplication app)

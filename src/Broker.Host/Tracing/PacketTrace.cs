@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Broker.Mqtt.Packets;
+using Broker.Mqtt.Topics;
 using Broker.Transport.Connections;
 
 namespace Broker.Host.Tracing;
@@ -92,9 +93,9 @@ internal sealed class PacketTrace : IPacketTrace, IDisposable
         TraceType.IpAddress => remote is IPEndPoint endPoint && Same(endPoint.Address, _address!),
         _ => packet switch
         {
-            PublishPacket publish => TopicFilter.Matches(Filter, publish.Topic),
-            SubscribePacket subscribe => subscribe.Subscriptions.Any(s => s.Filter == Filter || TopicFilter.Matches(Filter, s.Filter)),
-            UnsubscribePacket unsubscribe => unsubscribe.TopicFilters.Any(f => f == Filter || TopicFilter.Matches(Filter, f)),
+            PublishPacket publish => TopicMatch.Matches(Filter, publish.Topic),
+            SubscribePacket subscribe => subscribe.Subscriptions.Any(s => s.Filter == Filter || TopicMatch.Matches(Filter, s.Filter)),
+            UnsubscribePacket unsubscribe => unsubscribe.TopicFilters.Any(f => f == Filter || TopicMatch.Matches(Filter, f)),
             _ => false,
         },
     };

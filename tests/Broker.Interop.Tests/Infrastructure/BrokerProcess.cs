@@ -18,19 +18,24 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly CapturedProcess _process;
     private readonly string _workDir;
 
-    private BrokerProcess(CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dataDir = null)
+    private BrokerProcess(
+        CapturedProcess process, BrokerEndpoint endpoint, string workDir, string? management = null, string? dataDir = null, string? dashboard = null)
     {
         _process = process;
         Endpoint = endpoint;
         _workDir = workDir;
         Management = management;
         DataDir = dataDir ?? Path.Combine(workDir, "data");
+        Dashboard = dashboard;
     }
 
     public BrokerEndpoint Endpoint { get; }
 
     /// <summary>Our broker's management endpoint, host:port (each process has its own port); null for mosquitto.</summary>
     public string? Management { get; }
+
+    /// <summary>Our broker's dashboard listener (dashboard.listeners.http), host:port; null for mosquitto.</summary>
+    public string? Dashboard { get; }
 
     public int Pid => _process.Pid;
 
@@ -62,7 +67,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     private static Task<BrokerProcess> StartOursCoreAsync(string? netns, string[] extraArgs)
     {
         var dll = BrokerDll();
-        var (tcp, ws, management) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
+        var (tcp, ws, management, dashboard) = (UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next(), UnassignedPorts.Next());
         var workDir = Directory.CreateTempSubdirectory("broker-interop-").FullName;
         string[] args =
         [
@@ -70,8 +75,9 @@ public sealed class BrokerProcess : IAsyncDisposable
             $"--listeners.tcp.port={tcp}", "--listeners.tcp.bind=127.0.0.1",
             $"--listeners.ws.port={ws}", "--listeners.ws.bind=127.0.0.1",
             $"--management.http.port={management}", "--management.http.bind=127.0.0.1",
-            // Side by side with other brokers: none may take the dashboard's default 0.0.0.0:18083.
-            "--dashboard.listeners.http.bind=127.0.0.1:0",
+            // Side by side with other brokers: none may take the dashboard's default 0.0.0.0:18083; a port known up
+            // front, for the dashboard's tests to open in the browser.
+            $"--dashboard.listeners.http.bind=127.0.0.1:{dashboard}",
             $"--node.data_dir={Path.Combine(workDir, "data")}",
             .. extraArgs,
         ];
@@ -85,7 +91,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         var endpoint = new BrokerEndpoint("127.0.0.1", tcp, new Uri($"ws://127.0.0.1:{ws}/mqtt"));
         // The last --node.data_dir wins, as in the broker's own reading of its arguments.
         var dataDir = args.LastOrDefault(a => a.StartsWith("--node.data_dir=", StringComparison.Ordinal))?["--node.data_dir=".Length..];
-        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dataDir);
+        var broker = new BrokerProcess(process, endpoint, workDir, $"127.0.0.1:{management}", dataDir, $"127.0.0.1:{dashboard}");
         return netns is null ? WhenReadyAsync(broker) : WhenStartedAsync(broker);
     }
 

@@ -31,6 +31,9 @@ public static class Tools
     /// <summary>Network namespaces (iproute2's ip netns, veth pairs, a bridge): root and ip.</summary>
     public const string NetNs = "ip netns";
 
+    /// <summary>Debian's chromium, which Playwright drives for the dashboard's tests (it cannot download a browser here).</summary>
+    public const string Chromium = "chromium";
+
     /// <summary>The PostgreSQL server of BROKER_TEST_POSTGRES, which .ci/run starts.</summary>
     public const string Postgres = "postgresql";
 
@@ -86,6 +89,7 @@ public static class Tools
         NetNs => FindExecutable("ip") is null
             ? "ip not installed: apt-get install iproute2"
             : Environment.IsPrivilegedProcess ? null : "network namespaces need root (run the tests as root, as CI does)",
+        Chromium => File.Exists(DashboardBrowser.Executable) ? null : $"{DashboardBrowser.Executable} not installed: apt-get install chromium",
         Postgres => Broker.Actors.TestKit.Persistence.PostgresTestDatabase.ConnectionString is null
             ? $"PostgreSQL is not configured: export {Broker.Actors.TestKit.Persistence.PostgresTestDatabase.Variable}=$(.ci/start-postgres | tail -n 1)"
             : null,

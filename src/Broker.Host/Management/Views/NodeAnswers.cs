@@ -37,6 +37,12 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
     public const string NodeStatsKind = "node.stats";
     public const string NodeMetrics = "node.metrics";
 
+    /// <summary>This node's alarms; the body is "true", "false" or empty, as <c>?activated=</c>.</summary>
+    public const string Alarms = "alarms.list";
+
+    /// <summary>This node forgets its cleared alarms.</summary>
+    public const string AlarmsClear = "alarms.clear";
+
     private static readonly long StartedAt = Stopwatch.GetTimestamp();
 
     private readonly LocalClients _clients = new(runtime);
@@ -76,6 +82,12 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
                 return Write(runtime.Statistics.Take().EmqxStats().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
             case NodeMetrics:
                 return Write(runtime.Statistics.Take().EmqxMetrics().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
+            case Alarms:
+                return Write([.. AlarmRoutes.ListOf(runtime.Alarms, AlarmRoutes.Activated(System.Text.Encoding.UTF8.GetString(query.Body)), runtime.Alarms.Now)],
+                    AlarmApiJson.Written.AlarmJsonArray);
+            case AlarmsClear:
+                runtime.Alarms.Book.ClearDeactivated();
+                return Write(true, Json.Boolean);
             default:
                 throw new InvalidOperationException($"this node answers no query \"{query.Kind}\"");
         }
@@ -108,7 +120,7 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
             && (filter.Topic is null || filter.Topic == s.Filter)
             && (filter.Qos is null || filter.Qos == (int)s.Options.MaximumQoS)
             && (filter.ShareGroup is null || filter.ShareGroup == s.ShareGroup)
-            && (filter.MatchTopic is null || TopicFilterMatch.Matches(TopicOf(s), filter.MatchTopic)));
+            && (filter.MatchTopic is null || Broker.Mqtt.Topics.TopicMatch.Matches(TopicOf(s), filter.MatchTopic)));
 
     private static string TopicOf(LocalSubscription subscription) =>
         SharedFilter.TryParse(subscription.Filter, out _, out var topicFilter) ? topicFilter : subscription.Filter;
