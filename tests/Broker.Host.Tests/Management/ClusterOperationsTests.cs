@@ -19,7 +19,15 @@ public sealed class ClusterOperationsTests
     {
         await using var a = await ManagedNode.StartAsync("api-cluster-trace");
         await using var b = await ManagedNode.StartAsync("api-cluster-trace");
+        Assert.Equal(HttpStatusCode.OK, (await b.SendJsonAsync(HttpMethod.Post, "/api/v5/trace", new { name = "early", type = "clientid", clientid = "b-only" })).Status);
         await JoinAsync(a, b);
+
+        // B has one of that name already: made on every node or on none, so A's copy goes again.
+        var (clash, clashError) = await a.SendJsonAsync(HttpMethod.Post, "/api/v5/trace", new { name = "early", type = "clientid", clientid = "a-too" });
+        Assert.Equal(HttpStatusCode.Conflict, clash);
+        Assert.Equal("ALREADY_EXISTS", clashError.GetProperty("code").GetString());
+        Assert.Null(a.Runtime.Tracing.Find("early"));
+        Assert.Equal(HttpStatusCode.NoContent, (await a.SendJsonAsync(HttpMethod.Delete, "/api/v5/trace/early")).Status);
 
         var (created, trace) = await a.SendJsonAsync(HttpMethod.Post, "/api/v5/trace", new { name = "line7", type = "topic", topic = "line7/#" });
         Assert.True(created == HttpStatusCode.OK, trace.ToString());
