@@ -11,7 +11,8 @@ public static class BrokerCommands
 {
     public const string Usage = """
         Usage: broker [run|config|help] [--config <file>] [--<key>=<value> ...]
-               broker ctl cluster status|join <host:port>|leave|force-leave <node> [--management <host:port>]
+               broker ctl status|clients|subscriptions|topics|retainer|trace|metrics|stats|alarms|cluster|users|banned|
+                          admins|api_key ... [--management <host:port>]
                broker bench conn|pub|sub|pubsub [options]
 
           run      Start the broker (the default).

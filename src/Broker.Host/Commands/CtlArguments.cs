@@ -16,6 +16,16 @@ internal static class CtlArguments
         return taken;
     }
 
+    /// <summary>The next argument when it is a word of the command, not an option (<c>--name</c>, or the configuration's <c>-c</c>); else null.</summary>
+    public static string? TakeOptionalPositional(List<string> args)
+    {
+        if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal) || args[0] == "-c")
+            return null;
+        var taken = args[0];
+        args.RemoveAt(0);
+        return taken;
+    }
+
     public static bool TakeFlag(List<string> args, string flag) => args.Remove(flag);
 
     /// <summary>

@@ -6,7 +6,8 @@ using Broker.Host.Options;
 namespace Broker.Host.Commands;
 
 /// <summary>
-/// <c>broker ctl cluster | users | banned | admins | api_key ...</c>: asks the local node's management endpoint over HTTP. The endpoint is <c>--management host:port</c>, or else where the configuration
+/// <c>broker ctl status | clients | subscriptions | topics | retainer | trace | metrics | stats | alarms | cluster | users |
+/// banned | admins | api_key ...</c>, as <c>emqx ctl</c>: asks the local node's management endpoint over HTTP. The endpoint is <c>--management host:port</c>, or else where the configuration
 /// (file, environment, <c>--key=value</c> arguments, as <c>broker run</c> reads them) puts it; the credential for
 /// /api/v5 is found by <see cref="CtlCredential"/>.
 /// </summary>
@@ -14,6 +15,28 @@ internal static class CtlCommand
 {
     public const string Usage = """
         Usage: broker ctl cluster status
+               broker ctl status                      this node: name, version, started, uptime
+               broker ctl clients list                every client of the cluster, connected or with a session kept
+               broker ctl clients show <clientid>
+               broker ctl clients kick <clientid>     disconnect it (DISCONNECT 0x98) and discard its session
+               broker ctl subscriptions list
+               broker ctl subscriptions show <clientid>
+               broker ctl subscriptions add <clientid> <topic> <qos>   subscribe on the client's behalf
+               broker ctl subscriptions del <clientid> <topic>
+               broker ctl topics list                 the cluster's routes, "filter -> node"
+               broker ctl topics show <topic>
+               broker ctl retainer info               the number of retained messages
+               broker ctl retainer topics             their topics
+               broker ctl retainer clean [<topic>]    delete those the topic filter matches, or all but the $SYS ones
+               broker ctl trace list
+               broker ctl trace start client|topic|ip_address <value> [<file>] [--name <name>] [--duration <time>]
+                 a trace named CLI-<value> (or --name) for --duration (default 10m); the node keeps its log, to
+                 download from GET /api/v5/trace/<name>/download (no <file> is written)
+               broker ctl trace stop <name>
+               broker ctl trace del <name>            delete the trace and its log
+               broker ctl metrics                     this node's metrics, "name : value"
+               broker ctl stats                       this node's statistics, "name : value"
+               broker ctl alarms list [--all]         the active alarms (--all: the cleared ones too)
                broker ctl cluster join <host:port>     join the cluster of the node with that cluster endpoint
                                                        (this node's own cluster.port: start a cluster of one)
                broker ctl cluster leave                this node leaves its cluster, then stops (exit 0)
@@ -49,12 +72,23 @@ internal static class CtlCommand
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellation)
     {
-        if (args.Count < 2)
+        // status, metrics and stats are one word; every other command is a group and its verb.
+        var single = args.Count > 0 && args[0] is "status" or "metrics" or "stats";
+        if (args.Count < (single ? 1 : 2))
             return await UsageErrorAsync(error, "missing command");
-        var rest = args.Skip(2).ToList();
-        string? problem;
+        var rest = args.Skip(single ? 1 : 2).ToList();
+        string? problem = null;
         var action = args[0] switch
         {
+            "status" => CtlStatus.Command(output, error, cancellation),
+            "metrics" => CtlNumbers.Command("/api/v5/metrics", output, error, cancellation),
+            "stats" => CtlNumbers.Command("/api/v5/stats", output, error, cancellation),
+            "clients" => CtlClients.Command(args[1], rest, output, error, cancellation, out problem),
+            "subscriptions" => CtlSubscriptions.Command(args[1], rest, output, error, cancellation, out problem),
+            "topics" => CtlTopics.Command(args[1], rest, output, error, cancellation, out problem),
+            "retainer" => CtlRetainer.Command(args[1], rest, output, error, cancellation, out problem),
+            "trace" => CtlTrace.Command(args[1], rest, output, error, cancellation, out problem),
+            "alarms" => CtlAlarms.Command(args[1], rest, output, error, cancellation, out problem),
             "cluster" => ClusterCommand(args[1], rest, output, error, cancellation, out problem),
             "users" => CtlUsers.Command(args[1], rest, output, error, cancellation, out problem),
             "banned" => CtlBanned.Command(args[1], rest, output, error, cancellation, out problem),
@@ -63,7 +97,7 @@ internal static class CtlCommand
             _ => Unknown(out problem),
         };
         if (action is null)
-            return await UsageErrorAsync(error, problem ?? $"unknown command '{string.Join(' ', args.Take(2))}'");
+            return await UsageErrorAsync(error, problem ?? $"unknown command '{string.Join(' ', args.Take(single ? 1 : 2))}'");
 
         string? usage = null;
         var management = CtlArguments.TakeOption(rest, "--management", ref usage);
@@ -155,7 +189,8 @@ internal static class CtlCommand
             return ExitCodes.Success;
         }
 
-        error.WriteLine($"broker ctl: refused ({(int)answer.Status} {answer.Status}): {answer.Message}");
+        var code = answer.Code is null ? "" : answer.Code + ": ";
+        error.WriteLine($"broker ctl: refused ({(int)answer.Status} {answer.Status}): {code}{answer.Message}");
         return ExitCodes.Refused;
     }
 

@@ -2,8 +2,8 @@ using System.Net;
 
 namespace Broker.Host.Commands;
 
-/// <summary>An endpoint's answer: its status code and the <c>message</c> it gave.</summary>
-internal sealed record ManagementAnswer(HttpStatusCode Status, string Message)
+/// <summary>An endpoint's answer: its status code, the <c>message</c> it gave and, from the /api/v5 routes, EMQX's error <c>code</c>.</summary>
+internal sealed record ManagementAnswer(HttpStatusCode Status, string Message, string? Code = null)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 

@@ -101,9 +101,13 @@ internal sealed class ManagementClient : IDisposable
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         string message;
+        string? code = null;
         try
         {
-            message = JsonSerializer.Deserialize(text, ManagementJson.Default.MessageJson)?.Message ?? text;
+            // The /api/v5 routes answer {"code","message"} (EMQX's), the cluster routes {"message"}: both read here.
+            var answer = JsonSerializer.Deserialize(text, SecurityApiJson.Written.ApiErrorJson);
+            message = answer?.Message ?? text;
+            code = answer?.Code;
         }
         catch (JsonException)
         {
@@ -112,7 +116,7 @@ internal sealed class ManagementClient : IDisposable
 
         if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             message += $" ({CtlCredential.Hint(_credentialSource)})";
-        return new ManagementAnswer(response.StatusCode, message);
+        return new ManagementAnswer(response.StatusCode, message, code);
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class PrometheusMetrics
         var messages = new MessageMetrics(factory);
         var persistence = new PersistenceMetrics(factory, runtime.Persistence);
         var cluster = new ClusterMetrics(factory);
-        var process = new RuntimeMetrics(Registry, factory);
+        var process = new RuntimeMetrics(factory);
         var statistics = runtime.Statistics;
         Registry.AddBeforeCollectCallback(() =>
         {

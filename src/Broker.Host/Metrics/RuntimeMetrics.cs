@@ -3,9 +3,9 @@ using Prometheus;
 namespace Broker.Host.Metrics;
 
 /// <summary>
-/// The .NET runtime: prometheus-net's own collector (<see cref="DotNetStats"/>: collections by generation, memory, CPU
-/// time, threads, handles), and what it leaves out, read from the runtime's counters at each scrape: the GC heap,
-/// allocation and pause time, the thread pool, lock contention.
+/// The .NET runtime beside the process (<see cref="ProcessMetrics"/>: collections by generation, memory, CPU time,
+/// threads, handles), read from the runtime's counters at each scrape: the GC heap, allocation and pause time, the
+/// thread pool, lock contention.
 /// </summary>
 internal sealed class RuntimeMetrics
 {
@@ -17,9 +17,11 @@ internal sealed class RuntimeMetrics
     private readonly Counter _completed;
     private readonly Counter _contentions;
 
-    public RuntimeMetrics(CollectorRegistry registry, IMetricFactory factory)
+    private readonly ProcessMetrics _process;
+
+    public RuntimeMetrics(IMetricFactory factory)
     {
-        DotNetStats.Register(registry);
+        _process = new ProcessMetrics(factory);
         _heapSize = factory.CreateGauge("dotnet_gc_heap_size_bytes", "The GC heap's size after the last collection.");
         _allocated = factory.CreateCounter("dotnet_gc_allocated_bytes", "Bytes allocated on the GC heap since the process started.");
         _pause = factory.CreateCounter("dotnet_gc_pause_seconds", "Time the GC paused the process, added up.");
@@ -31,6 +33,7 @@ internal sealed class RuntimeMetrics
 
     public void Collect()
     {
+        _process.Collect();
         _heapSize.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
         _allocated.IncTo(GC.GetTotalAllocatedBytes());
         _pause.IncTo(GC.GetTotalPauseDuration().TotalSeconds);

@@ -122,6 +122,8 @@ public sealed class PrometheusEndpointTests
         Assert.True(after["dotnet_gc_allocated_bytes"] > 0);
         Assert.True(after["dotnet_threadpool_threads_count"] > 0);
         Assert.True(after["process_working_set_bytes"] > 0);
+        Assert.True(after["process_open_handles"] > 0);
+        Assert.True(after["process_cpu_seconds_total"] > 0);
         Assert.True(after.Has("dotnet_collection_count_total{generation=\"0\"}"));
     }
 
