@@ -98,7 +98,7 @@ public sealed partial class BrokerRuntime : IAsyncDisposable
         });
         Access = new Management.ApiAccess(securityStore, options, context.Time);
         LogLevelSwitch = new Configuration.LogLevelSwitch(options.Log.Level.ToLogLevel());
-        Configuration = new Configuration.RuntimeConfiguration(options, ApplyLiveConfiguration);
+        Configuration = new Configuration.RuntimeConfiguration(options, ApplyLiveConfiguration, Broker.Host.Configuration.ClusterConfigFile.PathIn(options.Node.DataDir));
         Tracing = new Tracing.PacketTracing(context.Traces, Path.Combine(Path.GetFullPath(options.Node.DataDir), "trace"), context.Time);
         Statistics = new NodeStatistics(context.Metrics, context.Connections, routes, retainer.Messages, () => Cluster, () => NodeName);
         _sys = new SysPublisher(sysMessages, Statistics, options.SysTopics, context.System.Scheduler);

@@ -10,6 +10,8 @@ namespace Broker.Host.Configuration;
 /// <list type="number">
 /// <item>the HOCON file: <c>--config &lt;path&gt;</c> / <c>-c &lt;path&gt;</c>, else the given path,
 /// else <c>hocon/broker.conf</c> next to the executable (optional: code defaults apply without it);</item>
+/// <item><c>{node.data_dir}/cluster.conf</c>, the keys changed at run time through the API, when it exists
+/// (<see cref="ClusterConfigFile"/>; node.data_dir as the other layers set it);</item>
 /// <item>environment variables <c>BROKER_SECTION__KEY</c> (see <see cref="EnvironmentOverridesSource"/>);</item>
 /// <item>command-line arguments <c>--section.key=value</c> (see <see cref="CommandLineArguments"/>).</item>
 /// </list>
@@ -35,7 +37,7 @@ public static class BrokerConfiguration
         var variables = environment ?? ProcessEnvironment();
         var commandLine = CommandLineArguments.Parse(args);
         var errors = new List<string>(commandLine.Errors);
-        var builder = new ConfigurationBuilder();
+        var layers = new List<IConfigurationSource>();
 
         var file = commandLine.ConfigPath ?? configPath;
         var explicitFile = file is not null;
@@ -46,7 +48,7 @@ public static class BrokerConfiguration
             try
             {
                 var document = HoconConfig.ParseFile(file, name => variables.GetValueOrDefault(name), DisplayName(file));
-                builder.Add(new HoconConfigurationSource { Document = document });
+                layers.Add(new HoconConfigurationSource { Document = document });
                 used = file;
             }
             catch (HoconException e)
@@ -56,15 +58,38 @@ public static class BrokerConfiguration
         }
 
         var schema = OptionsSchema.For<BrokerOptions>();
-        builder.Add(new EnvironmentOverridesSource(variables, EnvironmentPrefix, schema.Children.Select(c => c.Key)));
-        builder.Add(new CommandLineOverridesSource(commandLine.Overrides));
-        var configuration = builder.Build();
+        IConfigurationSource[] overrides =
+        [
+            new EnvironmentOverridesSource(variables, EnvironmentPrefix, schema.Children.Select(c => c.Key)),
+            new CommandLineOverridesSource(commandLine.Overrides),
+        ];
+        var configuration = Build([.. layers, .. overrides]);
+        // node.data_dir is not a live key, so the file below cannot move itself: one look decides where it is.
+        var kept = ClusterConfigFile.PathIn(configuration["node:data_dir"] is { Length: > 0 } dataDir ? dataDir : new NodeOptions().DataDir);
+        if (File.Exists(kept))
+        {
+            var (document, keptErrors) = ClusterConfigFile.Read(kept, name => variables.GetValueOrDefault(name));
+            errors.AddRange(keptErrors);
+            if (document is not null)
+            {
+                layers.Add(new HoconConfigurationSource { Document = document });
+                configuration = Build([.. layers, .. overrides]);
+            }
+        }
 
         var problems = new List<ConfigurationError>();
         var options = OptionsBinder.Bind<BrokerOptions>(configuration, problems);
         problems.AddRange(BrokerOptionsValidator.Validate(options));
         errors.AddRange(problems.Select(p => ConfigurationOrigins.Render(p, configuration)));
         return new BrokerConfigurationResult(configuration, options, errors, used);
+    }
+
+    private static IConfigurationRoot Build(IEnumerable<IConfigurationSource> layers)
+    {
+        var builder = new ConfigurationBuilder();
+        foreach (var layer in layers)
+            builder.Add(layer);
+        return builder.Build();
     }
 
     public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>

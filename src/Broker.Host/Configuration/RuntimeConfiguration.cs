@@ -8,9 +8,10 @@ namespace Broker.Host.Configuration;
 /// <summary>
 /// The node's configuration as it is now, for EMQX's <c>/api/v5/configs</c>: shown as JSON (secrets masked), and changed
 /// at run time for the keys in <see cref="LiveKeys"/> only, those read when a connection starts (the channel's limits)
-/// or on every use (the log level); any other key needs a restart and a change of it is refused, named. A change holds
-/// on this node until it stops: it is not written anywhere, so the files and variables the node started with decide
-/// again at the next start (EMQX writes cluster.hocon; this broker does not).
+/// or on every use (the log level); any other key needs a restart and a change of it is refused, named. A change is
+/// kept in <see cref="ClusterConfigFile"/> (when the node has one: <c>{node.data_dir}/cluster.conf</c>) before it
+/// takes effect, so the next start runs with it, unless an environment variable or argument sets the key. The API
+/// applies a change on every node of the cluster, each keeping it in its own file.
 /// </summary>
 public sealed class RuntimeConfiguration
 {
@@ -38,14 +39,32 @@ public sealed class RuntimeConfiguration
 
     private readonly BrokerOptions _options;
     private readonly Action<BrokerOptions> _apply;
+    private readonly string? _keptPath;
     private readonly Lock _gate = new();
 
+    /// <summary>What <see cref="ClusterConfigFile"/> holds: dotted key to HOCON value text.</summary>
+    private readonly SortedDictionary<string, string> _kept = new(StringComparer.Ordinal);
+
     /// <param name="apply">Makes the changed live keys of the options take effect (the runtime's settings, the log level).</param>
-    public RuntimeConfiguration(BrokerOptions options, Action<BrokerOptions> apply)
+    /// <param name="keptPath">Where changes are kept (<see cref="ClusterConfigFile"/>); null for nowhere.</param>
+    public RuntimeConfiguration(BrokerOptions options, Action<BrokerOptions> apply, string? keptPath = null)
     {
         _options = options;
         _apply = apply;
+        _keptPath = keptPath;
+        // The start has read it already (a bad one stops the start): only its keys are wanted here, to write them again.
+        if (keptPath is not null && File.Exists(keptPath) && ClusterConfigFile.Read(keptPath, environment: null).Document is { } document)
+        {
+            foreach (var (key, text, _) in ClusterConfigFile.Entries(document))
+            {
+                if (text is not null)
+                    _kept[key] = Hocon.HoconPath.Quote(text);
+            }
+        }
     }
+
+    /// <summary>Where changes are kept, or null.</summary>
+    public string? KeptPath => _keptPath;
 
     public static IEnumerable<string> Roots => OptionsSchema.For<BrokerOptions>().Children.Select(c => c.Key).Order(StringComparer.Ordinal);
 
@@ -89,11 +108,36 @@ public sealed class RuntimeConfiguration
             if (restartOnly.Count > 0)
                 return [$"these keys cannot change while the node runs, only at a restart: {string.Join(", ", restartOnly)} (at run time: {string.Join(", ", LiveKeys)})"];
 
-            foreach (var leaf in OptionsSchema.For<BrokerOptions>().Leaves().Where(leaf => changed.Contains(leaf.Path)))
+            var leaves = OptionsSchema.For<BrokerOptions>().Leaves().Where(leaf => changed.Contains(leaf.Path)).ToList();
+            if (Keep(leaves.Select(leaf => KeyValuePair.Create(leaf.Path, OptionValues.Format(leaf.ValueIn(after))))) is { } notKept)
+                return [notKept];
+            foreach (var leaf in leaves)
                 leaf.Property!.SetValue(leaf.Parent!.ValueIn(_options), leaf.ValueIn(after));
             _apply(_options);
             return [];
         }
+    }
+
+    /// <summary>Writes the file with the changed keys before they take effect: a change that could not be kept is not made.</summary>
+    private string? Keep(IEnumerable<KeyValuePair<string, string>> changed)
+    {
+        if (_keptPath is null)
+            return null;
+        var kept = new SortedDictionary<string, string>(_kept, StringComparer.Ordinal);
+        foreach (var (key, value) in changed)
+            kept[key] = value;
+        try
+        {
+            ClusterConfigFile.Write(_keptPath, kept);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the change could not be kept in {_keptPath}, so it was not made: {e.Message}";
+        }
+
+        foreach (var (key, value) in kept)
+            _kept[key] = value;
+        return null;
     }
 
     /// <summary>The options now, rendered as configuration and read back, with the overrides on top.</summary>

@@ -23,8 +23,8 @@ internal static class ApiRoutes
         ApiKeyRoutes.Map(app, runtime.Access);
         TopicRoutes.Map(app, runtime.Routes);
         RetainerRoutes.Map(app, runtime.Retainer, runtime.Context.Time);
-        TraceRoutes.Map(app, runtime.Tracing, runtime.Routes.NodeName);
-        ConfigRoutes.Map(app, runtime.Configuration);
+        TraceRoutes.Map(app, runtime);
+        ConfigRoutes.Map(app, runtime);
         ApiDocsRoutes.Map(app);
         PublishRoutes.Map(app, runtime.Context.Router, () => runtime.Context.Settings, runtime.Context.Time);
         AlarmRoutes.Map(app, runtime);

@@ -37,6 +37,18 @@ internal sealed record TraceLogJson(string Items, TraceLogMetaJson Meta);
 
 internal sealed record TraceLogMetaJson(long Position, long Bytes);
 
+/// <summary>Between nodes: a trace made on one node (<see cref="Trace"/>), or why not, with EMQX's code.</summary>
+internal sealed record TraceCreatedJson(TraceJson? Trace, string? Code, string? Message);
+
+/// <summary>Between nodes: which part of a trace's log is asked for.</summary>
+internal sealed record TraceLogQueryJson(string Name, long Position, int Bytes);
+
+/// <summary>Between nodes: a part of a node's log (raw bytes, so that no character is cut at a part's edge), and the file's size.</summary>
+internal sealed record TraceLogPartJson(bool Found, long Position, long Size, byte[] Data);
+
+/// <summary>Between nodes: a root's new values, as <c>PUT /api/v5/configs/{root}</c> took them.</summary>
+internal sealed record ConfigChangeJson(string Root, System.Text.Json.Nodes.JsonObject Values);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PageJson<TopicRouteJson>))]
 [JsonSerializable(typeof(List<TopicRouteJson>))]
@@ -51,6 +63,12 @@ internal sealed record TraceLogMetaJson(long Position, long Bytes);
 [JsonSerializable(typeof(List<TraceJson>))]
 [JsonSerializable(typeof(TraceLogJson))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(TraceCreatedJson))]
+[JsonSerializable(typeof(TraceJson[]))]
+[JsonSerializable(typeof(TraceLogQueryJson))]
+[JsonSerializable(typeof(TraceLogPartJson))]
+[JsonSerializable(typeof(ConfigChangeJson))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class OperationsApiJson : JsonSerializerContext
 {
     /// <summary>As the endpoint writes: topics as they are, not \u002B (no HTML reads this).</summary>

@@ -9,7 +9,8 @@ namespace Broker.Host.Tracing;
 /// <c>{node.data_dir}/trace/{name}.log</c> at most <see cref="MaxFileBytes"/>. Which are in force is decided here, when
 /// one is made, stopped or deleted and at each one's start and end (a timer each), and handed to the connections as a
 /// whole (<see cref="PacketTraces.Set"/>): a connection never asks whether a trace has begun or ended. Traces are this
-/// node's and live in memory: a restart forgets them (their files stay in the data dir).
+/// node's and live in memory: a restart forgets them (their files stay in the data dir). The API makes, stops and
+/// deletes each on every node of the cluster (<see cref="Management.TraceRoutes"/>), so each node has its copy.
 /// </summary>
 internal sealed partial class PacketTracing : IDisposable
 {

@@ -43,11 +43,33 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
     /// <summary>This node forgets its cleared alarms.</summary>
     public const string AlarmsClear = "alarms.clear";
 
+    /// <summary>This node's traces, each with this node's log size.</summary>
+    public const string TraceList = "trace.list";
+
+    /// <summary>Makes a trace here (a <see cref="NewTraceJson"/> whose start and end the asking node fixed).</summary>
+    public const string TraceCreate = "trace.create";
+
+    /// <summary>Stops a trace here; the body is its name.</summary>
+    public const string TraceStop = "trace.stop";
+
+    /// <summary>Deletes a trace and its log here; the body is its name.</summary>
+    public const string TraceDelete = "trace.delete";
+
+    /// <summary>A part of this node's log of a trace (<see cref="TraceLogQueryJson"/>).</summary>
+    public const string TraceLog = "trace.log";
+
+    /// <summary>Applies and keeps a configuration change here (<see cref="ConfigChangeJson"/>); the answer is its problems, none when made.</summary>
+    public const string ConfigChange = "config.change";
+
     private static readonly long StartedAt = Stopwatch.GetTimestamp();
 
     private readonly LocalClients _clients = new(runtime);
 
+    private readonly NodeTraces _traces = new(runtime.Tracing, runtime.NodeName);
+
     private static ViewJson Json => ViewJson.Written;
+
+    private static OperationsApiJson Operations => OperationsApiJson.Written;
 
     public LocalClients Clients => _clients;
 
@@ -88,6 +110,19 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
             case AlarmsClear:
                 runtime.Alarms.Book.ClearDeactivated();
                 return Write(true, Json.Boolean);
+            case TraceList:
+                return Write(_traces.List(), Operations.TraceJsonArray);
+            case TraceCreate:
+                return Write(_traces.Create(Read(query, Operations.NewTraceJson)), Operations.TraceCreatedJson);
+            case TraceStop:
+                return WriteOrNull(_traces.Stop(Text(query)), Operations.TraceJson);
+            case TraceDelete:
+                return Write(_traces.Delete(Text(query)), Json.Boolean);
+            case TraceLog:
+                return Write(await _traces.ReadAsync(Read(query, Operations.TraceLogQueryJson), cancellationToken).ConfigureAwait(false), Operations.TraceLogPartJson);
+            case ConfigChange:
+                var change = Read(query, Operations.ConfigChangeJson);
+                return Write([.. runtime.Configuration.Change(change.Root, change.Values)], Operations.StringArray);
             default:
                 throw new InvalidOperationException($"this node answers no query \"{query.Kind}\"");
         }
@@ -152,6 +187,8 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
 
     private static T Read<T>(NodeQuery query, JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(query.Body, type) ?? throw new InvalidOperationException($"the body of a \"{query.Kind}\" query is empty");
+
+    private static string Text(NodeQuery query) => System.Text.Encoding.UTF8.GetString(query.Body);
 
     private static byte[] Write<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
 
