@@ -67,7 +67,7 @@ public sealed class BrokerCluster : IAsyncDisposable
             "session-owner", Props.Create(() => new SessionOwner()), ClusterShardingSettings.Create(system), new OwnerMessageExtractor(OwnerShards));
         Sessions = new ClusterSessionPeers(system, owners, bridge, Routes, Forwarder, NodeName, settings.StableAfter);
         var queries = system.ActorOf(Props.Create(() => new QueryActor(settings.QueryChunkBytes)), QueryActor.Name);
-        Queries = new ClusterQueries(system, queries, NodeName);
+        Queries = new ClusterQueries(system, queries, NodeName, settings.MaximumFrameSize);
         var progress = new JoinProgress(settings.Seeds.Count > 0 ? "still trying " + DescribeSeeds(settings) : DescribeSeeds(settings));
         Action selfLeaving = () => _left = true;
         system.ActorOf(Props.Create(() => new MembershipWatcher(_logger, progress, OnMemberRemoved, OnMemberUp, selfLeaving)), "broker-membership");

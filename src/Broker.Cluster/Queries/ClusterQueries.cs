@@ -19,13 +19,15 @@ public sealed class ClusterQueries
 {
     private readonly ActorSystem _system;
     private readonly IActorRef _actor;
+    private readonly int _maxQuestionBytes;
     private volatile NodeQueryHandler? _handler;
 
-    internal ClusterQueries(ActorSystem system, IActorRef actor, string nodeName)
+    internal ClusterQueries(ActorSystem system, IActorRef actor, string nodeName, long maximumFrameSize)
     {
         _system = system;
         _actor = actor;
         NodeName = nodeName;
+        _maxQuestionBytes = (int)Math.Min(int.MaxValue, maximumFrameSize / 2);
     }
 
     public string NodeName { get; }
@@ -63,6 +65,13 @@ public sealed class ClusterQueries
         if (node == NodeName)
         {
             return await AskSelfAsync(query, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The question goes in one message (only answers are chunked): one past the frame would be dropped by the
+        // transport and look like a node that does not answer.
+        if (query.Body.Length > _maxQuestionBytes)
+        {
+            return new NodeAnswer(node, null, $"the question holds {query.Body.Length} bytes, more than the {_maxQuestionBytes} a node is asked at once");
         }
 
         var completion = new TaskCompletionSource<(byte[]? Body, string? Failure)>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -82,7 +82,7 @@ internal sealed class QueryActor : ReceiveActor, IWithTimers
 
     private void ReceiveChunk(QueryReplyChunk chunk)
     {
-        if (!_pending.TryGetValue(chunk.QueryId, out var pending) || chunk.Count < 1 || chunk.Index >= chunk.Count)
+        if (!_pending.TryGetValue(chunk.QueryId, out var pending) || chunk.Count < 1 || chunk.Index < 0 || chunk.Index >= chunk.Count)
         {
             return; // answered after its timeout, or garbled
         }
@@ -94,11 +94,30 @@ internal sealed class QueryActor : ReceiveActor, IWithTimers
             return;
         }
 
-        pending.Chunks[chunk.Index] = chunk.Body;
-        if (++pending.Received == chunk.Count)
+        // A chunk that came twice counts once: only a new index brings the answer nearer.
+        if (pending.Chunks[chunk.Index] is null)
         {
-            Complete(chunk.QueryId, [.. pending.Chunks.SelectMany(c => c)], null);
+            pending.Chunks[chunk.Index] = chunk.Body;
+            pending.Received++;
         }
+
+        if (pending.Received == chunk.Count)
+        {
+            Complete(chunk.QueryId, Joined(pending.Chunks), null);
+        }
+    }
+
+    private static byte[] Joined(byte[][] chunks)
+    {
+        var joined = new byte[chunks.Sum(c => c.Length)];
+        var at = 0;
+        foreach (var chunk in chunks)
+        {
+            Buffer.BlockCopy(chunk, 0, joined, at, chunk.Length);
+            at += chunk.Length;
+        }
+
+        return joined;
     }
 
     private void Complete(long queryId, byte[]? body, string? failure)

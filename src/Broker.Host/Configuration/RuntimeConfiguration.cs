@@ -35,7 +35,9 @@ public sealed class RuntimeConfiguration
 
     public const string Mask = "******";
 
-    private static readonly HashSet<string> SecretKeys = new(StringComparer.OrdinalIgnoreCase) { "password", "secret", "connection_string" };
+    // Any text value whose key names a password, secret, token or key (dashboard.default_password, a JWT secret, a
+    // connection string with its password) is masked; paths to files holding them (keyfile, *_file) are not secrets.
+    private static readonly string[] SecretWords = ["password", "secret", "token", "connection_string", "key"];
 
     private readonly BrokerOptions _options;
     private readonly Action<BrokerOptions> _apply;
@@ -195,7 +197,7 @@ public sealed class RuntimeConfiguration
     private static JsonNode? Leaf(string key, object? value) => value switch
     {
         null => null,
-        string text when SecretKeys.Contains(key) => text.Length == 0 ? "" : Mask,
+        string text when IsSecret(key) => text.Length == 0 ? "" : Mask,
         string text => text,
         bool flag => flag,
         int number => number,
@@ -211,4 +213,7 @@ public sealed class RuntimeConfiguration
     private static bool IsSecretHeader(string name) =>
         name.Contains("authorization", StringComparison.OrdinalIgnoreCase) || name.Contains("token", StringComparison.OrdinalIgnoreCase)
         || name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSecret(string key) =>
+        !key.EndsWith("file", StringComparison.OrdinalIgnoreCase) && SecretWords.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase));
 }

@@ -108,7 +108,16 @@ public sealed class ApiAccess
             return (null, ApiRefusal.BadToken);
         }
 
-        return found.IsExpired(Time.GetUtcNow()) ? (null, ApiRefusal.TokenTimeOut) : (new ApiCaller(ApiCallerKind.User, found.Username, found.Role), null);
+        if (found.IsExpired(Time.GetUtcNow()))
+        {
+            return (null, ApiRefusal.TokenTimeOut);
+        }
+
+        // The user as it is now, not as it was at login: a deleted user's tokens end with it, a demoted one's role with
+        // it, even for a token made on another node whose removal has not reached this one yet.
+        return Users.Find(found.Username) is { } user
+            ? (new ApiCaller(ApiCallerKind.User, user.Username, user.Role), null)
+            : (null, ApiRefusal.BadToken);
     }
 
     private static (string Key, string Secret)? Basic(string encoded)

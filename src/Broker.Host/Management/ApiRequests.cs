@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Broker.Host.Management;
 
@@ -11,8 +12,12 @@ internal static class ApiRequests
     public const int DefaultLimit = 100;
     public const int MaxLimit = 10_000;
 
-    // A body is a user or a ban: a few hundred bytes. Anything far larger is refused unread.
-    private const long MaxBodyBytes = 64 * 1024;
+    /// <summary>
+    /// A body is a user, a ban, a rule list or messages to publish (each at most mqtt.max_packet_size, 1 MB by
+    /// default): anything larger is refused, unread when its length is given, and by Kestrel as it comes when it is
+    /// chunked (<see cref="HttpEndpoint"/>'s limit).
+    /// </summary>
+    public const long MaxBodyBytes = 1024 * 1024;
 
     /// <summary>The body as a <typeparamref name="T"/>, or null after answering 400 (no JSON, bad JSON, too large).</summary>
     public static async Task<T?> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> type)
@@ -31,6 +36,11 @@ internal static class ApiRequests
             {
                 return body;
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await Error(context, StatusCodes.Status413PayloadTooLarge, "BAD_REQUEST", $"the body may hold at most {MaxBodyBytes} bytes").ConfigureAwait(false);
+            return null;
         }
         catch (JsonException e)
         {
@@ -63,11 +73,38 @@ internal static class ApiRequests
         new([.. all.Skip((paging.Page - 1) * paging.Limit).Take(paging.Limit)], new PageMetaJson(paging.Page, paging.Limit, all.Count));
 
     /// <summary>
-    /// The route value <c>{**topic}</c>: a topic or filter in a path, its '/' sent as they are or as %2F (which the
-    /// server leaves encoded), so it is unescaped here.
+    /// A topic or filter at the end of a path under <paramref name="prefix"/> (the route value <c>{**topic}</c>), its
+    /// '/' sent as they are or as %2F, decoded once from the request's raw target (<see cref="RawPathValue"/>).
     /// </summary>
-    public static string TopicOf(HttpContext context) =>
-        Uri.UnescapeDataString((string?)context.Request.RouteValues["topic"] ?? "");
+    public static string TopicOf(HttpContext context, string prefix) =>
+        RawPathValue(context, prefix, toEnd: true) ?? (string?)context.Request.RouteValues["topic"] ?? "";
+
+    /// <summary>
+    /// The path's part after <paramref name="prefix"/> and a '/', to the end (<paramref name="toEnd"/>) or to the next
+    /// '/', decoded once from the request's raw target; null when the raw target does not start so. Not the route value:
+    /// the server decodes every escape but %2F, so "a%2Fb" and "a/b" or "%2541" and "%41" would come out alike.
+    /// </summary>
+    public static string? RawPathValue(HttpContext context, string prefix, bool toEnd)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        if (raw.IndexOf('?', StringComparison.Ordinal) is var query and >= 0)
+        {
+            raw = raw[..query];
+        }
+
+        if (raw.Length <= prefix.Length || !raw.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || raw[prefix.Length] != '/')
+        {
+            return null;
+        }
+
+        var tail = raw[(prefix.Length + 1)..];
+        if (!toEnd && tail.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0)
+        {
+            tail = tail[..slash];
+        }
+
+        return Uri.UnescapeDataString(tail);
+    }
 
     private static int? Number(string? text, int absent) =>
         string.IsNullOrEmpty(text) ? absent

@@ -143,12 +143,11 @@ internal sealed class ClientRoutes(ClusterView view)
     private static byte[] Body(ClientCommand command) => JsonSerializer.SerializeToUtf8Bytes(command, ViewJson.Written.ClientCommand);
 
     /// <summary>
-    /// The route value <c>{clientid}</c>: one path segment, so a client id holding '/' comes as %2F, which the server
-    /// leaves encoded while it decodes every other escape; only that one is undone here (a '%' of the id itself came
-    /// as %25 and is already decoded).
+    /// The path segment <c>{clientid}</c>, decoded once from the raw target (<see cref="ApiRequests.RawPathValue"/>): a
+    /// client id holding '/' comes as %2F, one holding '%' as %25.
     /// </summary>
     private static string ClientId(HttpContext context) =>
-        ((string)context.Request.RouteValues["clientid"]!).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        ApiRequests.RawPathValue(context, Path, toEnd: false) ?? (string)context.Request.RouteValues["clientid"]!;
 
     /// <summary>The nodes to ask: all, or the one <c>node=</c> names (400 when it is no Up member).</summary>
     private async Task<IReadOnlyList<string>?> NodesAsync(HttpContext context)

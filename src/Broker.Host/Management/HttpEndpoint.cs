@@ -40,6 +40,7 @@ internal static class HttpEndpoint
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = ApiRequests.MaxBodyBytes;
             kestrel.Listen(bind);
         });
         var app = builder.Build();

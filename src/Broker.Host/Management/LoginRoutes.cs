@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Broker.Core.Security.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +31,12 @@ internal sealed class LoginRoutes(ApiAccess access)
         app.MapPost(LogoutPath, routes.LogoutAsync);
     }
 
+    private const int MaxUsernameLength = 256;
+
+    private static readonly TimeSpan HashingWait = TimeSpan.FromSeconds(5);
+
+    private static readonly SemaphoreSlim Hashing = new(Math.Max(1, Environment.ProcessorCount / 2));
+
     public async Task LoginAsync(HttpContext context)
     {
         if (await ApiRequests.ReadBodyAsync(context, AccessApiJson.Written.LoginJson) is not { } body)
@@ -40,13 +47,37 @@ internal sealed class LoginRoutes(ApiAccess access)
             return;
         }
 
+        if (body.Username.Length > MaxUsernameLength)
+        {
+            await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "BAD_REQUEST", $"a username has at most {MaxUsernameLength} characters");
+            return;
+        }
+
         if (access.LoginLock.IsLocked(body.Username))
         {
             await ApiRequests.Error(context, StatusCodes.Status401Unauthorized, "LOGIN_LOCKED", "Login locked: too many wrong passwords, try again later");
             return;
         }
 
-        if (access.Users.Verify(body.Username, body.Password) is not { } user)
+        // A password check is a slow hash by design, and this route needs no credentials: at most half the cores hash
+        // logins at a time, so a flood of them cannot starve the broker.
+        if (!await Hashing.WaitAsync(HashingWait, context.RequestAborted))
+        {
+            await ApiRequests.Error(context, StatusCodes.Status429TooManyRequests, "TOO_MANY_REQUESTS", "Too many logins at once: try again");
+            return;
+        }
+
+        DashboardUser? user;
+        try
+        {
+            user = access.Users.Verify(body.Username, body.Password);
+        }
+        finally
+        {
+            Hashing.Release();
+        }
+
+        if (user is null)
         {
             access.LoginLock.Failed(body.Username);
             await ApiRequests.Error(context, StatusCodes.Status401Unauthorized, "BAD_USERNAME_OR_PWD", "Auth failed");

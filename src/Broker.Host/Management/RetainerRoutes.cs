@@ -83,7 +83,7 @@ internal sealed class RetainerRoutes(Retainer retainer, TimeProvider time)
     /// <summary>The unexpired message of the path's topic, or null after answering 404.</summary>
     private async Task<ApplicationMessage?> FindAsync(HttpContext context)
     {
-        var topic = ApiRequests.TopicOf(context);
+        var topic = ApiRequests.TopicOf(context, MessagePath);
         if (retainer.Messages.Find(topic) is { } message && !message.IsExpired(time.GetUtcNow().ToUnixTimeMilliseconds()))
             return message;
         await ApiRequests.Error(context, StatusCodes.Status404NotFound, "NOT_FOUND", "Viewed message doesn't exist");

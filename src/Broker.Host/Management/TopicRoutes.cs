@@ -44,7 +44,7 @@ internal sealed class TopicRoutes(RouteTable routes)
 
     public async Task GetAsync(HttpContext context)
     {
-        var topic = ApiRequests.TopicOf(context);
+        var topic = ApiRequests.TopicOf(context, Path);
         if (routes.Nodes.Find(topic) is not { } route || Rows(route).ToList() is not { Count: > 0 } rows)
         {
             await ApiRequests.Error(context, StatusCodes.Status404NotFound, "TOPIC_NOT_FOUND", "Topic not found");

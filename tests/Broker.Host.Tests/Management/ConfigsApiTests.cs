@@ -23,6 +23,9 @@ public sealed class ConfigsApiTests
         Assert.True(all.GetProperty("mqtt").GetProperty("retain_available").GetBoolean());
         Assert.Equal("******", all.GetProperty("persistence").GetProperty("postgresql").GetProperty("connection_string").GetString());
         Assert.DoesNotContain("s3cret", all.ToString(), StringComparison.Ordinal);
+        // The first admin's password too: any viewer may read the configuration.
+        Assert.Equal("******", all.GetProperty("dashboard").GetProperty("default_password").GetString());
+        Assert.DoesNotContain("\"public\"", all.ToString(), StringComparison.Ordinal);
 
         var (one, listeners) = await node.GetAsync("/api/v5/configs/listeners");
         Assert.Equal(HttpStatusCode.OK, one);

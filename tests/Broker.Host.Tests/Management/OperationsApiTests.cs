@@ -124,6 +124,27 @@ public sealed class OperationsApiTests
     }
 
     [Fact]
+    public async Task Topics_and_client_ids_in_paths_are_decoded_once_so_a_percent_sign_or_a_slash_names_no_other()
+    {
+        await using var node = await ManagedNode.StartAsync("api-paths");
+        var client = await node.ConnectAsync("press%2F9");
+        await client.PublishAcknowledgedAsync("plant/a%41", "literal", retain: true);
+        await client.PublishAcknowledgedAsync("plant/aA", "other", retain: true);
+
+        // "plant/a%41" sent level by level (%25 for '%') and whole (%2F for '/'): the same message, never plant/aA's.
+        foreach (var path in new[] { "plant/a%2541", "plant%2Fa%2541" })
+        {
+            var (status, message) = await node.GetAsync("/api/v5/mqtt/retainer/message/" + path);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("literal", Encoding.UTF8.GetString(Convert.FromBase64String(message.GetProperty("payload").GetString()!)));
+        }
+
+        // A client id holding the text "%2F" is not the id "press/9".
+        Assert.Equal(HttpStatusCode.OK, (await node.GetAsync("/api/v5/clients/press%252F9")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.GetAsync("/api/v5/clients/press%2F9")).Status);
+    }
+
+    [Fact]
     public async Task Retained_messages_are_listed_read_and_deleted_and_the_deletion_reaches_the_other_node()
     {
         await using var a = await ManagedNode.StartAsync("api-retained");

@@ -13,7 +13,9 @@ public sealed class LoginLock(TimeProvider time)
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(10);
 
-    // Bounded: past this many usernames with failures, the oldest entries are dropped rather than memory grown.
+    // Bounded: past this many usernames with failures, those with no failure left in the interval and no lock are
+    // dropped; never one that counts, or a guesser could spray names to reset a victim's count. When every entry still
+    // counts, a new name goes untracked rather than memory grown (its logins still cost a password hash each).
     private const int MaxTracked = 10_000;
 
     private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
@@ -26,9 +28,14 @@ public sealed class LoginLock(TimeProvider time)
         var now = time.GetUtcNow();
         if (_failures.Count >= MaxTracked)
         {
-            foreach (var stale in _failures.Where(f => f.Value.LockedUntil is not { } until || until <= now).Take(MaxTracked / 10).ToList())
+            foreach (var stale in _failures.Where(f => !f.Value.Counts(now)).Take(MaxTracked / 10).ToList())
             {
                 _failures.TryRemove(stale.Key, out _);
+            }
+
+            if (_failures.Count >= MaxTracked && !_failures.ContainsKey(username))
+            {
+                return;
             }
         }
 
@@ -41,5 +48,8 @@ public sealed class LoginLock(TimeProvider time)
 
     public void Succeeded(string username) => _failures.TryRemove(username, out _);
 
-    private sealed record Failures(DateTimeOffset[] Times, DateTimeOffset? LockedUntil);
+    private sealed record Failures(DateTimeOffset[] Times, DateTimeOffset? LockedUntil)
+    {
+        public bool Counts(DateTimeOffset now) => LockedUntil > now || Times.Any(t => now - t < Interval);
+    }
 }
