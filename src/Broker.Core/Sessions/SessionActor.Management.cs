@@ -9,8 +9,8 @@ namespace Broker.Core.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    /// <summary>When this session was made (EMQX's <c>created_at</c>); restarted or moved sessions count from then.</summary>
-    private readonly long _createdAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>When this session was made (EMQX's <c>created_at</c>), on the actor system's clock; restarted or moved sessions count from then.</summary>
+    private long _createdAtMs;
 
     /// <summary>The CONNECT the session was last opened with, for the client's fields while it is away too.</summary>
     private ConnectRequest? _lastConnect;

@@ -59,6 +59,7 @@ public sealed partial class SessionActor
 
     protected override void PreStart()
     {
+        _createdAtMs = Now;
         if (_transferIn is not { } transfer)
         {
             return;

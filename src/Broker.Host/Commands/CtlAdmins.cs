@@ -32,20 +32,14 @@ internal static class CtlAdmins
         return verb switch
         {
             "add" => async client => CtlCommand.Report((await client.SendAsync(HttpMethod.Post, DashboardUserRoutes.Path,
-                Body(new NewDashboardUserJson(words[0], Password(words[1]), role, description), AccessApiJson.Written.NewDashboardUserJson),
+                CtlArguments.Body(new NewDashboardUserJson(words[0], CtlArguments.Password(words[1]), role, description), AccessApiJson.Written.NewDashboardUserJson),
                 AccessApiJson.Written.DashboardUserJson, cancellation)).Answer.OrMessage($"dashboard user {words[0]} added ({role})"), output, error),
             // The node's own credential may set a password without the old one, as emqx ctl admins passwd does.
             "passwd" => async client => CtlCommand.Report((await client.SendAsync<DashboardUserJson>(HttpMethod.Post, path + "/change_pwd",
-                Body(new ChangePasswordJson(null, Password(words[1])), AccessApiJson.Written.ChangePasswordJson), null, cancellation))
+                CtlArguments.Body(new ChangePasswordJson(null, CtlArguments.Password(words[1])), AccessApiJson.Written.ChangePasswordJson), null, cancellation))
                 .Answer.OrMessage($"password of {words[0]} changed"), output, error),
             _ => async client => CtlCommand.Report((await client.SendAsync<DashboardUserJson>(HttpMethod.Delete, path, null, null, cancellation))
                 .Answer.OrMessage($"dashboard user {words[0]} deleted"), output, error),
         };
     }
-
-    /// <summary>"-": the first line of the standard input, so that the password is not in the process list or shell history.</summary>
-    private static string Password(string given) => given == "-" ? Console.In.ReadLine() ?? "" : given;
-
-    private static string Body<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        System.Text.Json.JsonSerializer.Serialize(value, type);
 }

@@ -62,4 +62,11 @@ internal static class CtlArguments
 
     /// <summary>A path segment that may hold "/": each part escaped, the slashes kept (the routes take the rest of the path).</summary>
     public static string PathOf(string value) => string.Join('/', value.Split('/').Select(Uri.EscapeDataString));
+
+    /// <summary>"-": the first line of the standard input, so that the password is not in the process list or shell history.</summary>
+    public static string Password(string given) => given == "-" ? Console.In.ReadLine() ?? "" : given;
+
+    /// <summary>A request's JSON body.</summary>
+    public static string Body<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        System.Text.Json.JsonSerializer.Serialize(value, type);
 }

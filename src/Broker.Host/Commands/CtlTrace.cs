@@ -16,6 +16,9 @@ namespace Broker.Host.Commands;
 /// </summary>
 internal static class CtlTrace
 {
+    // A trace logs every packet of what it follows: a year is longer than any an operator means.
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(365);
+
     public static Func<ManagementClient, Task<int>>? Command(
         string verb, List<string> rest, TextWriter output, TextWriter error, CancellationToken cancellation, out string? problem)
     {
@@ -65,9 +68,10 @@ internal static class CtlTrace
         DateTimeOffset? endAt = null;
         if (durationText is not null)
         {
-            if (!Duration.TryParse(durationText, CultureInfo.InvariantCulture, out var duration) || duration.Value <= TimeSpan.Zero)
+            if (!Duration.TryParse(durationText, CultureInfo.InvariantCulture, out var duration) || duration.Value <= TimeSpan.Zero
+                || duration.Value > MaxDuration)
             {
-                problem = $"--duration: \"{durationText}\" is not a duration like 30s, 10m or 2h";
+                problem = $"--duration: \"{durationText}\" is not a duration like 30s, 10m or 2h, up to 365d";
                 return null;
             }
 

@@ -40,10 +40,10 @@ internal static class CtlUsers
                 (await client.SendAsync<UserJson>(HttpMethod.Delete, UserPath(users, words[0]), null, null, cancellation)).Answer
                     .OrMessage($"user {words[0]} deleted"), output, error),
             "add" => async client => Changed(await client.SendAsync(HttpMethod.Post, users,
-                Body(new NewUserJson(words[0], Password(words[1]), superuser), SecurityApiJson.Written.NewUserJson),
+                CtlArguments.Body(new NewUserJson(words[0], CtlArguments.Password(words[1]), superuser), SecurityApiJson.Written.NewUserJson),
                 SecurityApiJson.Written.UserJson, cancellation), "added", output, error),
             _ => async client => Changed(await client.SendAsync(HttpMethod.Put, UserPath(users, words[0]),
-                Body(new UserUpdateJson(Password(words[1]), superuserChange), SecurityApiJson.Written.UserUpdateJson),
+                CtlArguments.Body(new UserUpdateJson(CtlArguments.Password(words[1]), superuserChange), SecurityApiJson.Written.UserUpdateJson),
                 SecurityApiJson.Written.UserJson, cancellation), "changed", output, error),
         };
     }
@@ -78,10 +78,4 @@ internal static class CtlUsers
             : result.Answer, output, error);
 
     private static string UserPath(string users, string userId) => $"{users}/{CtlArguments.PathOf(userId)}";
-
-    /// <summary>"-": the first line of the standard input, so that the password is not in the process list or shell history.</summary>
-    private static string Password(string given) => given == "-" ? Console.In.ReadLine() ?? "" : given;
-
-    private static string Body<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        System.Text.Json.JsonSerializer.Serialize(value, type);
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Broker.Core.Security.Dashboard;
@@ -21,8 +20,6 @@ internal sealed class LoginRoutes(ApiAccess access)
     public const string LoginPath = "/api/v5/login";
     public const string LogoutPath = "/api/v5/logout";
 
-    private static readonly string Version =
-        typeof(LoginRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static void Map(IEndpointRouteBuilder app, ApiAccess access)
     {
@@ -88,7 +85,7 @@ internal sealed class LoginRoutes(ApiAccess access)
         var token = await access.Tokens.IssueAsync(user, access.Dashboard.TokenExpiredTime.Value, access.Time.GetUtcNow());
         var isDefault = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(body.Password), Encoding.UTF8.GetBytes(access.Dashboard.DefaultPassword));
         await ManagementResponses.Json(context, StatusCodes.Status200OK,
-            new LoginAnswerJson(token, Version, new LicenseJson("opensource"), user.Role, isDefault), AccessApiJson.Written.LoginAnswerJson);
+            new LoginAnswerJson(token, BrokerVersion.Text, new LicenseJson("opensource"), user.Role, isDefault), AccessApiJson.Written.LoginAnswerJson);
     }
 
     public async Task LogoutAsync(HttpContext context)

@@ -85,6 +85,26 @@ internal sealed class PublishRoutes(IRouter router, Func<MqttSettings> settings,
             return null;
         }
 
+        // $SYS is the broker's own: an operator's message there would pass for the broker's figures and events.
+        if (topic.StartsWith("$SYS/", StringComparison.Ordinal) || topic == "$SYS")
+        {
+            await Refuse(context, ReasonCode.TopicNameInvalid, "topic_name_invalid", "$SYS topics are published by the broker only");
+            return null;
+        }
+
+        if (request.Retain == true && !settings().RetainAvailable)
+        {
+            await Refuse(context, ReasonCode.RetainNotSupported, "retain_not_supported", "mqtt.retain_available is false");
+            return null;
+        }
+
+        if (request.Properties?.ResponseTopic is { } responseTopic && !IsValidTopicName(responseTopic))
+        {
+            await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "BAD_REQUEST",
+                "properties.response_topic must be a topic name, with no wildcard [MQTT-3.3.2-14]");
+            return null;
+        }
+
         if (request.Qos is < 0 or > 2)
         {
             await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "BAD_REQUEST", $"qos must be 0, 1 or 2, not {request.Qos}");

@@ -4,13 +4,16 @@ namespace Broker.Host.Options;
 
 public static partial class BrokerOptionsValidator
 {
+    private static readonly TimeSpan MinSysInterval = TimeSpan.FromMilliseconds(100);
+
     private static void ValidateMonitoring(BrokerOptions options, List<ConfigurationError> errors)
     {
         var sys = options.SysTopics;
-        if (sys.SysMsgInterval.Value < TimeSpan.Zero)
-            errors.Add(new("sys_topics.sys_msg_interval", "must be 0 (off) or above"));
-        if (sys.SysHeartbeatInterval.Value < TimeSpan.Zero)
-            errors.Add(new("sys_topics.sys_heartbeat_interval", "must be 0 (off) or above"));
+        // A tick publishes a few dozen messages to every $SYS subscriber: faster than 10 a second is a flood, not a pace.
+        if (sys.SysMsgInterval.Value != TimeSpan.Zero && sys.SysMsgInterval.Value < MinSysInterval)
+            errors.Add(new("sys_topics.sys_msg_interval", "must be 0 (off) or 100ms or more"));
+        if (sys.SysHeartbeatInterval.Value != TimeSpan.Zero && sys.SysHeartbeatInterval.Value < MinSysInterval)
+            errors.Add(new("sys_topics.sys_heartbeat_interval", "must be 0 (off) or 100ms or more"));
 
         var os = options.Sysmon.Os;
         Positive(errors, "sysmon.os.cpu_check_interval", os.CpuCheckInterval);

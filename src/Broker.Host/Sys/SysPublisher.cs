@@ -1,4 +1,3 @@
-using System.Reflection;
 using Broker.Actors;
 using Broker.Host.Metrics;
 using Broker.Host.Options;
@@ -32,10 +31,6 @@ internal sealed class SysPublisher : IDisposable
         _tick = tick > TimeSpan.Zero ? scheduler.ScheduleRepeatedly(tick, tick, Tick) : null;
         Enabled = _tick is not null;
     }
-
-    /// <summary>The broker's version, as its assembly says it.</summary>
-    public static string Version { get; } =
-        typeof(SysPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     private bool Enabled { get; }
 
@@ -80,7 +75,7 @@ internal sealed class SysPublisher : IDisposable
     private void PublishIdentity(ClusterCounts cluster)
     {
         var topics = _messages.Topics;
-        _messages.Publish(topics.Of("version"), Version, retain: true);
+        _messages.Publish(topics.Of("version"), BrokerVersion.Text, retain: true);
         _messages.Publish(topics.Of("sysdescr"), Description, retain: true);
         _messages.Publish(SysTopics.Brokers, string.Join(',', cluster.Running.Select(SysTopics.NodeLevel)), retain: true);
     }

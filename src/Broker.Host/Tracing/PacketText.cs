@@ -18,12 +18,12 @@ internal static class PacketText
     public static string Format(MqttPacket packet) => packet switch
     {
         PublishPacket p => string.Create(CultureInfo.InvariantCulture,
-            $"PUBLISH(Q{(int)p.QoS}, R{(p.Retain ? 1 : 0)}, D{(p.Dup ? 1 : 0)}, Topic={p.Topic}, PacketId={p.PacketId}, Payload={Payload(p.Payload)})"),
+            $"PUBLISH(Q{(int)p.QoS}, R{(p.Retain ? 1 : 0)}, D{(p.Dup ? 1 : 0)}, Topic={Text(p.Topic)}, PacketId={p.PacketId}, Payload={Payload(p.Payload)})"),
         SubscribePacket s => string.Create(CultureInfo.InvariantCulture,
-            $"SUBSCRIBE(PacketId={s.PacketId}, TopicFilters=[{string.Join(", ", s.Subscriptions.Select(f => $"{f.Filter}(Q{(int)f.Options.MaximumQoS})"))}])"),
-        UnsubscribePacket u => string.Create(CultureInfo.InvariantCulture, $"UNSUBSCRIBE(PacketId={u.PacketId}, TopicFilters=[{string.Join(", ", u.TopicFilters)}])"),
+            $"SUBSCRIBE(PacketId={s.PacketId}, TopicFilters=[{string.Join(", ", s.Subscriptions.Select(f => $"{Text(f.Filter)}(Q{(int)f.Options.MaximumQoS})"))}])"),
+        UnsubscribePacket u => string.Create(CultureInfo.InvariantCulture, $"UNSUBSCRIBE(PacketId={u.PacketId}, TopicFilters=[{string.Join(", ", u.TopicFilters.Select(Text))}])"),
         ConnectPacket c => string.Create(CultureInfo.InvariantCulture,
-            $"CONNECT(ClientId={c.ClientId}, ProtoVer={c.ProtocolVersion}, CleanStart={c.CleanStart}, KeepAlive={c.KeepAlive}, Username={c.UserName}, Password={(c.Password is null ? "" : "******")})"),
+            $"CONNECT(ClientId={Text(c.ClientId)}, ProtoVer={c.ProtocolVersion}, CleanStart={c.CleanStart}, KeepAlive={c.KeepAlive}, Username={Text(c.UserName)}, Password={(c.Password is null ? "" : "******")})"),
         ConnAckPacket a => string.Create(CultureInfo.InvariantCulture, $"CONNACK(SessionPresent={a.SessionPresent}, ReasonCode={a.ReasonCode})"),
         SubAckPacket a => string.Create(CultureInfo.InvariantCulture, $"SUBACK(PacketId={a.PacketId}, ReasonCodes=[{string.Join(", ", a.ReasonCodes)}])"),
         UnsubAckPacket a => string.Create(CultureInfo.InvariantCulture, $"UNSUBACK(PacketId={a.PacketId})"),
@@ -46,6 +46,31 @@ internal static class PacketText
             text = "0x" + Convert.ToHexString(bytes);
         }
 
+        text = Text(text);
         return payload.Length > PayloadLimit ? $"{text}...({payload.Length} bytes)" : text;
+    }
+
+    /// <summary>
+    /// A client's text with its control characters escaped (\n, \u0000...): a line of the log is one packet, and a
+    /// newline in a topic or payload must not write a line of its own into what an operator downloads.
+    /// </summary>
+    private static string Text(string? text)
+    {
+        if (text is null || !text.Any(char.IsControl))
+            return text ?? "";
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
     }
 }

@@ -30,6 +30,7 @@ public sealed class MonitoringOptionsTests : IDisposable
     [InlineData("alarm.size_limit = 0", "alarm.size_limit")]
     [InlineData("sysmon.check_interval = 0s", "sysmon.check_interval")]
     [InlineData("sys_topics.sys_heartbeat_interval = -1s", "sys_topics.sys_heartbeat_interval")]
+    [InlineData("sys_topics.sys_msg_interval = 1ms", "sys_topics.sys_msg_interval")]
     public void A_bad_value_names_its_key(string conf, string key) =>
         Assert.Contains(key, _files.SingleError(_files.Load(conf)), StringComparison.Ordinal);
 }

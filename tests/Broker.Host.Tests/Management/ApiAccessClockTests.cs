@@ -81,7 +81,7 @@ public sealed class ApiAccessClockTests
     }
 
     [Fact]
-    public void The_default_admin_is_not_made_when_a_user_exists_and_is_outranked_by_any_change()
+    public async Task The_default_admin_is_not_made_when_a_user_exists_and_is_outranked_by_any_change()
     {
         var store = new SecurityStore(null, _time);
         var access = new ApiAccess(store, new BrokerOptions(), _time);
@@ -90,6 +90,18 @@ public sealed class ApiAccessClockTests
         Assert.NotNull(access.Users.Verify("admin", "public"));
         Assert.Null(access.Users.Verify("admin", "wrong"));
         Assert.Null(access.Users.Verify("nobody", "public"));
+
+        // A changed password outranks the seed: seeding again (a restart) does not bring "public" back.
+        await access.Users.PutAsync("admin", "changed-pw", AdminRole.Administrator, "administrator");
+        access.SeedDefaultUser();
+        Assert.Null(access.Users.Verify("admin", "public"));
+        Assert.NotNull(access.Users.Verify("admin", "changed-pw"));
+
+        // A node that knows another user makes no default admin.
+        var other = new ApiAccess(new SecurityStore(null, _time), new BrokerOptions(), _time);
+        await other.Users.PutAsync("operator", "pw", AdminRole.Administrator, "");
+        other.SeedDefaultUser();
+        Assert.Null(other.Users.Find("admin"));
     }
 
     [Fact]

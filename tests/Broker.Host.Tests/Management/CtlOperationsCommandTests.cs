@@ -154,11 +154,12 @@ public sealed class CtlOperationsCommandTests : IDisposable
         Assert.Equal(ExitCodes.Success, await Ctl(node, "trace", "list"));
         Assert.Equal("Trace is empty", _output.ToString().Trim());
 
-        Assert.Equal(ExitCodes.Success, await Ctl(node, "trace", "start", "client", "press-9", "/tmp/press-9.log", "--duration", "5m"));
+        var file = Path.Combine(node.DataDir, "press-9.log");
+        Assert.Equal(ExitCodes.Success, await Ctl(node, "trace", "start", "client", "press-9", file, "--duration", "5m"));
         var started = Lines();
         Assert.StartsWith("trace clientid press-9 CLI-press-9 successfully, until ", started[0], StringComparison.Ordinal);
-        Assert.Contains("not in /tmp/press-9.log: GET /api/v5/trace/CLI-press-9/download", started[1], StringComparison.Ordinal);
-        Assert.False(File.Exists("/tmp/press-9.log"));
+        Assert.Contains($"not in {file}: GET /api/v5/trace/CLI-press-9/download", started[1], StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
         Assert.Equal(ExitCodes.Success, await Ctl(node, "trace", "start", "topic", "line3/+/cmd", "--name", "line3-cmd"));
 
         var traced = await node.ConnectAsync("press-9");

@@ -104,6 +104,8 @@ public sealed class OperationsApiTests
         Assert.StartsWith("topic_name_invalid", await Refused(new { topic = "line1/#", payload = "p" }));
         Assert.StartsWith("topic_name_invalid", await Refused(new { topic = "", payload = "p" }));
         Assert.StartsWith("topic_name_invalid", await Refused(new { topic = new string('t', 70_000), payload = "p" }));
+        Assert.StartsWith("topic_name_invalid", await Refused(new { topic = "$SYS/brokers/forged/version", payload = "p" }));
+        Assert.Contains("response_topic", await Refused(new { topic = "ok", payload = "p", properties = new { response_topic = "replies/#" } }));
         Assert.Contains("qos", await Refused(new { topic = "ok", qos = 3, payload = "p" }));
         Assert.Contains("payload_encoding", await Refused(new { topic = "ok", payload = "p", payload_encoding = "hex" }));
         Assert.Contains("base64", await Refused(new { topic = "ok", payload = "%%%", payload_encoding = "base64" }));

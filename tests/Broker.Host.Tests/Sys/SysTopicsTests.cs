@@ -120,5 +120,5 @@ public sealed class SysTopicsTests
         return JsonDocument.Parse(publish.Payload).RootElement;
     }
 
-    private static string SysVersion() => Broker.Host.Sys.SysPublisher.Version;
+    private static string SysVersion() => Broker.Host.BrokerVersion.Text;
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Broker.Cluster.Queries;
@@ -174,7 +173,7 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
             Node = runtime.NodeName,
             NodeStatus = "running",
             Uptime = (long)Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,
-            Version = typeof(NodeAnswers).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+            Version = BrokerVersion.Text,
             Edition = "Opensource",
             Connections = stats.Sessions,
             LiveConnections = stats.Connections,

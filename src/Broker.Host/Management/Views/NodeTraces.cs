@@ -38,8 +38,18 @@ internal sealed class NodeTraces(PacketTracing tracing, string nodeName)
     {
         if (tracing.Find(asked.Name) is not { } trace)
             return new TraceLogPartJson(false, 0, 0, []);
-        // The trace writes on while it is read: shared both ways.
-        await using var log = new FileStream(trace.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        FileStream log;
+        try
+        {
+            // The trace writes on while it is read: shared both ways.
+            log = new FileStream(trace.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return new TraceLogPartJson(false, 0, 0, []); // deleted since it was found
+        }
+
+        await using var _ = log;
         var size = log.Length;
         var from = Math.Min(asked.Position, size);
         var data = new byte[(int)Math.Clamp(size - from, 0, asked.Bytes)];

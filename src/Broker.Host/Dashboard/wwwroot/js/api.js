@@ -5,15 +5,26 @@ const TOKEN_KEY = 'broker.dashboard.token';
 const USER_KEY = 'broker.dashboard.username';
 const RETURN_KEY = 'broker.dashboard.return';
 
+// A login whose password must change first: its token serves that change only, in memory, never stored for the pages
+// (a reload or a typed address finds no session and asks to log in, and so to change it, again).
+let held = null;
+
 // sessionStorage, not localStorage: the token ends with the tab, and no other tab of this origin reads it later.
 export const session = {
-  get token() { return sessionStorage.getItem(TOKEN_KEY); },
-  get username() { return sessionStorage.getItem(USER_KEY); },
+  get token() { return sessionStorage.getItem(TOKEN_KEY) ?? held?.token ?? null; },
+  get username() { return sessionStorage.getItem(USER_KEY) ?? held?.username ?? null; },
+  // Whether the pages may be shown: a held login is not a session.
+  get active() { return sessionStorage.getItem(TOKEN_KEY) !== null; },
   start(token, username) {
+    held = null;
     sessionStorage.setItem(TOKEN_KEY, token);
     sessionStorage.setItem(USER_KEY, username);
   },
+  hold(token, username) {
+    held = { token, username };
+  },
   end() {
+    held = null;
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
   },

@@ -32,9 +32,18 @@ const hidden = [
 
 let current = null;
 
+// A hand-typed address may hold a broken escape (#/clients/%E0): shown as typed rather than stopping the page.
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function route() {
   const [path = 'overview', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
-  return { path: path || 'overview', params: rest.map(decodeURIComponent) };
+  return { path: path || 'overview', params: rest.map(decoded) };
 }
 
 function show() {
@@ -44,7 +53,7 @@ function show() {
   const app = document.getElementById('app');
   const { path, params } = route();
   ctx.params = params;
-  if (path === 'login' || !session.token) {
+  if (path === 'login' || !session.active) {
     if (path !== 'login') {
       session.rememberReturn(location.hash);
       location.hash = '#/login';

@@ -97,9 +97,15 @@ export function listPage(ctx, container, { title, path, query, columns, filters 
   const body = h('div', { class: 'list-body' });
   replace(container, pageHeader(title, status), before ?? null, form, body);
 
+  // A load asked while one is on its way (a click on the pager, a search, during a poll) runs once that one ends, so
+  // that the page or filter asked for is the one shown, not the answer to the one before.
   let loading = null;
+  let again = false;
   async function load() {
-    if (loading) return loading;
+    if (loading) {
+      again = true;
+      return loading;
+    }
     loading = (async () => {
       try {
         const answer = await get(path, { ...(query ?? {}), ...state.filter, page: state.page, limit });
@@ -113,6 +119,10 @@ export function listPage(ctx, container, { title, path, query, columns, filters 
         if (!ctx.disposed) replace(body, errorBox(error));
       } finally {
         loading = null;
+        if (again && !ctx.disposed) {
+          again = false;
+          load();
+        }
       }
     })();
     return loading;

@@ -34,11 +34,12 @@ export function renderLogin(container) {
     replace(problem);
     try {
       const answer = await api('POST', '/login', { username: username.value, password: password.value });
-      session.start(answer.token, username.value);
       if (mustChangePassword(answer, username.value, password.value)) {
+        session.hold(answer.token, username.value);
         renderForcedChange(container, username.value, password.value);
         return;
       }
+      session.start(answer.token, username.value);
       location.hash = session.takeReturn();
     } catch (error) {
       replace(problem, errorBox(error.status === 401 ? new Error('Wrong username or password.') : error));
