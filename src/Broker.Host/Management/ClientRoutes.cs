@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Broker.Host.Management.Views;
 using Broker.Mqtt.Topics;
+using Broker.Transport.Channels;
+using Broker.Transport.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,13 +23,13 @@ namespace Broker.Host.Management;
 /// </code>
 /// A client's session lives on one node; the operations on one client ask every node, and the one that has it answers.
 /// </summary>
-internal sealed class ClientRoutes(ClusterView view)
+internal sealed class ClientRoutes(ClusterView view, BrokerContext broker)
 {
     public const string Path = "/api/v5/clients";
 
     public static void Map(IEndpointRouteBuilder app, BrokerRuntime runtime)
     {
-        var clients = new ClientRoutes(new ClusterView(runtime));
+        var clients = new ClientRoutes(new ClusterView(runtime), runtime.Context);
         app.MapGet(Path, clients.ListAsync);
         app.MapGet(Path + "/{clientid}", clients.GetAsync);
         app.MapDelete(Path + "/{clientid}", clients.KickAsync);
@@ -88,6 +90,19 @@ internal sealed class ClientRoutes(ClusterView view)
         if (subscriptions.FirstOrDefault(s => s.Topic is null || !TopicValidator.IsValidFilter(s.Topic) || s.Qos is < 0 or > 2 || s.Rh is < 0 or > 2) is { } bad)
         {
             await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "INVALID_PARAMETER", $"\"{bad.Topic}\": a valid topic filter and qos 0 to 2 (rh 0 to 2) are required");
+            return;
+        }
+
+        // What the client's own SUBSCRIBE would be refused, the operator cannot give it either.
+        if (subscriptions.FirstOrDefault(s => TopicValidator.IsShared(s.Topic!) && s.Nl == 1) is { } noLocal)
+        {
+            await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "INVALID_PARAMETER", $"\"{noLocal.Topic}\": no local on a shared subscription [MQTT-3.8.3-4]");
+            return;
+        }
+
+        if (subscriptions.Select(s => (s.Topic, Refusal: SubscriptionLimits.Refusal(s.Topic!, broker.Settings))).FirstOrDefault(r => r.Refusal is not null) is { Topic: { } refused } limit)
+        {
+            await ApiRequests.Error(context, StatusCodes.Status400BadRequest, "INVALID_PARAMETER", $"\"{refused}\": {limit.Refusal} (mqtt.* limits)");
             return;
         }
 

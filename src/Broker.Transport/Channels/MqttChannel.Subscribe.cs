@@ -23,7 +23,7 @@ public sealed partial class MqttChannel
         for (var i = start; i < refused.Length; i++)
         {
             var subscription = subscribe.Subscriptions[i];
-            refused[i] = Refusal(subscription.Filter);
+            refused[i] = SubscriptionLimits.Refusal(subscription.Filter, _settings);
             if (refused[i] is not null)
             {
                 continue;
@@ -60,39 +60,5 @@ public sealed partial class MqttChannel
         // 3.x SUBACK has one failure code, 0x80, which the encoder writes for any refusal.
         refused[index] = ReasonCode.NotAuthorized;
         return null;
-    }
-
-    private ReasonCode? Refusal(string filter)
-    {
-        var shared = TopicValidator.IsShared(filter);
-        var plain = shared ? WithoutSharePrefix(filter) : filter.AsSpan();
-        if (TopicLevels.Count(plain) > _settings.MaxTopicLevels)
-        {
-            return ReasonCode.TopicFilterInvalid;
-        }
-
-        if (shared && !_settings.SharedSubscriptionAvailable)
-        {
-            return ReasonCode.SharedSubscriptionsNotSupported;
-        }
-
-        if (!_settings.WildcardSubscriptionAvailable && plain.IndexOfAny('+', '#') >= 0)
-        {
-            return ReasonCode.WildcardSubscriptionsNotSupported;
-        }
-
-        return null;
-    }
-
-    /// <summary>The filter proper of <c>$share/{group}/{filter}</c> or <c>$queue/{filter}</c> (already validated by the decoder).</summary>
-    private static ReadOnlySpan<char> WithoutSharePrefix(string filter)
-    {
-        if (filter.StartsWith(TopicValidator.QueuePrefix, StringComparison.Ordinal))
-        {
-            return filter.AsSpan(TopicValidator.QueuePrefix.Length);
-        }
-
-        var rest = filter.AsSpan(TopicValidator.SharePrefix.Length);
-        return rest[(rest.IndexOf('/') + 1)..];
     }
 }

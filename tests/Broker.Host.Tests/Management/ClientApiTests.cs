@@ -100,6 +100,10 @@ public sealed class ClientApiTests
         Assert.Equal(["$share/g/b"], Topics(await node.GetAsync("/api/v5/subscriptions?clientid=subscriber")));
         Assert.Equal(HttpStatusCode.NotFound, (await node.SendJsonAsync(HttpMethod.Post, "/api/v5/clients/nobody/subscribe", new { topic = "x", qos = 0 })).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await node.SendJsonAsync(HttpMethod.Post, "/api/v5/clients/subscriber/subscribe", new { topic = "a/#/b", qos = 0 })).Status);
+        // What the client's own SUBSCRIBE would be refused: No Local on a shared subscription, more levels than allowed.
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.SendJsonAsync(HttpMethod.Post, "/api/v5/clients/subscriber/subscribe", new { topic = "$share/g/a", qos = 0, nl = 1 })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.SendJsonAsync(HttpMethod.Post, "/api/v5/clients/subscriber/subscribe",
+            new { topic = string.Join('/', Enumerable.Repeat("l", 200)), qos = 0 })).Status);
     }
 
     [Fact]
