@@ -21,18 +21,7 @@ internal sealed record NodeSnapshot(
     ClusterCounts Cluster)
 {
     /// <summary>EMQX's stats (<c>emqx_stats:getstats()</c>) this broker has, under EMQX's names.</summary>
-    public IEnumerable<(string Name, long Value)> EmqxStats()
-    {
-        yield return ("connections.count", Stats.Connections);
-        yield return ("live_connections.count", Stats.Connections);
-        yield return ("sessions.count", Stats.Sessions);
-        yield return ("topics.count", Stats.Topics);
-        yield return ("routes.count", Stats.Routes);
-        yield return ("subscriptions.count", Stats.Subscriptions);
-        yield return ("subscriptions.shared.count", Stats.SharedSubscriptions);
-        yield return ("suboptions.count", Stats.Subscriptions);
-        yield return ("retained.count", Stats.Retained);
-    }
+    public IEnumerable<(string Name, long Value)> EmqxStats() => Stats.Emqx();
 
     /// <summary>EMQX's metrics (<c>emqx_metrics:all()</c>) this broker counts, under EMQX's names.</summary>
     public IEnumerable<(string Name, long Value)> EmqxMetrics()
@@ -70,7 +59,22 @@ internal sealed record NodeSnapshot(
 }
 
 /// <summary>The broker's sizes as they stand (EMQX's stats).</summary>
-internal readonly record struct NodeStats(int Connections, int Sessions, int Topics, int Routes, int Subscriptions, int SharedSubscriptions, int Retained);
+internal readonly record struct NodeStats(int Connections, int Sessions, int Topics, int Routes, int Subscriptions, int SharedSubscriptions, int Retained)
+{
+    /// <summary>Under EMQX's names (<c>emqx_stats:getstats()</c>).</summary>
+    public IEnumerable<(string Name, long Value)> Emqx()
+    {
+        yield return ("connections.count", Connections);
+        yield return ("live_connections.count", Connections);
+        yield return ("sessions.count", Sessions);
+        yield return ("topics.count", Topics);
+        yield return ("routes.count", Routes);
+        yield return ("subscriptions.count", Subscriptions);
+        yield return ("subscriptions.shared.count", SharedSubscriptions);
+        yield return ("suboptions.count", Subscriptions);
+        yield return ("retained.count", Retained);
+    }
+}
 
 /// <summary>
 /// The cluster as this node sees it (EMQX's <c>cluster.nodes_running</c>, <c>nodes_stopped</c>): running are the Up (or

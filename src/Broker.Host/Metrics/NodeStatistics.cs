@@ -16,14 +16,17 @@ internal sealed class NodeStatistics(
     BrokerMetrics metrics, ConnectionTracker connections, RouteTable routes, RetainedStore retained, Func<BrokerCluster?> cluster, Func<string> nodeName)
 {
     public NodeSnapshot Take() => new(
-        new NodeStats(connections.Count, metrics.Sessions, routes.Nodes.FilterCount, routes.Nodes.RouteCount, routes.SubscriptionCount,
-            routes.SharedSubscriptionCount, retained.Count),
+        Stats(),
         connections.Totals(),
         [.. NodeSnapshot.QoSLevels.Select(metrics.Received)],
         [.. NodeSnapshot.QoSLevels.Select(metrics.Delivered)],
         [.. DropReasons.All.Select(metrics.Dropped)],
         metrics.ConnectionsAccepted,
         Cluster());
+
+    /// <summary>The sizes alone, without the walk of the connections <see cref="Take"/> makes for their totals.</summary>
+    public NodeStats Stats() => new(connections.Count, metrics.Sessions, routes.Nodes.FilterCount, routes.Nodes.RouteCount,
+        routes.SubscriptionCount, routes.SharedSubscriptionCount, retained.Count);
 
     /// <summary>The membership alone, for what needs no more (the partition alarm).</summary>
     public ClusterCounts Cluster()

@@ -14,6 +14,18 @@ public sealed partial class MqttChannel
     private InboundTopicAliases? _aliases;
 
     /// <summary>
+    /// The topic a received PUBLISH names, its alias resolved as far as the aliases set so far tell; "" when they do not.
+    /// For a trace, which sees the packet before <see cref="HandleIn"/>: read on the read loop's thread only.
+    /// </summary>
+    public string InboundTopic(PublishPacket publish)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        return publish.Topic.Length == 0 && publish.Properties.TopicAlias is { } alias && _aliases is { } aliases && aliases.TryResolve(alias, out var topic)
+            ? topic
+            : publish.Topic;
+    }
+
+    /// <summary>
     /// Resolves the topic alias, checks the broker's limits, and detaches the message from the packet:
     /// the payload is copied here, once, because the packet's is a slice of the receive buffer.
     /// The decoder already refused wildcards in the topic name [MQTT-3.3.2-2], an empty topic without an

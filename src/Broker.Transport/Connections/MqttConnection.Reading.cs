@@ -109,7 +109,10 @@ public sealed partial class MqttConnection
                 Volatile.Write(ref _lastReceivedMs, nowMs);
                 if (status == DecodeStatus.Decoded && _context.Traces.Active is { Length: > 0 } traces)
                 {
-                    Trace(traces, PacketDirection.Received, packet!);
+                    // A topic trace matches the topic an alias stands for, as the channel is about to resolve it.
+                    Trace(traces, PacketDirection.Received, packet is PublishPacket { Topic.Length: 0 } aliased
+                        ? aliased with { Topic = _channel.InboundTopic(aliased) }
+                        : packet!);
                 }
 
                 ChannelResult outcome;

@@ -325,9 +325,10 @@ public sealed partial class MqttConnection
             return 0;
         }
 
+        // The packet as the session sent it: the channel's outbound alias may have emptied the topic a trace matches.
         if (_context.Traces.Active is { Length: > 0 } traces)
         {
-            Trace(traces, PacketDirection.Sent, toWrite);
+            Trace(traces, PacketDirection.Sent, packet);
         }
 
         try

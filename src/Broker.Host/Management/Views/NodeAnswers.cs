@@ -100,7 +100,7 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
             case NodeInfo:
                 return Write(Info(), Json.NodeJson);
             case NodeStatsKind:
-                return Write(runtime.Statistics.Take().EmqxStats().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
+                return Write(runtime.Statistics.Stats().Emqx().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
             case NodeMetrics:
                 return Write(runtime.Statistics.Take().EmqxMetrics().ToDictionary(s => s.Name, s => s.Value), Json.DictionaryStringInt64);
             case Alarms:
@@ -166,7 +166,7 @@ internal sealed class NodeAnswers(BrokerRuntime runtime)
 
     private NodeJson Info()
     {
-        var stats = runtime.Statistics.Take().Stats;
+        var stats = runtime.Statistics.Stats();
         var memory = GC.GetGCMemoryInfo();
         return new NodeJson
         {
