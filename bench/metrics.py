@@ -96,7 +96,8 @@ def free_port(taken):
 def broker(key, label, dll, run_dir, taken, extra):
     port, management = free_port(taken), free_port(taken)
     b = brokers_module.ours(port, dll, run_dir, key=key, label=label)
-    b.argv = [a for a in b.argv if not a.startswith("--management.http.port")]
+    # The build before the metrics predates the dashboard listener too, and refuses its key.
+    b.argv = [a for a in b.argv if not a.startswith("--management.http.port") and not (key == "before" and a.startswith("--dashboard."))]
     b.argv += [f"--management.http.port={management}", *extra]
     b.management = management
     b.measured = " ".join(extra) or "defaults"

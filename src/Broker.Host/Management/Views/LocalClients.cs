@@ -34,6 +34,8 @@ internal sealed class LocalClients(BrokerRuntime runtime)
     public async Task<ClientJson?> GetAsync(string clientId, CancellationToken cancellationToken) =>
         await InfoAsync(clientId, GetSessionInfo.Plain, cancellationToken).ConfigureAwait(false) is { } info ? Row(info) : null;
 
+    private const int SessionsAskedAtOnce = 64;
+
     public async Task<SessionInfo?> InfoAsync(string clientId, GetSessionInfo get, CancellationToken cancellationToken) =>
         await AskSessionAsync(clientId, get, cancellationToken).ConfigureAwait(false) as SessionInfo;
 
@@ -86,7 +88,12 @@ internal sealed class LocalClients(BrokerRuntime runtime)
             return selected;
         }
 
-        var infos = await Task.WhenAll(away.Select(id => InfoAsync(id, GetSessionInfo.Plain, cancellationToken))).ConfigureAwait(false);
+        // What only the session knows (its username, protocol, times): asked of each away session, a bounded number at
+        // a time, so that a list of many does not flood the registry, which CONNECTs go through too.
+        var infos = new SessionInfo?[away.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, away.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = SessionsAskedAtOnce, CancellationToken = cancellationToken },
+            async (i, token) => infos[i] = await InfoAsync(away[i], GetSessionInfo.Plain, token).ConfigureAwait(false)).ConfigureAwait(false);
         selected.AddRange(infos.Where(i => i is { Connection: null, LastConnect: { } last } && Matches(filter, last, i.ConnectedAtMs ?? 0, null)).Select(i => i!.Stats.ClientId));
         return selected;
     }
