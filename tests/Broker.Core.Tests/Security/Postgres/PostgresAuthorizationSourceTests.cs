@@ -279,7 +279,11 @@ public sealed class PostgresAuthorizationSourceTests(PostgresSchema schema) : IC
 
         Assert.Contains("no rows within 300 ms", Assert.Single(rules.Failures), StringComparison.Ordinal);
 
+        // A caller that goes away is told so, not handed a failure: a source of its own, whose timeout (10 s) is far
+        // beyond the caller's 100 ms, so that on a loaded machine neither the first source's timeout nor its pool decides.
+        await using var patient = Source(connectionString: silent.ConnectionString, timeout: TimeSpan.FromSeconds(10));
+        var waiting = new Authorizer([patient], AclDecision.Allow, AuthorizationCacheOptions.Disabled, TimeProvider.System);
         using var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => authorizer.LoadRulesAsync(Client("u"), gone.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.LoadRulesAsync(Client("u"), gone.Token).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
