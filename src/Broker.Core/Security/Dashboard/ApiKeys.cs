@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,7 +40,7 @@ public sealed class ApiKeys : IRecordTable
     /// <summary>A new key with a new random secret; the secret is returned here and never again.</summary>
     public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, string description, bool enable, DateTimeOffset? expiredAt, string role, DateTimeOffset now)
     {
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var key = Make(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), secret, description, enable, expiredAt, role, now);
         await _store.PutAsync(TableKind, name, DashboardRecordFormat.Serialize(key)).ConfigureAwait(false);
         return (key, secret);
@@ -99,6 +100,4 @@ public sealed class ApiKeys : IRecordTable
     }
 
     private static byte[] Hash(string salt, string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(salt + secret));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,7 +35,7 @@ public sealed class ApiTokens : IRecordTable
     public async Task<string> IssueAsync(DashboardUser user, TimeSpan lifetime, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         await _store.PutAsync(TableKind, Id(token), DashboardRecordFormat.Serialize(new ApiToken(user.Username, user.Role, now + lifetime))).ConfigureAwait(false);
         return token;
     }
